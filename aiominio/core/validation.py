@@ -1,0 +1,74 @@
+"""Argument checks made before any request is sent."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from aiominio.errors import InvalidArgument
+
+_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+_REGION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_KEY_BYTES = 1024
+
+
+def check_bucket_name(bucket: object) -> str:
+    """Validate a bucket name with the S3 naming rules and return it.
+
+    3 to 63 characters of lower-case letters, digits, dots and hyphens; starting and ending with a
+    letter or digit; no ``..``, ``.-`` or ``-.``; not an IPv4 address; not one of the reserved
+    prefixes (``xn--``, ``sthree-``) or suffixes (``-s3alias``, ``--ol-s3``).
+
+    Raises:
+        TypeError: the name is not a string.
+        InvalidArgument: (a ValueError) the name breaks a rule; the message says which.
+    """
+    if not isinstance(bucket, str):
+        raise TypeError(f"bucket name must be a str, not {type(bucket).__name__}")
+    if not 3 <= len(bucket) <= 63:
+        raise InvalidArgument(f"bucket name must be 3 to 63 characters long: {bucket!r}")
+    if not _BUCKET_CHARS.match(bucket):
+        raise InvalidArgument(
+            "bucket name may hold only lower-case letters, digits, '.' and '-', and must start "
+            f"and end with a letter or digit: {bucket!r}"
+        )
+    if ".." in bucket or ".-" in bucket or "-." in bucket:
+        raise InvalidArgument(f"bucket name must not contain '..', '.-' or '-.': {bucket!r}")
+    try:
+        ipaddress.IPv4Address(bucket)
+    except ValueError:
+        pass
+    else:
+        raise InvalidArgument(f"bucket name must not look like an IP address: {bucket!r}")
+    if bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
+        raise InvalidArgument(f"bucket name uses a reserved prefix or suffix: {bucket!r}")
+    return bucket
+
+
+def check_object_key(key: object) -> str:
+    """Validate an object key (1 to 1,024 bytes of UTF-8) and return it.
+
+    Raises:
+        TypeError: the key is not a string.
+        InvalidArgument: the key is empty, too long or not encodable as UTF-8.
+    """
+    if not isinstance(key, str):
+        raise TypeError(f"object key must be a str, not {type(key).__name__}")
+    if not key:
+        raise InvalidArgument("object key must not be empty")
+    try:
+        size = len(key.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidArgument("object key must be valid Unicode (no lone surrogates)") from None
+    if size > MAX_KEY_BYTES:
+        raise InvalidArgument(f"object key is {size} bytes of UTF-8; the limit is 1024")
+    return key
+
+
+def check_region(region: object) -> str:
+    """Validate a region name (``us-east-1``, ``eu-central-1``, or a custom server's name)."""
+    if not isinstance(region, str):
+        raise TypeError(f"region must be a str, not {type(region).__name__}")
+    if not _REGION.match(region):
+        raise InvalidArgument(f"invalid region name: {region!r}")
+    return region

@@ -1,0 +1,233 @@
+"""HTTP transport: the only module that imports aiohttp.
+
+It owns the connection pool and timeouts and translates aiohttp's exceptions into aiominio's at
+this boundary. It knows nothing about S3 beyond sending bytes and reading answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+
+import aiohttp
+from yarl import URL
+
+from aiominio.errors import (
+    ClientClosedError,
+    ConnectError,
+    ConnectionLostError,
+    RequestTimeout,
+    TransportError,
+)
+
+Body = bytes | bytearray | memoryview | AsyncIterator[bytes] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Timeouts in seconds; ``None`` disables one.
+
+    Attributes:
+        connect: to get a connection (from the pool or a new socket, TLS included).
+        read: the longest silence while waiting for bytes of an answer. This is what catches a
+            stalled server: it is a per-read limit, so it never cuts off a long, healthy transfer.
+        total: the whole request, body included. Off by default, so a 50 GB download can run.
+    """
+
+    connect: float | None = 30.0
+    read: float | None = 60.0
+    total: float | None = None
+
+    def to_aiohttp(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(
+            total=self.total, connect=self.connect, sock_connect=self.connect, sock_read=self.read
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A whole (buffered) answer."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class StreamingResponse:
+    """An answer whose body is read as it arrives; release it with ``release()``."""
+
+    def __init__(self, resp: aiohttp.ClientResponse) -> None:
+        self._resp = resp
+        self.status = resp.status
+        self.headers = {k.lower(): v for k, v in resp.headers.items()}
+
+    async def read_chunk(self, n: int = 1 << 20) -> bytes:
+        """Up to ``n`` bytes of body; ``b""`` at the end."""
+        try:
+            return await self._resp.content.read(n)
+        except BaseException as exc:
+            raise _translate(exc) from exc
+
+    async def read_all(self) -> bytes:
+        try:
+            return await self._resp.read()
+        except BaseException as exc:
+            raise _translate(exc) from exc
+
+    def release(self) -> None:
+        """Give the connection back, or close it if the body was not read to the end."""
+        if self._resp.content.at_eof():
+            self._resp.release()
+        else:
+            self._resp.close()
+
+
+def _translate(exc: BaseException) -> BaseException:
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return ConnectError(f"TLS certificate verification failed: {exc.certificate_error}")
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        return ConnectError(f"TLS handshake failed: {exc.os_error}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}")
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return RequestTimeout("timed out connecting to the server")
+    if isinstance(exc, aiohttp.SocketTimeoutError):
+        return RequestTimeout("timed out waiting for the server to send data")
+    if isinstance(exc, asyncio.TimeoutError):
+        return RequestTimeout("the request took longer than its total timeout")
+    if isinstance(
+        exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError)
+    ):
+        return ConnectionLostError(f"connection lost: {type(exc).__name__}: {exc}")
+    if isinstance(exc, aiohttp.ClientError):
+        return TransportError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+class Transport:
+    """A pool of HTTP connections, created lazily inside the running event loop."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        max_connections: int = 64,
+        timeouts: Timeouts | None = None,
+        ssl_context: ssl.SSLContext | bool | None = None,
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self._max_connections = max_connections
+        self.timeouts = timeouts or Timeouts()
+        self._ssl: ssl.SSLContext | bool = True if ssl_context is None else ssl_context
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError("this client is closed; create a new one")
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                limit_per_host=self._max_connections,
+                ssl=self._ssl,
+                ttl_dns_cache=300,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self.timeouts.to_aiohttp(),
+                auto_decompress=False,
+                skip_auto_headers=("Accept-Encoding", "Content-Type"),
+            )
+        return self._session
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body,
+        timeouts: Timeouts | None,
+    ) -> aiohttp.ClientResponse:
+        session = self._get_session()
+        kwargs: dict[str, object] = {}
+        if timeouts is not None:
+            kwargs["timeout"] = timeouts.to_aiohttp()
+        if not self._owns_session:
+            kwargs["ssl"] = self._ssl
+        try:
+            return await session.request(
+                method,
+                URL(url, encoded=True),
+                headers=dict(headers),
+                data=body,
+                allow_redirects=False,
+                auto_decompress=False,
+                skip_auto_headers=("Accept-Encoding", "Content-Type"),
+                **kwargs,
+            )
+        except BaseException as exc:
+            translated = _translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body = None,
+        *,
+        timeouts: Timeouts | None = None,
+    ) -> Response:
+        """Send a request and read the whole answer."""
+        resp = await self._send(method, url, headers, body, timeouts)
+        try:
+            data = await resp.read()
+        except BaseException as exc:
+            resp.close()
+            translated = _translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        resp.release()
+        return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, data)
+
+    async def stream(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body = None,
+        *,
+        timeouts: Timeouts | None = None,
+    ) -> StreamingResponse:
+        """Send a request and return as soon as the headers arrived; the caller must release."""
+        return StreamingResponse(await self._send(method, url, headers, body, timeouts))
+
+    async def close(self) -> None:
+        """Close the pool (a session passed in by the caller is left open)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._session is not None and self._owns_session:
+            await self._session.close()
+        self._session = None
+
+    async def __aenter__(self) -> Transport:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

