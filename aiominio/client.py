@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
+import mimetypes
+import os
 import platform
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from types import TracebackType
 
@@ -14,13 +19,49 @@ import aiohttp
 from aiominio import __version__
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
-from aiominio.core.validation import check_bucket_name, check_region
+from aiominio.core.planning import (
+    check_int,
+    check_part_size,
+    check_range,
+    plan_part_size,
+)
+from aiominio.core.validation import check_bucket_name, check_object_key, check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
-from aiominio.errors import ClientClosedError, InvalidArgument, NoSuchBucket, S3Error
-from aiominio.models import Bucket
-from aiominio.transport import Body, Response, Timeouts, Transport
+from aiominio.errors import (
+    ClientClosedError,
+    InvalidArgument,
+    InvalidResponseError,
+    NoSuchBucket,
+    NoSuchUpload,
+    S3Error,
+)
+from aiominio.files import download_file, upload_file
+from aiominio.models import (
+    Bucket,
+    CopyResult,
+    DeleteError,
+    ObjectInfo,
+    ObjectStat,
+    Part,
+    PutResult,
+    Upload,
+)
+from aiominio.transfer import (
+    Data,
+    IncompleteBody,
+    MultipartPlan,
+    ObjectReader,
+    Progress,
+    copy_object,
+    make_source,
+    put_single,
+    run_multipart,
+    stat_from_headers,
+)
+from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
 
 DEFAULT_REGION = "us-east-1"
+DEFAULT_CONCURRENCY = 4
 _USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
 
@@ -50,6 +91,7 @@ class Client:
             ``"path"`` or ``"virtual"``.
         ssl_context: an ``ssl.SSLContext`` to verify the server with, or a path to a CA bundle;
             ``False`` turns verification off (not recommended).
+        multipart_threshold: bodies larger than this are uploaded in parts (default 5 MiB).
     """
 
     def __init__(
@@ -68,6 +110,7 @@ class Client:
         timeouts: Timeouts | None = None,
         addressing_style: AddressingStyle = "auto",
         ssl_context: ssl.SSLContext | str | bool | None = None,
+        multipart_threshold: int = 5 * 1024 * 1024,
     ) -> None:
         self._endpoint: Endpoint = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
@@ -103,6 +146,10 @@ class Client:
             ssl_context=ssl_context,
         )
         self._bucket_regions: dict[str, str] = {}
+        check_int("multipart_threshold", multipart_threshold, minimum=0)
+        if multipart_threshold > 5 * 1024**3:
+            raise InvalidArgument("multipart_threshold must be at most 5 GiB (the largest PUT)")
+        self._multipart_threshold = multipart_threshold
 
     def __repr__(self) -> str:
         ep = self._endpoint
@@ -163,19 +210,17 @@ class Client:
         self._bucket_regions[bucket] = region
         return region
 
-    async def _execute(
+    async def _prepare(
         self,
         method: str,
         bucket: str | None,
-        key: str | None = None,
-        query: tuple[tuple[str, str], ...] = (),
-        *,
-        headers: Mapping[str, str] | None = None,
-        body: Body = None,
-        payload_hash: str | None = None,
-        region: str | None = None,
-    ) -> Response:
-        """Sign and send one request, raise the server's error, return the whole answer."""
+        key: str | None,
+        query: tuple[tuple[str, str], ...],
+        headers: Mapping[str, str] | None,
+        body: Body,
+        payload_hash: str | None,
+        region: str | None,
+    ) -> tuple[str, dict[str, str]]:
         if region is None:
             region = await self._region_for(bucket)
         target = build_target(self._endpoint, bucket, key, query, style=self._style, region=region)
@@ -190,11 +235,51 @@ class Client:
             else:
                 payload_hash = signing.UNSIGNED_PAYLOAD
         await self._sign(method, target.path, query, all_headers, payload_hash, region)
-        resp = await self._transport.request(method, target.url, all_headers, body)
+        return target.url, all_headers
+
+    async def _execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        query: tuple[tuple[str, str], ...] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: Body = None,
+        payload_hash: str | None = None,
+        region: str | None = None,
+    ) -> Response:
+        """Sign and send one request, raise the server's error, return the whole answer."""
+        url, all_headers = await self._prepare(
+            method, bucket, key, query, headers, body, payload_hash, region
+        )
+        resp = await self._transport.request(method, url, all_headers, body)
         if resp.status >= 300:
             raise xml.parse_error(
                 resp.status, resp.headers, resp.body, bucket=bucket, key=key, head=method == "HEAD"
             )
+        return resp
+
+    async def _open(
+        self,
+        method: str,
+        bucket: str,
+        key: str,
+        query: tuple[tuple[str, str], ...] = (),
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> StreamingResponse:
+        """Like :meth:`_execute`, but return once the headers arrived; the caller releases."""
+        url, all_headers = await self._prepare(
+            method, bucket, key, query, headers, None, None, None
+        )
+        resp = await self._transport.stream(method, url, all_headers)
+        if resp.status >= 300:
+            try:
+                body = await resp.read_all()
+            finally:
+                resp.release()
+            raise xml.parse_error(resp.status, resp.headers, body, bucket=bucket, key=key)
         return resp
 
     async def _sign(
@@ -283,3 +368,484 @@ class Client:
         check_bucket_name(bucket)
         await self._execute("DELETE", bucket)
         self._bucket_regions.pop(bucket, None)
+
+    # -- listings ------------------------------------------------------------------------------
+
+    def list_objects(
+        self,
+        bucket: str,
+        prefix: str = "",
+        recursive: bool = False,
+        *,
+        marker: str | None = None,
+        page_size: int = 1000,
+    ) -> AsyncIterator[ObjectInfo]:
+        """List objects lazily (ListObjects v1), paging with markers.
+
+        Non-recursive listings (delimiter ``/``) also yield the common prefixes, in key order with
+        the objects, as entries with ``is_dir=True`` whose key is the prefix. Keys come back
+        exactly as stored (the listing is requested URL-encoded and decoded).
+
+        Args:
+            bucket: the bucket.
+            prefix: only keys starting with this.
+            recursive: list everything under ``prefix`` instead of one level.
+            marker: start after this key.
+            page_size: keys per request (1 to 1,000).
+
+        Example::
+
+            async for obj in client.list_objects("photos", "2024/", recursive=True):
+                print(obj.key, obj.size)
+        """
+        check_bucket_name(bucket)
+        _check_prefix(prefix)
+        check_int("page_size", page_size, minimum=1)
+        if page_size > 1000:
+            raise InvalidArgument("page_size must be at most 1000")
+        return self._list_objects(bucket, prefix, recursive, marker, page_size, v2=False)
+
+    def list_objects_v2(
+        self,
+        bucket: str,
+        prefix: str = "",
+        recursive: bool = False,
+        *,
+        start_after: str | None = None,
+        page_size: int = 1000,
+    ) -> AsyncIterator[ObjectInfo]:
+        """List objects lazily (ListObjects v2), paging with continuation tokens.
+
+        Same entries as :meth:`list_objects`; ``start_after`` starts the listing after that key.
+        """
+        check_bucket_name(bucket)
+        _check_prefix(prefix)
+        check_int("page_size", page_size, minimum=1)
+        if page_size > 1000:
+            raise InvalidArgument("page_size must be at most 1000")
+        return self._list_objects(bucket, prefix, recursive, start_after, page_size, v2=True)
+
+    async def _list_objects(
+        self,
+        bucket: str,
+        prefix: str,
+        recursive: bool,
+        start: str | None,
+        page_size: int,
+        *,
+        v2: bool,
+    ) -> AsyncIterator[ObjectInfo]:
+        base: list[tuple[str, str]] = [
+            ("encoding-type", "url"),
+            ("max-keys", str(page_size)),
+            ("prefix", prefix),
+        ]
+        if not recursive:
+            base.append(("delimiter", "/"))
+        if v2:
+            base.append(("list-type", "2"))
+            if start:
+                base.append(("start-after", start))
+        token: str | None = None
+        marker = start
+        while True:
+            query = list(base)
+            if v2 and token:
+                query.append(("continuation-token", token))
+            if not v2 and marker:
+                query.append(("marker", marker))
+            resp = await self._execute("GET", bucket, None, tuple(query))
+            page = xml.parse_list_objects(resp.body)
+            for entry in page.entries:
+                yield entry
+            if not page.truncated:
+                return
+            if v2:
+                if not page.next_token:
+                    raise InvalidResponseError("truncated ListObjectsV2 page without a token")
+                token = page.next_token
+            else:
+                nxt = page.next_marker or (page.entries[-1].key if page.entries else None)
+                if not nxt or nxt == marker:
+                    raise InvalidResponseError("truncated ListObjects page without a marker")
+                marker = nxt
+
+    def list_incomplete_uploads(
+        self, bucket: str, prefix: str = "", recursive: bool = False
+    ) -> AsyncIterator[Upload]:
+        """List incomplete multipart uploads lazily.
+
+        Each :class:`Upload` carries ``size``, the sum of the parts uploaded so far.
+        """
+        check_bucket_name(bucket)
+        _check_prefix(prefix)
+        return self._list_uploads(bucket, prefix, recursive)
+
+    async def _list_uploads(
+        self, bucket: str, prefix: str, recursive: bool
+    ) -> AsyncIterator[Upload]:
+        key_marker: str | None = None
+        id_marker: str | None = None
+        while True:
+            query = [("uploads", ""), ("encoding-type", "url"), ("prefix", prefix)]
+            if not recursive:
+                query.append(("delimiter", "/"))
+            if key_marker:
+                query.append(("key-marker", key_marker))
+            if id_marker:
+                query.append(("upload-id-marker", id_marker))
+            resp = await self._execute("GET", bucket, None, tuple(query))
+            page = xml.parse_list_uploads(resp.body)
+            for upload in page.uploads:
+                parts = await self._list_parts(bucket, upload.key, upload.upload_id)
+                yield replace(upload, size=sum(p.size for p in parts))
+            if not page.truncated:
+                return
+            if (page.next_key_marker, page.next_upload_id_marker) == (key_marker, id_marker):
+                raise InvalidResponseError("truncated ListMultipartUploads page without markers")
+            key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
+
+    async def _list_parts(self, bucket: str, key: str, upload_id: str) -> list[Part]:
+        parts: list[Part] = []
+        marker: int | None = None
+        while True:
+            query = [("uploadId", upload_id)]
+            if marker:
+                query.append(("part-number-marker", str(marker)))
+            resp = await self._execute("GET", bucket, key, tuple(query))
+            page, truncated, marker = xml.parse_list_parts(resp.body)
+            parts.extend(page)
+            if not truncated or not marker:
+                return parts
+
+    # -- reading objects -----------------------------------------------------------------------
+
+    def get_object(self, bucket: str, key: str, *, version_id: str | None = None) -> ObjectReader:
+        """Download an object as a stream; use the result with ``async with``.
+
+        Example::
+
+            async with client.get_object("photos", "cat.jpg") as obj:
+                print(obj.stat.size)
+                async for chunk in obj:
+                    sink.write(chunk)
+
+        Raises:
+            NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return ObjectReader(self, bucket, key, version_id=version_id)
+
+    def get_partial_object(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int | None = None,
+        *,
+        version_id: str | None = None,
+    ) -> ObjectReader:
+        """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
+
+        Raises:
+            InvalidArgument / TypeError: a negative or non-integer offset or length, before any
+                request.
+            InvalidRange: the offset is past the end of the object.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        offset, length = check_range(offset, length)
+        return ObjectReader(self, bucket, key, offset=offset, length=length, version_id=version_id)
+
+    async def fget_object(
+        self,
+        bucket: str,
+        key: str,
+        file_path: str | os.PathLike[str],
+        *,
+        version_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> ObjectStat:
+        """Download an object to a file, safely.
+
+        The body is written to ``<file_path>.<tag>.part`` beside the target and renamed into place
+        only once it is complete and its size (and MD5, where the ETag is one) checks out. If a
+        download is interrupted, the next call for the same object resumes from the partial file,
+        as long as the object's ETag has not changed. A failed download never leaves a file at
+        ``file_path``. ``progress`` receives the bytes written so far.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return await download_file(self, bucket, key, os.fspath(file_path), version_id, progress)
+
+    async def stat_object(
+        self, bucket: str, key: str, *, version_id: str | None = None
+    ) -> ObjectStat:
+        """Describe an object (HEAD): size, ETag, content type, last modified, user metadata.
+
+        Raises:
+            NoSuchKey: there is no such object (NoSuchBucket for a missing bucket, where the
+                server says so).
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        query = (("versionId", version_id),) if version_id else ()
+        resp = await self._execute("HEAD", bucket, key, query)
+        return stat_from_headers(resp.headers)
+
+    # -- writing objects -----------------------------------------------------------------------
+
+    async def put_object(
+        self,
+        bucket: str,
+        key: str,
+        data: Data,
+        size: int | None = None,
+        *,
+        content_type: str = "application/octet-stream",
+        metadata: Mapping[str, str] | None = None,
+        part_size: int | None = None,
+        concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> PutResult:
+        """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
+
+        Up to the multipart threshold (5 MiB by default) the body goes in one PUT; larger bodies,
+        and bodies of unknown size that turn out larger, go up as parts by ``concurrency``
+        concurrent tasks, holding about ``part_size x concurrency`` bytes in memory whatever the
+        object's size. Every PUT carries its Content-MD5 and every returned ETag is checked. If
+        the upload fails or is cancelled, its multipart upload is aborted: nothing is left behind.
+
+        Args:
+            bucket: the bucket.
+            key: the object key (1 to 1,024 bytes of UTF-8).
+            data: the body.
+            size: the body's size, if known (read exactly this many bytes).
+            content_type: the Content-Type to store.
+            metadata: user metadata (stored as ``x-amz-meta-*``), ASCII names and values.
+            part_size: the part size (5 MiB to 5 GiB); planned from the size when not given.
+            concurrency: parts in flight at once (default 4).
+            progress: called with the number of bytes uploaded so far.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        headers = _object_headers(content_type, metadata)
+        source = make_source(data, size)
+        conc = _check_concurrency(concurrency)
+        psize = plan_part_size(source.size, part_size)
+        if source.size is not None and source.size <= self._multipart_threshold:
+            body = await source.read(source.size)
+            if len(body) < source.size:
+                raise IncompleteBody(
+                    f"the data ended after {len(body)} bytes; size said {source.size}"
+                )
+            result = await put_single(self, bucket, key, body, headers)
+            if progress is not None:
+                progress(len(body))
+            return result
+        first = None
+        if source.size is None:
+            first = await source.read(psize)
+            if len(first) < psize and len(first) <= self._multipart_threshold:
+                result = await put_single(self, bucket, key, first, headers)
+                if progress is not None:
+                    progress(len(first))
+                return result
+        upload_id = await self._create_multipart(bucket, key, headers)
+        plan = MultipartPlan(upload_id, psize, conc, abort_on_error=True)
+        return await run_multipart(
+            self, bucket, key, source, plan, progress=progress, first_chunk=first
+        )
+
+    async def fput_object(
+        self,
+        bucket: str,
+        key: str,
+        file_path: str | os.PathLike[str],
+        content_type: str | None = None,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        part_size: int | None = None,
+        concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> PutResult:
+        """Upload a file; resumable.
+
+        The content type is guessed from the file name when not given. Above the multipart
+        threshold the file goes up in concurrent parts. If an earlier attempt for the same key
+        was interrupted, its incomplete upload is resumed: parts already on the server whose
+        ETags match the MD5 of the same byte range of the file are kept, and only the missing or
+        different parts are sent. A resumed upload keeps the content type and metadata of the
+        attempt that started it. A failed or cancelled ``fput_object`` leaves its incomplete
+        upload in place for that reason; :meth:`remove_incomplete_upload` clears it.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        path = os.fspath(file_path)
+        if content_type is None:
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        headers = _object_headers(content_type, metadata)
+        conc = _check_concurrency(concurrency)
+        if part_size is not None:
+            check_part_size(part_size)
+        return await upload_file(
+            self, bucket, key, path, headers, part_size, conc, progress, self._multipart_threshold
+        )
+
+    async def copy_object(
+        self,
+        bucket: str,
+        key: str,
+        source_bucket: str,
+        source_key: str,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        source_version_id: str | None = None,
+        part_size: int | None = None,
+    ) -> CopyResult:
+        """Copy an object on the server side (no bytes pass through the client).
+
+        Metadata and content type are copied from the source unless ``metadata`` or
+        ``content_type`` is given, which replaces them. Sources larger than 5 GiB (or than
+        ``part_size``, when given) are copied in parts (UploadPartCopy).
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        check_bucket_name(source_bucket)
+        check_object_key(source_key)
+        if part_size is not None:
+            check_part_size(part_size)
+        headers: dict[str, str] = {}
+        if metadata is not None or content_type is not None:
+            headers = _object_headers(content_type or "application/octet-stream", metadata)
+            headers["x-amz-metadata-directive"] = "REPLACE"
+        return await copy_object(
+            self, bucket, key, source_bucket, source_key, headers, source_version_id, part_size
+        )
+
+    # -- removing ------------------------------------------------------------------------------
+
+    async def remove_object(self, bucket: str, key: str, *, version_id: str | None = None) -> None:
+        """Remove an object. Removing a key that does not exist is not an error (S3 semantics)."""
+        check_bucket_name(bucket)
+        check_object_key(key)
+        query = (("versionId", version_id),) if version_id else ()
+        await self._execute("DELETE", bucket, key, query)
+
+    async def remove_objects(
+        self, bucket: str, keys: Iterable[str] | AsyncIterable[str]
+    ) -> list[DeleteError]:
+        """Remove many objects with multi-object deletes of up to 1,000 keys per request.
+
+        Returns the keys the server could not delete, each with its error code and message (an
+        empty list when all went). Keys may come from an iterable or an async iterable (such as
+        :meth:`list_objects`... ``(o.key async for o in client.list_objects(b, recursive=True))``).
+        """
+        check_bucket_name(bucket)
+        errors: list[DeleteError] = []
+        batch: list[str] = []
+        async for key in _aiter_keys(keys):
+            check_object_key(key)
+            batch.append(key)
+            if len(batch) == 1000:
+                errors += await self._delete_batch(bucket, batch)
+                batch = []
+        if batch:
+            errors += await self._delete_batch(bucket, batch)
+        return errors
+
+    async def _delete_batch(self, bucket: str, keys: list[str]) -> list[DeleteError]:
+        body = xml.build_delete_objects([(k, None) for k in keys])
+        headers = {
+            "Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode(),
+            "Content-Type": "application/xml",
+        }
+        resp = await self._execute(
+            "POST", bucket, None, (("delete", ""),), headers=headers, body=body
+        )
+        return xml.parse_delete_objects(resp.body)
+
+    async def remove_incomplete_upload(self, bucket: str, key: str) -> None:
+        """Abort every incomplete multipart upload of ``key`` (its parts are deleted)."""
+        check_bucket_name(bucket)
+        check_object_key(key)
+        async for upload in self._uploads_of(bucket, key):
+            await self._abort_multipart(bucket, key, upload.upload_id)
+
+    async def _uploads_of(self, bucket: str, key: str) -> AsyncIterator[Upload]:
+        key_marker: str | None = None
+        id_marker: str | None = None
+        while True:
+            query = [("uploads", ""), ("encoding-type", "url"), ("prefix", key)]
+            if key_marker:
+                query.append(("key-marker", key_marker))
+            if id_marker:
+                query.append(("upload-id-marker", id_marker))
+            resp = await self._execute("GET", bucket, None, tuple(query))
+            page = xml.parse_list_uploads(resp.body)
+            for upload in page.uploads:
+                if upload.key == key:
+                    yield upload
+            if not page.truncated or (page.next_key_marker or "") > key:
+                return
+            key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
+
+    # -- multipart plumbing --------------------------------------------------------------------
+
+    async def _create_multipart(self, bucket: str, key: str, headers: Mapping[str, str]) -> str:
+        resp = await self._execute("POST", bucket, key, (("uploads", ""),), headers=headers)
+        return xml.parse_initiate_multipart(resp.body)
+
+    async def _abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
+        with contextlib.suppress(NoSuchUpload):  # already gone: the goal is reached
+            await self._execute("DELETE", bucket, key, (("uploadId", upload_id),))
+
+
+def _check_prefix(prefix: object) -> None:
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, not {type(prefix).__name__}")
+    if len(prefix.encode("utf-8", "surrogatepass")) > 1024:
+        raise InvalidArgument("prefix is longer than 1024 bytes")
+
+
+def _check_concurrency(concurrency: object) -> int:
+    if concurrency is None:
+        return DEFAULT_CONCURRENCY
+    value = check_int("concurrency", concurrency, minimum=1)
+    if value > 64:
+        raise InvalidArgument("concurrency must be at most 64")
+    return value
+
+
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _object_headers(content_type: str, metadata: Mapping[str, str] | None) -> dict[str, str]:
+    if not isinstance(content_type, str) or not content_type or not content_type.isascii():
+        raise InvalidArgument(f"content_type must be a non-empty ASCII string: {content_type!r}")
+    headers = {"Content-Type": content_type}
+    for name, value in (metadata or {}).items():
+        if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
+            raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
+        if not isinstance(value, str):
+            raise TypeError(f"metadata value for {name!r} must be a str")
+        if not value.isascii() or any(c in value for c in "\r\n\0"):
+            raise InvalidArgument(f"metadata value for {name!r} must be ASCII, one line")
+        lowered = name.lower()
+        if lowered.startswith("x-amz-meta-"):
+            lowered = lowered[11:]
+        headers[f"x-amz-meta-{lowered}"] = value
+    return headers
+
+
+async def _aiter_keys(keys: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+    if isinstance(keys, str):
+        raise TypeError("keys must be an iterable of keys, not a single str")
+    if hasattr(keys, "__aiter__"):
+        async for k in keys:
+            yield k
+    else:
+        for k in keys:
+            yield k

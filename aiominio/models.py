@@ -17,3 +17,111 @@ class Bucket:
 
     name: str
     creation_date: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """An entry of an object listing.
+
+    In a non-recursive listing the common prefixes ("directories") are entries too: their ``key``
+    is the prefix (``"photos/"``), ``is_dir`` is True and the other fields are empty.
+
+    Attributes:
+        key: the object key, exactly as stored.
+        size: the size in bytes.
+        etag: the ETag without quotes.
+        last_modified: when the object was last written (timezone-aware).
+        is_dir: True for a common prefix.
+        storage_class: the storage class the server reports, if any.
+        version_id: the version, in versioned listings.
+    """
+
+    key: str
+    size: int = 0
+    etag: str = ""
+    last_modified: datetime | None = None
+    is_dir: bool = False
+    storage_class: str | None = None
+    version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectStat:
+    """What ``stat_object`` (HEAD) tells about an object.
+
+    Attributes:
+        size: the size in bytes.
+        etag: the ETag without quotes.
+        content_type: the Content-Type.
+        last_modified: when the object was last written (timezone-aware).
+        metadata: user metadata, names lower-cased and without the ``x-amz-meta-`` prefix.
+        version_id: the version id, where versioning is on.
+        headers: every response header (lower-cased names), for anything else.
+    """
+
+    size: int
+    etag: str
+    content_type: str
+    last_modified: datetime | None
+    metadata: dict[str, str]
+    version_id: str | None = None
+    headers: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PutResult:
+    """The outcome of an upload.
+
+    Attributes:
+        etag: the object's ETag (for a multipart upload, ``<md5-of-md5s>-<parts>``).
+        version_id: the version id, where versioning is on.
+    """
+
+    etag: str
+    version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """An incomplete multipart upload.
+
+    Attributes:
+        key: the object key it will create.
+        upload_id: the upload id.
+        initiated: when it was started.
+        size: the bytes uploaded so far (the sum of its parts).
+    """
+
+    key: str
+    upload_id: str
+    initiated: datetime | None
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """An uploaded part of a multipart upload."""
+
+    part_number: int
+    etag: str
+    size: int = 0
+    last_modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteError:
+    """A key that ``remove_objects`` could not delete, with the server's reason."""
+
+    key: str
+    code: str
+    message: str
+    version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    """The outcome of a server-side copy."""
+
+    etag: str
+    last_modified: datetime | None = None
+    version_id: str | None = None

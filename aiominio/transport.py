@@ -64,17 +64,34 @@ class StreamingResponse:
         self.status = resp.status
         self.headers = {k.lower(): v for k, v in resp.headers.items()}
 
-    async def read_chunk(self, n: int = 1 << 20) -> bytes:
-        """Up to ``n`` bytes of body; ``b""`` at the end."""
+    async def read_any(self) -> bytes:
+        """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
         try:
-            return await self._resp.content.read(n)
-        except BaseException as exc:
+            return await self._resp.content.readany()
+        except _AIOHTTP_ERRORS as exc:
+            raise _translate(exc) from exc
+
+    async def read_exactly_or_eof(self, n: int) -> bytes:
+        """``n`` bytes of body, fewer only at the end."""
+        try:
+            first = await self._resp.content.read(n)
+            if len(first) == n or not first:
+                return first
+            out = bytearray(first)
+            while len(out) < n:
+                more = await self._resp.content.read(n - len(out))
+                if not more:
+                    break
+                out += more
+            return bytes(out)
+        except _AIOHTTP_ERRORS as exc:
             raise _translate(exc) from exc
 
     async def read_all(self) -> bytes:
+        """The rest of the body."""
         try:
-            return await self._resp.read()
-        except BaseException as exc:
+            return await self._resp.content.read()
+        except _AIOHTTP_ERRORS as exc:
             raise _translate(exc) from exc
 
     def release(self) -> None:
@@ -83,6 +100,9 @@ class StreamingResponse:
             self._resp.release()
         else:
             self._resp.close()
+
+
+_AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
 
 
 def _translate(exc: BaseException) -> BaseException:

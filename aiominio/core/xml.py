@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote_plus
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
-from aiominio.models import Bucket
+from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, Upload
 
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -147,3 +149,176 @@ def build_create_bucket(region: str) -> bytes:
     root = ET.Element("CreateBucketConfiguration", xmlns=S3_NS)
     ET.SubElement(root, "LocationConstraint").text = region
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=False))
+
+
+def _maybe_decode(value: str, url_encoded: bool) -> str:
+    return unquote_plus(value) if url_encoded else value
+
+
+def _etag(value: str) -> str:
+    return value.strip().strip('"').replace("&quot;", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPage:
+    """One page of a ListObjects (v1 or v2) answer, with keys decoded."""
+
+    entries: list[ObjectInfo]
+    truncated: bool
+    next_marker: str | None
+    next_token: str | None
+
+
+def parse_list_objects(body: bytes) -> ObjectPage:
+    """Parse a ListBucketResult page (v1 or v2).
+
+    Objects and common prefixes are merged in key order. With ``EncodingType`` ``url`` in the
+    answer, keys, prefixes and markers are decoded, so they come back exactly as stored.
+    """
+    root = parse(body)
+    encoded = text(root, "EncodingType").lower() == "url"
+    entries: list[ObjectInfo] = []
+    for c in root.iterfind("Contents"):
+        modified = text(c, "LastModified")
+        entries.append(
+            ObjectInfo(
+                key=_maybe_decode(text(c, "Key"), encoded),
+                size=int(text(c, "Size", "0") or 0),
+                etag=_etag(text(c, "ETag")),
+                last_modified=parse_iso_datetime(modified) if modified else None,
+                storage_class=text(c, "StorageClass") or None,
+            )
+        )
+    for p in root.iterfind("CommonPrefixes"):
+        entries.append(ObjectInfo(key=_maybe_decode(text(p, "Prefix"), encoded), is_dir=True))
+    entries.sort(key=lambda e: e.key)
+    truncated = text(root, "IsTruncated").lower() == "true"
+    next_marker = text(root, "NextMarker") or None
+    if next_marker is not None:
+        next_marker = _maybe_decode(next_marker, encoded)
+    return ObjectPage(entries, truncated, next_marker, text(root, "NextContinuationToken") or None)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPage:
+    """One page of a ListMultipartUploads answer."""
+
+    uploads: list[Upload]
+    prefixes: list[str]
+    truncated: bool
+    next_key_marker: str | None
+    next_upload_id_marker: str | None
+
+
+def parse_list_uploads(body: bytes) -> UploadPage:
+    root = parse(body)
+    encoded = text(root, "EncodingType").lower() == "url"
+    uploads = []
+    for u in root.iterfind("Upload"):
+        initiated = text(u, "Initiated")
+        uploads.append(
+            Upload(
+                key=_maybe_decode(text(u, "Key"), encoded),
+                upload_id=text(u, "UploadId"),
+                initiated=parse_iso_datetime(initiated) if initiated else None,
+            )
+        )
+    prefixes = [_maybe_decode(text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")]
+    next_key = text(root, "NextKeyMarker") or None
+    return UploadPage(
+        uploads,
+        prefixes,
+        text(root, "IsTruncated").lower() == "true",
+        _maybe_decode(next_key, encoded) if next_key else None,
+        text(root, "NextUploadIdMarker") or None,
+    )
+
+
+def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
+    """Parts of a ListParts page, whether it is truncated, and the next part-number marker."""
+    root = parse(body)
+    parts = []
+    for p in root.iterfind("Part"):
+        modified = text(p, "LastModified")
+        parts.append(
+            Part(
+                part_number=int(text(p, "PartNumber")),
+                etag=_etag(text(p, "ETag")),
+                size=int(text(p, "Size", "0") or 0),
+                last_modified=parse_iso_datetime(modified) if modified else None,
+            )
+        )
+    marker = text(root, "NextPartNumberMarker")
+    truncated = text(root, "IsTruncated").lower() == "true"
+    return parts, truncated, int(marker) if marker.isdigit() else None
+
+
+def parse_initiate_multipart(body: bytes) -> str:
+    upload_id = text(parse(body), "UploadId")
+    if not upload_id:
+        raise InvalidResponseError("CreateMultipartUpload answer has no UploadId", body=body)
+    return upload_id
+
+
+def raise_if_error_document(
+    body: bytes, *, status: int, bucket: str | None, key: str | None
+) -> None:
+    """S3 may answer 200 OK and still fail (CompleteMultipartUpload, CopyObject): the body is then
+    an ``<Error>`` document, raised here as the error it describes."""
+    if b"<Error>" not in body[:4096]:
+        return
+    root = parse(body, status=status)
+    if root.tag == "Error":
+        raise parse_error(500 if status == 200 else status, {}, body, bucket=bucket, key=key)
+
+
+def parse_complete_multipart(body: bytes) -> str:
+    """The ETag of a completed multipart upload."""
+    root = parse(body)
+    if root.tag != "CompleteMultipartUploadResult":
+        raise InvalidResponseError(f"unexpected <{root.tag}> completing an upload", body=body)
+    return _etag(text(root, "ETag"))
+
+
+def build_complete_multipart(parts: list[tuple[int, str]]) -> bytes:
+    root = ET.Element("CompleteMultipartUpload", xmlns=S3_NS)
+    for number, etag in parts:
+        el = ET.SubElement(root, "Part")
+        ET.SubElement(el, "PartNumber").text = str(number)
+        ET.SubElement(el, "ETag").text = f'"{etag}"'
+    return bytes(ET.tostring(root, encoding="utf-8"))
+
+
+def build_delete_objects(keys: list[tuple[str, str | None]], *, quiet: bool = True) -> bytes:
+    root = ET.Element("Delete", xmlns=S3_NS)
+    ET.SubElement(root, "Quiet").text = "true" if quiet else "false"
+    for key, version in keys:
+        obj = ET.SubElement(root, "Object")
+        ET.SubElement(obj, "Key").text = key
+        if version:
+            ET.SubElement(obj, "VersionId").text = version
+    return bytes(ET.tostring(root, encoding="utf-8"))
+
+
+def parse_delete_objects(body: bytes) -> list[DeleteError]:
+    root = parse(body)
+    return [
+        DeleteError(
+            key=text(e, "Key"),
+            code=text(e, "Code"),
+            message=text(e, "Message"),
+            version_id=text(e, "VersionId") or None,
+        )
+        for e in root.iterfind("Error")
+    ]
+
+
+def parse_copy_result(body: bytes) -> CopyResult:
+    root = parse(body)
+    if root.tag not in ("CopyObjectResult", "CopyPartResult"):
+        raise InvalidResponseError(f"unexpected <{root.tag}> answering a copy", body=body)
+    modified = text(root, "LastModified")
+    return CopyResult(
+        etag=_etag(text(root, "ETag")),
+        last_modified=parse_iso_datetime(modified) if modified else None,
+    )

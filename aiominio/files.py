@@ -1,0 +1,179 @@
+"""Files: resumable, verified downloads to a path and resumable uploads from one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+from typing import TYPE_CHECKING
+
+import aiofiles
+
+from aiominio.core import planning
+from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
+from aiominio.models import ObjectStat, Part, PutResult
+from aiominio.transfer import (
+    MultipartPlan,
+    ObjectReader,
+    Progress,
+    _AsyncFileSource,
+    is_md5_etag,
+    md5_digest,
+    put_single,
+    run_multipart,
+)
+
+if TYPE_CHECKING:
+    from aiominio.client import Client
+
+_WRITE_CHUNK = 1 << 20
+
+
+def partial_path(path: str, etag: str) -> str:
+    """Where the body of ``path`` is written while it downloads. The ETag is part of the name,
+    so a partial file is only ever resumed for the same version of the object."""
+    tag = hashlib.sha256(etag.encode()).hexdigest()[:16]
+    return f"{path}.{tag}.part"
+
+
+def _file_md5(path: str) -> str:
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        while chunk := f.read(_WRITE_CHUNK * 8):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+async def download_file(
+    client: Client,
+    bucket: str,
+    key: str,
+    path: str,
+    version_id: str | None,
+    progress: Progress | None,
+) -> ObjectStat:
+    if os.path.isdir(path):
+        raise InvalidArgument(f"file_path is a directory: {path!r}")
+    parent = os.path.dirname(os.path.abspath(path))
+    for attempt in range(2):
+        stat = await client.stat_object(bucket, key, version_id=version_id)
+        part = partial_path(path, stat.etag)
+        os.makedirs(parent, exist_ok=True)
+        try:
+            await _fill(client, bucket, key, stat, part, version_id, progress)
+        except PreconditionFailed:
+            # The object changed since the partial file was started: begin again once.
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(part)
+            if attempt:
+                raise
+            continue
+        have = os.path.getsize(part)
+        if have != stat.size:
+            raise InvalidResponseError(
+                f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
+            )
+        if is_md5_etag(stat.etag):
+            digest = await asyncio.to_thread(_file_md5, part)
+            if digest != stat.etag.lower():
+                os.remove(part)
+                raise InvalidResponseError(
+                    f"{bucket}/{key}: downloaded data has MD5 {digest}, the ETag says {stat.etag}"
+                )
+        os.replace(part, path)
+        return stat
+    raise AssertionError("unreachable")
+
+
+async def _fill(
+    client: Client,
+    bucket: str,
+    key: str,
+    stat: ObjectStat,
+    part: str,
+    version_id: str | None,
+    progress: Progress | None,
+) -> None:
+    offset = os.path.getsize(part) if os.path.exists(part) else 0
+    if offset > stat.size:
+        os.remove(part)
+        offset = 0
+    async with aiofiles.open(part, "ab") as out:
+        if offset >= stat.size:
+            return
+        headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
+        reader = ObjectReader(
+            client, bucket, key, offset=offset, version_id=version_id, headers=headers
+        )
+        done = offset
+        async with reader:
+            async for chunk in reader:
+                await out.write(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
+
+
+async def upload_file(
+    client: Client,
+    bucket: str,
+    key: str,
+    path: str,
+    headers: dict[str, str],
+    part_size: int | None,
+    concurrency: int,
+    progress: Progress | None,
+    threshold: int,
+) -> PutResult:
+    size = os.path.getsize(path)
+    if size <= threshold:
+        async with aiofiles.open(path, "rb") as f:
+            data = await f.read()
+        if len(data) != size:
+            raise InvalidArgument(f"{path!r} changed size while it was read")
+        result = await put_single(client, bucket, key, data, headers)
+        if progress is not None:
+            progress(size)
+        return result
+    upload_id, done, psize = await _resumable_upload(client, bucket, key, size, part_size)
+    if upload_id is None:
+        upload_id = await client._create_multipart(bucket, key, headers)
+
+    async def unchanged(number: int, chunk: bytes | memoryview) -> bool:
+        existing = done.get(number)
+        if existing is None or existing.size != len(chunk):
+            return False
+        return (await md5_digest(chunk)).hex() == existing.etag.lower()
+
+    plan = MultipartPlan(upload_id, psize, concurrency, abort_on_error=False, done=done)
+    async with aiofiles.open(path, "rb") as f:
+        source = _AsyncFileSource(f, size)
+        return await run_multipart(
+            client, bucket, key, source, plan, progress=progress, skip_part=unchanged
+        )
+
+
+async def _resumable_upload(
+    client: Client, bucket: str, key: str, size: int, part_size: int | None
+) -> tuple[str | None, dict[int, Part], int]:
+    """The newest incomplete upload of ``key`` whose part size fits this file, if any."""
+    planned = planning.plan_part_size(size, part_size)
+    newest = None
+    async for upload in client._uploads_of(bucket, key):
+        if newest is None or (upload.initiated or 0) > (newest.initiated or 0):  # type: ignore[operator]
+            newest = upload
+    if newest is None:
+        return None, {}, planned
+    parts = await client._list_parts(bucket, key, newest.upload_id)
+    done = {p.part_number: p for p in parts}
+    first = done.get(1)
+    psize = planned
+    if (
+        part_size is None
+        and first is not None
+        and first.size >= planning.MIN_PART_SIZE
+        and -(-size // first.size) <= planning.MAX_PARTS
+    ):
+        psize = first.size  # keep the earlier attempt's part boundaries
+    return newest.upload_id, done, psize
