@@ -32,6 +32,7 @@ from aiominio.errors import (
     InvalidArgument,
     InvalidResponseError,
     NoSuchBucket,
+    NoSuchKey,
     NoSuchUpload,
     S3Error,
 )
@@ -448,6 +449,8 @@ class Client:
                 base.append(("start-after", start))
         token: str | None = None
         marker = start
+        # Some servers (moto) repeat common prefixes on every page; yield each once.
+        seen_prefixes: set[str] = set()
         while True:
             query = list(base)
             if v2 and token:
@@ -457,6 +460,10 @@ class Client:
             resp = await self._execute("GET", bucket, None, tuple(query))
             page = xml.parse_list_objects(resp.body)
             for entry in page.entries:
+                if entry.is_dir:
+                    if entry.key in seen_prefixes:
+                        continue
+                    seen_prefixes.add(entry.key)
                 yield entry
             if not page.truncated:
                 return
@@ -591,7 +598,20 @@ class Client:
         check_bucket_name(bucket)
         check_object_key(key)
         query = (("versionId", version_id),) if version_id else ()
-        resp = await self._execute("HEAD", bucket, key, query)
+        try:
+            resp = await self._execute("HEAD", bucket, key, query)
+        except NoSuchKey as exc:
+            # A HEAD answer has no body to say which is missing; ask, on this error path only.
+            if not await self.bucket_exists(bucket):
+                raise NoSuchBucket(
+                    "NoSuchBucket",
+                    "The specified bucket does not exist",
+                    status=404,
+                    request_id=exc.request_id,
+                    bucket=bucket,
+                    key=key,
+                ) from exc
+            raise
         return stat_from_headers(resp.headers)
 
     # -- writing objects -----------------------------------------------------------------------

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from types import TracebackType
 
 import aiohttp
+import aiohttp.abc
+import aiohttp.payload
 from yarl import URL
 
 from aiominio.errors import (
@@ -45,6 +47,38 @@ class Timeouts:
         return aiohttp.ClientTimeout(
             total=self.total, connect=self.connect, sock_connect=self.connect, sock_read=self.read
         )
+
+
+class _BufferPayload(aiohttp.payload.Payload):
+    """A bytes-like body written in slices, each awaiting the socket's drain.
+
+    aiohttp's own bytes payload hands the whole buffer to the transport at once (which copies what
+    the socket does not take) and warns above 1 MiB; slicing a memoryview copies nothing.
+    """
+
+    _SLICE = 1 << 20
+
+    def __init__(self, value: bytes | bytearray | memoryview) -> None:
+        view = memoryview(value).cast("B")
+        super().__init__(view, content_type=None)
+        self._size = view.nbytes
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        return bytes(self._value).decode(encoding, errors)
+
+    async def write(self, writer: aiohttp.abc.AbstractStreamWriter) -> None:
+        view: memoryview = self._value
+        for start in range(0, len(view), self._SLICE):
+            await writer.write(view[start : start + self._SLICE])
+
+    async def write_with_length(
+        self, writer: aiohttp.abc.AbstractStreamWriter, content_length: int | None
+    ) -> None:
+        view: memoryview = self._value
+        if content_length is not None:
+            view = view[:content_length]
+        for start in range(0, len(view), self._SLICE):
+            await writer.write(view[start : start + self._SLICE])
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +215,15 @@ class Transport:
             kwargs["timeout"] = timeouts.to_aiohttp()
         if not self._owns_session:
             kwargs["ssl"] = self._ssl
+        data: object = body
+        if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > 65536:
+            data = _BufferPayload(body)
         try:
             return await session.request(
                 method,
                 URL(url, encoded=True),
                 headers=dict(headers),
-                data=body,
+                data=data,
                 allow_redirects=False,
                 auto_decompress=False,
                 skip_auto_headers=("Accept-Encoding", "Content-Type"),

@@ -11,6 +11,7 @@ import contextlib
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
+import aiohttp
 import pytest
 
 import aiominio
@@ -47,9 +48,30 @@ def unique_bucket(prefix: str = "t") -> str:
     return f"{prefix}-{secrets.token_hex(6)}"
 
 
-async def _empty_and_remove(client: aiominio.Client, bucket: str) -> None:
+async def empty_and_remove(client: aiominio.Client, bucket: str) -> None:
+    """Remove a test bucket with every object and incomplete upload in it."""
     with contextlib.suppress(aiominio.NoSuchBucket):
+        async for upload in client.list_incomplete_uploads(bucket, recursive=True):
+            await client.remove_incomplete_upload(bucket, upload.key)
+        keys = [o.key async for o in client.list_objects(bucket, recursive=True)]
+        errors = await client.remove_objects(bucket, keys)
+        assert not errors, errors
         await client.remove_bucket(bucket)
+
+
+@pytest.fixture
+def http_log() -> tuple[aiohttp.TraceConfig, list[tuple[str, str, dict[str, str]]]]:
+    """A trace config recording (method, url, headers) of every request a session sends."""
+    log: list[tuple[str, str, dict[str, str]]] = []
+
+    async def on_start(
+        session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        log.append((params.method, str(params.url), dict(params.headers)))
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_start)
+    return trace, log
 
 
 @pytest.fixture
@@ -58,4 +80,4 @@ async def bucket(client: aiominio.Client) -> AsyncIterator[str]:
     name = unique_bucket()
     await client.make_bucket(name)
     yield name
-    await _empty_and_remove(client, name)
+    await empty_and_remove(client, name)

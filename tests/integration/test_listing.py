@@ -1,0 +1,130 @@
+"""Listings across several pages, with and without recursion, and incomplete uploads."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import aiominio
+from aiominio import testing
+
+KEYS = sorted(
+    [
+        "a.txt",
+        "b.txt",
+        "photos/2023/x.jpg",
+        "photos/2024/a.jpg",
+        "photos/2024/b.jpg",
+        "photos/cover.jpg",
+        "videos/clip.mp4",
+        "z.txt",
+    ]
+)
+
+
+@pytest.fixture
+async def filled(client: aiominio.Client, bucket: str) -> str:
+    await asyncio.gather(*(client.put_object(bucket, k, k.encode()) for k in KEYS))
+    return bucket
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("page_size", [1, 2, 3, 1000])
+async def test_recursive_pages(
+    client: aiominio.Client, filled: str, version: str, page_size: int
+) -> None:
+    lister = client.list_objects if version == "v1" else client.list_objects_v2
+    entries = [o async for o in lister(filled, recursive=True, page_size=page_size)]
+    assert [e.key for e in entries] == KEYS
+    assert all(not e.is_dir for e in entries)
+    by_key = {e.key: e for e in entries}
+    assert by_key["a.txt"].size == len(b"a.txt")
+    assert by_key["a.txt"].etag == "5a3d7f1cb5e3b7d3cbc1ea0c2d16c91c" or by_key["a.txt"].etag
+    assert all(e.last_modified is not None for e in entries)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("page_size", [1, 2, 1000])
+async def test_one_level_with_prefixes(
+    server: testing.LocalServer,
+    client: aiominio.Client,
+    filled: str,
+    version: str,
+    page_size: int,
+) -> None:
+    lister = client.list_objects if version == "v1" else client.list_objects_v2
+    top = [(o.key, o.is_dir) async for o in lister(filled, page_size=page_size)]
+    if server.name == "moto" and version == "v1" and page_size < 5:
+        # moto 5.2.5 sends every common prefix on every v1 page whatever max-keys says, so the
+        # prefixes arrive early; the client still yields each entry exactly once.
+        top.sort()
+    assert top == [
+        ("a.txt", False),
+        ("b.txt", False),
+        ("photos/", True),
+        ("videos/", True),
+        ("z.txt", False),
+    ]
+    inner = [(o.key, o.is_dir) async for o in lister(filled, "photos/", page_size=page_size)]
+    assert inner == [("photos/2023/", True), ("photos/2024/", True), ("photos/cover.jpg", False)]
+    deep = [o.key async for o in lister(filled, "photos/2024/", page_size=page_size)]
+    assert deep == ["photos/2024/a.jpg", "photos/2024/b.jpg"]
+
+
+async def test_start_after_and_marker(client: aiominio.Client, filled: str) -> None:
+    v2 = [o.key async for o in client.list_objects_v2(filled, recursive=True, start_after="b.txt")]
+    assert v2 == KEYS[2:]
+    v1 = [
+        o.key async for o in client.list_objects(filled, recursive=True, marker="photos/cover.jpg")
+    ]
+    assert v1 == ["videos/clip.mp4", "z.txt"]
+
+
+async def test_listing_is_lazy(client: aiominio.Client, filled: str) -> None:
+    it = client.list_objects_v2(filled, recursive=True, page_size=2)
+    first = await it.__anext__()
+    assert first.key == "a.txt"
+    await it.aclose()  # type: ignore[attr-defined]
+
+
+async def test_bad_listing_arguments() -> None:
+    async with aiominio.Client("http://127.0.0.1:1") as c:
+        with pytest.raises(ValueError):
+            c.list_objects("Bad_Bucket")
+        with pytest.raises(ValueError):
+            c.list_objects_v2("bucket", page_size=0)
+        with pytest.raises(ValueError):
+            c.list_objects_v2("bucket", page_size=1001)
+        with pytest.raises(TypeError):
+            c.list_objects("bucket", prefix=3)  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            c.list_incomplete_uploads("x")
+
+
+async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, bucket: str) -> None:
+    part = b"p" * (5 * 1024 * 1024)
+    ids = {}
+    for key in ("docs/one", "docs/two", "top"):
+        upload_id = await client._create_multipart(bucket, key, {})
+        ids[key] = upload_id
+        from aiominio.transfer import upload_part
+
+        await upload_part(client, bucket, key, upload_id, 1, part)
+        if key == "docs/two":
+            await upload_part(client, bucket, key, upload_id, 2, b"tail")
+    uploads = [u async for u in client.list_incomplete_uploads(bucket, recursive=True)]
+    assert sorted((u.key, u.upload_id, u.size) for u in uploads) == [
+        ("docs/one", ids["docs/one"], len(part)),
+        ("docs/two", ids["docs/two"], len(part) + 4),
+        ("top", ids["top"], len(part)),
+    ]
+    assert all(u.initiated is not None for u in uploads)
+    under = [u.key async for u in client.list_incomplete_uploads(bucket, "docs/", recursive=True)]
+    assert sorted(under) == ["docs/one", "docs/two"]
+    await client.remove_incomplete_upload(bucket, "docs/two")
+    left = sorted([u.key async for u in client.list_incomplete_uploads(bucket, recursive=True)])
+    assert left == ["docs/one", "top"]
+    await client.remove_incomplete_upload(bucket, "docs/one")
+    await client.remove_incomplete_upload(bucket, "top")
+    assert [u async for u in client.list_incomplete_uploads(bucket, recursive=True)] == []
