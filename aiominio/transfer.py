@@ -265,12 +265,20 @@ async def run_multipart(
     sent = 0
 
     def finished(task: asyncio.Task[Part]) -> None:
-        nonlocal sent
         slots.release()
-        if not task.cancelled() and task.exception() is None:
-            sent += task.result().size
-            if progress is not None:
-                progress(sent)
+
+    async def send(number: int, chunk: bytes | memoryview, reuse: Part | None) -> Part:
+        # Progress is reported from the part's own task, so a callback that raises (a way to
+        # stop an upload) fails the upload like any other error.
+        nonlocal sent
+        if reuse is not None:
+            part = reuse
+        else:
+            part = await upload_part(client, bucket, key, plan.upload_id, number, chunk)
+        sent += part.size
+        if progress is not None:
+            progress(sent)
+        return part
 
     try:
         number = 0
@@ -300,11 +308,10 @@ async def run_multipart(
             if number > planning.MAX_PARTS:
                 raise InvalidArgument("the upload needs more than 10,000 parts")
             existing = (plan.done or {}).get(number)
+            reuse = None
             if existing is not None and skip_part is not None and await skip_part(number, chunk):
-                coro = _reuse(Part(number, existing.etag, len(chunk)))
-            else:
-                coro = upload_part(client, bucket, key, plan.upload_id, number, chunk)
-            task = asyncio.ensure_future(coro)
+                reuse = Part(number, existing.etag, len(chunk))
+            task = asyncio.ensure_future(send(number, chunk, reuse))
             task.add_done_callback(finished)
             tasks.append(task)
             del chunk
@@ -321,10 +328,6 @@ async def run_multipart(
         if plan.abort_on_error:
             await _abort_quietly(client, bucket, key, plan.upload_id)
         raise
-
-
-async def _reuse(part: Part) -> Part:
-    return part
 
 
 async def _abort_quietly(client: Client, bucket: str, key: str, upload_id: str) -> None:

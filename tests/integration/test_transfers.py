@@ -1,0 +1,330 @@
+"""Large and interrupted transfers: concurrent multipart uploads, unknown sizes, cancellation,
+resumed fput_object/fget_object, and the memory bound of a 1 GiB upload."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import tracemalloc
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+import aiominio
+from aiominio import testing
+
+MiB = 1024 * 1024
+HttpLog = tuple[aiohttp.TraceConfig, list[tuple[str, str, dict[str, str]]]]
+
+
+def pattern(size: int, seed: int = 0) -> bytes:
+    """Deterministic bytes that differ in every MiB (a misplaced part would show)."""
+    block = hashlib.sha256(str(seed).encode()).digest() * (MiB // 32)
+    out = bytearray()
+    i = 0
+    while len(out) < size:
+        out += hashlib.sha256(block[:64] + i.to_bytes(8, "big")).digest() + block[32:]
+        i += 1
+    return bytes(out[:size])
+
+
+async def read_all(client: aiominio.Client, bucket: str, key: str) -> bytes:
+    async with client.get_object(bucket, key) as obj:
+        return await obj.read()
+
+
+async def no_uploads_left(client: aiominio.Client, bucket: str) -> None:
+    assert [u async for u in client.list_incomplete_uploads(bucket, recursive=True)] == []
+
+
+async def test_large_upload_in_concurrent_parts(
+    server: testing.LocalServer, bucket: str, http_log: HttpLog
+) -> None:
+    trace, log = http_log
+    in_flight = 0
+    peak = 0
+
+    async def start(*_: object) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+
+    async def end(*_: object) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    trace.on_request_start.append(start)
+    trace.on_request_end.append(end)
+    trace.on_request_exception.append(end)
+    data = pattern(104 * MiB + 12345)
+    seen: list[int] = []
+    async with (
+        aiohttp.ClientSession(trace_configs=[trace]) as session,
+        server.client(session=session) as c,
+    ):
+        result = await c.put_object(
+            bucket, "big", data, part_size=16 * MiB, concurrency=4, progress=seen.append
+        )
+        assert result.etag.endswith("-7")
+        assert peak >= 2, "parts were not uploaded concurrently"
+        part_puts = [u for m, u, _ in log if m == "PUT" and "partNumber=" in u]
+        assert len(part_puts) == 7
+        assert seen[-1] == len(data) and seen == sorted(seen)
+        got = await read_all(c, bucket, "big")
+    assert hashlib.sha256(got).digest() == hashlib.sha256(data).digest()
+    async with server.client() as c:
+        await no_uploads_left(c, bucket)
+
+
+async def test_unknown_size_from_async_generator(client: aiominio.Client, bucket: str) -> None:
+    data = pattern(23 * MiB + 7, seed=1)
+
+    async def body() -> AsyncIterator[bytes]:
+        view = memoryview(data)
+        for start in range(0, len(data), 700_001):  # odd chunk sizes on purpose
+            await asyncio.sleep(0)
+            yield bytes(view[start : start + 700_001])
+
+    result = await client.put_object(bucket, "stream", body(), part_size=5 * MiB)
+    assert result.etag.endswith("-5")
+    assert await read_all(client, bucket, "stream") == data
+    # A small stream of unknown size goes up in one PUT.
+    small = await client.put_object(bucket, "small", _chunks([b"abc", b"def"]))
+    assert "-" not in small.etag
+    assert await read_all(client, bucket, "small") == b"abcdef"
+
+
+async def _chunks(parts: list[bytes]) -> AsyncIterator[bytes]:
+    for p in parts:
+        yield p
+
+
+async def test_cancelled_stream_upload_leaves_nothing(client: aiominio.Client, bucket: str) -> None:
+    part_done = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_body() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield b"x" * (5 * MiB)
+        await release.wait()  # never set: the upload hangs here until cancelled
+        yield b"never"
+
+    task = asyncio.create_task(
+        client.put_object(
+            bucket, "cancelled", slow_body(), part_size=5 * MiB, progress=lambda n: part_done.set()
+        )
+    )
+    await asyncio.wait_for(part_done.wait(), 30)
+    uploads = [u async for u in client.list_incomplete_uploads(bucket, recursive=True)]
+    assert [u.key for u in uploads] == ["cancelled"]
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await no_uploads_left(client, bucket)
+    with pytest.raises(aiominio.NoSuchKey):
+        await client.stat_object(bucket, "cancelled")
+
+
+async def test_failing_stream_upload_is_aborted(client: aiominio.Client, bucket: str) -> None:
+    async def broken() -> AsyncIterator[bytes]:
+        yield b"y" * (6 * MiB)
+        raise OSError("the source broke")
+
+    with pytest.raises(OSError, match="source broke"):
+        await client.put_object(bucket, "broken", broken(), part_size=5 * MiB)
+    await no_uploads_left(client, bucket)
+
+
+async def test_fput_object_resumes(
+    server: testing.LocalServer, bucket: str, tmp_path: Path, http_log: HttpLog
+) -> None:
+    data = pattern(23 * MiB, seed=2)  # five parts of 5 MiB, the last 3 MiB
+    path = tmp_path / "upload.bin"
+    path.write_bytes(data)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_two_parts(sent: int) -> None:
+        if sent >= 10 * MiB:
+            raise Interrupted
+
+    async with server.client() as c:
+        with pytest.raises(Interrupted):
+            await c.fput_object(
+                bucket,
+                "resumed.bin",
+                path,
+                part_size=5 * MiB,
+                concurrency=1,
+                progress=stop_after_two_parts,
+            )
+        uploads = [u async for u in c.list_incomplete_uploads(bucket, recursive=True)]
+        assert len(uploads) == 1 and uploads[0].size == 10 * MiB
+
+    trace, log = http_log
+    async with (
+        aiohttp.ClientSession(trace_configs=[trace]) as session,
+        server.client(session=session) as c,
+    ):
+        result = await c.fput_object(bucket, "resumed.bin", path, concurrency=2)
+        assert result.etag.endswith("-5")
+        numbers = sorted(
+            int(u.split("partNumber=")[1].split("&")[0])
+            for m, u, _ in log
+            if m == "PUT" and "partNumber=" in u
+        )
+        assert numbers == [3, 4, 5], "parts already uploaded were sent again"
+        assert await read_all(c, bucket, "resumed.bin") == data
+        await no_uploads_left(c, bucket)
+        stat = await c.stat_object(bucket, "resumed.bin")
+        assert stat.content_type == "application/octet-stream"
+
+
+async def test_fput_object_guesses_content_type(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    for name, expected in [("page.html", "text/html"), ("pic.png", "image/png")]:
+        (tmp_path / name).write_bytes(b"content")
+        await client.fput_object(bucket, name, tmp_path / name)
+        assert (await client.stat_object(bucket, name)).content_type == expected
+    await client.fput_object(bucket, "forced", tmp_path / "page.html", "text/plain")
+    assert (await client.stat_object(bucket, "forced")).content_type == "text/plain"
+
+
+async def test_fput_object_reuses_only_matching_parts(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "changing.bin"
+    first = pattern(12 * MiB, seed=3)
+    path.write_bytes(first)
+
+    def stop(sent: int) -> None:
+        if sent >= 5 * MiB:
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        await client.fput_object(
+            bucket, "changing", path, part_size=5 * MiB, concurrency=1, progress=stop
+        )
+    # The file changes before the retry: the stale part must not be reused.
+    second = pattern(12 * MiB, seed=4)
+    path.write_bytes(second)
+    await client.fput_object(bucket, "changing", path)
+    assert await read_all(client, bucket, "changing") == second
+
+
+async def test_fget_object_resumes(
+    server: testing.LocalServer, bucket: str, tmp_path: Path, http_log: HttpLog
+) -> None:
+    data = pattern(20 * MiB, seed=5)
+    target = tmp_path / "sub" / "download.bin"
+
+    class Interrupted(Exception):
+        pass
+
+    def stop(done: int) -> None:
+        if done >= 8 * MiB:
+            raise Interrupted
+
+    async with server.client() as c:
+        await c.put_object(bucket, "dl", data)
+        with pytest.raises(Interrupted):
+            await c.fget_object(bucket, "dl", target, progress=stop)
+        assert not target.exists()
+        partial = [p for p in target.parent.iterdir() if p.name.endswith(".part")]
+        assert len(partial) == 1
+        have = partial[0].stat().st_size
+        assert 8 * MiB <= have < len(data)
+
+    trace, log = http_log
+    async with (
+        aiohttp.ClientSession(trace_configs=[trace]) as session,
+        server.client(session=session) as c,
+    ):
+        stat = await c.fget_object(bucket, "dl", target)
+    assert stat.size == len(data)
+    assert target.read_bytes() == data
+    assert sorted(p.name for p in target.parent.iterdir()) == ["download.bin"]
+    ranges = [h.get("Range") for m, u, h in log if m == "GET" and u.endswith("/dl")]
+    assert ranges == [f"bytes={have}-"], "the download did not resume from the partial file"
+
+
+async def test_fget_object_restarts_when_the_object_changed(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "changed.bin"
+    await client.put_object(bucket, "obj", pattern(6 * MiB, seed=6))
+
+    def stop(done: int) -> None:
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        await client.fget_object(bucket, "obj", target, progress=stop)
+    new = pattern(7 * MiB, seed=7)
+    await client.put_object(bucket, "obj", new)
+    await client.fget_object(bucket, "obj", target)
+    assert target.read_bytes() == new
+    # The partial file of the old version is left alone, never mistaken for the new one.
+    assert target.exists()
+
+
+async def test_fget_missing_object_leaves_no_file(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "none.bin"
+    with pytest.raises(aiominio.NoSuchKey):
+        await client.fget_object(bucket, "missing", target)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_cancelled_fget_leaves_no_target(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    await client.put_object(bucket, "obj", pattern(30 * MiB, seed=8))
+    target = tmp_path / "cancelled.bin"
+    started = asyncio.Event()
+    task = asyncio.create_task(
+        client.fget_object(bucket, "obj", target, progress=lambda n: started.set())
+    )
+    await asyncio.wait_for(started.wait(), 30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not target.exists()
+
+
+@pytest.mark.slow
+async def test_one_gib_upload_stays_within_memory_bound(
+    seaweedfs_server: testing.LocalServer, tmp_path: Path
+) -> None:
+    part_size, concurrency = 8 * MiB, 4
+    path = tmp_path / "one-gib.bin"
+    block = os.urandom(MiB)
+    with open(path, "wb") as f:
+        for i in range(1024):
+            f.write(i.to_bytes(4, "big") + block[4:])
+    async with seaweedfs_server.client() as c:
+        bucket = f"mem-{os.urandom(4).hex()}"
+        await c.make_bucket(bucket)
+        try:
+            tracemalloc.start()
+            tracemalloc.reset_peak()
+            base = tracemalloc.get_traced_memory()[0]
+            result = await c.fput_object(
+                bucket, "one-gib", path, part_size=part_size, concurrency=concurrency
+            )
+            peak = tracemalloc.get_traced_memory()[1] - base
+            tracemalloc.stop()
+            bound = part_size * (concurrency + 1) + 16 * MiB
+            print(f"1 GiB upload: peak traced memory {peak / MiB:.1f} MiB, bound {bound / MiB} MiB")
+            assert peak < bound
+            assert result.etag.endswith("-128")
+            stat = await c.stat_object(bucket, "one-gib")
+            assert stat.size == 1024 * MiB
+        finally:
+            await c.remove_object(bucket, "one-gib")
+            await c.remove_bucket(bucket)
