@@ -13,7 +13,28 @@ from pathlib import Path
 from aiominio import testing
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["quickstart.py"]
+# Every operation of reference sections 2 and 3, in an order that makes each one meaningful.
+SCRIPTS = [
+    "quickstart.py",
+    "make_bucket.py",
+    "list_buckets.py",
+    "bucket_exists.py",
+    "put_object.py",
+    "fput_object.py",
+    "stat_object.py",
+    "get_object.py",
+    "get_partial_object.py",
+    "fget_object.py",
+    "copy_object.py",
+    "list_objects.py",
+    "list_objects_v2.py",
+    "list_incomplete_uploads.py",
+    "remove_incomplete_upload.py",
+    "remove_object.py",
+    "remove_objects.py",
+    "remove_bucket.py",
+    "bucket_exists.py",
+]
 
 
 def main() -> int:
@@ -25,6 +46,7 @@ def main() -> int:
             AIOMINIO_ENDPOINT=server.endpoint,
             AIOMINIO_ACCESS_KEY=server.access_key,
             AIOMINIO_SECRET_KEY=server.secret_key,
+            AIOMINIO_BUCKET="mybucket",
         )
         for script in SCRIPTS:
             print(f"\n== examples/{script}", flush=True)
