@@ -29,6 +29,7 @@ from aiominio.errors import (
     InvalidRange,
     InvalidResponseError,
     NoSuchBucket,
+    NoSuchBucketPolicy,
     NoSuchKey,
     NoSuchUpload,
     PreconditionFailed,
@@ -39,7 +40,27 @@ from aiominio.errors import (
     SlowDown,
     TransportError,
 )
-from aiominio.models import Bucket
+from aiominio.models import (
+    Bucket,
+    CopyResult,
+    DeleteError,
+    ObjectInfo,
+    ObjectStat,
+    Part,
+    PutResult,
+    Upload,
+)
+from aiominio.notification import (
+    BucketNotification,
+    CloudFunctionConfig,
+    NotificationConfig,
+    QueueConfig,
+    TopicConfig,
+    new_arn,
+)
+from aiominio.policy import Policy
+from aiominio.presign import PostPolicy
+from aiominio.transfer import IncompleteBody, ObjectReader
 from aiominio.transport import Timeouts
 
 __all__ = [
@@ -50,14 +71,19 @@ __all__ = [
     "BucketAlreadyExists",
     "BucketAlreadyOwnedByYou",
     "BucketNotEmpty",
+    "BucketNotification",
     "Client",
     "ClientClosedError",
+    "CloudFunctionConfig",
     "ConnectError",
     "ConnectionLostError",
+    "CopyResult",
     "Credentials",
     "CredentialsProvider",
+    "DeleteError",
     "EntityTooLarge",
     "EnvironmentProvider",
+    "IncompleteBody",
     "InternalError",
     "InvalidAccessKeyId",
     "InvalidArgument",
@@ -65,9 +91,19 @@ __all__ = [
     "InvalidRange",
     "InvalidResponseError",
     "NoSuchBucket",
+    "NoSuchBucketPolicy",
     "NoSuchKey",
     "NoSuchUpload",
+    "NotificationConfig",
+    "ObjectInfo",
+    "ObjectReader",
+    "ObjectStat",
+    "Part",
+    "Policy",
+    "PostPolicy",
     "PreconditionFailed",
+    "PutResult",
+    "QueueConfig",
     "RequestTimeout",
     "S3Error",
     "ServiceUnavailable",
@@ -75,6 +111,9 @@ __all__ = [
     "SlowDown",
     "StaticProvider",
     "Timeouts",
+    "TopicConfig",
     "TransportError",
+    "Upload",
     "__version__",
+    "new_arn",
 ]

@@ -5,18 +5,20 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import mimetypes
 import os
 import platform
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 
-from aiominio import __version__
+from aiominio import __version__, presign
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
 from aiominio.core.planning import (
@@ -32,6 +34,7 @@ from aiominio.errors import (
     InvalidArgument,
     InvalidResponseError,
     NoSuchBucket,
+    NoSuchBucketPolicy,
     NoSuchKey,
     NoSuchUpload,
     S3Error,
@@ -47,6 +50,11 @@ from aiominio.models import (
     PutResult,
     Upload,
 )
+from aiominio.notification import NotificationConfig
+from aiominio.policy import Policy, apply_policy, derive_policy
+from aiominio.policy import dump_document as dump_policy
+from aiominio.policy import parse_document as parse_policy
+from aiominio.presign import PostPolicy
 from aiominio.transfer import (
     Data,
     IncompleteBody,
@@ -811,6 +819,205 @@ class Client:
             if not page.truncated or (page.next_key_marker or "") > key:
                 return
             key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
+
+    # -- presigned URLs and POST policies -------------------------------------------------------
+
+    async def _presign_credentials(self) -> Credentials:
+        creds = await self._credentials.retrieve()
+        if creds is None:
+            raise InvalidArgument("presigning needs credentials; this client is anonymous")
+        return creds
+
+    async def presigned_url(
+        self,
+        method: str,
+        bucket: str,
+        key: str | None = None,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        query: Mapping[str, str] | None = None,
+        request_date: datetime | None = None,
+    ) -> str:
+        """A presigned URL for any method on a bucket or object (no request is sent, except to
+        discover the bucket's region once when the client has none)."""
+        check_bucket_name(bucket)
+        if key is not None:
+            check_object_key(key)
+        presign.expiry_seconds(expires)
+        creds = await self._presign_credentials()
+        region = await self._region_for(bucket)
+        return presign.presign_url(
+            method,
+            self._endpoint,
+            bucket,
+            key,
+            credentials=creds,
+            region=region,
+            expires=expires,
+            now=request_date,
+            query=query,
+            style=self._style,
+        )
+
+    async def presigned_get_object(
+        self,
+        bucket: str,
+        key: str,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        response_headers: Mapping[str, str] | None = None,
+        request_date: datetime | None = None,
+        version_id: str | None = None,
+    ) -> str:
+        """A URL anyone can GET the object with until it expires (1 second to 7 days).
+
+        ``response_headers`` overrides headers of the answer, as signed query parameters:
+        ``{"response-content-disposition": "attachment; filename=a.txt"}``, ...
+        """
+        check_object_key(key)
+        query = presign.response_header_query(response_headers)
+        if version_id:
+            query["versionId"] = version_id
+        return await self.presigned_url(
+            "GET", bucket, key, expires, query=query, request_date=request_date
+        )
+
+    async def presigned_put_object(
+        self,
+        bucket: str,
+        key: str,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        request_date: datetime | None = None,
+    ) -> str:
+        """A URL anyone can PUT the object's body to until it expires (1 second to 7 days)."""
+        check_object_key(key)
+        return await self.presigned_url("PUT", bucket, key, expires, request_date=request_date)
+
+    def new_post_policy(self) -> PostPolicy:
+        """A new, empty :class:`~aiominio.presign.PostPolicy`."""
+        return PostPolicy()
+
+    async def presigned_post_policy(
+        self, policy: PostPolicy, *, request_date: datetime | None = None
+    ) -> tuple[str, dict[str, str]]:
+        """Sign a POST policy for a browser upload: returns ``(url, form_data)``.
+
+        Send ``form_data`` as the fields of a ``multipart/form-data`` POST to ``url``, with the
+        file last, in a field named ``file``.
+
+        Raises:
+            InvalidArgument: the policy has no bucket, no key rule or no expiry.
+        """
+        if not isinstance(policy, PostPolicy):
+            raise TypeError("policy must be a PostPolicy (see new_post_policy())")
+        policy.check()
+        assert policy.bucket is not None
+        creds = await self._presign_credentials()
+        region = await self._region_for(policy.bucket)
+        return presign.presign_post_policy(
+            policy,
+            self._endpoint,
+            credentials=creds,
+            region=region,
+            now=request_date,
+            style=self._style,
+        )
+
+    # -- bucket policy -------------------------------------------------------------------------
+
+    async def get_bucket_policy_json(self, bucket: str) -> str:
+        """The bucket's policy document, as the server returns it.
+
+        Raises:
+            NoSuchBucketPolicy: the bucket has no policy.
+        """
+        check_bucket_name(bucket)
+        resp = await self._execute("GET", bucket, None, (("policy", ""),))
+        return resp.body.decode("utf-8")
+
+    async def set_bucket_policy_json(self, bucket: str, policy: str | Mapping[str, Any]) -> None:
+        """Replace the bucket's policy with a document (JSON text or a dict)."""
+        check_bucket_name(bucket)
+        text = policy if isinstance(policy, str) else json.dumps(policy)
+        parse_policy(text)  # a clear error for malformed JSON, before the request
+        await self._execute(
+            "PUT",
+            bucket,
+            None,
+            (("policy", ""),),
+            headers={"Content-Type": "application/json"},
+            body=text.encode("utf-8"),
+        )
+
+    async def delete_bucket_policy(self, bucket: str) -> None:
+        """Remove the bucket's policy (no error when it has none)."""
+        check_bucket_name(bucket)
+        await self._execute("DELETE", bucket, None, (("policy", ""),))
+
+    async def _policy_document(self, bucket: str) -> dict[str, Any]:
+        try:
+            text = await self.get_bucket_policy_json(bucket)
+        except NoSuchBucketPolicy:
+            text = ""
+        return parse_policy(text)
+
+    async def get_bucket_policy(self, bucket: str, prefix: str = "") -> Policy:
+        """The canned anonymous-access policy of the objects under ``prefix``.
+
+        Derived from the statements of the bucket policy that cover ``prefix``: ``Policy.NONE``,
+        ``READONLY``, ``WRITEONLY`` or ``READWRITE``.
+        """
+        check_bucket_name(bucket)
+        _check_prefix(prefix)
+        return derive_policy(await self._policy_document(bucket), bucket, prefix)
+
+    async def set_bucket_policy(self, bucket: str, prefix: str, policy: Policy | str) -> None:
+        """Set the canned anonymous-access policy of the objects under ``prefix``.
+
+        The statements for this prefix are merged into the bucket's policy document; statements
+        for other prefixes and statements this library did not write are kept. ``Policy.NONE``
+        removes this prefix's statements; when nothing is left, the policy is deleted.
+        """
+        check_bucket_name(bucket)
+        _check_prefix(prefix)
+        try:
+            wanted = Policy(policy)
+        except ValueError:
+            raise InvalidArgument(
+                f"policy must be one of none, readonly, writeonly, readwrite: {policy!r}"
+            ) from None
+        document = apply_policy(await self._policy_document(bucket), bucket, prefix, wanted)
+        if document["Statement"]:
+            await self.set_bucket_policy_json(bucket, dump_policy(document))
+        else:
+            await self.delete_bucket_policy(bucket)
+
+    # -- bucket notifications ------------------------------------------------------------------
+
+    async def get_bucket_notification(self, bucket: str) -> NotificationConfig:
+        """The bucket's notification configuration (empty when none is set)."""
+        check_bucket_name(bucket)
+        resp = await self._execute("GET", bucket, None, (("notification", ""),))
+        return NotificationConfig.from_xml(resp.body)
+
+    async def set_bucket_notification(self, bucket: str, config: NotificationConfig) -> None:
+        """Replace the bucket's notification configuration."""
+        check_bucket_name(bucket)
+        if not isinstance(config, NotificationConfig):
+            raise TypeError("config must be a NotificationConfig")
+        await self._execute(
+            "PUT",
+            bucket,
+            None,
+            (("notification", ""),),
+            headers={"Content-Type": "application/xml"},
+            body=config.to_xml(),
+        )
+
+    async def delete_bucket_notification(self, bucket: str) -> None:
+        """Remove every notification of the bucket (sets an empty configuration)."""
+        await self.set_bucket_notification(bucket, NotificationConfig())
 
     # -- multipart plumbing --------------------------------------------------------------------
 

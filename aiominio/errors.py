@@ -201,6 +201,12 @@ class NoSuchKey(S3Error):
     code_name = "NoSuchKey"
 
 
+class NoSuchBucketPolicy(S3Error):
+    """The bucket has no policy."""
+
+    code_name = "NoSuchBucketPolicy"
+
+
 class NoSuchUpload(S3Error):
     """The multipart upload does not exist (aborted or completed)."""
 

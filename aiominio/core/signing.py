@@ -207,15 +207,16 @@ def presign_query(
     expires: int,
     service: str = "s3",
 ) -> str:
-    """Return the full, encoded query string of a presigned URL (``X-Amz-Signature`` last).
+    """Return the full, encoded query string of a presigned URL.
 
-    The other parameters appear in canonical order, so the URL's query is the canonical query
-    followed by the signature. The payload is ``UNSIGNED-PAYLOAD``, as S3 presigning requires.
+    The signature covers the canonical (sorted) query. The URL lists the caller's parameters
+    first, then the ``X-Amz-*`` ones with ``X-Amz-Signature`` last, the order botocore and the
+    AWS documentation use. The payload is ``UNSIGNED-PAYLOAD``, as S3 presigning requires.
     """
     timestamp = amz_date(now)
     cscope = scope(timestamp, region, service)
-    params = list(query)
-    params += [
+    user = list(query)
+    auth = [
         ("X-Amz-Algorithm", ALGORITHM),
         ("X-Amz-Credential", f"{access_key}/{cscope}"),
         ("X-Amz-Date", timestamp),
@@ -223,14 +224,18 @@ def presign_query(
         ("X-Amz-SignedHeaders", "host"),
     ]
     if session_token:
-        params.append(("X-Amz-Security-Token", session_token))
-    cquery = canonical_query(params)
+        auth.append(("X-Amz-Security-Token", session_token))
     creq, _ = canonical_request(
-        method, canonical_uri(path), cquery, [("host", host)], UNSIGNED_PAYLOAD
+        method,
+        canonical_uri(path),
+        canonical_query(user + auth),
+        [("host", host)],
+        UNSIGNED_PAYLOAD,
     )
     sts = string_to_sign(timestamp, cscope, creq)
     sig = signature(signing_key(secret_key, timestamp[:8], region, service), sts)
-    return f"{cquery}&X-Amz-Signature={sig}"
+    ordered = [*user, *auth, ("X-Amz-Signature", sig)]
+    return "&".join(f"{uri_encode(k)}={uri_encode(v)}" for k, v in ordered)
 
 
 def post_policy_signature(
