@@ -75,10 +75,12 @@ class _Atom:
     prefix: str | None = None
 
 
-def _explode(statement: dict[str, Any]) -> list[_Atom] | None:
-    """The atoms of a statement this module can own, or None for a statement to keep as is."""
+def _explode(statement: dict[str, Any], *, owning: bool = True) -> list[_Atom] | None:
+    """The anonymous grants of a statement as atoms, or None when it grants none this module
+    understands. With ``owning`` (rewriting a document), statements carrying a ``Sid`` are left
+    to whoever wrote them."""
     allowed_keys = {"Sid", "Effect", "Principal", "Action", "Resource", "Condition"}
-    if set(statement) - allowed_keys or statement.get("Sid"):
+    if set(statement) - allowed_keys or (owning and statement.get("Sid")):
         return None
     if statement.get("Effect") != "Allow" or not _anonymous(statement.get("Principal")):
         return None
@@ -134,7 +136,7 @@ def derive_policy(document: dict[str, Any], bucket: str, prefix: str = "") -> Po
     target = _objects_arn(bucket, prefix)
     granted: set[str] = set()
     for statement in document.get("Statement", []):
-        atoms = _explode(statement) if isinstance(statement, dict) else None
+        atoms = _explode(statement, owning=False) if isinstance(statement, dict) else None
         for atom in atoms or []:
             if atom.prefix is None and _covers(atom.resource, target):
                 granted.add(atom.action)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import aiohttp
+from aiohttp.test_utils import TestClient, TestServer
+
+from aiominio import testing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,4 +41,33 @@ def test_demo_runs_every_example() -> None:
         assert expected in out, f"{expected!r} missing from the demo output:\n{out[-3000:]}"
     scripts = {p.name for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_")}
     ran = {line.split("examples/")[1] for line in out.splitlines() if line.startswith("== ")}
-    assert scripts - ran == {"run_demo.py"}, "an example is not exercised by the demo"
+    # post_form_server.py is a web app, exercised by test_post_form_page below.
+    assert scripts - ran == {"run_demo.py", "post_form_server.py"}, "an example is not in the demo"
+
+
+async def test_post_form_page(server: testing.LocalServer, bucket: str) -> None:
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        from post_form_server import make_app
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    async with server.client() as client:
+        app = make_app(client, bucket)
+        async with TestClient(TestServer(app)) as browser:
+            resp = await browser.get("/")
+            assert resp.status == 200
+            page = await resp.text()
+        action = html.unescape(re.search(r'action="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+        fields = {
+            html.unescape(k): html.unescape(v)
+            for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)
+        }
+        assert fields["key"].startswith("uploads/")
+        form = aiohttp.FormData()
+        for name, value in fields.items():
+            form.add_field(name, value)
+        form.add_field("file", b"from the browser", filename="f.txt")
+        async with aiohttp.ClientSession() as http, http.post(action, data=form) as up:
+            assert up.status == 201, await up.text()
+        async with client.get_object(bucket, fields["key"]) as obj:
+            assert await obj.read() == b"from the browser"
