@@ -5,6 +5,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from aiominio.client import Client
+from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import (
     Credentials,
     CredentialsProvider,
@@ -105,6 +106,7 @@ __all__ = [
     "PutResult",
     "QueueConfig",
     "RequestTimeout",
+    "RetryPolicy",
     "S3Error",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
+import copy
 import hashlib
 import json
 import mimetypes
@@ -27,6 +29,7 @@ from aiominio.core.planning import (
     check_range,
     plan_part_size,
 )
+from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_bucket_name, check_object_key, check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
 from aiominio.errors import (
@@ -38,6 +41,7 @@ from aiominio.errors import (
     NoSuchKey,
     NoSuchUpload,
     S3Error,
+    TransportError,
 )
 from aiominio.files import download_file, upload_file
 from aiominio.models import (
@@ -101,6 +105,7 @@ class Client:
         ssl_context: an ``ssl.SSLContext`` to verify the server with, or a path to a CA bundle;
             ``False`` turns verification off (not recommended).
         multipart_threshold: bodies larger than this are uploaded in parts (default 5 MiB).
+        retry: the retry policy (default: 5 attempts, exponential backoff with full jitter).
     """
 
     def __init__(
@@ -120,6 +125,7 @@ class Client:
         addressing_style: AddressingStyle = "auto",
         ssl_context: ssl.SSLContext | str | bool | None = None,
         multipart_threshold: int = 5 * 1024 * 1024,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._endpoint: Endpoint = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
@@ -155,6 +161,12 @@ class Client:
             ssl_context=ssl_context,
         )
         self._bucket_regions: dict[str, str] = {}
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError("retry must be a RetryPolicy")
+        self._retry = retry or RetryPolicy()
+        self._call_timeouts: Timeouts | None = None
+        self._stray_checks: dict[str, datetime] = {}
+        self._retries = 0
         check_int("multipart_threshold", multipart_threshold, minimum=0)
         if multipart_threshold > 5 * 1024**3:
             raise InvalidArgument("multipart_threshold must be at most 5 GiB (the largest PUT)")
@@ -163,6 +175,33 @@ class Client:
     def __repr__(self) -> str:
         ep = self._endpoint
         return f"Client(endpoint={ep.scheme}://{ep.netloc()!s}, region={self._region!r})"
+
+    def with_options(
+        self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None
+    ) -> Client:
+        """A view of this client with other timeouts or retry policy, for some calls::
+
+            fast = client.with_options(timeouts=Timeouts(total=5), retry=RetryPolicy(2))
+            await fast.stat_object("b", "k")
+
+        The view shares this client's connection pool and credentials; closing either closes
+        both, so close the original.
+        """
+        clone = copy.copy(self)
+        if timeouts is not None:
+            if not isinstance(timeouts, Timeouts):
+                raise TypeError("timeouts must be a Timeouts")
+            clone._call_timeouts = timeouts
+        if retry is not None:
+            if not isinstance(retry, RetryPolicy):
+                raise TypeError("retry must be a RetryPolicy")
+            clone._retry = retry
+        return clone
+
+    @property
+    def retries(self) -> int:
+        """How many requests this client retried so far."""
+        return self._retries
 
     @property
     def endpoint(self) -> Endpoint:
@@ -257,17 +296,49 @@ class Client:
         body: Body = None,
         payload_hash: str | None = None,
         region: str | None = None,
+        error_document: bool = False,
+        retried: list[BaseException] | None = None,
     ) -> Response:
-        """Sign and send one request, raise the server's error, return the whole answer."""
-        url, all_headers = await self._prepare(
-            method, bucket, key, query, headers, body, payload_hash, region
-        )
-        resp = await self._transport.request(method, url, all_headers, body)
-        if resp.status >= 300:
-            raise xml.parse_error(
-                resp.status, resp.headers, resp.body, bucket=bucket, key=key, head=method == "HEAD"
-            )
-        return resp
+        """Sign and send one request, retrying transient failures; raise the server's error,
+        return the whole answer.
+
+        Every attempt is signed afresh. ``error_document`` treats a 200 whose body is an
+        ``<Error>`` as that error (CompleteMultipartUpload, CopyObject). The failures that were
+        retried are appended to ``retried`` when given.
+        """
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError("request bodies are buffered bytes, so that they can be retried")
+        attempt = 1
+        while True:
+            try:
+                url, all_headers = await self._prepare(
+                    method, bucket, key, query, headers, body, payload_hash, region
+                )
+                resp = await self._transport.request(
+                    method, url, all_headers, body, timeouts=self._call_timeouts
+                )
+                if resp.status >= 300:
+                    raise xml.parse_error(
+                        resp.status,
+                        resp.headers,
+                        resp.body,
+                        bucket=bucket,
+                        key=key,
+                        head=method == "HEAD",
+                    )
+                if error_document:
+                    xml.raise_if_error_document(
+                        resp.body, status=resp.status, bucket=bucket, key=key
+                    )
+                return resp
+            except Exception as exc:
+                if attempt >= self._retry.max_attempts or not self._retry.retryable(exc):
+                    raise
+                if retried is not None:
+                    retried.append(exc)
+                self._retries += 1
+                await asyncio.sleep(self._retry.delay(attempt))
+                attempt += 1
 
     async def _open(
         self,
@@ -279,10 +350,29 @@ class Client:
         headers: Mapping[str, str] | None = None,
     ) -> StreamingResponse:
         """Like :meth:`_execute`, but return once the headers arrived; the caller releases."""
+        attempt = 1
+        while True:
+            try:
+                return await self._open_once(method, bucket, key, query, headers)
+            except Exception as exc:
+                if attempt >= self._retry.max_attempts or not self._retry.retryable(exc):
+                    raise
+                self._retries += 1
+                await asyncio.sleep(self._retry.delay(attempt))
+                attempt += 1
+
+    async def _open_once(
+        self,
+        method: str,
+        bucket: str,
+        key: str,
+        query: tuple[tuple[str, str], ...],
+        headers: Mapping[str, str] | None,
+    ) -> StreamingResponse:
         url, all_headers = await self._prepare(
             method, bucket, key, query, headers, None, None, None
         )
-        resp = await self._transport.stream(method, url, all_headers)
+        resp = await self._transport.stream(method, url, all_headers, timeouts=self._call_timeouts)
         if resp.status >= 300:
             try:
                 body = await resp.read_all()
@@ -1022,8 +1112,32 @@ class Client:
     # -- multipart plumbing --------------------------------------------------------------------
 
     async def _create_multipart(self, bucket: str, key: str, headers: Mapping[str, str]) -> str:
-        resp = await self._execute("POST", bucket, key, (("uploads", ""),), headers=headers)
-        return xml.parse_initiate_multipart(resp.body)
+        retried: list[BaseException] = []
+        since = datetime.now(timezone.utc)
+        resp = await self._execute(
+            "POST", bucket, key, (("uploads", ""),), headers=headers, retried=retried
+        )
+        upload_id = xml.parse_initiate_multipart(resp.body)
+        if any(isinstance(e, TransportError) for e in retried):
+            # An attempt whose answer was lost may have started an upload of its own.
+            self._stray_checks[upload_id] = since
+        return upload_id
+
+    async def _clean_strays(self, bucket: str, key: str, upload_id: str) -> None:
+        """Abort uploads of ``key`` that lost attempts of this upload's creation started.
+
+        Only uploads initiated since that creation began (less 5 seconds of clock leeway) are
+        touched, and only when a creation attempt lost its answer.
+        """
+        since = self._stray_checks.pop(upload_id, None)
+        if since is None:
+            return
+        async for upload in self._uploads_of(bucket, key):
+            initiated = upload.initiated
+            if upload.upload_id == upload_id or initiated is None:
+                continue
+            if initiated >= since - timedelta(seconds=5):
+                await self._abort_multipart(bucket, key, upload.upload_id)
 
     async def _abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         with contextlib.suppress(NoSuchUpload):  # already gone: the goal is reached

@@ -20,7 +20,14 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Protocol, Union, cast
 
 from aiominio.core import planning, signing, xml
-from aiominio.errors import AiominioError, InvalidArgument, InvalidResponseError
+from aiominio.errors import (
+    AiominioError,
+    ConnectionLostError,
+    InvalidArgument,
+    InvalidResponseError,
+    NoSuchUpload,
+    TransportError,
+)
 from aiominio.models import CopyResult, ObjectStat, Part, PutResult
 
 if TYPE_CHECKING:
@@ -331,26 +338,53 @@ async def run_multipart(
 
 
 async def _abort_quietly(client: Client, bucket: str, key: str, upload_id: str) -> None:
-    abort = asyncio.ensure_future(client._abort_multipart(bucket, key, upload_id))
+    async def abort() -> None:
+        await client._abort_multipart(bucket, key, upload_id)
+        await client._clean_strays(bucket, key, upload_id)
+
+    # Shielded: the abort must run to its end even when the upload was cancelled.
+    task = asyncio.ensure_future(abort())
     with contextlib.suppress(Exception, asyncio.CancelledError):
-        await asyncio.shield(abort)
+        await asyncio.shield(task)
 
 
 async def complete_multipart(
     client: Client, bucket: str, key: str, upload_id: str, parts: list[Part]
 ) -> PutResult:
     body = xml.build_complete_multipart([(p.part_number, p.etag) for p in parts])
-    resp = await client._execute(
-        "POST",
-        bucket,
-        key,
-        (("uploadId", upload_id),),
-        body=body,
-        headers={"Content-Type": "application/xml"},
-    )
-    xml.raise_if_error_document(resp.body, status=resp.status, bucket=bucket, key=key)
+    retried: list[BaseException] = []
+    try:
+        resp = await client._execute(
+            "POST",
+            bucket,
+            key,
+            (("uploadId", upload_id),),
+            body=body,
+            headers={"Content-Type": "application/xml"},
+            error_document=True,
+            retried=retried,
+        )
+    except NoSuchUpload:
+        # An earlier attempt may have completed the upload and lost its answer: the object is
+        # then there, with the ETag that these parts make.
+        expected = multipart_etag([p.etag for p in parts])
+        if retried and expected is not None:
+            stat = await client.stat_object(bucket, key)
+            if stat.etag == expected:
+                return PutResult(stat.etag, stat.version_id)
+        raise
+    finally:
+        await client._clean_strays(bucket, key, upload_id)
     etag = xml.parse_complete_multipart(resp.body)
     return PutResult(etag, resp.headers.get("x-amz-version-id"))
+
+
+def multipart_etag(part_etags: list[str]) -> str | None:
+    """The ETag S3 gives a multipart object: MD5 of the parts' MD5s, ``-`` and the count."""
+    if not all(is_md5_etag(e) for e in part_etags):
+        return None
+    digest = hashlib.md5(b"".join(bytes.fromhex(e) for e in part_etags)).hexdigest()
+    return f"{digest}-{len(part_etags)}"
 
 
 # -- downloads ------------------------------------------------------------------------------
@@ -405,21 +439,47 @@ class ObjectReader:
         self._resp: StreamingResponse | None = None
         self._stat: ObjectStat | None = None
         self.content_length: int | None = None
+        self._received = 0
+        self._resumes = 0
 
     async def __aenter__(self) -> ObjectReader:
         if self._resp is not None:
             raise RuntimeError("this reader is already open")
-        headers = dict(self._headers)
-        if self._offset or self._length is not None:
-            headers["Range"] = planning.range_header(self._offset, self._length)
-        query: tuple[tuple[str, str], ...] = ()
-        if self._version_id:
-            query = (("versionId", self._version_id),)
-        self._resp = await self._client._open("GET", self.bucket, self.key, query, headers=headers)
+        self._resp = await self._request(self._offset, dict(self._headers))
         self._stat = stat_from_headers(self._resp.headers)
         length = self._resp.headers.get("content-length", "")
         self.content_length = int(length) if length.isdigit() else None
         return self
+
+    async def _request(self, offset: int, headers: dict[str, str]) -> StreamingResponse:
+        if offset or self._length is not None:
+            length = self._length
+            if length is not None:
+                length -= offset - self._offset
+            headers["Range"] = planning.range_header(offset, length)
+        query: tuple[tuple[str, str], ...] = ()
+        if self._version_id:
+            query = (("versionId", self._version_id),)
+        return await self._client._open("GET", self.bucket, self.key, query, headers=headers)
+
+    async def _resume(self, exc: BaseException) -> None:
+        """Reopen the body where it broke off: a Range request from the next byte, guarded by
+        If-Match on the ETag so a changed object is never spliced onto the old one."""
+        policy = self._client._retry
+        self._resumes += 1
+        done = self.content_length is not None and self._received >= self.content_length
+        if done or self._resumes >= policy.max_attempts or not policy.retryable(exc):
+            raise exc
+        assert self._resp is not None
+        self._resp.release()
+        self._resp = None
+        await asyncio.sleep(policy.delay(self._resumes))
+        headers = dict(self._headers)
+        etag = self.stat.etag
+        if etag:
+            headers["If-Match"] = f'"{etag}"'
+        self._client._retries += 1
+        self._resp = await self._request(self._offset + self._received, headers)
 
     async def __aexit__(
         self,
@@ -443,17 +503,52 @@ class ObjectReader:
         return self._resp
 
     async def read(self, n: int = -1) -> bytes:
-        """Read up to ``n`` bytes (``-1``: everything left). ``b""`` at the end."""
-        resp = self._response()
+        """Read up to ``n`` bytes (``-1``: everything left). ``b""`` at the end.
+
+        A connection that breaks mid-body is resumed transparently (see :meth:`__anext__`).
+        """
         if n < 0:
-            return await resp.read_all()
-        return await resp.read_exactly_or_eof(n)
+            parts = []
+            while chunk := await self._next_chunk(1 << 20):
+                parts.append(chunk)
+            return b"".join(parts)
+        out = bytearray()
+        while len(out) < n:
+            chunk = await self._next_chunk(n - len(out))
+            if not chunk:
+                break
+            out += chunk
+        return bytes(out)
+
+    async def _next_chunk(self, limit: int | None = None) -> bytes:
+        while True:
+            resp = self._response()
+            try:
+                if limit is None:
+                    chunk = await resp.read_any()
+                else:
+                    chunk = await resp.read_exactly_or_eof(limit)
+            except TransportError as exc:
+                await self._resume(exc)
+                continue
+            self._received += len(chunk)
+            short = self.content_length is not None and self._received < self.content_length
+            if not chunk and short:
+                await self._resume(ConnectionLostError("the body ended early"))
+                continue
+            return chunk
 
     def __aiter__(self) -> ObjectReader:
         return self
 
     async def __anext__(self) -> bytes:
-        chunk = await self._response().read_any()
+        """The next chunk of the body, as it arrives.
+
+        If the connection breaks mid-body (reset, stall past the read timeout, truncation),
+        the rest is fetched with a Range request from the next byte, guarded by If-Match on
+        the ETag, within the client's retry budget; the caller sees one unbroken body.
+        """
+        chunk = await self._next_chunk()
         if not chunk:
             raise StopAsyncIteration
         return chunk
@@ -481,8 +576,7 @@ async def copy_object(
     if stat.size <= limit:
         all_headers = dict(headers)
         all_headers["x-amz-copy-source"] = source
-        resp = await client._execute("PUT", bucket, key, headers=all_headers)
-        xml.raise_if_error_document(resp.body, status=resp.status, bucket=bucket, key=key)
+        resp = await client._execute("PUT", bucket, key, headers=all_headers, error_document=True)
         result = xml.parse_copy_result(resp.body)
         return CopyResult(result.etag, result.last_modified, resp.headers.get("x-amz-version-id"))
     if "x-amz-metadata-directive" not in headers:
@@ -505,8 +599,8 @@ async def copy_object(
                     "x-amz-copy-source-range": f"bytes={offset}-{offset + length - 1}",
                     "x-amz-copy-source-if-match": f'"{stat.etag}"',
                 },
+                error_document=True,
             )
-            xml.raise_if_error_document(resp.body, status=resp.status, bucket=bucket, key=key)
             parts.append(Part(number, xml.parse_copy_result(resp.body).etag, length))
         put = await complete_multipart(client, bucket, key, upload_id, parts)
     except BaseException:

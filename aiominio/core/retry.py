@@ -1,0 +1,84 @@
+"""The retry policy: which failures are retried, and how long to wait in between.
+
+Modelled on the AWS SDKs' "standard" mode: exponential backoff with full jitter, a bounded number
+of attempts, retrying transport failures and the transient or throttling answers, never a client
+error. Pure: the random source is a parameter.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from aiominio.errors import InvalidArgument, InvalidResponseError, S3Error, TransportError
+
+#: S3 error codes that say "try again".
+TRANSIENT_CODES = frozenset(
+    {
+        "InternalError",
+        "ServiceUnavailable",
+        "SlowDown",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+        "TransactionInProgressException",
+        "IDPCommunicationError",
+    }
+)
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry.
+
+    Attributes:
+        max_attempts: attempts in all, the first included (1 disables retries).
+        base_delay: the first backoff ceiling, in seconds; it doubles on every retry.
+        max_delay: the largest backoff ceiling, in seconds.
+    """
+
+    max_attempts: int = 5
+    base_delay: float = 0.1
+    max_delay: float = 10.0
+    rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise TypeError("max_attempts must be an int")
+        if self.max_attempts < 1:
+            raise InvalidArgument("max_attempts must be at least 1")
+        if self.base_delay < 0 or self.max_delay < 0:
+            raise InvalidArgument("delays must not be negative")
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before attempt ``attempt + 1`` (full jitter: uniform in 0..ceiling)."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return self.rng.uniform(0, ceiling)
+
+    @staticmethod
+    def retryable(exc: BaseException) -> bool:
+        """Whether a failure is transient: worth another attempt."""
+        if isinstance(exc, TransportError):
+            return True
+        if isinstance(exc, S3Error):
+            return exc.code in TRANSIENT_CODES or (
+                exc.status in TRANSIENT_STATUSES and exc.code.startswith("HTTP")
+            )
+        if isinstance(exc, InvalidResponseError):
+            # A proxy's HTML error page or a cut-off XML answer on a 5xx (or a 200 whose body
+            # broke off) is transient; a malformed answer to a 4xx is not.
+            return exc.status is None or exc.status in TRANSIENT_STATUSES or exc.status == 200
+        return False
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
