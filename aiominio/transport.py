@@ -15,6 +15,7 @@ from types import TracebackType
 import aiohttp
 import aiohttp.abc
 import aiohttp.payload
+from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from aiominio.errors import (
@@ -136,7 +137,7 @@ class StreamingResponse:
             self._resp.close()
 
 
-_AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
+_AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingError)
 
 
 def _translate(exc: BaseException) -> BaseException:
@@ -156,6 +157,8 @@ def _translate(exc: BaseException) -> BaseException:
         exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError)
     ):
         return ConnectionLostError(f"connection lost: {type(exc).__name__}: {exc}")
+    if isinstance(exc, HttpProcessingError):
+        return ConnectionLostError(f"malformed HTTP response: {exc.message}")
     if isinstance(exc, aiohttp.ClientError):
         return TransportError(f"{type(exc).__name__}: {exc}")
     return exc
