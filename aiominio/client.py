@@ -31,7 +31,12 @@ from aiominio.core.planning import (
 )
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_bucket_name, check_object_key, check_region
-from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
+from aiominio.credentials import (
+    Credentials,
+    CredentialsProvider,
+    StaticProvider,
+    default_chain,
+)
 from aiominio.errors import (
     ClientClosedError,
     InvalidArgument,
@@ -89,7 +94,9 @@ class Client:
     Args:
         endpoint: a URL (``https://s3.amazonaws.com``), host name, IPv4 or IPv6 address, with or
             without a port.
-        access_key: the access key; with ``secret_key``, static credentials.
+        access_key: the access key; with ``secret_key``, static credentials. With no keys and
+            no ``credentials``, the default chain is used (environment, AWS shared files, web
+            identity; anonymous when none has credentials).
         secret_key: the secret key. Never shown in any repr, log or exception.
         session_token: a session token for temporary credentials.
         secure: use HTTPS (the default) or plain HTTP.
@@ -136,12 +143,16 @@ class Client:
         if credentials is not None and access_key is not None:
             raise InvalidArgument("give either credentials or access_key/secret_key, not both")
         if credentials is None:
-            static = None
             if access_key is not None and secret_key is not None:
-                static = Credentials(access_key, secret_key, session_token)
+                credentials = StaticProvider(Credentials(access_key, secret_key, session_token))
             elif session_token is not None:
                 raise InvalidArgument("session_token needs access_key and secret_key")
-            credentials = StaticProvider(static)
+            else:
+                # No keys given: the environment, the AWS shared files, web identity; else
+                # anonymous. Pass credentials=StaticProvider(None) to force anonymous access.
+                credentials = default_chain()
+        elif not isinstance(credentials, CredentialsProvider):
+            raise TypeError("credentials must be a provider (see aiominio.credentials)")
         self._credentials: CredentialsProvider = credentials
         if addressing_style not in ("auto", "path", "virtual"):
             raise InvalidArgument(

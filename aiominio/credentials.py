@@ -2,16 +2,38 @@
 
 A :class:`Credentials` value never shows its secret key or session token in ``repr``/``str``.
 A provider is anything with ``async def retrieve() -> Credentials | None``; ``None`` means
-anonymous access.
+anonymous access. Providers of temporary credentials (STS, instance metadata) refresh them
+shortly before they expire, once, however many requests wait for them at the same time.
+
+The chain a :class:`~aiominio.Client` uses when given no keys (:func:`default_chain`):
+
+1. the environment: ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``, then
+   ``MINIO_ACCESS_KEY``/``MINIO_SECRET_KEY``;
+2. the AWS shared files (``~/.aws/credentials`` and ``~/.aws/config``; ``AWS_PROFILE``,
+   ``AWS_SHARED_CREDENTIALS_FILE``, ``AWS_CONFIG_FILE``);
+3. web identity, when ``AWS_WEB_IDENTITY_TOKEN_FILE`` and ``AWS_ROLE_ARN`` are set;
+4. the EC2 instance metadata service (IMDSv2), only when asked for (``imds=True``), so a client
+   off EC2 never waits on a link-local address;
+
+and anonymous access when none of them has credentials.
 """
 
 from __future__ import annotations
 
+import asyncio
+import configparser
+import hashlib
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Protocol, runtime_checkable
+from urllib.parse import urlencode
+
+from aiominio.core import signing, xml
+from aiominio.errors import AiominioError, InvalidArgument
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +50,21 @@ class Credentials:
 
     def __post_init__(self) -> None:
         if not isinstance(self.access_key, str) or not self.access_key:
-            raise ValueError("access_key must be a non-empty string")
+            raise InvalidArgument("access_key must be a non-empty string")
         if not isinstance(self.secret_key, str) or not self.secret_key:
-            raise ValueError("secret_key must be a non-empty string")
+            raise InvalidArgument("secret_key must be a non-empty string")
         if self.session_token is not None and not isinstance(self.session_token, str):
             raise TypeError("session_token must be a str or None")
+
+    def expires_within(self, margin: timedelta, now: datetime | None = None) -> bool:
+        """Whether these credentials expire within ``margin`` from ``now``."""
+        if self.expiration is None:
+            return False
+        return self.expiration - margin <= (now or datetime.now(timezone.utc))
+
+
+class CredentialsError(AiominioError):
+    """A provider could not obtain credentials it was configured for."""
 
 
 @runtime_checkable
@@ -58,8 +90,8 @@ class StaticProvider:
 
 
 class EnvironmentProvider:
-    """Credentials from ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``,
-    else ``MINIO_ACCESS_KEY``/``MINIO_SECRET_KEY``; ``None`` when neither pair is set."""
+    """``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN``, else
+    ``MINIO_ACCESS_KEY``/``MINIO_SECRET_KEY``; ``None`` when neither pair is set."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = environ
@@ -76,3 +108,362 @@ class EnvironmentProvider:
         if access and secret:
             return Credentials(access, secret)
         return None
+
+
+class SharedFileProvider:
+    """Keys of a profile in the AWS shared credentials and config files.
+
+    The profile is ``profile``, else ``AWS_PROFILE``, else ``default``. The credentials file
+    (``[name]`` sections) wins over the config file (``[profile name]`` sections).
+    """
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        *,
+        credentials_file: str | os.PathLike[str] | None = None,
+        config_file: str | os.PathLike[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.profile = profile or env.get("AWS_PROFILE") or "default"
+        home = Path(env.get("HOME", str(Path.home())))
+        self._credentials_file = Path(
+            credentials_file or env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws/credentials"
+        )
+        self._config_file = Path(config_file or env.get("AWS_CONFIG_FILE") or home / ".aws/config")
+
+    def __repr__(self) -> str:
+        return f"SharedFileProvider(profile={self.profile!r})"
+
+    def _read(self) -> Credentials | None:
+        for path, section in (
+            (self._credentials_file, self.profile),
+            (
+                self._config_file,
+                self.profile if self.profile == "default" else f"profile {self.profile}",
+            ),
+        ):
+            if not path.is_file():
+                continue
+            parser = configparser.RawConfigParser()
+            try:
+                parser.read(path, encoding="utf-8")
+            except configparser.Error as exc:
+                raise CredentialsError(f"cannot parse {path}: {type(exc).__name__}") from None
+            if not parser.has_section(section):
+                continue
+            values = parser[section]
+            access = values.get("aws_access_key_id")
+            secret = values.get("aws_secret_access_key")
+            if access and secret:
+                return Credentials(access, secret, values.get("aws_session_token") or None)
+        return None
+
+    async def retrieve(self) -> Credentials | None:
+        return await asyncio.to_thread(self._read)
+
+
+class RefreshingProvider:
+    """Base for providers of temporary credentials.
+
+    Credentials are cached and fetched again ``refresh_margin`` before they expire. Concurrent
+    callers share one fetch: a lock makes sure that a hundred requests arriving with expired
+    credentials cause a single refresh.
+    """
+
+    refresh_margin = timedelta(minutes=5)
+
+    def __init__(self) -> None:
+        self._cached: Credentials | None = None
+        self._refresh_at: datetime | None = None
+        self._lock = asyncio.Lock()
+        self.refreshes = 0
+
+    def _fresh(self) -> Credentials | None:
+        cached = self._cached
+        if cached is None:
+            return None
+        if self._refresh_at is None or datetime.now(timezone.utc) < self._refresh_at:
+            return cached
+        return None
+
+    async def retrieve(self) -> Credentials | None:
+        fresh = self._fresh()
+        if fresh is not None:
+            return fresh
+        async with self._lock:
+            fresh = self._fresh()
+            if fresh is not None:
+                return fresh
+            creds = await self._fetch()
+            self.refreshes += 1
+            self._cached = creds
+            self._refresh_at = None
+            if creds.expiration is not None:
+                # Refresh ``refresh_margin`` early, or halfway for credentials shorter-lived
+                # than that, so a short lifetime does not mean a fetch per request.
+                left = creds.expiration - datetime.now(timezone.utc)
+                self._refresh_at = creds.expiration - min(self.refresh_margin, left / 2)
+            return creds
+
+    async def _fetch(self) -> Credentials:
+        raise NotImplementedError
+
+
+Fetch = Callable[..., Awaitable["FetchResponse"]]
+
+
+class FetchResponse(Protocol):
+    """What a credentials provider needs of an HTTP answer."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+def _default_fetch() -> Fetch:
+    from aiominio.transport import fetch
+
+    return fetch
+
+
+def _parse_sts(body: bytes, result_tag: str) -> Credentials:
+    root = xml.parse(body)
+    creds = root.find(f"{result_tag}/Credentials")
+    if creds is None:
+        raise CredentialsError(f"STS answer without {result_tag}/Credentials")
+    expiration = xml.text(creds, "Expiration")
+    return Credentials(
+        xml.text(creds, "AccessKeyId"),
+        xml.text(creds, "SecretAccessKey"),
+        xml.text(creds, "SessionToken") or None,
+        xml.parse_iso_datetime(expiration) if expiration else None,
+    )
+
+
+def _sts_error(status: int, body: bytes) -> CredentialsError:
+    try:
+        root = xml.parse(body)
+        code = xml.text(root, "Error/Code") or xml.text(root, "Code")
+        message = xml.text(root, "Error/Message") or xml.text(root, "Message")
+    except AiominioError:
+        code, message = f"HTTP{status}", ""
+    return CredentialsError(f"STS refused: {code} (HTTP {status}) {message}".strip())
+
+
+class AssumeRoleProvider(RefreshingProvider):
+    """Temporary credentials from STS ``AssumeRole``, signed with a source provider's keys."""
+
+    def __init__(
+        self,
+        sts_endpoint: str,
+        source: CredentialsProvider,
+        role_arn: str,
+        *,
+        session_name: str = "aiominio",
+        duration: int = 3600,
+        region: str = "us-east-1",
+        external_id: str | None = None,
+        fetch: Fetch | None = None,
+    ) -> None:
+        super().__init__()
+        if not role_arn.startswith("arn:"):
+            raise InvalidArgument(f"role_arn is not an ARN: {role_arn!r}")
+        if not 900 <= duration <= 43200:
+            raise InvalidArgument("duration must be 900 to 43200 seconds")
+        self._endpoint = sts_endpoint.rstrip("/")
+        self._source = source
+        self._params = {
+            "Action": "AssumeRole",
+            "Version": "2011-06-15",
+            "RoleArn": role_arn,
+            "RoleSessionName": session_name,
+            "DurationSeconds": str(duration),
+        }
+        if external_id:
+            self._params["ExternalId"] = external_id
+        self._region = region
+        self._fetch_fn = fetch or _default_fetch()
+
+    def __repr__(self) -> str:
+        return f"AssumeRoleProvider(role_arn={self._params['RoleArn']!r})"
+
+    async def _fetch(self) -> Credentials:
+        source = await self._source.retrieve()
+        if source is None:
+            raise CredentialsError("AssumeRole needs source credentials")
+        body = urlencode(self._params).encode()
+        host = self._endpoint.split("://", 1)[1]
+        now = datetime.now(timezone.utc)
+        payload_hash = hashlib.sha256(body).hexdigest()
+        headers = {
+            "host": host,
+            "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+            "x-amz-date": signing.amz_date(now),
+            "x-amz-content-sha256": payload_hash,
+        }
+        if source.session_token:
+            headers["x-amz-security-token"] = source.session_token
+        signed = signing.sign_headers(
+            method="POST",
+            path="/",
+            query=(),
+            headers=headers,
+            payload_hash=payload_hash,
+            access_key=source.access_key,
+            secret_key=source.secret_key,
+            region=self._region,
+            now=now,
+            service="sts",
+        )
+        headers["authorization"] = signed.authorization
+        resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
+        if resp.status != 200:
+            raise _sts_error(resp.status, resp.body)
+        return _parse_sts(resp.body, "AssumeRoleResult")
+
+
+class WebIdentityProvider(RefreshingProvider):
+    """Temporary credentials from STS ``AssumeRoleWithWebIdentity`` (an OIDC token, such as a
+    Kubernetes service account token, read from ``token_file`` at every refresh)."""
+
+    def __init__(
+        self,
+        sts_endpoint: str,
+        role_arn: str,
+        token_file: str | os.PathLike[str],
+        *,
+        session_name: str = "aiominio",
+        duration: int = 3600,
+        fetch: Fetch | None = None,
+    ) -> None:
+        super().__init__()
+        self._endpoint = sts_endpoint.rstrip("/")
+        self._role_arn = role_arn
+        self._token_file = Path(token_file)
+        self._session_name = session_name
+        self._duration = duration
+        self._fetch_fn = fetch or _default_fetch()
+
+    def __repr__(self) -> str:
+        return f"WebIdentityProvider(role_arn={self._role_arn!r})"
+
+    async def _fetch(self) -> Credentials:
+        token = (await asyncio.to_thread(self._token_file.read_text, "utf-8")).strip()
+        body = urlencode(
+            {
+                "Action": "AssumeRoleWithWebIdentity",
+                "Version": "2011-06-15",
+                "RoleArn": self._role_arn,
+                "RoleSessionName": self._session_name,
+                "WebIdentityToken": token,
+                "DurationSeconds": str(self._duration),
+            }
+        ).encode()
+        headers = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
+        resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
+        if resp.status != 200:
+            raise _sts_error(resp.status, resp.body)
+        return _parse_sts(resp.body, "AssumeRoleWithWebIdentityResult")
+
+
+class IMDSProvider(RefreshingProvider):
+    """The instance role's credentials from the EC2 instance metadata service, version 2
+    (a session token is fetched with PUT first, then sent with every GET)."""
+
+    def __init__(
+        self,
+        endpoint: str = "http://169.254.169.254",
+        *,
+        timeout: float = 1.0,
+        fetch: Fetch | None = None,
+    ) -> None:
+        super().__init__()
+        self._endpoint = endpoint.rstrip("/")
+        self._timeout = timeout
+        self._fetch_fn = fetch or _default_fetch()
+
+    def __repr__(self) -> str:
+        return f"IMDSProvider(endpoint={self._endpoint!r})"
+
+    async def _fetch(self) -> Credentials:
+
+        token = await self._fetch_fn(
+            "PUT",
+            f"{self._endpoint}/latest/api/token",
+            headers={"x-aws-ec2-metadata-token-ttl-seconds": "21600"},
+            timeout=self._timeout,
+        )
+        if token.status != 200:
+            raise CredentialsError(f"IMDS refused a session token (HTTP {token.status})")
+        auth = {"x-aws-ec2-metadata-token": token.body.decode().strip()}
+        base = f"{self._endpoint}/latest/meta-data/iam/security-credentials/"
+        roles = await self._fetch_fn("GET", base, headers=auth, timeout=self._timeout)
+        if roles.status != 200 or not roles.body.strip():
+            raise CredentialsError(f"IMDS has no instance role (HTTP {roles.status})")
+        role = roles.body.decode().split()[0]
+        resp = await self._fetch_fn("GET", base + role, headers=auth, timeout=self._timeout)
+        if resp.status != 200:
+            raise CredentialsError(f"IMDS refused the role's credentials (HTTP {resp.status})")
+        doc = json.loads(resp.body)
+        if doc.get("Code", "Success") != "Success":
+            raise CredentialsError(f"IMDS answered {doc.get('Code')}")
+        expiration = doc.get("Expiration")
+        return Credentials(
+            doc["AccessKeyId"],
+            doc["SecretAccessKey"],
+            doc.get("Token") or None,
+            xml.parse_iso_datetime(expiration) if expiration else None,
+        )
+
+
+class ChainProvider:
+    """The first provider in order that has credentials; anonymous when none has.
+
+    The provider that answered is remembered, so the chain is walked once, not per request.
+    """
+
+    def __init__(self, providers: Sequence[CredentialsProvider]) -> None:
+        self._providers = list(providers)
+        self._chosen: CredentialsProvider | None = None
+        self._lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"ChainProvider({self._providers!r})"
+
+    async def retrieve(self) -> Credentials | None:
+        if self._chosen is not None:
+            return await self._chosen.retrieve()
+        async with self._lock:
+            if self._chosen is not None:
+                return await self._chosen.retrieve()
+            for provider in self._providers:
+                found = await provider.retrieve()
+                if found is not None:
+                    self._chosen = provider
+                    return found
+            return None
+
+
+def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = None) -> ChainProvider:
+    """Environment, shared files, web identity (from the environment) and, if asked, IMDSv2."""
+    env = os.environ if environ is None else environ
+    providers: list[CredentialsProvider] = [
+        EnvironmentProvider(environ),
+        SharedFileProvider(environ=environ),
+    ]
+    token_file, role_arn = env.get("AWS_WEB_IDENTITY_TOKEN_FILE"), env.get("AWS_ROLE_ARN")
+    if token_file and role_arn:
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+        sts = env.get("AWS_ENDPOINT_URL_STS") or f"https://sts.{region}.amazonaws.com"
+        providers.append(
+            WebIdentityProvider(
+                sts, role_arn, token_file, session_name=env.get("AWS_ROLE_SESSION_NAME", "aiominio")
+            )
+        )
+    if imds:
+        providers.append(IMDSProvider())
+    return ChainProvider(providers)

@@ -291,3 +291,21 @@ class Transport:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+async def fetch(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 5.0,
+) -> Response:
+    """One request on a short-lived connection, for credential providers (STS, IMDS).
+
+    Raises the transport errors of this module; HTTP error statuses are returned, not raised.
+    """
+    async with Transport(
+        max_connections=1, timeouts=Timeouts(connect=timeout, read=timeout, total=timeout * 2)
+    ) as transport:
+        return await transport.request(method, url, dict(headers or {}), body)

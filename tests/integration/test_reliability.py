@@ -72,14 +72,17 @@ async def test_client_errors_are_never_retried(
 async def test_stall_is_a_typed_timeout(
     seaweedfs_server: testing.LocalServer, sw_bucket: str
 ) -> None:
-    async with FaultProxy(
-        _port(seaweedfs_server), rate=1.0, seed=1, faults=("stall",), stall_seconds=3
-    ) as proxy, _through(
-        proxy,
-        seaweedfs_server,
-        retry=aiominio.RetryPolicy(max_attempts=1),
-        timeouts=aiominio.Timeouts(read=0.3),
-    ) as c:
+    async with (
+        FaultProxy(
+            _port(seaweedfs_server), rate=1.0, seed=1, faults=("stall",), stall_seconds=3
+        ) as proxy,
+        _through(
+            proxy,
+            seaweedfs_server,
+            retry=aiominio.RetryPolicy(max_attempts=1),
+            timeouts=aiominio.Timeouts(read=0.3),
+        ) as c,
+    ):
         with pytest.raises(aiominio.RequestTimeout) as info:
             await c.list_buckets()
         assert isinstance(info.value, TimeoutError)
@@ -118,11 +121,14 @@ async def test_error_inside_200_is_retried(
         with pytest.raises(aiominio.NoSuchKey):
             await direct.stat_object(sw_bucket, "e200")
 
-    async with FaultProxy(
-        _port(seaweedfs_server), rate=0.5, seed=3, faults=("error200",), only=complete_requests
-    ) as proxy, _through(
-        proxy, seaweedfs_server, retry=aiominio.RetryPolicy(max_attempts=8, base_delay=0.01)
-    ) as c:
+    async with (
+        FaultProxy(
+            _port(seaweedfs_server), rate=0.5, seed=3, faults=("error200",), only=complete_requests
+        ) as proxy,
+        _through(
+            proxy, seaweedfs_server, retry=aiominio.RetryPolicy(max_attempts=8, base_delay=0.01)
+        ) as c,
+    ):
         await c.put_object(sw_bucket, "e200", data, part_size=5 * MiB)
         async with c.get_object(sw_bucket, "e200") as obj:
             assert hashlib.sha256(await obj.read()).digest() == hashlib.sha256(data).digest()
@@ -155,14 +161,17 @@ async def test_download_cut_mid_body_is_resumed(
 async def test_cancelling_a_call_releases_its_connection(
     seaweedfs_server: testing.LocalServer, sw_bucket: str
 ) -> None:
-    async with FaultProxy(
-        _port(seaweedfs_server),
-        rate=1.0,
-        seed=1,
-        faults=("stall",),
-        stall_seconds=30,
-        only=lambda line: "/stalled" in line,
-    ) as proxy, _through(proxy, seaweedfs_server, max_connections=1) as c:
+    async with (
+        FaultProxy(
+            _port(seaweedfs_server),
+            rate=1.0,
+            seed=1,
+            faults=("stall",),
+            stall_seconds=30,
+            only=lambda line: "/stalled" in line,
+        ) as proxy,
+        _through(proxy, seaweedfs_server, max_connections=1) as c,
+    ):
         task = asyncio.create_task(c.stat_object(sw_bucket, "stalled"))
         await asyncio.sleep(0.5)
         task.cancel()
