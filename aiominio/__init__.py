@@ -39,6 +39,7 @@ from aiominio.errors import (
     ServiceUnavailable,
     SignatureDoesNotMatch,
     SlowDown,
+    TLSError,
     TransportError,
 )
 from aiominio.models import (
@@ -112,6 +113,7 @@ __all__ = [
     "SignatureDoesNotMatch",
     "SlowDown",
     "StaticProvider",
+    "TLSError",
     "Timeouts",
     "TopicConfig",
     "TransportError",

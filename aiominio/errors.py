@@ -6,7 +6,8 @@
     ├── InvalidArgument (also ValueError)          bad input, raised before any request
     ├── ClientClosedError (also RuntimeError)      the client was closed
     ├── TransportError                             no usable HTTP answer
-    │   ├── ConnectError (also ConnectionError)    could not connect (refused, DNS, TLS)
+    │   ├── ConnectError (also ConnectionError)    could not connect (refused, DNS)
+    │   │   └── TLSError                           certificate not trusted / handshake failed
     │   ├── ConnectionResetError_ (also ConnectionError)  the connection broke mid-request
     │   └── RequestTimeout (also TimeoutError)     connect, read or total timeout
     ├── InvalidResponseError                       an answer we cannot trust or parse
@@ -44,6 +45,11 @@ class TransportError(AiominioError):
 
 class ConnectError(TransportError, ConnectionError):
     """The connection could not be made (refused, name resolution, TLS handshake)."""
+
+
+class TLSError(ConnectError):
+    """The TLS handshake failed, typically an untrusted or mismatched certificate. Not retried:
+    trying again will not make the certificate trusted."""
 
 
 class ConnectionLostError(TransportError, ConnectionError):

@@ -23,6 +23,7 @@ from aiominio.errors import (
     ConnectError,
     ConnectionLostError,
     RequestTimeout,
+    TLSError,
     TransportError,
 )
 
@@ -142,9 +143,9 @@ _AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingErro
 
 def _translate(exc: BaseException) -> BaseException:
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return ConnectError(f"TLS certificate verification failed: {exc.certificate_error}")
+        return TLSError(f"TLS certificate verification failed: {exc.certificate_error}")
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
-        return ConnectError(f"TLS handshake failed: {exc.os_error}")
+        return TLSError(f"TLS handshake failed: {exc.os_error}")
     if isinstance(exc, aiohttp.ClientConnectorError):
         return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}")
     if isinstance(exc, aiohttp.ConnectionTimeoutError):

@@ -10,7 +10,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from aiominio.errors import InvalidArgument, InvalidResponseError, S3Error, TransportError
+from aiominio.errors import (
+    InvalidArgument,
+    InvalidResponseError,
+    S3Error,
+    TLSError,
+    TransportError,
+)
 
 #: S3 error codes that say "try again".
 TRANSIENT_CODES = frozenset(
@@ -68,12 +74,12 @@ class RetryPolicy:
     @staticmethod
     def retryable(exc: BaseException) -> bool:
         """Whether a failure is transient: worth another attempt."""
+        if isinstance(exc, TLSError):
+            return False
         if isinstance(exc, TransportError):
             return True
         if isinstance(exc, S3Error):
-            return exc.code in TRANSIENT_CODES or (
-                exc.status in TRANSIENT_STATUSES and exc.code.startswith("HTTP")
-            )
+            return exc.code in TRANSIENT_CODES or exc.status in TRANSIENT_STATUSES
         if isinstance(exc, InvalidResponseError):
             # A proxy's HTML error page or a cut-off XML answer on a 5xx (or a 200 whose body
             # broke off) is transient; a malformed answer to a 4xx is not.
