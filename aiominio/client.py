@@ -941,6 +941,8 @@ class Client:
     ) -> str:
         """A presigned URL for any method on a bucket or object (no request is sent, except to
         discover the bucket's region once when the client has none)."""
+        if method not in presign.PRESIGN_METHODS:
+            raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
         check_bucket_name(bucket)
         if key is not None:
             check_object_key(key)

@@ -20,6 +20,7 @@ from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
 
 MAX_EXPIRY = 7 * 24 * 3600
+PRESIGN_METHODS = frozenset({"GET", "PUT", "HEAD", "DELETE", "POST"})
 DEFAULT_EXPIRY = timedelta(days=7)
 
 #: Query parameters that override headers of a presigned GET's answer.
@@ -90,7 +91,7 @@ def presign_url(
         query: further query parameters to sign (``response-content-type``, ``versionId``, ...).
         style: path or virtual-host addressing, as :func:`build_target` decides it.
     """
-    if method not in ("GET", "PUT", "HEAD", "DELETE", "POST"):
+    if method not in PRESIGN_METHODS:
         raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
     check_bucket_name(bucket)
     if key is not None:
