@@ -67,6 +67,7 @@ from aiominio.presign import PostPolicy
 from aiominio.transfer import (
     Data,
     IncompleteBody,
+    Integrity,
     MultipartPlan,
     ObjectReader,
     Progress,
@@ -113,6 +114,9 @@ class Client:
             ``False`` turns verification off (not recommended).
         multipart_threshold: bodies larger than this are uploaded in parts (default 5 MiB).
         retry: the retry policy (default: 5 attempts, exponential backoff with full jitter).
+        integrity: how uploads are verified: ``"crc32"`` (default; ``x-amz-checksum-crc32``,
+            checked by S3, MinIO and SeaweedFS) or ``"md5"`` (``Content-MD5``, for servers that
+            predate the checksum headers; five times the CPU).
     """
 
     def __init__(
@@ -133,6 +137,7 @@ class Client:
         ssl_context: ssl.SSLContext | str | bool | None = None,
         multipart_threshold: int = 5 * 1024 * 1024,
         retry: RetryPolicy | None = None,
+        integrity: Integrity = "crc32",
     ) -> None:
         self._endpoint: Endpoint = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
@@ -182,6 +187,9 @@ class Client:
         if multipart_threshold > 5 * 1024**3:
             raise InvalidArgument("multipart_threshold must be at most 5 GiB (the largest PUT)")
         self._multipart_threshold = multipart_threshold
+        if integrity not in ("crc32", "md5"):
+            raise InvalidArgument(f"integrity must be 'crc32' or 'md5', not {integrity!r}")
+        self._integrity: Integrity = integrity
 
     def __repr__(self) -> str:
         ep = self._endpoint
@@ -1124,7 +1132,11 @@ class Client:
 
     # -- multipart plumbing --------------------------------------------------------------------
 
-    async def _create_multipart(self, bucket: str, key: str, headers: Mapping[str, str]) -> str:
+    async def _create_multipart(
+        self, bucket: str, key: str, headers: Mapping[str, str], *, checksums: bool = True
+    ) -> str:
+        if checksums and self._integrity == "crc32":
+            headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
         retried: list[BaseException] = []
         since = datetime.now(timezone.utc)
         resp = await self._execute(

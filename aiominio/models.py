@@ -106,6 +106,7 @@ class Part:
     etag: str
     size: int = 0
     last_modified: datetime | None = None
+    checksum_crc32: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,6 +246,7 @@ def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
                 etag=_etag(text(p, "ETag")),
                 size=int(text(p, "Size", "0") or 0),
                 last_modified=parse_iso_datetime(modified) if modified else None,
+                checksum_crc32=text(p, "ChecksumCRC32") or None,
             )
         )
     marker = text(root, "NextPartNumberMarker")
@@ -280,12 +281,17 @@ def parse_complete_multipart(body: bytes) -> str:
     return _etag(text(root, "ETag"))
 
 
-def build_complete_multipart(parts: list[tuple[int, str]]) -> bytes:
+def build_complete_multipart(
+    parts: list[tuple[int, str]], crc32: list[str | None] | None = None
+) -> bytes:
+    """The CompleteMultipartUpload body; with each part's CRC32 when the upload has them."""
     root = ET.Element("CompleteMultipartUpload", xmlns=S3_NS)
-    for number, etag in parts:
+    for i, (number, etag) in enumerate(parts):
         el = ET.SubElement(root, "Part")
         ET.SubElement(el, "PartNumber").text = str(number)
         ET.SubElement(el, "ETag").text = f'"{etag}"'
+        if crc32 is not None and crc32[i]:
+            ET.SubElement(el, "ChecksumCRC32").text = crc32[i]
     return bytes(ET.tostring(root, encoding="utf-8"))
 
 

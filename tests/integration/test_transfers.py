@@ -328,3 +328,36 @@ async def test_one_gib_upload_stays_within_memory_bound(
         finally:
             await c.remove_object(bucket, "one-gib")
             await c.remove_bucket(bucket)
+
+
+@pytest.mark.parametrize("integrity", ["crc32", "md5"])
+async def test_integrity_modes(
+    server: testing.LocalServer, bucket: str, integrity: str, http_log: HttpLog
+) -> None:
+    trace, log = http_log
+    data = pattern(11 * MiB, seed=9)
+    async with (
+        aiohttp.ClientSession(trace_configs=[trace]) as session,
+        server.client(session=session, integrity=integrity) as c,
+    ):
+        small = await c.put_object(bucket, "small", b"checked")
+        assert small.etag == hashlib.md5(b"checked").hexdigest()
+        await c.put_object(bucket, "multi", data, part_size=5 * MiB)
+        assert await read_all(c, bucket, "multi") == data
+    puts = [h for m, u, h in log if m == "PUT"]
+    header = "x-amz-checksum-crc32" if integrity == "crc32" else "Content-MD5"
+    assert puts and all(header in h for h in puts)
+
+
+async def test_integrity_check_of_the_answer() -> None:
+    from aiominio.transfer import _integrity
+
+    headers, check, crc = await _integrity(b"payload", "crc32")
+    check({"x-amz-checksum-crc32": headers["x-amz-checksum-crc32"]}, "ok")
+    check({}, "a server that does not echo it")
+    with pytest.raises(aiominio.InvalidResponseError, match="CRC32"):
+        check({"x-amz-checksum-crc32": "AAAAAA=="}, "corrupted")
+    headers, check, _ = await _integrity(b"payload", "md5")
+    check({"etag": '"' + hashlib.md5(b"payload").hexdigest() + '"'}, "ok")
+    with pytest.raises(aiominio.InvalidResponseError, match="ETag"):
+        check({"etag": '"' + "0" * 32 + '"'}, "corrupted")
