@@ -352,7 +352,7 @@ async def test_integrity_modes(
 async def test_integrity_check_of_the_answer() -> None:
     from aiominio.transfer import _integrity
 
-    headers, check, crc = await _integrity(b"payload", "crc32")
+    headers, check, _ = await _integrity(b"payload", "crc32")
     check({"x-amz-checksum-crc32": headers["x-amz-checksum-crc32"]}, "ok")
     check({}, "a server that does not echo it")
     with pytest.raises(aiominio.InvalidResponseError, match="CRC32"):
