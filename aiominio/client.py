@@ -170,6 +170,8 @@ class Client:
             raise InvalidArgument("max_connections must be at least 1")
         if isinstance(ssl_context, str):
             ssl_context = ssl.create_default_context(cafile=ssl_context)
+        elif ssl_context is None and not self._endpoint.secure:
+            ssl_context = False  # plain HTTP: no TLS context to build (tens of ms of CPU)
         self._transport = Transport(
             session=session,
             max_connections=max_connections,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +25,8 @@ STREAMING_PAYLOAD_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ENCODE_TABLE = tuple(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in range(256))
+_SAFE = re.compile(r"[A-Za-z0-9\-._~]*")
+_SAFE_PATH = re.compile(r"[A-Za-z0-9\-._~/]*")
 
 
 def uri_encode(value: str, *, keep_slash: bool = False) -> str:
@@ -33,7 +36,7 @@ def uri_encode(value: str, *, keep_slash: bool = False) -> str:
     ``%XX`` with upper-case hex. With ``keep_slash`` the ``/`` stays as it is (object key paths).
     """
     table = _ENCODE_TABLE
-    if value.isascii() and all(ord(c) in _UNRESERVED or (keep_slash and c == "/") for c in value):
+    if (_SAFE_PATH if keep_slash else _SAFE).fullmatch(value):
         return value
     out = []
     for b in value.encode("utf-8"):

@@ -23,10 +23,22 @@ from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, U
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 
+_S3_XMLNS = b' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+
 def parse(body: bytes, *, status: int | None = None) -> ET.Element:
-    """Parse an XML document safely; namespaces are stripped from tags."""
+    """Parse an XML document safely; namespaces are stripped from tags.
+
+    A document with no markup declaration at all (no ``<!``: no DOCTYPE, hence no entity
+    definitions, internal or external) is parsed by the C parser; anything else goes through
+    defusedxml, which refuses DTDs and entities. S3's default namespace is dropped before parsing.
+    """
+    body = bytes(body).replace(_S3_XMLNS, b"", 1)
     try:
-        root = SafeET.fromstring(body, forbid_dtd=True)
+        if b"<!" in body:
+            root = SafeET.fromstring(body, forbid_dtd=True)
+        else:
+            root = ET.fromstring(body)
     except DefusedXmlException as exc:
         raise InvalidResponseError(
             f"refused unsafe XML from the server ({type(exc).__name__})", status=status, body=body
@@ -35,9 +47,10 @@ def parse(body: bytes, *, status: int | None = None) -> ET.Element:
         raise InvalidResponseError(
             f"the server's answer is not valid XML ({exc})", status=status, body=body
         ) from exc
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.startswith("{"):
-            el.tag = el.tag.split("}", 1)[1]
+    if b"xmlns" in body:  # some other namespace is declared: strip it from the tags
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.tag.startswith("{"):
+                el.tag = el.tag.split("}", 1)[1]
     return root
 
 
@@ -55,6 +68,20 @@ def children(el: ET.Element, path: str) -> Iterator[ET.Element]:
 
 def parse_iso_datetime(value: str) -> datetime:
     """Parse an S3 ISO-8601 timestamp (``2024-01-02T03:04:05.000Z``) to an aware datetime."""
+    cached = _DATETIMES.get(value)
+    if cached is not None:
+        return cached
+    result = _parse_iso(value)
+    if len(_DATETIMES) > 4096:
+        _DATETIMES.clear()
+    _DATETIMES[value] = result
+    return result
+
+
+_DATETIMES: dict[str, datetime] = {}
+
+
+def _parse_iso(value: str) -> datetime:
     value = value.strip()
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
@@ -156,6 +183,8 @@ def _maybe_decode(value: str, url_encoded: bool) -> str:
 
 
 def _etag(value: str) -> str:
+    if value[:1] == '"' and value[-1:] == '"':
+        return value[1:-1]
     return value.strip().strip('"').replace("&quot;", "")
 
 
@@ -178,25 +207,51 @@ def parse_list_objects(body: bytes) -> ObjectPage:
     root = parse(body)
     encoded = text(root, "EncodingType").lower() == "url"
     entries: list[ObjectInfo] = []
-    for c in root.iterfind("Contents"):
-        modified = text(c, "LastModified")
-        entries.append(
-            ObjectInfo(
-                key=_maybe_decode(text(c, "Key"), encoded),
-                size=int(text(c, "Size", "0") or 0),
-                etag=_etag(text(c, "ETag")),
-                last_modified=parse_iso_datetime(modified) if modified else None,
-                storage_class=text(c, "StorageClass") or None,
+    prefixes: list[ObjectInfo] = []
+    truncated = False
+    next_marker = next_token = None
+    for el in root:
+        tag = el.tag
+        if tag == "Contents":
+            # One pass over the children: a listing holds thousands of these.
+            key = size = etag = modified = storage = None
+            for child in el:
+                ctag = child.tag
+                if ctag == "Key":
+                    key = child.text
+                elif ctag == "Size":
+                    size = child.text
+                elif ctag == "ETag":
+                    etag = child.text
+                elif ctag == "LastModified":
+                    modified = child.text
+                elif ctag == "StorageClass":
+                    storage = child.text
+            key = key or ""
+            if encoded and ("%" in key or "+" in key):
+                key = unquote_plus(key)
+            entries.append(
+                ObjectInfo(
+                    key,
+                    int(size) if size else 0,
+                    _etag(etag) if etag else "",
+                    parse_iso_datetime(modified) if modified else None,
+                    False,
+                    storage or None,
+                )
             )
-        )
-    for p in root.iterfind("CommonPrefixes"):
-        entries.append(ObjectInfo(key=_maybe_decode(text(p, "Prefix"), encoded), is_dir=True))
-    entries.sort(key=lambda e: e.key)
-    truncated = text(root, "IsTruncated").lower() == "true"
-    next_marker = text(root, "NextMarker") or None
-    if next_marker is not None:
-        next_marker = _maybe_decode(next_marker, encoded)
-    return ObjectPage(entries, truncated, next_marker, text(root, "NextContinuationToken") or None)
+        elif tag == "CommonPrefixes":
+            prefixes.append(ObjectInfo(key=_maybe_decode(text(el, "Prefix"), encoded), is_dir=True))
+        elif tag == "IsTruncated":
+            truncated = (el.text or "").strip().lower() == "true"
+        elif tag == "NextMarker" and el.text:
+            next_marker = _maybe_decode(el.text, encoded)
+        elif tag == "NextContinuationToken" and el.text:
+            next_token = el.text
+    if prefixes:
+        entries.extend(prefixes)
+        entries.sort(key=lambda e: e.key)
+    return ObjectPage(entries, truncated, next_marker, next_token)
 
 
 @dataclass(frozen=True, slots=True)
