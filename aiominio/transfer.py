@@ -94,6 +94,25 @@ class _SyncFileSource:
             return self._read_exact(n)
         return await asyncio.to_thread(self._read_exact, n)
 
+    def _fill(self, view: memoryview) -> int:
+        filled = 0
+        readinto = getattr(self._f, "readinto", None)
+        while filled < len(view):
+            if readinto is not None:
+                got = readinto(view[filled:])
+            else:
+                data = self._f.read(len(view) - filled)
+                got = len(data) if data else 0
+                view[filled : filled + got] = data or b""
+            if not got:
+                break
+            filled += got
+        return filled
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        return await asyncio.to_thread(self._fill, view)
+
 
 class _AsyncFileSource:
     def __init__(self, f: Any, size: int | None) -> None:
@@ -111,6 +130,16 @@ class _AsyncFileSource:
                 break
             out += more
         return bytes(out)
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        filled = 0
+        while filled < len(view):
+            got = await self._f.readinto(view[filled:])
+            if not got:
+                break
+            filled += got
+        return int(filled)
 
 
 class _IterSource:
@@ -307,8 +336,16 @@ async def run_multipart(
     slots = asyncio.Semaphore(plan.concurrency)
     tasks: list[asyncio.Task[Part]] = []
     sent = 0
+    # File sources read into a fixed set of reused buffers: memory stays at part_size x
+    # concurrency, and no fresh pages (faults, allocator growth) are paid for each part.
+    read_into = getattr(source, "read_into", None)
+    free: list[bytearray] = []
+    lent: dict[asyncio.Task[Part], bytearray] = {}
 
     def finished(task: asyncio.Task[Part]) -> None:
+        buf = lent.pop(task, None)
+        if buf is not None:
+            free.append(buf)
         slots.release()
 
     async def send(number: int, chunk: bytes | memoryview, reuse: Part | None) -> Part:
@@ -336,8 +373,14 @@ async def run_multipart(
             want = planning.stream_part_size(plan.part_size, number)
             if source.size is not None:
                 want = min(want, source.size - read_total)
+            buf = None
             if number == 1 and first_chunk is not None:
-                chunk = first_chunk
+                chunk: bytes | memoryview = first_chunk
+            elif read_into is not None and want > 0:
+                buf = free.pop() if free else bytearray(want)
+                if len(buf) < want:
+                    buf = bytearray(want)  # a grown part of a stream of unknown size
+                chunk = memoryview(buf)[: await read_into(memoryview(buf)[:want])]
             else:
                 chunk = await source.read(want)
             last_len = len(chunk)
@@ -359,6 +402,8 @@ async def run_multipart(
                     crc = await _crc32_b64(chunk)  # servers that list parts without it
                 reuse = Part(number, existing.etag, len(chunk), checksum_crc32=crc)
             task = asyncio.ensure_future(send(number, chunk, reuse))
+            if buf is not None:
+                lent[task] = buf
             task.add_done_callback(finished)
             tasks.append(task)
             del chunk
