@@ -566,35 +566,58 @@ class Client:
             base.append(("list-type", "2"))
             if start:
                 base.append(("start-after", start))
-        token: str | None = None
-        marker = start
+
+        def query_for(cursor: str | None) -> tuple[tuple[str, str], ...]:
+            if not cursor:
+                return tuple(base)
+            return (*base, ("continuation-token" if v2 else "marker", cursor))
+
+        cursor = None if v2 else start
         # Some servers (moto) repeat common prefixes on every page; yield each once.
         seen_prefixes: set[str] = set()
-        while True:
-            query = list(base)
-            if v2 and token:
-                query.append(("continuation-token", token))
-            if not v2 and marker:
-                query.append(("marker", marker))
-            resp = await self._execute("GET", bucket, None, tuple(query))
-            page = xml.parse_list_objects(resp.body)
-            for entry in page.entries:
-                if entry.is_dir:
-                    if entry.key in seen_prefixes:
-                        continue
-                    seen_prefixes.add(entry.key)
-                yield entry
-            if not page.truncated:
-                return
-            if v2:
-                if not page.next_token:
-                    raise InvalidResponseError("truncated ListObjectsV2 page without a token")
-                token = page.next_token
-            else:
-                nxt = page.next_marker or (page.entries[-1].key if page.entries else None)
-                if not nxt or nxt == marker:
-                    raise InvalidResponseError("truncated ListObjects page without a marker")
-                marker = nxt
+        ahead: tuple[str, asyncio.Task[Response]] | None = None
+        try:
+            resp = await self._execute("GET", bucket, None, query_for(cursor))
+            while True:
+                # The next page is requested before this one is parsed (its cursor is read off
+                # the raw answer), so the server works on it while the client parses.
+                peeked = xml.peek_next_cursor(resp.body, v2=v2)
+                if peeked:
+                    ahead = (
+                        peeked,
+                        asyncio.ensure_future(
+                            self._execute("GET", bucket, None, query_for(peeked))
+                        ),
+                    )
+                page = xml.parse_list_objects(resp.body)
+                for entry in page.entries:
+                    if entry.is_dir:
+                        if entry.key in seen_prefixes:
+                            continue
+                        seen_prefixes.add(entry.key)
+                    yield entry
+                if not page.truncated:
+                    return
+                if v2:
+                    if not page.next_token:
+                        raise InvalidResponseError("truncated ListObjectsV2 page without a token")
+                    nxt = page.next_token
+                else:
+                    last = page.entries[-1].key if page.entries else None
+                    nxt = page.next_marker or last or ""
+                    if not nxt or nxt == cursor:
+                        raise InvalidResponseError("truncated ListObjects page without a marker")
+                cursor = nxt
+                if ahead is not None and ahead[0] == cursor:
+                    resp = await ahead[1]
+                else:
+                    resp = await self._execute("GET", bucket, None, query_for(cursor))
+                ahead = None
+        finally:
+            if ahead is not None:
+                ahead[1].cancel()
+                with contextlib.suppress(BaseException):
+                    await ahead[1]
 
     def list_incomplete_uploads(
         self, bucket: str, prefix: str = "", recursive: bool = False

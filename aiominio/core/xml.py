@@ -7,12 +7,14 @@ HTML error page from a proxy, a truncated body).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_plus
+from xml.sax.saxutils import unescape
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -252,6 +254,26 @@ def parse_list_objects(body: bytes) -> ObjectPage:
         entries.extend(prefixes)
         entries.sort(key=lambda e: e.key)
     return ObjectPage(entries, truncated, next_marker, next_token)
+
+
+_TRUNCATED = re.compile(rb"<IsTruncated>\s*true\s*</IsTruncated>")
+_NEXT_TOKEN = re.compile(rb"<NextContinuationToken>([^<]*)</NextContinuationToken>")
+_NEXT_MARKER = re.compile(rb"<NextMarker>([^<]*)</NextMarker>")
+_XML_ESCAPES = {"&quot;": '"', "&apos;": "'"}
+
+
+def peek_next_cursor(body: bytes, *, v2: bool) -> str | None:
+    """The continuation token (v2) or next marker (v1) of a listing page, read off the raw
+    answer without parsing it, or None. Only a hint for prefetching: the parsed page decides."""
+    if not _TRUNCATED.search(body):
+        return None
+    found = (_NEXT_TOKEN if v2 else _NEXT_MARKER).search(body)
+    if found is None:
+        return None
+    value = unescape(found.group(1).decode("utf-8", "replace"), _XML_ESCAPES)
+    if not v2 and b"<EncodingType>url</EncodingType>" in body:
+        value = unquote_plus(value)
+    return value or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,3 +141,20 @@ def test_stat_from_headers() -> None:
     assert stat.size == 1234 and stat.etag == "abc" and stat.content_type == "image/png"
     assert stat.metadata == {"owner": "alice"} and stat.version_id == "v9"
     assert stat.last_modified is not None and stat.last_modified.year == 2015
+
+
+def test_peek_next_cursor() -> None:
+    v2 = (
+        b"<ListBucketResult><IsTruncated>true</IsTruncated>"
+        b"<NextContinuationToken>a&amp;b&quot;c</NextContinuationToken></ListBucketResult>"
+    )
+    assert xml.peek_next_cursor(v2, v2=True) == 'a&b"c'
+    assert xml.peek_next_cursor(v2.replace(b"true", b"false"), v2=True) is None
+    v1 = (
+        b"<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
+        b"<NextMarker>a%20b%2Bc</NextMarker></ListBucketResult>"
+    )
+    assert xml.peek_next_cursor(v1, v2=False) == "a b+c"
+    assert xml.peek_next_cursor(v1, v2=True) is None  # no token in a v1 answer
+    no_marker = b"<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"
+    assert xml.peek_next_cursor(no_marker, v2=False) is None
