@@ -595,18 +595,17 @@ class ObjectReader:
 
         A connection that breaks mid-body is resumed transparently (see :meth:`__anext__`).
         """
-        if n < 0:
-            parts = []
-            while chunk := await self._next_chunk(1 << 20):
-                parts.append(chunk)
-            return b"".join(parts)
-        out = bytearray()
-        while len(out) < n:
-            chunk = await self._next_chunk(n - len(out))
+        parts: list[bytes] = []
+        got = 0
+        while n < 0 or got < n:
+            chunk = await self._next_chunk(None if n < 0 else n - got)
             if not chunk:
                 break
-            out += chunk
-        return bytes(out)
+            parts.append(chunk)
+            got += len(chunk)
+        if len(parts) == 1:
+            return parts[0]  # no copy for a body that arrived in one piece
+        return b"".join(parts)
 
     async def _next_chunk(self, limit: int | None = None) -> bytes:
         while True:
@@ -615,7 +614,7 @@ class ObjectReader:
                 if limit is None:
                     chunk = await resp.read_any()
                 else:
-                    chunk = await resp.read_exactly_or_eof(limit)
+                    chunk = await resp.read_some(limit)
             except TransportError as exc:
                 await self._resume(exc)
                 continue

@@ -107,19 +107,11 @@ class StreamingResponse:
         except _AIOHTTP_ERRORS as exc:
             raise _translate(exc) from exc
 
-    async def read_exactly_or_eof(self, n: int) -> bytes:
-        """``n`` bytes of body, fewer only at the end."""
+    async def read_some(self, n: int) -> bytes:
+        """Between 1 and ``n`` bytes of body (whatever has arrived, waiting for some); ``b""``
+        at the end."""
         try:
-            first = await self._resp.content.read(n)
-            if len(first) == n or not first:
-                return first
-            out = bytearray(first)
-            while len(out) < n:
-                more = await self._resp.content.read(n - len(out))
-                if not more:
-                    break
-                out += more
-            return bytes(out)
+            return await self._resp.content.read(n)
         except _AIOHTTP_ERRORS as exc:
             raise _translate(exc) from exc
 
