@@ -518,11 +518,7 @@ class Client:
             async for obj in client.list_objects("photos", "2024/", recursive=True):
                 print(obj.key, obj.size)
         """
-        check_bucket_name(bucket)
-        _check_prefix(prefix)
-        check_int("page_size", page_size, minimum=1)
-        if page_size > 1000:
-            raise InvalidArgument("page_size must be at most 1000")
+        _check_listing(bucket, prefix, page_size)
         return self._list_objects(bucket, prefix, recursive, marker, page_size, v2=False)
 
     def list_objects_v2(
@@ -538,11 +534,7 @@ class Client:
 
         Same entries as :meth:`list_objects`; ``start_after`` starts the listing after that key.
         """
-        check_bucket_name(bucket)
-        _check_prefix(prefix)
-        check_int("page_size", page_size, minimum=1)
-        if page_size > 1000:
-            raise InvalidArgument("page_size must be at most 1000")
+        _check_listing(bucket, prefix, page_size)
         return self._list_objects(bucket, prefix, recursive, start_after, page_size, v2=True)
 
     async def _list_objects(
@@ -1192,6 +1184,14 @@ class Client:
     async def _abort_multipart(self, bucket: str, key: str, upload_id: str) -> None:
         with contextlib.suppress(NoSuchUpload):  # already gone: the goal is reached
             await self._execute("DELETE", bucket, key, (("uploadId", upload_id),))
+
+
+def _check_listing(bucket: str, prefix: object, page_size: object) -> None:
+    check_bucket_name(bucket)
+    _check_prefix(prefix)
+    check_int("page_size", page_size, minimum=1)
+    if isinstance(page_size, int) and page_size > 1000:
+        raise InvalidArgument("page_size must be at most 1000")
 
 
 def _check_prefix(prefix: object) -> None:

@@ -24,7 +24,7 @@ unknown code is still an ``S3Error`` with its ``code`` set. No exception ever ca
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class AiominioError(Exception):
@@ -147,30 +147,10 @@ class S3Error(AiominioError):
         )
 
     @classmethod
-    def from_code(
-        cls,
-        code: str,
-        message: str = "",
-        *,
-        status: int = 0,
-        request_id: str | None = None,
-        host_id: str | None = None,
-        resource: str | None = None,
-        bucket: str | None = None,
-        key: str | None = None,
-    ) -> S3Error:
-        """Make the exception of the subclass registered for ``code`` (else ``S3Error``)."""
-        kind = cls._registry.get(code, S3Error)
-        return kind(
-            code,
-            message,
-            status=status,
-            request_id=request_id,
-            host_id=host_id,
-            resource=resource,
-            bucket=bucket,
-            key=key,
-        )
+    def from_code(cls, code: str, message: str = "", **fields: Any) -> S3Error:
+        """Make the exception of the subclass registered for ``code`` (else ``S3Error``);
+        ``fields`` are the keyword arguments of :class:`S3Error`."""
+        return cls._registry.get(code, S3Error)(code, message, **fields)
 
 
 def _rebuild_s3_error(
