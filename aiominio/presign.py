@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiominio.core import signing
-from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target
+from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
@@ -66,7 +66,7 @@ def _signing_time(now: datetime | None) -> datetime:
 
 def presign_url(
     method: str,
-    endpoint: Endpoint,
+    endpoint: Endpoint | str,
     bucket: str,
     key: str | None,
     *,
@@ -81,7 +81,8 @@ def presign_url(
 
     Args:
         method: the HTTP method the URL allows (``GET``, ``PUT``, ``HEAD``, ``DELETE``).
-        endpoint: where the server is (see :func:`aiominio.core.endpoint.parse_endpoint`).
+        endpoint: where the server is: a parsed :class:`~aiominio.core.endpoint.Endpoint` or
+            a string as the client takes it (``https://s3.amazonaws.com``, ``localhost:9000``).
         bucket: the bucket.
         key: the object key (``None`` for a bucket-level URL).
         credentials: the keys to sign with; a session token is included in the URL.
@@ -93,6 +94,8 @@ def presign_url(
     """
     if method not in PRESIGN_METHODS:
         raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
+    if isinstance(endpoint, str):
+        endpoint = parse_endpoint(endpoint)
     check_bucket_name(bucket)
     if key is not None:
         check_object_key(key)
@@ -272,7 +275,7 @@ def _check_text(name: str, value: object, *, allow_empty: bool = False) -> None:
 
 def presign_post_policy(
     policy: PostPolicy,
-    endpoint: Endpoint,
+    endpoint: Endpoint | str,
     *,
     credentials: Credentials,
     region: str,
@@ -285,6 +288,8 @@ def presign_post_policy(
     """
     policy.check()
     assert policy.bucket is not None and policy.expiration is not None
+    if isinstance(endpoint, str):
+        endpoint = parse_endpoint(endpoint)
     when = _signing_time(now)
     stamp = signing.amz_date(when)
     credential = f"{credentials.access_key}/{signing.scope(stamp, region)}"

@@ -251,3 +251,28 @@ def test_post_policy_builder_checks_input() -> None:
     p.set_key("first")
     p.set_key("second")  # replaces the earlier rule
     assert [c for c in p.conditions if "$key" in c] == [["eq", "$key", "second"]]
+
+
+def test_endpoint_may_be_a_string() -> None:
+    url = presign.presign_url(
+        "GET",
+        "http://127.0.0.1:9000",
+        "bucket",
+        "k",
+        credentials=CREDS,
+        region="us-east-1",
+        expires=60,
+        now=NOW,
+    )
+    assert url.startswith("http://127.0.0.1:9000/bucket/k?")
+    parsed = presign.presign_url(
+        "GET",
+        parse_endpoint("http://127.0.0.1:9000"),
+        "bucket",
+        "k",
+        credentials=CREDS,
+        region="us-east-1",
+        expires=60,
+        now=NOW,
+    )
+    assert url == parsed
