@@ -210,16 +210,19 @@ class NotificationConfig:
 
     def add(self, target: _TargetConfig) -> None:
         """Add a :class:`TopicConfig`, :class:`QueueConfig` or :class:`CloudFunctionConfig`."""
+        if not isinstance(target, _TargetConfig):
+            raise TypeError(f"not a notification target: {type(target).__name__}")
         if not target.events:
             raise InvalidArgument("a notification target needs at least one event (add_event)")
+        self._append(target)
+
+    def _append(self, target: _TargetConfig) -> None:
         if isinstance(target, TopicConfig):
             self.topics.append(target)
         elif isinstance(target, QueueConfig):
             self.queues.append(target)
         elif isinstance(target, CloudFunctionConfig):
             self.cloud_functions.append(target)
-        else:
-            raise TypeError(f"not a notification target: {type(target).__name__}")
 
     add_topic_configuration = add
     add_queue_configuration = add
@@ -259,12 +262,7 @@ class NotificationConfig:
                     target.prefix = value
                 elif name == "suffix":
                     target.suffix = value
-            if isinstance(target, TopicConfig):
-                config.topics.append(target)
-            elif isinstance(target, QueueConfig):
-                config.queues.append(target)
-            elif isinstance(target, CloudFunctionConfig):
-                config.cloud_functions.append(target)
+            config._append(target)  # as the server has it, even without events
         return config
 
 
