@@ -272,8 +272,9 @@ class Client:
         except S3Error as exc:
             if exc.status in (400, 403, 501):
                 # Anonymous users and some servers may not ask for the location; the default
-                # region is the best guess, and a wrong one gets corrected from the error.
-                return DEFAULT_REGION
+                # region is the best guess, and a server that names the right one in its
+                # wrong-region error gets asked again (see _learn_region).
+                return exc.region or DEFAULT_REGION
             raise
         region = xml.parse_location(resp.body)
         self._bucket_regions[bucket] = region
@@ -330,6 +331,7 @@ class Client:
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
             raise TypeError("request bodies are buffered bytes, so that they can be retried")
         attempt = 1
+        corrected = False
         while True:
             try:
                 url, all_headers = await self._prepare(
@@ -353,6 +355,9 @@ class Client:
                     )
                 return resp
             except Exception as exc:
+                if self._learn_region(exc, bucket, region, corrected):
+                    corrected = True
+                    continue  # signed for the wrong region: once more, for the right one
                 if attempt >= self._retry.max_attempts or not self._retry.retryable(exc):
                     raise
                 if retried is not None:
@@ -360,6 +365,24 @@ class Client:
                 self._retries += 1
                 await asyncio.sleep(self._retry.delay(attempt))
                 attempt += 1
+
+    def _learn_region(
+        self, exc: Exception, bucket: str | None, forced: str | None, corrected: bool
+    ) -> bool:
+        """Whether ``exc`` names the bucket's region (AuthorizationHeaderMalformed,
+        PermanentRedirect, ...) and the region was guessed: then it is cached for next time."""
+        if corrected or forced or self._region or bucket is None:
+            return False
+        if not isinstance(exc, S3Error) or not exc.region:
+            return False
+        if exc.region == self._bucket_regions.get(bucket, DEFAULT_REGION):
+            return False
+        try:
+            check_region(exc.region)
+        except ValueError:
+            return False
+        self._bucket_regions[bucket] = exc.region
+        return True
 
     async def _open(
         self,

@@ -81,6 +81,7 @@ class S3Error(AiominioError):
         resource: the ``<Resource>`` the server names, if any.
         bucket: the bucket of the request, if any.
         key: the object key of the request, if any.
+        region: the bucket's region, when the server names it (a wrong-region answer).
     """
 
     code_name: ClassVar[str] = ""
@@ -102,6 +103,7 @@ class S3Error(AiominioError):
         resource: str | None = None,
         bucket: str | None = None,
         key: str | None = None,
+        region: str | None = None,
     ) -> None:
         self.code = code
         self.message = message
@@ -111,6 +113,7 @@ class S3Error(AiominioError):
         self.resource = resource
         self.bucket = bucket
         self.key = key
+        self.region = region
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -143,6 +146,7 @@ class S3Error(AiominioError):
                 self.resource,
                 self.bucket,
                 self.key,
+                self.region,
             ),
         )
 
@@ -162,6 +166,7 @@ def _rebuild_s3_error(
     resource: str | None,
     bucket: str | None,
     key: str | None,
+    region: str | None = None,
 ) -> S3Error:
     return S3Error.from_code(
         code,
@@ -172,6 +177,7 @@ def _rebuild_s3_error(
         resource=resource,
         bucket=bucket,
         key=key,
+        region=region,
     )
 
 

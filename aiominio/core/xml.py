@@ -118,6 +118,7 @@ def parse_error(
     """
     request_id = headers.get("x-amz-request-id")
     host_id = headers.get("x-amz-id-2")
+    region = headers.get("x-amz-bucket-region")
     if head or not body.strip():
         if status == 404:
             code = "NoSuchKey" if key else "NoSuchBucket"
@@ -131,6 +132,7 @@ def parse_error(
             host_id=host_id,
             bucket=bucket,
             key=key,
+            region=region,
         )
     try:
         root = parse(body, status=status)
@@ -150,6 +152,7 @@ def parse_error(
         resource=text(root, "Resource") or None,
         bucket=text(root, "BucketName") or bucket,
         key=text(root, "Key") or key,
+        region=text(root, "Region") or region,
     )
 
 

@@ -83,3 +83,46 @@ async def test_external_entities_are_refused(fake_server: tuple[str, dict[str, i
     ) as client:
         with pytest.raises(aiominio.InvalidResponseError, match="unsafe XML"):
             await client.list_buckets()
+
+
+async def test_wrong_region_is_learned_from_the_error() -> None:
+    """A fake AWS-like server: a bucket in eu-west-1 refuses requests signed for another region
+    and names the right one, as S3 does (no local server has per-bucket regions)."""
+    seen: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        scope = request.headers.get("Authorization", "").split("Credential=")[1].split(",")[0]
+        seen.append(scope.split("/")[2])
+        if "location" in request.query:
+            return web.Response(status=403, body=b"<Error><Code>AccessDenied</Code></Error>")
+        if "/eu-west-1/" not in scope:
+            body = (
+                b"<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region "
+                b"'us-east-1' is wrong; expecting 'eu-west-1'</Message>"
+                b"<Region>eu-west-1</Region></Error>"
+            )
+            # A HEAD answer has no body: S3 names the region in a header then.
+            return web.Response(
+                status=400,
+                body=body,
+                content_type="application/xml",
+                headers={"x-amz-bucket-region": "eu-west-1"},
+            )
+        return web.Response(status=200, headers={"ETag": '"abc"', "Content-Length": "3"})
+
+    app = web.Application()
+    app.router.add_route("HEAD", "/{bucket}/{key}", handler)
+    app.router.add_get("/{bucket}", handler)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with aiominio.Client(
+            f"http://127.0.0.1:{server.port}", access_key="a", secret_key="b"
+        ) as client:
+            stat = await client.stat_object("euro-bucket", "k")
+            assert stat.etag == "abc"
+            await client.stat_object("euro-bucket", "k")
+        assert seen == ["us-east-1", "us-east-1", "eu-west-1", "eu-west-1"]
+        assert client.retries == 0
+    finally:
+        await server.close()

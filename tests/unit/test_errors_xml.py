@@ -101,3 +101,12 @@ def test_exception_tree_subclasses_builtins() -> None:
     assert issubclass(errors.InvalidArgument, ValueError)
     assert issubclass(errors.ClientClosedError, RuntimeError)
     assert issubclass(errors.NoSuchKey, errors.S3Error)
+
+
+def test_region_named_in_errors() -> None:
+    body = b"<Error><Code>AuthorizationHeaderMalformed</Code><Region>eu-west-1</Region></Error>"
+    exc = xml.parse_error(400, {}, body, bucket="b")
+    assert isinstance(exc, errors.S3Error) and exc.region == "eu-west-1"
+    head = xml.parse_error(301, {"x-amz-bucket-region": "ap-south-1"}, b"", bucket="b", head=True)
+    assert isinstance(head, errors.S3Error) and head.region == "ap-south-1"
+    assert pickle.loads(pickle.dumps(exc)).region == "eu-west-1"
