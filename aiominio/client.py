@@ -648,6 +648,15 @@ class Client:
     async def _list_uploads(
         self, bucket: str, prefix: str, recursive: bool
     ) -> AsyncIterator[Upload]:
+        async for page in self._upload_pages(bucket, prefix, recursive=recursive):
+            for upload in page.uploads:
+                parts = await self._list_parts(bucket, upload.key, upload.upload_id)
+                yield replace(upload, size=sum(p.size for p in parts))
+
+    async def _upload_pages(
+        self, bucket: str, prefix: str, *, recursive: bool
+    ) -> AsyncIterator[xml.UploadPage]:
+        """The pages of ListMultipartUploads for ``prefix``, following the markers."""
         key_marker: str | None = None
         id_marker: str | None = None
         while True:
@@ -660,9 +669,7 @@ class Client:
                 query.append(("upload-id-marker", id_marker))
             resp = await self._execute("GET", bucket, None, tuple(query))
             page = xml.parse_list_uploads(resp.body)
-            for upload in page.uploads:
-                parts = await self._list_parts(bucket, upload.key, upload.upload_id)
-                yield replace(upload, size=sum(p.size for p in parts))
+            yield page
             if not page.truncated:
                 return
             if (page.next_key_marker, page.next_upload_id_marker) == (key_marker, id_marker):
@@ -952,22 +959,13 @@ class Client:
             await self._abort_multipart(bucket, key, upload.upload_id)
 
     async def _uploads_of(self, bucket: str, key: str) -> AsyncIterator[Upload]:
-        key_marker: str | None = None
-        id_marker: str | None = None
-        while True:
-            query = [("uploads", ""), ("encoding-type", "url"), ("prefix", key)]
-            if key_marker:
-                query.append(("key-marker", key_marker))
-            if id_marker:
-                query.append(("upload-id-marker", id_marker))
-            resp = await self._execute("GET", bucket, None, tuple(query))
-            page = xml.parse_list_uploads(resp.body)
+        """The incomplete uploads of exactly ``key`` (a prefix listing, filtered)."""
+        async for page in self._upload_pages(bucket, key, recursive=True):
             for upload in page.uploads:
                 if upload.key == key:
                     yield upload
-            if not page.truncated or (page.next_key_marker or "") > key:
-                return
-            key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
+            if (page.next_key_marker or "") > key:
+                return  # listed past the key: no more uploads of it
 
     # -- presigned URLs and POST policies -------------------------------------------------------
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import aiofiles
@@ -159,10 +160,12 @@ async def _resumable_upload(
 ) -> tuple[str | None, dict[int, Part], int]:
     """The newest incomplete upload of ``key`` whose part size fits this file, if any."""
     planned = planning.plan_part_size(size, part_size)
-    newest = None
-    async for upload in client._uploads_of(bucket, key):
-        if newest is None or (upload.initiated or 0) > (newest.initiated or 0):  # type: ignore[operator]
-            newest = upload
+    uploads = [u async for u in client._uploads_of(bucket, key)]
+    newest = max(
+        uploads,
+        key=lambda u: u.initiated or datetime.min.replace(tzinfo=timezone.utc),
+        default=None,
+    )
     if newest is None:
         return None, {}, planned
     parts = await client._list_parts(bucket, key, newest.upload_id)

@@ -14,13 +14,12 @@ import hashlib
 import inspect
 import os
 import stat
-import zlib
 from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, Union, cast
 
-from aiominio.core import planning, signing, xml
+from aiominio.core import checksums, planning, signing, xml
 from aiominio.errors import (
     AiominioError,
     ConnectionLostError,
@@ -223,10 +222,8 @@ Integrity = Literal["crc32", "md5"]
 
 async def _crc32_b64(data: bytes | memoryview) -> str:
     if len(data) >= _THREAD_HASH_MIN:
-        value = await asyncio.to_thread(zlib.crc32, data)
-    else:
-        value = zlib.crc32(data)
-    return base64.b64encode(value.to_bytes(4, "big")).decode()
+        return await asyncio.to_thread(checksums.crc32_b64, data)
+    return checksums.crc32_b64(data)
 
 
 async def _integrity(

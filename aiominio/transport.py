@@ -69,9 +69,7 @@ class _BufferPayload(aiohttp.payload.Payload):
         return bytes(self._value).decode(encoding, errors)
 
     async def write(self, writer: aiohttp.abc.AbstractStreamWriter) -> None:
-        view: memoryview = self._value
-        for start in range(0, len(view), self._SLICE):
-            await writer.write(view[start : start + self._SLICE])
+        await self.write_with_length(writer, None)
 
     async def write_with_length(
         self, writer: aiohttp.abc.AbstractStreamWriter, content_length: int | None

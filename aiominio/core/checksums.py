@@ -35,7 +35,7 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def crc32_b64(data: bytes) -> str:
+def crc32_b64(data: bytes | memoryview) -> str:
     """``x-amz-checksum-crc32`` value."""
     return _b64(zlib.crc32(data).to_bytes(4, "big"))
 

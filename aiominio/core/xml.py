@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -62,10 +61,6 @@ def text(el: ET.Element, name: str, default: str = "") -> str:
     if child is None or child.text is None:
         return default
     return child.text
-
-
-def children(el: ET.Element, path: str) -> Iterator[ET.Element]:
-    return iter(el.findall(path))
 
 
 def parse_iso_datetime(value: str) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import pytest
 
@@ -40,7 +41,7 @@ async def test_recursive_pages(
     assert all(not e.is_dir for e in entries)
     by_key = {e.key: e for e in entries}
     assert by_key["a.txt"].size == len(b"a.txt")
-    assert by_key["a.txt"].etag == "5a3d7f1cb5e3b7d3cbc1ea0c2d16c91c" or by_key["a.txt"].etag
+    assert by_key["a.txt"].etag == hashlib.md5(b"a.txt").hexdigest()
     assert all(e.last_modified is not None for e in entries)
 
 
