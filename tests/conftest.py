@@ -1,10 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-# The repository is checked out beside shared/ (locally and in CI).
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
 
 def pytest_configure(config: object) -> None:
     """Keep the suite hermetic: no credentials of the machine's user leak into a test."""

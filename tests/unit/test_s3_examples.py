@@ -1,4 +1,4 @@
-"""The S3 worked examples in ``shared/testdata/s3-sigv4-examples.json``, byte for byte."""
+"""The S3 worked examples in ``tests/data/s3-sigv4-examples.json`` (origin and licence in tests/data/README.md), byte for byte."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from aiominio.core import checksums, signing
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "s3-sigv4-examples.json"
+DATA = Path(__file__).resolve().parents[1] / "data" / "s3-sigv4-examples.json"
 EXAMPLES: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
 ACCESS = EXAMPLES["credentials"]["access_key_id"]
 SECRET = EXAMPLES["credentials"]["secret_access_key"]

@@ -1,4 +1,4 @@
-"""The AWS SigV4 test suite (``shared/testdata/sigv4``), reproduced byte for byte.
+"""The AWS SigV4 test suite (``tests/data/sigv4``), reproduced byte for byte.
 
 All 34 cases run. The suite is written for a generic service; two groups need a word:
 
@@ -22,8 +22,8 @@ import pytest
 
 from aiominio.core import signing
 
-# The repository sits beside shared/ (locally and in CI).
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "sigv4"
+# Copied into the repository with its licence (tests/data/README.md).
+SUITE = Path(__file__).resolve().parents[1] / "data" / "sigv4"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 NOW = datetime(2015, 8, 30, 12, 36, 0, tzinfo=timezone.utc)
 
