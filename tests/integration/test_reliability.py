@@ -173,7 +173,8 @@ async def test_cancelling_a_call_releases_its_connection(
         _through(proxy, seaweedfs_server, max_connections=1) as c,
     ):
         task = asyncio.create_task(c.stat_object(sw_bucket, "stalled"))
-        await asyncio.sleep(0.5)
+        # In flight: the proxy holds the request (and the pool's only connection).
+        await asyncio.wait_for(proxy.fault_started.wait(), 30)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
