@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from aiominio import testing
@@ -47,10 +48,13 @@ SCRIPTS = [
 
 def main() -> int:
     print("demo: starting SeaweedFS on a free loopback port ...", flush=True)
-    with testing.seaweedfs() as server:
+    # The examples write their scratch files under the temp dir; a private one per demo run keeps
+    # two runs at once (two checkouts on one machine) from removing each other's files.
+    with testing.seaweedfs() as server, tempfile.TemporaryDirectory(prefix="aiominio-demo-") as tmp:
         print(f"demo: SeaweedFS is serving S3 at {server.endpoint}", flush=True)
         env = dict(
             os.environ,
+            TMPDIR=tmp,
             AIOMINIO_ENDPOINT=server.endpoint,
             AIOMINIO_ACCESS_KEY=server.access_key,
             AIOMINIO_SECRET_KEY=server.secret_key,
