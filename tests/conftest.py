@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
 import pytest
+
+import aiominio
+from aiominio import testing
 
 
 def pytest_configure(config: object) -> None:
@@ -29,3 +37,72 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One request a traced client sent."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+
+
+class RequestLog:
+    """Every request a traced client sent, in order, and the most that were in flight at once."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self.in_flight = 0
+        self.peak = 0
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_request_start.append(self._start)
+        self.trace.on_request_end.append(self._end)
+        self.trace.on_request_exception.append(self._end)
+
+    async def _start(
+        self, session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        self.sent.append(Sent(params.method, str(params.url), dict(params.headers)))
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+
+    async def _end(self, *_: object) -> None:
+        self.in_flight -= 1
+
+    def of(self, method: str, url_contains: str = "") -> list[Sent]:
+        """The requests with this method whose URL contains ``url_contains``."""
+        return [s for s in self.sent if s.method == method and url_contains in s.url]
+
+
+Traced = Callable[..., tuple[aiominio.Client, RequestLog]]
+
+
+@pytest.fixture
+async def traced() -> AsyncIterator[Traced]:
+    """Clients that log their requests: ``client, log = traced(target, **kwargs)``.
+
+    ``target`` is a :class:`aiominio.testing.LocalServer` (the client gets its keys) or an
+    endpoint URL; ``kwargs`` go to the client. Each client has its own session and
+    :class:`RequestLog`; clients and sessions are closed at teardown.
+    """
+    made: list[tuple[aiominio.Client | None, aiohttp.ClientSession]] = []
+
+    def make(
+        target: testing.LocalServer | str, **kwargs: Any
+    ) -> tuple[aiominio.Client, RequestLog]:
+        log = RequestLog()
+        session = aiohttp.ClientSession(trace_configs=[log.trace])
+        made.append((None, session))
+        if isinstance(target, str):
+            client = aiominio.Client(target, session=session, **kwargs)
+        else:
+            client = target.client(session=session, **kwargs)
+        made[-1] = (client, session)
+        return client, log
+
+    yield make
+    for client, session in made:
+        if client is not None:
+            await client.close()
+        await session.close()

@@ -57,6 +57,7 @@ class FaultProxy:
         self.fault_started = asyncio.Event()  # set when the first fault is being injected
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
         self.port = 0
 
     async def __aenter__(self) -> FaultProxy:
@@ -70,6 +71,10 @@ class FaultProxy:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        # A handler cancelled before it first ran never reached its own cleanup.
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
         await self._server.wait_closed()
 
     @property
@@ -77,6 +82,7 @@ class FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         task = asyncio.ensure_future(self._handle(reader, writer))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -137,6 +143,7 @@ class FaultProxy:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
+            self._writers.discard(writer)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 
-import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from aiohttp.typedefs import Handler
+from multidict import CIMultiDict
 
 import aiominio
 from aiominio import testing
@@ -59,19 +63,62 @@ async def empty_and_remove(client: aiominio.Client, bucket: str) -> None:
         await client.remove_bucket(bucket)
 
 
+@dataclass(frozen=True)
+class Received:
+    """One request an in-test web server received."""
+
+    method: str
+    path_qs: str
+    headers: CIMultiDict[str]
+
+
+@dataclass
+class WebServer:
+    """An in-test HTTP server on loopback: its base URL and every request it received."""
+
+    url: str
+    received: list[Received] = field(default_factory=list)
+
+    def paths(self, method: str | None = None) -> list[str]:
+        """The path (with query) of each request received, in order, of one method or all."""
+        return [r.path_qs for r in self.received if method in (None, r.method)]
+
+
+StartWebServer = Callable[..., Awaitable[WebServer]]
+
+
 @pytest.fixture
-def http_log() -> tuple[aiohttp.TraceConfig, list[tuple[str, str, dict[str, str]]]]:
-    """A trace config recording (method, url, headers) of every request a session sends."""
-    log: list[tuple[str, str, dict[str, str]]] = []
+async def web_server() -> AsyncIterator[StartWebServer]:
+    """Serve fake (hostile, broken, stand-in) answers from the test itself.
 
-    async def on_start(
-        session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestStartParams
-    ) -> None:
-        log.append((params.method, str(params.url), dict(params.headers)))
+    ``server = await web_server(web.get("/{bucket}", handler), ...)`` starts a server with those
+    routes (or ``app=`` a whole ``web.Application``) on a free loopback port; every request is
+    recorded in ``server.received`` before its handler runs. Servers stop at teardown.
+    """
+    running: list[TestServer] = []
 
-    trace = aiohttp.TraceConfig()
-    trace.on_request_start.append(on_start)
-    return trace, log
+    async def start(*routes: web.AbstractRouteDef, app: web.Application | None = None) -> WebServer:
+        app = app if app is not None else web.Application()
+        app.add_routes(routes)
+        server = WebServer("")
+
+        @web.middleware
+        async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+            server.received.append(
+                Received(request.method, request.path_qs, CIMultiDict(request.headers))
+            )
+            return await handler(request)
+
+        app.middlewares.insert(0, record)
+        test_server = TestServer(app, host="127.0.0.1")
+        running.append(test_server)
+        await test_server.start_server()
+        server.url = f"http://127.0.0.1:{test_server.port}"
+        return server
+
+    yield start
+    for test_server in running:
+        await test_server.close()
 
 
 @pytest.fixture

@@ -49,7 +49,6 @@ async def test_remove_missing_bucket(client: aiominio.Client) -> None:
     err = info.value
     assert err.code == "NoSuchBucket" and err.status == 404
     assert err.bucket == name
-    assert isinstance(err, aiominio.S3Error)
 
 
 async def test_make_existing_bucket(server: testing.LocalServer, client: aiominio.Client) -> None:
@@ -74,11 +73,11 @@ async def test_bucket_owned_by_someone_else(seaweedfs_server: testing.LocalServe
         try:
             other = seaweedfs_server.client(access_key=SECOND_USER[0], secret_key=SECOND_USER[1])
             async with other:
+                # Someone else's name: BucketAlreadyExists (BucketAlreadyOwnedByYou would tell
+                # the other user the bucket is theirs).
                 with pytest.raises(aiominio.S3Error) as info:
                     await other.make_bucket(name)
-                assert isinstance(
-                    info.value, (aiominio.BucketAlreadyExists, aiominio.BucketAlreadyOwnedByYou)
-                )
+                assert type(info.value) is aiominio.BucketAlreadyExists
                 assert info.value.status == 409
         finally:
             await owner.remove_bucket(name)
@@ -124,20 +123,6 @@ async def test_anonymous_is_denied(seaweedfs_server: testing.LocalServer) -> Non
             await c.list_buckets()
 
 
-@pytest.mark.parametrize(
-    "name", ["ab", "a" * 64, "UPPER", "under_score", "-lead", "trail-", "a..b", "192.168.1.1"]
-)
-async def test_invalid_names_fail_before_the_network(name: str) -> None:
-    # Nothing listens on this port: a ValueError (not ConnectError) shows no request was made.
-    port = testing.find_free_port()
-    async with aiominio.Client(f"http://127.0.0.1:{port}", access_key="a", secret_key="b") as c:
-        for call in (c.make_bucket, c.bucket_exists, c.remove_bucket):
-            with pytest.raises(ValueError, match="bucket name"):
-                await call(name)
-        with pytest.raises(aiominio.ConnectError):
-            await c.list_buckets()
-
-
 async def test_closed_client_refuses_use(server: testing.LocalServer) -> None:
     c = server.client()
     async with c:
@@ -149,6 +134,7 @@ async def test_closed_client_refuses_use(server: testing.LocalServer) -> None:
         async with c:
             pass
     await c.close()  # closing twice is harmless
+    assert c.closed
 
 
 async def test_caller_session_is_left_open(server: testing.LocalServer) -> None:

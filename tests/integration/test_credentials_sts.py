@@ -4,18 +4,16 @@ metadata service (IMDSv2) served by this test."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 import aiominio
 from aiominio import credentials as cr
 from aiominio import testing
-from tests.integration.conftest import unique_bucket
+from tests.integration.conftest import StartWebServer, WebServer, unique_bucket
 
 ROLE = "arn:aws:iam::123456789012:role/aiominio-test"
 
@@ -60,19 +58,23 @@ async def test_web_identity_from_the_environment(
     assert creds is not None and creds.session_token
 
 
+IMDS_TOKEN = "imds-session-token"
+IMDS_ROLE = "/latest/meta-data/iam/security-credentials/instance-role"
+
+
 @pytest.fixture
-async def imds() -> AsyncIterator[tuple[str, dict[str, int]]]:
-    """A stand-in for the instance metadata service: IMDSv2 tokens are required."""
-    counts = {"token": 0, "credentials": 0}
-    session_token = "imds-session-token"
+async def imds(web_server: StartWebServer) -> tuple[WebServer, list[datetime]]:
+    """A stand-in for the instance metadata service: IMDSv2 tokens are required. Also gives the
+    expiry of each set of credentials it served."""
+    served: list[datetime] = []
 
     async def token(request: web.Request) -> web.Response:
-        assert request.headers.get("x-aws-ec2-metadata-token-ttl-seconds")
-        counts["token"] += 1
-        return web.Response(text=session_token)
+        if not request.headers.get("x-aws-ec2-metadata-token-ttl-seconds"):
+            raise web.HTTPBadRequest()
+        return web.Response(text=IMDS_TOKEN)
 
     def check(request: web.Request) -> None:
-        if request.headers.get("x-aws-ec2-metadata-token") != session_token:
+        if request.headers.get("x-aws-ec2-metadata-token") != IMDS_TOKEN:
             raise web.HTTPUnauthorized()
 
     async def roles(request: web.Request) -> web.Response:
@@ -81,8 +83,8 @@ async def imds() -> AsyncIterator[tuple[str, dict[str, int]]]:
 
     async def role(request: web.Request) -> web.Response:
         check(request)
-        counts["credentials"] += 1
-        expires = datetime.now(timezone.utc) + timedelta(hours=6)
+        expires = (datetime.now(timezone.utc) + timedelta(hours=6)).replace(microsecond=0)
+        served.append(expires)
         return web.Response(
             text=json.dumps(
                 {
@@ -96,28 +98,37 @@ async def imds() -> AsyncIterator[tuple[str, dict[str, int]]]:
             )
         )
 
-    app = web.Application()
-    app.router.add_put("/latest/api/token", token)
-    app.router.add_get("/latest/meta-data/iam/security-credentials/", roles)
-    app.router.add_get("/latest/meta-data/iam/security-credentials/instance-role", role)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    yield f"http://127.0.0.1:{server.port}", counts
-    await server.close()
-
-
-async def test_imds_v2(imds: tuple[str, dict[str, int]], moto_server: testing.LocalServer) -> None:
-    endpoint, counts = imds
-    provider = cr.IMDSProvider(endpoint)
-    creds = await provider.retrieve()
-    assert creds == cr.Credentials(
-        "ASIAIMDS", "imds-secret", "imds-token", creds.expiration if creds else None
+    server = await web_server(
+        web.put("/latest/api/token", token),
+        web.get("/latest/meta-data/iam/security-credentials/", roles),
+        web.get(IMDS_ROLE, role),
     )
-    assert counts == {"token": 1, "credentials": 1}
+    return server, served
+
+
+async def test_imds_v2(
+    imds: tuple[WebServer, list[datetime]], moto_server: testing.LocalServer
+) -> None:
+    server, served = imds
+    provider = cr.IMDSProvider(server.url)
+    creds = await provider.retrieve()
+    assert len(served) == 1
+    assert creds == cr.Credentials("ASIAIMDS", "imds-secret", "imds-token", served[0])
+    calls = [
+        ("PUT", "/latest/api/token"),
+        ("GET", "/latest/meta-data/iam/security-credentials/"),
+        ("GET", IMDS_ROLE),
+    ]
+    assert [(r.method, r.path_qs) for r in server.received] == calls
+    assert [r.headers.get("x-aws-ec2-metadata-token") for r in server.received] == [
+        None,
+        IMDS_TOKEN,
+        IMDS_TOKEN,
+    ]
     async with aiominio.Client(moto_server.endpoint, credentials=provider) as client:
         for _ in range(5):
             await client.list_buckets()
-    assert counts == {"token": 1, "credentials": 1}  # cached until near expiry
+    assert [(r.method, r.path_qs) for r in server.received] == calls  # cached until near expiry
 
 
 async def test_chain_falls_back_to_anonymous(seaweedfs_server: testing.LocalServer) -> None:

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestClient, TestServer
 
 from aiominio import testing
+from tests.integration.conftest import StartWebServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,16 +45,17 @@ def test_demo_runs_every_example() -> None:
     assert scripts - ran == {"run_demo.py", "post_form_server.py"}, "an example is not in the demo"
 
 
-async def test_post_form_page(server: testing.LocalServer, bucket: str) -> None:
+async def test_post_form_page(
+    server: testing.LocalServer, bucket: str, web_server: StartWebServer
+) -> None:
     sys.path.insert(0, str(ROOT / "examples"))
     try:
         from post_form_server import make_app
     finally:
         sys.path.remove(str(ROOT / "examples"))
     async with server.client() as client:
-        app = make_app(client, bucket)
-        async with TestClient(TestServer(app)) as browser:
-            resp = await browser.get("/")
+        page_server = await web_server(app=make_app(client, bucket))
+        async with aiohttp.ClientSession() as browser, browser.get(page_server.url + "/") as resp:
             assert resp.status == 200
             page = await resp.text()
         action = html.unescape(re.search(r'action="([^"]+)"', page).group(1))  # type: ignore[union-attr]

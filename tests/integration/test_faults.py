@@ -14,6 +14,8 @@ import asyncio
 import hashlib
 import os
 import random
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,6 +36,19 @@ def _data(rng: random.Random, size: int) -> bytes:
     return rng.randbytes(size)
 
 
+async def _all(*coros: Coroutine[Any, Any, None]) -> None:
+    """Run all; on the first failure cancel the rest and wait for them (unlike a bare gather,
+    which leaves them running into the test's cleanup)."""
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     rng = random.Random(seed)
     keys = [f"obj/{i:04d}/{rng.choice(['plain', 'a b', 'ü+%', 'q?#'])}" for i in range(300)]
@@ -45,10 +60,10 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     sem = asyncio.Semaphore(12)
     ops = 0
 
-    async def run(coro: object) -> None:
+    async def run(coro: Coroutine[Any, Any, None]) -> None:
         nonlocal ops
         async with sem:
-            await coro  # type: ignore[misc]
+            await coro
         ops += 1
 
     async def put(k: str) -> None:
@@ -58,7 +73,7 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     async def put_big(k: str) -> None:
         await client.put_object(bucket, k, bigs[k], part_size=5 * MiB, concurrency=3)
 
-    await asyncio.gather(*(run(put(k)) for k in keys), *(run(put_big(k)) for k in big_keys))
+    await _all(*(run(put(k)) for k in keys), *(run(put_big(k)) for k in big_keys))
 
     async def get(k: str, data: bytes) -> None:
         async with client.get_object(bucket, k) as obj:
@@ -92,10 +107,10 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     ranges += [run(ranged(*pick_range(k))) for k in big_keys]
     stats = [run(stat(rng.choice(keys))) for _ in range(100)]
     lists = [run(listing(f"obj/0{i % 3}")) for i in range(40)]
-    await asyncio.gather(*gets, *ranges, *stats, *lists)
+    await _all(*gets, *ranges, *stats, *lists)
 
     doomed = keys[:150]
-    await asyncio.gather(*(run(client.remove_object(bucket, k)) for k in doomed))
+    await _all(*(run(client.remove_object(bucket, k)) for k in doomed))
     left = [o.key async for o in client.list_objects(bucket, "obj/", recursive=True)]
     assert left == sorted(keys[150:]), f"seed {seed}: deletes"
     ops += 1
@@ -118,13 +133,15 @@ async def test_workload_survives_faults(
     async with seaweedfs_server.client() as direct:
         await direct.make_bucket(bucket)
     try:
-        async with FaultProxy(upstream, rate=rate, seed=seed, stall_seconds=2.0) as proxy:
+        # The read timeout leaves room for a busy machine (a healthy answer may take a second or
+        # more when another test run shares the cores); a stall outlasts it.
+        async with FaultProxy(upstream, rate=rate, seed=seed, stall_seconds=3.0) as proxy:
             client = aiominio.Client(
                 proxy.endpoint,
                 access_key=seaweedfs_server.access_key,
                 secret_key=seaweedfs_server.secret_key,
                 retry=aiominio.RetryPolicy(max_attempts=10, base_delay=0.02, max_delay=0.5),
-                timeouts=aiominio.Timeouts(connect=5, read=0.75),
+                timeouts=aiominio.Timeouts(connect=5, read=2.5),
             )
             async with client:
                 ops = await _workload(client, bucket, seed)

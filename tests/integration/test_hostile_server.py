@@ -3,13 +3,11 @@ answers with entity-laden XML, truncated XML and a proxy's HTML page. Each is a 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 import aiominio
+from tests.integration.conftest import StartWebServer, WebServer
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -31,71 +29,70 @@ ANSWERS = {
 
 
 @pytest.fixture
-async def fake_server() -> AsyncIterator[tuple[str, dict[str, int]]]:
-    hits: dict[str, int] = {}
+async def fake_server(web_server: StartWebServer) -> WebServer:
+    """Answers a listing of bucket ``<mode>-...`` with ``ANSWERS[mode]``, the bucket list with
+    an external entity."""
 
-    async def handler(request: web.Request) -> web.Response:
-        mode = request.match_info["bucket"].split("-")[0]
-        hits[mode] = hits.get(mode, 0) + 1
-        status, body, ctype = ANSWERS[mode]
+    async def listing(request: web.Request) -> web.Response:
+        status, body, ctype = ANSWERS[request.match_info["bucket"].split("-")[0]]
         return web.Response(status=status, body=body, content_type=ctype)
 
     async def root(request: web.Request) -> web.Response:
         status, body, ctype = ANSWERS["external"]
         return web.Response(status=status, body=body, content_type=ctype)
 
-    app = web.Application()
-    app.router.add_get("/", root)
-    app.router.add_get("/{bucket}", handler)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    yield f"http://127.0.0.1:{server.port}", hits
-    await server.close()
+    return await web_server(web.get("/", root), web.get("/{bucket}", listing))
 
 
-@pytest.mark.parametrize("mode", ["laughs", "truncated", "html502", "html403"])
+@pytest.mark.parametrize(
+    ("mode", "status", "requests"),
+    [
+        # Unparsable answers (complete bodies, so not a broken connection) are not retried.
+        ("laughs", None, 1),
+        ("truncated", None, 1),
+        ("html502", 502, 2),  # a gateway error is retried
+        ("html403", 403, 1),  # a client error is not
+    ],
+)
 async def test_listing_answers_are_typed_errors(
-    fake_server: tuple[str, dict[str, int]], mode: str
+    fake_server: WebServer, mode: str, status: int | None, requests: int
 ) -> None:
-    endpoint, hits = fake_server
     policy = aiominio.RetryPolicy(max_attempts=2, base_delay=0.01)
     async with aiominio.Client(
-        endpoint, access_key="a", secret_key="b", region="us-east-1", retry=policy
+        fake_server.url, access_key="a", secret_key="b", region="us-east-1", retry=policy
     ) as client:
         with pytest.raises(aiominio.AiominioError) as info:
             [o async for o in client.list_objects(f"{mode}-bucket")]
     err = info.value
-    if mode == "html403":
-        assert isinstance(err, aiominio.InvalidResponseError) and err.status == 403
-        assert hits[mode] == 1  # a client error is not retried
-    elif mode == "html502":
-        assert isinstance(err, aiominio.InvalidResponseError) and err.status == 502
-        assert hits[mode] == 2  # a gateway error is
-    else:
-        assert isinstance(err, aiominio.InvalidResponseError)
+    assert type(err) is aiominio.InvalidResponseError, repr(err)
+    if status is not None:  # an HTTP error; an unparsable 200 answer carries no status
+        assert err.status == status
+    assert fake_server.paths("GET") == [fake_server.paths("GET")[0]] * requests
+    assert fake_server.paths("GET")[0].startswith(f"/{mode}-bucket?")
     assert "Traceback" not in str(err)
 
 
-async def test_external_entities_are_refused(fake_server: tuple[str, dict[str, int]]) -> None:
-    endpoint, _ = fake_server
+async def test_external_entities_are_refused(fake_server: WebServer) -> None:
     async with aiominio.Client(
-        endpoint, access_key="a", secret_key="b", retry=aiominio.RetryPolicy(1)
+        fake_server.url, access_key="a", secret_key="b", retry=aiominio.RetryPolicy(1)
     ) as client:
         with pytest.raises(aiominio.InvalidResponseError, match="unsafe XML"):
             await client.list_buckets()
+    assert fake_server.paths() == ["/"]
 
 
-async def test_wrong_region_is_learned_from_the_error() -> None:
+async def test_wrong_region_is_learned_from_the_error(web_server: StartWebServer) -> None:
     """A fake AWS-like server: a bucket in eu-west-1 refuses requests signed for another region
     and names the right one, as S3 does (no local server has per-bucket regions)."""
-    seen: list[str] = []
+
+    def scope_region(request: web.Request) -> str:
+        credential = request.headers["Authorization"].split("Credential=")[1].split(",")[0]
+        return credential.split("/")[2]
 
     async def handler(request: web.Request) -> web.Response:
-        scope = request.headers.get("Authorization", "").split("Credential=")[1].split(",")[0]
-        seen.append(scope.split("/")[2])
         if "location" in request.query:
             return web.Response(status=403, body=b"<Error><Code>AccessDenied</Code></Error>")
-        if "/eu-west-1/" not in scope:
+        if scope_region(request) != "eu-west-1":
             body = (
                 b"<Error><Code>AuthorizationHeaderMalformed</Code><Message>the region "
                 b"'us-east-1' is wrong; expecting 'eu-west-1'</Message>"
@@ -110,19 +107,23 @@ async def test_wrong_region_is_learned_from_the_error() -> None:
             )
         return web.Response(status=200, headers={"ETag": '"abc"', "Content-Length": "3"})
 
-    app = web.Application()
-    app.router.add_route("HEAD", "/{bucket}/{key}", handler)
-    app.router.add_get("/{bucket}", handler)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    try:
-        async with aiominio.Client(
-            f"http://127.0.0.1:{server.port}", access_key="a", secret_key="b"
-        ) as client:
-            stat = await client.stat_object("euro-bucket", "k")
-            assert stat.etag == "abc"
-            await client.stat_object("euro-bucket", "k")
-        assert seen == ["us-east-1", "us-east-1", "eu-west-1", "eu-west-1"]
-        assert client.retries == 0
-    finally:
-        await server.close()
+    fake = await web_server(
+        web.route("HEAD", "/{bucket}/{key}", handler), web.get("/{bucket}", handler)
+    )
+    async with aiominio.Client(fake.url, access_key="a", secret_key="b") as client:
+        stat = await client.stat_object("euro-bucket", "k")
+        assert stat.etag == "abc"
+        await client.stat_object("euro-bucket", "k")
+    scopes = [
+        r.headers["Authorization"].split("Credential=")[1].split("/")[2] for r in fake.received
+    ]
+    # The location lookup is refused, the first HEAD is signed for us-east-1 and corrected; the
+    # second HEAD goes straight to eu-west-1.
+    assert [(r.method, r.path_qs) for r in fake.received] == [
+        ("GET", "/euro-bucket?location="),
+        ("HEAD", "/euro-bucket/k"),
+        ("HEAD", "/euro-bucket/k"),
+        ("HEAD", "/euro-bucket/k"),
+    ]
+    assert scopes == ["us-east-1", "us-east-1", "eu-west-1", "eu-west-1"]
+    assert client.retries == 0

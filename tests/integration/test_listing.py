@@ -9,6 +9,7 @@ import pytest
 
 import aiominio
 from aiominio import testing
+from tests.conftest import Traced
 
 KEYS = sorted(
     [
@@ -82,25 +83,21 @@ async def test_start_after_and_marker(client: aiominio.Client, filled: str) -> N
     assert v1 == ["videos/clip.mp4", "z.txt"]
 
 
-async def test_listing_is_lazy(client: aiominio.Client, filled: str) -> None:
-    it = client.list_objects_v2(filled, recursive=True, page_size=2)
-    first = await it.__anext__()
-    assert first.key == "a.txt"
-    await it.aclose()  # type: ignore[attr-defined]
-
-
-async def test_bad_listing_arguments() -> None:
-    async with aiominio.Client("http://127.0.0.1:1") as c:
-        with pytest.raises(ValueError):
-            c.list_objects("Bad_Bucket")
-        with pytest.raises(ValueError):
-            c.list_objects_v2("bucket", page_size=0)
-        with pytest.raises(ValueError):
-            c.list_objects_v2("bucket", page_size=1001)
-        with pytest.raises(TypeError):
-            c.list_objects("bucket", prefix=3)  # type: ignore[arg-type]
-        with pytest.raises(ValueError):
-            c.list_incomplete_uploads("x")
+async def test_listing_is_lazy(server: testing.LocalServer, filled: str, traced: Traced) -> None:
+    client, log = traced(server)
+    async with client:
+        it = client.list_objects_v2(filled, recursive=True, page_size=2)
+        assert log.of("GET", "list-type=2") == []  # nothing asked before the first item
+        first = await it.__anext__()
+        assert first.key == "a.txt"
+        # Four pages of two: the first, and at most the next one fetched ahead.
+        assert 1 <= len(log.of("GET", "list-type=2")) <= 2
+        await it.aclose()  # type: ignore[attr-defined]
+        # An eager lister would have fetched them all by now: a whole listing is four requests.
+        before = len(log.of("GET", "list-type=2"))
+        keys = [o.key async for o in client.list_objects_v2(filled, recursive=True, page_size=2)]
+        assert keys == KEYS
+        assert len(log.of("GET", "list-type=2")) - before == 4
 
 
 async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, bucket: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -101,7 +102,7 @@ SPECIAL_KEYS = [
     "quote'and\"double",
     "tilde~star*paren()comma,",
     "a//double/slash",
-    "/".join(["x" * 200] * 5) + "/" + "y" * 19,  # 1,024 bytes, segments under 255
+    "/".join(["x" * 200] * 5) + "/" + "y" * 19,  # 1,024 bytes (the limit), segments under 255
 ]
 
 
@@ -122,10 +123,6 @@ async def test_special_keys_round_trip(
         assert listed == listed_v2 == [key]
     await client.remove_object(bucket, key)
     assert [o async for o in client.list_objects(bucket, recursive=True)] == []
-
-
-def test_1024_byte_key_is_the_limit() -> None:
-    assert len(SPECIAL_KEYS[-1].encode()) == 1024
 
 
 _SEGMENT = st.text(
@@ -180,26 +177,6 @@ async def test_partial_reads(client: aiominio.Client, bucket: str) -> None:
         async with client.get_partial_object(bucket, "r", 5000):
             pass
     assert info.value.status == 416
-
-
-@pytest.mark.parametrize(
-    ("offset", "length", "exc"),
-    [
-        (-1, None, ValueError),
-        (0, 0, ValueError),
-        (0, -5, ValueError),
-        (1.5, None, TypeError),
-        ("1", None, TypeError),
-        (True, None, TypeError),
-    ],
-)
-async def test_bad_ranges_fail_before_the_network(
-    offset: object, length: object, exc: type
-) -> None:
-    port = testing.find_free_port()
-    async with aiominio.Client(f"http://127.0.0.1:{port}") as c:
-        with pytest.raises(exc):
-            c.get_partial_object("bucket", "key", offset, length)  # type: ignore[arg-type]
 
 
 async def test_reader_iterates_and_releases(server: testing.LocalServer, bucket: str) -> None:
@@ -276,8 +253,9 @@ async def test_copy_object(client: aiominio.Client, bucket: str) -> None:
         bucket, "src", b"copy me", content_type="text/plain", metadata={"a": "1"}
     )
     result = await client.copy_object(bucket, "dst", bucket, "src")
-    assert result.etag
+    assert result.etag == hashlib.md5(b"copy me").hexdigest()
     stat = await client.stat_object(bucket, "dst")
+    assert stat.etag == result.etag
     assert stat.metadata == {"a": "1"} and stat.content_type == "text/plain"
     assert await read_all(client, bucket, "dst") == b"copy me"
     await client.copy_object(bucket, "dst2", bucket, "src", metadata={"b": "2"})
@@ -297,33 +275,14 @@ async def test_multipart_copy(client: aiominio.Client, bucket: str) -> None:
 
 
 async def test_size_shorter_than_promised(client: aiominio.Client, bucket: str) -> None:
-    with pytest.raises(ValueError, match="ended after"):
+    with pytest.raises(ValueError, match="ended after") as info:
         await client.put_object(bucket, "short", io.BytesIO(b"abc"), 10)
-    with pytest.raises(ValueError, match="larger than"):
+    assert type(info.value) is aiominio.IncompleteBody
+    with pytest.raises(ValueError, match="larger than") as info:
         await client.put_object(bucket, "short", b"abc", 10)
+    assert type(info.value) is aiominio.InvalidArgument
+    with pytest.raises(aiominio.NoSuchKey):
+        await client.stat_object(bucket, "short")  # nothing was stored
     # A size smaller than the data uploads exactly that many bytes.
     await client.put_object(bucket, "prefix", b"abcdef", 3)
     assert await read_all(client, bucket, "prefix") == b"abc"
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "exc"),
-    [
-        ({"data": 42}, TypeError),
-        ({"data": b"x", "part_size": 1024}, ValueError),
-        ({"data": b"x", "part_size": 6 * 1024**3}, ValueError),
-        ({"data": b"x", "concurrency": 0}, ValueError),
-        ({"data": b"x", "size": -1}, ValueError),
-        ({"data": b"x", "metadata": {"bad name": "v"}}, ValueError),
-        ({"data": b"x", "metadata": {"k": "ünï"}}, ValueError),
-        ({"data": b"x", "content_type": ""}, ValueError),
-    ],
-)
-async def test_bad_put_arguments(kwargs: dict[str, object], exc: type) -> None:
-    port = testing.find_free_port()
-    async with aiominio.Client(f"http://127.0.0.1:{port}") as c:
-        with pytest.raises(exc):
-            await c.put_object("bucket", "key", **kwargs)  # type: ignore[arg-type]
-        for key in ("", "k" * 1025):
-            with pytest.raises(ValueError, match="key"):
-                await c.put_object("bucket", key, b"x")

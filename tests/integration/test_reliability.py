@@ -83,20 +83,15 @@ async def test_stall_is_a_typed_timeout(
             timeouts=aiominio.Timeouts(read=0.3),
         ) as c,
     ):
-        with pytest.raises(aiominio.RequestTimeout) as info:
+        # Typed, and catchable as the builtin TimeoutError.
+        with pytest.raises(TimeoutError) as info:
             await c.list_buckets()
-        assert isinstance(info.value, TimeoutError)
+        assert type(info.value) is aiominio.RequestTimeout
         # A per-call total timeout, through with_options.
         quick = c.with_options(timeouts=aiominio.Timeouts(read=None, total=0.4))
-        with pytest.raises(TimeoutError):
+        with pytest.raises(TimeoutError) as info:
             await quick.list_buckets()
-
-
-async def test_default_timeouts_allow_long_transfers() -> None:
-    t = aiominio.Timeouts()
-    assert t.total is None, "a total timeout would cut off a 50 GB download"
-    assert t.read is not None and t.read > 0, "a stalled socket must still be caught"
-    assert t.connect is not None and t.connect > 0
+        assert type(info.value) is aiominio.RequestTimeout
 
 
 async def test_error_inside_200_is_retried(

@@ -10,14 +10,13 @@ import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 import aiominio
 from aiominio import testing
+from tests.conftest import Traced
 
 MiB = 1024 * 1024
-HttpLog = tuple[aiohttp.TraceConfig, list[tuple[str, str, dict[str, str]]]]
 
 
 def pattern(size: int, seed: int = 0) -> bytes:
@@ -41,36 +40,18 @@ async def no_uploads_left(client: aiominio.Client, bucket: str) -> None:
 
 
 async def test_large_upload_in_concurrent_parts(
-    server: testing.LocalServer, bucket: str, http_log: HttpLog
+    server: testing.LocalServer, bucket: str, traced: Traced
 ) -> None:
-    trace, log = http_log
-    in_flight = 0
-    peak = 0
-
-    async def start(*_: object) -> None:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-
-    async def end(*_: object) -> None:
-        nonlocal in_flight
-        in_flight -= 1
-
-    trace.on_request_start.append(start)
-    trace.on_request_end.append(end)
-    trace.on_request_exception.append(end)
     data = pattern(104 * MiB + 12345)
     seen: list[int] = []
-    async with (
-        aiohttp.ClientSession(trace_configs=[trace]) as session,
-        server.client(session=session) as c,
-    ):
+    c, log = traced(server)
+    async with c:
         result = await c.put_object(
             bucket, "big", data, part_size=16 * MiB, concurrency=4, progress=seen.append
         )
         assert result.etag.endswith("-7")
-        assert peak >= 2, "parts were not uploaded concurrently"
-        part_puts = [u for m, u, _ in log if m == "PUT" and "partNumber=" in u]
+        assert 2 <= log.peak <= 4, "parts were not uploaded concurrently, or too many at once"
+        part_puts = log.of("PUT", "partNumber=")
         assert len(part_puts) == 7
         assert seen[-1] == len(data) and seen == sorted(seen)
         got = await read_all(c, bucket, "big")
@@ -139,7 +120,7 @@ async def test_failing_stream_upload_is_aborted(client: aiominio.Client, bucket:
 
 
 async def test_fput_object_resumes(
-    server: testing.LocalServer, bucket: str, tmp_path: Path, http_log: HttpLog
+    server: testing.LocalServer, bucket: str, tmp_path: Path, traced: Traced
 ) -> None:
     data = pattern(23 * MiB, seed=2)  # five parts of 5 MiB, the last 3 MiB
     path = tmp_path / "upload.bin"
@@ -165,17 +146,12 @@ async def test_fput_object_resumes(
         uploads = [u async for u in c.list_incomplete_uploads(bucket, recursive=True)]
         assert len(uploads) == 1 and uploads[0].size == 10 * MiB
 
-    trace, log = http_log
-    async with (
-        aiohttp.ClientSession(trace_configs=[trace]) as session,
-        server.client(session=session) as c,
-    ):
+    c, log = traced(server)
+    async with c:
         result = await c.fput_object(bucket, "resumed.bin", path, concurrency=2)
         assert result.etag.endswith("-5")
         numbers = sorted(
-            int(u.split("partNumber=")[1].split("&")[0])
-            for m, u, _ in log
-            if m == "PUT" and "partNumber=" in u
+            int(s.url.split("partNumber=")[1].split("&")[0]) for s in log.of("PUT", "partNumber=")
         )
         assert numbers == [3, 4, 5], "parts already uploaded were sent again"
         assert await read_all(c, bucket, "resumed.bin") == data
@@ -218,7 +194,7 @@ async def test_fput_object_reuses_only_matching_parts(
 
 
 async def test_fget_object_resumes(
-    server: testing.LocalServer, bucket: str, tmp_path: Path, http_log: HttpLog
+    server: testing.LocalServer, bucket: str, tmp_path: Path, traced: Traced
 ) -> None:
     data = pattern(20 * MiB, seed=5)
     target = tmp_path / "sub" / "download.bin"
@@ -240,16 +216,13 @@ async def test_fget_object_resumes(
         have = partial[0].stat().st_size
         assert 8 * MiB <= have < len(data)
 
-    trace, log = http_log
-    async with (
-        aiohttp.ClientSession(trace_configs=[trace]) as session,
-        server.client(session=session) as c,
-    ):
+    c, log = traced(server)
+    async with c:
         stat = await c.fget_object(bucket, "dl", target)
     assert stat.size == len(data)
     assert target.read_bytes() == data
     assert sorted(p.name for p in target.parent.iterdir()) == ["download.bin"]
-    ranges = [h.get("Range") for m, u, h in log if m == "GET" and u.endswith("/dl")]
+    ranges = [s.headers.get("Range") for s in log.of("GET") if s.url.endswith("/dl")]
     assert ranges == [f"bytes={have}-"], "the download did not resume from the partial file"
 
 
@@ -257,19 +230,25 @@ async def test_fget_object_restarts_when_the_object_changed(
     client: aiominio.Client, bucket: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "changed.bin"
-    await client.put_object(bucket, "obj", pattern(6 * MiB, seed=6))
+    old = pattern(6 * MiB, seed=6)
+    await client.put_object(bucket, "obj", old)
 
     def stop(done: int) -> None:
         raise RuntimeError("interrupted")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="interrupted"):
         await client.fget_object(bucket, "obj", target, progress=stop)
+    assert not target.exists()
+    (old_partial,) = tmp_path.iterdir()
+    old_bytes = old_partial.read_bytes()
+    assert 0 < len(old_bytes) < 6 * MiB and old_bytes == old[: len(old_bytes)]
     new = pattern(7 * MiB, seed=7)
     await client.put_object(bucket, "obj", new)
     await client.fget_object(bucket, "obj", target)
     assert target.read_bytes() == new
     # The partial file of the old version is left alone, never mistaken for the new one.
-    assert target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, old_partial.name])
+    assert old_partial.read_bytes() == old_bytes
 
 
 async def test_fget_missing_object_leaves_no_file(
@@ -332,32 +311,16 @@ async def test_one_gib_upload_stays_within_memory_bound(
 
 @pytest.mark.parametrize("integrity", ["crc32", "md5"])
 async def test_integrity_modes(
-    server: testing.LocalServer, bucket: str, integrity: str, http_log: HttpLog
+    server: testing.LocalServer, bucket: str, integrity: str, traced: Traced
 ) -> None:
-    trace, log = http_log
     data = pattern(11 * MiB, seed=9)
-    async with (
-        aiohttp.ClientSession(trace_configs=[trace]) as session,
-        server.client(session=session, integrity=integrity) as c,
-    ):
+    c, log = traced(server, integrity=integrity)
+    async with c:
         small = await c.put_object(bucket, "small", b"checked")
         assert small.etag == hashlib.md5(b"checked").hexdigest()
         await c.put_object(bucket, "multi", data, part_size=5 * MiB)
         assert await read_all(c, bucket, "multi") == data
-    puts = [h for m, u, h in log if m == "PUT"]
+    puts = log.of("PUT")
+    assert len(puts) == 1 + 3  # the small object, three parts
     header = "x-amz-checksum-crc32" if integrity == "crc32" else "Content-MD5"
-    assert puts and all(header in h for h in puts)
-
-
-async def test_integrity_check_of_the_answer() -> None:
-    from aiominio.transfer import _integrity
-
-    headers, check, _ = await _integrity(b"payload", "crc32")
-    check({"x-amz-checksum-crc32": headers["x-amz-checksum-crc32"]}, "ok")
-    check({}, "a server that does not echo it")
-    with pytest.raises(aiominio.InvalidResponseError, match="CRC32"):
-        check({"x-amz-checksum-crc32": "AAAAAA=="}, "corrupted")
-    headers, check, _ = await _integrity(b"payload", "md5")
-    check({"etag": '"' + hashlib.md5(b"payload").hexdigest() + '"'}, "ok")
-    with pytest.raises(aiominio.InvalidResponseError, match="ETag"):
-        check({"etag": '"' + "0" * 32 + '"'}, "corrupted")
+    assert all(header in s.headers for s in puts)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aiominio import notification as n
+from aiominio.errors import InvalidArgument
 
 AWS_EXAMPLE = b"""<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <TopicConfiguration>
@@ -64,12 +65,12 @@ def test_arn_and_events() -> None:
     assert n.new_arn("aws", "sqs", "us-east-1", "1", "q") == "arn:aws:sqs:us-east-1:1:q"
     assert n.ObjectCreatedAll in n.EVENTS and n.ObjectRemovedDelete in n.EVENTS
     assert len(n.EVENTS) >= 15
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgument):
         n.new_arn("aws", "", "r", "a", "x")
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgument):
         n.QueueConfig("not-an-arn")
     q = n.QueueConfig("arn:aws:sqs:r:a:q")
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidArgument):
         q.add_event("ObjectCreated")
-    with pytest.raises(ValueError, match="event"):
+    with pytest.raises(InvalidArgument, match="event"):
         n.NotificationConfig().add(q)

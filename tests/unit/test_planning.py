@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from aiominio.core import planning
 from aiominio.core.planning import GiB, MiB
+from aiominio.errors import InvalidArgument
 
 
 @given(st.integers(min_value=0, max_value=planning.MAX_OBJECT_SIZE))
@@ -21,12 +22,12 @@ def test_default_and_explicit_part_sizes() -> None:
     assert planning.plan_part_size(None) == 16 * MiB
     assert planning.plan_part_size(5 * 1024 * GiB) == 525 * MiB
     assert planning.plan_part_size(100 * MiB, 5 * MiB) == 5 * MiB
-    with pytest.raises(ValueError, match="10,000 parts"):
+    with pytest.raises(InvalidArgument, match="10,000 parts"):
         planning.plan_part_size(100 * GiB, 5 * MiB)
-    with pytest.raises(ValueError, match="5 TiB"):
+    with pytest.raises(InvalidArgument, match="5 TiB"):
         planning.plan_part_size(planning.MAX_OBJECT_SIZE + 1)
     for bad in (5 * MiB - 1, 5 * GiB + 1, 0):
-        with pytest.raises(ValueError, match="between 5 MiB and 5 GiB"):
+        with pytest.raises(InvalidArgument, match="between 5 MiB and 5 GiB"):
             planning.plan_part_size(None, bad)
     with pytest.raises(TypeError):
         planning.plan_part_size(None, 5.5 * MiB)  # type: ignore[arg-type]
@@ -50,8 +51,8 @@ def test_part_ranges_and_range_header() -> None:
 @pytest.mark.parametrize(
     ("offset", "length", "exc"),
     [
-        (-1, None, ValueError),
-        (0, 0, ValueError),
+        (-1, None, InvalidArgument),
+        (0, 0, InvalidArgument),
         (1.0, None, TypeError),
         (0, "5", TypeError),
         (False, None, TypeError),

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from aiominio.errors import InvalidArgument
 from aiominio.policy import Policy, apply_policy, derive_policy, parse_document
 
 B = "photos"
@@ -128,7 +129,7 @@ def test_documents_as_servers_return_them() -> None:
     assert derive_policy(parsed, B, "img-") is Policy.READONLY
     out = apply_policy(parsed, B, "img-", Policy.NONE)
     assert out["Statement"] == []
-    with pytest.raises(ValueError, match="JSON"):
+    with pytest.raises(InvalidArgument, match="JSON"):
         parse_document("{not json")
     assert parse_document("")["Statement"] == []
 

@@ -1,4 +1,5 @@
-"""The S3 worked examples in ``tests/data/s3-sigv4-examples.json`` (origin and licence in tests/data/README.md), byte for byte."""
+"""The S3 worked examples in ``tests/data/s3-sigv4-examples.json`` (origin and licence in
+tests/data/README.md), byte for byte."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def test_streaming_chunks(ex: dict[str, Any]) -> None:
     payload = b"a" * int(inp["headers"]["x-amz-decoded-content-length"])
     previous = exp["seed_signature"]
     offset = 0
+    assert exp["chunks"]
     for chunk in exp["chunks"]:
         data = payload[offset : offset + chunk["chunk_data_length"]]
         offset += len(data)
@@ -85,6 +87,8 @@ def test_streaming_chunks(ex: dict[str, Any]) -> None:
         assert sts == chunk["string_to_sign"]
         previous = signing.signature(key, sts)
         assert previous == chunk["signature"]
+    assert offset == len(payload)  # the chunks cover the payload, ending with the empty one
+    assert exp["chunks"][-1]["chunk_data_length"] == 0
     if "trailer" in exp:
         trailer_value = checksums.crc32c_b64(payload)
         trailer = f"x-amz-checksum-crc32c:{trailer_value}\n".encode()
