@@ -350,7 +350,7 @@ async def test_integrity_modes(
 
 
 async def test_integrity_check_of_the_answer() -> None:
-    from aiominio.transfer import _integrity
+    from aiominio.ops.integrity import checksum_headers as _integrity
 
     headers, check, _ = await _integrity(b"payload", "crc32")
     check({"x-amz-checksum-crc32": headers["x-amz-checksum-crc32"]}, "ok")
