@@ -10,10 +10,10 @@ from aiominio.notification import NotificationConfig
 from aiominio.policy import Policy, apply_policy, derive_policy
 from aiominio.policy import dump_document as dump_policy
 from aiominio.policy import parse_document as parse_policy
-from aiominio.requester import Requester
+from aiominio.requester import Query, Requester
 
-_POLICY = (("policy", ""),)
-_NOTIFICATION = (("notification", ""),)
+_POLICY: Query = (("policy", ""),)
+_NOTIFICATION: Query = (("notification", ""),)
 
 
 async def get_policy_json(req: Requester, bucket: str) -> str:
@@ -22,14 +22,16 @@ async def get_policy_json(req: Requester, bucket: str) -> str:
     return resp.body.decode("utf-8")
 
 
+async def _put_document(
+    req: Requester, bucket: str, *, query: Query, content_type: str, body: bytes
+) -> None:
+    await req.execute("PUT", bucket, query=query, headers={"Content-Type": content_type}, body=body)
+
+
 async def set_policy_json(req: Requester, bucket: str, *, text: str) -> None:
     """PutBucketPolicy with a JSON document."""
-    await req.execute(
-        "PUT",
-        bucket,
-        query=_POLICY,
-        headers={"Content-Type": "application/json"},
-        body=text.encode("utf-8"),
+    await _put_document(
+        req, bucket, query=_POLICY, content_type="application/json", body=text.encode("utf-8")
     )
 
 
@@ -69,10 +71,6 @@ async def get_notification(req: Requester, bucket: str) -> NotificationConfig:
 
 async def set_notification(req: Requester, bucket: str, *, config: NotificationConfig) -> None:
     """PutBucketNotificationConfiguration."""
-    await req.execute(
-        "PUT",
-        bucket,
-        query=_NOTIFICATION,
-        headers={"Content-Type": "application/xml"},
-        body=config.to_xml(),
+    await _put_document(
+        req, bucket, query=_NOTIFICATION, content_type="application/xml", body=config.to_xml()
     )
