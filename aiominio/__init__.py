@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from aiominio.client import Client
 from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import (
@@ -23,6 +21,7 @@ from aiominio.errors import (
     ConnectError,
     ConnectionLostError,
     EntityTooLarge,
+    IncompleteBody,
     InternalError,
     InvalidAccessKeyId,
     InvalidArgument,
@@ -69,10 +68,11 @@ from aiominio.notification import (
     TopicConfig,
     new_arn,
 )
+from aiominio.ops.reader import ObjectReader
 from aiominio.policy import Policy
 from aiominio.presign import PostPolicy
-from aiominio.transfer import IncompleteBody, ObjectReader
 from aiominio.transport import Timeouts
+from aiominio.version import __version__
 
 __all__ = [
     "AccessDenied",

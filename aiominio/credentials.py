@@ -33,7 +33,9 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 from aiominio.core import signing, xml
+from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.errors import AiominioError, InvalidArgument
+from aiominio.errors import CredentialsError as CredentialsError  # raised here; named here too
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,6 @@ class Credentials:
         if self.expiration is None:
             return False
         return self.expiration - margin <= (now or datetime.now(timezone.utc))
-
-
-class CredentialsError(AiominioError):
-    """A provider could not obtain credentials it was configured for."""
 
 
 @runtime_checkable
@@ -265,7 +263,7 @@ class AssumeRoleProvider(RefreshingProvider):
         *,
         session_name: str = "aiominio",
         duration: int = 3600,
-        region: str = "us-east-1",
+        region: str = DEFAULT_REGION,
         external_id: str | None = None,
         fetch: Fetch | None = None,
     ) -> None:
@@ -296,30 +294,16 @@ class AssumeRoleProvider(RefreshingProvider):
         if source is None:
             raise CredentialsError("AssumeRole needs source credentials")
         body = urlencode(self._params).encode()
-        host = self._endpoint.split("://", 1)[1]
-        now = datetime.now(timezone.utc)
-        payload_hash = hashlib.sha256(body).hexdigest()
-        headers = {
-            "host": host,
-            "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-            "x-amz-date": signing.amz_date(now),
-            "x-amz-content-sha256": payload_hash,
-        }
-        if source.session_token:
-            headers["x-amz-security-token"] = source.session_token
-        signed = signing.sign_headers(
-            method="POST",
-            path="/",
-            query=(),
-            headers=headers,
-            payload_hash=payload_hash,
-            access_key=source.access_key,
-            secret_key=source.secret_key,
+        headers = signing.sign_request(
+            "POST",
+            self._endpoint + "/",
+            {"content-type": "application/x-www-form-urlencoded; charset=utf-8"},
+            payload_hash=hashlib.sha256(body).hexdigest(),
+            credentials=source,
             region=self._region,
-            now=now,
             service="sts",
+            now=datetime.now(timezone.utc),
         )
-        headers["authorization"] = signed.authorization
         resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
         if resp.status != 200:
             raise _sts_error(resp.status, resp.body)
@@ -448,6 +432,35 @@ class ChainProvider:
             return None
 
 
+def provider_for(
+    access_key: str | None,
+    secret_key: str | None,
+    session_token: str | None,
+    credentials: CredentialsProvider | None,
+) -> CredentialsProvider:
+    """The provider a :class:`~aiominio.Client` gets from its arguments: ``credentials``, else
+    static keys, else :func:`default_chain` (anonymous when it finds none; pass
+    ``StaticProvider(None)`` to force anonymous access).
+
+    Raises:
+        InvalidArgument: half a key pair, a session token without keys, or keys and a provider.
+        TypeError: ``credentials`` is not a provider.
+    """
+    if (access_key is None) != (secret_key is None):
+        raise InvalidArgument("give both access_key and secret_key, or neither")
+    if credentials is not None:
+        if access_key is not None:
+            raise InvalidArgument("give either credentials or access_key/secret_key, not both")
+        if not isinstance(credentials, CredentialsProvider):
+            raise TypeError("credentials must be a provider (see aiominio.credentials)")
+        return credentials
+    if access_key is not None and secret_key is not None:
+        return StaticProvider(Credentials(access_key, secret_key, session_token))
+    if session_token is not None:
+        raise InvalidArgument("session_token needs access_key and secret_key")
+    return default_chain()
+
+
 def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = None) -> ChainProvider:
     """Environment, shared files, web identity (from the environment) and, if asked, IMDSv2."""
     env = os.environ if environ is None else environ
@@ -457,7 +470,7 @@ def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = Non
     ]
     token_file, role_arn = env.get("AWS_WEB_IDENTITY_TOKEN_FILE"), env.get("AWS_ROLE_ARN")
     if token_file and role_arn:
-        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
         sts = env.get("AWS_ENDPOINT_URL_STS") or f"https://sts.{region}.amazonaws.com"
         providers.append(
             WebIdentityProvider(

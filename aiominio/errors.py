@@ -3,23 +3,29 @@
 ::
 
     AiominioError
-    ├── InvalidArgument (also ValueError)          bad input, raised before any request
-    ├── ClientClosedError (also RuntimeError)      the client was closed
-    ├── TransportError                             no usable HTTP answer
-    │   ├── ConnectError (also ConnectionError)    could not connect (refused, DNS)
-    │   │   └── TLSError                           certificate not trusted / handshake failed
-    │   ├── ConnectionResetError_ (also ConnectionError)  the connection broke mid-request
-    │   └── RequestTimeout (also TimeoutError)     connect, read or total timeout
-    ├── InvalidResponseError                       an answer we cannot trust or parse
-    │                                              (malformed or hostile XML, an HTML page)
-    └── S3Error                                    the server answered with an error
-        ├── NoSuchBucket, NoSuchKey, NoSuchUpload
+    ├── InvalidArgument (also ValueError)                  bad input, raised before any request
+    ├── IncompleteBody (also ValueError)                   the data ended before ``size`` bytes
+    ├── ClientClosedError (also RuntimeError)              the client was closed
+    ├── CredentialsError                                   a provider could not get credentials
+    ├── TransportError                                     no usable HTTP answer
+    │   ├── ConnectError (also ConnectionError)            could not connect (refused, DNS)
+    │   │   └── TLSError                                   certificate not trusted, handshake failed
+    │   ├── ConnectionLostError (also ConnectionError)     the connection broke mid-request
+    │   └── RequestTimeout (also TimeoutError)             connect, read or total timeout
+    ├── InvalidResponseError                               an answer we cannot trust or parse
+    │                                                      (malformed or hostile XML, an HTML page)
+    └── S3Error                                            the server answered with an error
+        ├── NoSuchBucket, NoSuchKey, NoSuchUpload, NoSuchBucketPolicy
         ├── AccessDenied, SignatureDoesNotMatch, InvalidAccessKeyId
+        ├── AuthorizationHeaderMalformed
         ├── BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty
-        └── InvalidBucketName, InvalidRange, ...
+        ├── InvalidBucketName, InvalidRange, PreconditionFailed
+        ├── EntityTooLarge, BadDigest
+        └── SlowDown, InternalError, ServiceUnavailable
 
 ``S3Error.from_code`` picks the subclass for a server code, so ``except NoSuchKey`` works and an
 unknown code is still an ``S3Error`` with its ``code`` set. No exception ever carries a secret.
+Arguments of the wrong type raise the builtin ``TypeError``, as Python itself does.
 """
 
 from __future__ import annotations
@@ -35,8 +41,16 @@ class InvalidArgument(AiominioError, ValueError):
     """An argument is invalid; raised before any network call."""
 
 
+class IncompleteBody(AiominioError, ValueError):
+    """The data ended before the ``size`` the caller promised."""
+
+
 class ClientClosedError(AiominioError, RuntimeError):
     """The client was closed and cannot be used any more."""
+
+
+class CredentialsError(AiominioError):
+    """A provider could not obtain credentials it was configured for."""
 
 
 class TransportError(AiominioError):

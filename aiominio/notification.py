@@ -138,20 +138,21 @@ class _TargetConfig:
             raise InvalidArgument("the filter suffix must be a non-empty string")
         self.suffix = suffix
 
-    def _to_xml(self, parent: ET.Element) -> None:
-        el = ET.SubElement(parent, self.kind)
-        if self.id:
-            ET.SubElement(el, "Id").text = self.id
-        ET.SubElement(el, self.arn_tag).text = self.arn
-        for event in self.events:
-            ET.SubElement(el, "Event").text = event
-        if self.prefix is not None or self.suffix is not None:
-            key = ET.SubElement(ET.SubElement(el, "Filter"), "S3Key")
-            for name, value in (("prefix", self.prefix), ("suffix", self.suffix)):
-                if value is not None:
-                    rule = ET.SubElement(key, "FilterRule")
-                    ET.SubElement(rule, "Name").text = name
-                    ET.SubElement(rule, "Value").text = value
+
+def _target_element(parent: ET.Element, target: _TargetConfig) -> None:
+    el = ET.SubElement(parent, target.kind)
+    if target.id:
+        ET.SubElement(el, "Id").text = target.id
+    ET.SubElement(el, target.arn_tag).text = target.arn
+    for event in target.events:
+        ET.SubElement(el, "Event").text = event
+    if target.prefix is not None or target.suffix is not None:
+        key = ET.SubElement(ET.SubElement(el, "Filter"), "S3Key")
+        for name, value in (("prefix", target.prefix), ("suffix", target.suffix)):
+            if value is not None:
+                rule = ET.SubElement(key, "FilterRule")
+                ET.SubElement(rule, "Name").text = name
+                ET.SubElement(rule, "Value").text = value
 
 
 class TopicConfig(_TargetConfig):
@@ -236,7 +237,7 @@ class NotificationConfig:
         """The ``NotificationConfiguration`` document."""
         root = ET.Element("NotificationConfiguration", xmlns=xml.S3_NS)
         for target in [*self.topics, *self.queues, *self.cloud_functions]:
-            target._to_xml(root)
+            _target_element(root, target)
         return bytes(ET.tostring(root, encoding="utf-8"))
 
     @classmethod

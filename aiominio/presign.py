@@ -15,6 +15,7 @@ from typing import Any
 
 from aiominio.core import signing
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
+from aiominio.core.headers import META_PREFIX
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
@@ -236,8 +237,8 @@ class PostPolicy:
             _check_text("metadata name", name)
             _check_text("metadata value", value, allow_empty=True)
             field = name.lower()
-            if not field.startswith("x-amz-meta-"):
-                field = "x-amz-meta-" + field
+            if not field.startswith(META_PREFIX):
+                field = META_PREFIX + field
             self._set_eq(field, value)
         return self
 

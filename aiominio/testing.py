@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from aiominio.core import signing
+from aiominio.credentials import Credentials
 
 __all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs"]
 
@@ -138,25 +139,15 @@ def _stop_all() -> None:
 
 
 def _signed_request(method: str, endpoint: str, path: str, access_key: str, secret_key: str) -> int:
-    host = endpoint.split("://", 1)[1]
-    now = datetime.now(timezone.utc)
-    headers = {
-        "host": host,
-        "x-amz-date": signing.amz_date(now),
-        "x-amz-content-sha256": signing.EMPTY_SHA256,
-    }
-    signed = signing.sign_headers(
-        method=method,
-        path=path,
-        query=(),
-        headers=headers,
+    headers = signing.sign_request(
+        method,
+        endpoint + path,
+        {},
         payload_hash=signing.EMPTY_SHA256,
-        access_key=access_key,
-        secret_key=secret_key,
+        credentials=Credentials(access_key, secret_key),
         region="us-east-1",
-        now=now,
+        now=datetime.now(timezone.utc),
     )
-    headers["authorization"] = signed.authorization
     req = urllib.request.Request(endpoint + path, method=method, headers=headers)
     context = None
     if endpoint.startswith("https://"):

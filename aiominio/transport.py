@@ -22,12 +22,16 @@ from aiominio.errors import (
     ClientClosedError,
     ConnectError,
     ConnectionLostError,
+    InvalidArgument,
     RequestTimeout,
     TLSError,
     TransportError,
 )
 
 Body = bytes | bytearray | memoryview | AsyncIterator[bytes] | None
+#: A caller's own aiohttp session may be handed to the client (it is then not closed by it).
+ClientSession = aiohttp.ClientSession
+DEFAULT_MAX_CONNECTIONS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +161,29 @@ def _translate(exc: BaseException) -> BaseException:
 
 
 class Transport:
-    """A pool of HTTP connections, created lazily inside the running event loop."""
+    """A pool of HTTP connections, created lazily inside the running event loop.
+
+    ``ssl_context`` is an ``ssl.SSLContext``, the path of a CA bundle, or ``False`` to verify
+    nothing; by default the system's trust store verifies HTTPS (``secure``) servers.
+    """
 
     def __init__(
         self,
         *,
         session: aiohttp.ClientSession | None = None,
-        max_connections: int = 64,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         timeouts: Timeouts | None = None,
-        ssl_context: ssl.SSLContext | bool | None = None,
+        ssl_context: ssl.SSLContext | str | bool | None = None,
+        secure: bool = True,
     ) -> None:
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise TypeError("max_connections must be an int")
+        if max_connections < 1:
+            raise InvalidArgument("max_connections must be at least 1")
+        if isinstance(ssl_context, str):
+            ssl_context = ssl.create_default_context(cafile=ssl_context)
+        elif ssl_context is None and not secure:
+            ssl_context = False  # plain HTTP: no TLS context to build (tens of ms of CPU)
         self._session = session
         self._owns_session = session is None
         self._max_connections = max_connections

@@ -1,6 +1,8 @@
 """The sans-IO core of aiominio.
 
-Everything in this package is plain functions over plain values: request signing, URL building,
-XML parsing and building, argument validation. Nothing here imports aiohttp, asyncio or aiofiles,
-so every piece can be tested with published vectors and no event loop.
+Everything in this package is plain functions over plain values: request signing, endpoint
+parsing and URL building, XML parsing and building, object headers and ETags, checksums,
+argument validation, part planning and the retry policy. Nothing here imports aiohttp, asyncio
+or aiofiles (a test checks it), so every piece can be tested with published vectors and no
+event loop.
 """

@@ -9,8 +9,12 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from aiominio.core.signing import canonical_query, uri_encode
+from aiominio.errors import InvalidArgument
 
 AddressingStyle = Literal["auto", "path", "virtual"]
+#: The region S3 uses when none is named: requests without a bucket, buckets created without a
+#: LocationConstraint.
+DEFAULT_REGION = "us-east-1"
 
 _AWS_HOST = re.compile(
     r"^(?:[a-z0-9.-]+\.)?s3(?:[.-](?:dualstack\.)?(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d))?"
@@ -69,36 +73,36 @@ def parse_endpoint(
     scheme); ``port`` defaults to the one in the endpoint, else 443/80.
 
     Raises:
-        ValueError: the endpoint is malformed, has a path or query, or contradicts ``secure`` or
-            ``port``.
+        InvalidArgument: (a ValueError) the endpoint is malformed, has a path or query, or
+            contradicts ``secure`` or ``port``.
     """
     if not isinstance(endpoint, str) or not endpoint.strip():
-        raise ValueError("endpoint must be a non-empty string")
+        raise InvalidArgument("endpoint must be a non-empty string")
     if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
         raise TypeError("port must be an int")
     if port is not None and not 0 < port < 65536:
-        raise ValueError(f"port out of range: {port}")
+        raise InvalidArgument(f"port out of range: {port}")
     text = endpoint.strip()
     scheme: str | None = None
     if "://" in text:
         parts = urlsplit(text)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            raise ValueError(f"endpoint scheme must be http or https, not {parts.scheme!r}")
+            raise InvalidArgument(f"endpoint scheme must be http or https, not {parts.scheme!r}")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise ValueError("endpoint must not have a path, query or fragment")
+            raise InvalidArgument("endpoint must not have a path, query or fragment")
         if parts.username or parts.password:
-            raise ValueError("endpoint must not carry credentials; pass access_key/secret_key")
+            raise InvalidArgument("endpoint must not carry credentials; pass access_key/secret_key")
         netloc = parts.netloc
         if secure is not None and secure != (scheme == "https"):
-            raise ValueError(f"secure={secure} contradicts the endpoint scheme {scheme!r}")
+            raise InvalidArgument(f"secure={secure} contradicts the endpoint scheme {scheme!r}")
     else:
         netloc = text
         if "/" in netloc or "?" in netloc or "#" in netloc:
-            raise ValueError("endpoint must be a host name, an IP address or a URL")
+            raise InvalidArgument("endpoint must be a host name, an IP address or a URL")
     host, found_port = _split_host_port(netloc)
     if port is not None and found_port is not None and port != found_port:
-        raise ValueError(f"port={port} contradicts the endpoint's port {found_port}")
+        raise InvalidArgument(f"port={port} contradicts the endpoint's port {found_port}")
     if scheme is None:
         scheme = "http" if secure is False else "https"
     actual_port = port or found_port or (443 if scheme == "https" else 80)
@@ -111,16 +115,16 @@ def parse_endpoint(
 
 def _split_host_port(netloc: str) -> tuple[str, int | None]:
     if not netloc:
-        raise ValueError("endpoint has no host")
+        raise InvalidArgument("endpoint has no host")
     port_text: str | None = None
     if netloc.startswith("["):
         end = netloc.find("]")
         if end < 0:
-            raise ValueError(f"unbalanced brackets in endpoint {netloc!r}")
+            raise InvalidArgument(f"unbalanced brackets in endpoint {netloc!r}")
         host, rest = netloc[1:end], netloc[end + 1 :]
         if rest:
             if not rest.startswith(":"):
-                raise ValueError(f"malformed endpoint {netloc!r}")
+                raise InvalidArgument(f"malformed endpoint {netloc!r}")
             port_text = rest[1:]
         _check_ip(host, version=6)
     elif netloc.count(":") > 1:
@@ -133,7 +137,7 @@ def _split_host_port(netloc: str) -> tuple[str, int | None]:
     port: int | None = None
     if port_text is not None:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ValueError(f"invalid port in endpoint: {port_text!r}")
+            raise InvalidArgument(f"invalid port in endpoint: {port_text!r}")
         port = int(port_text)
     return host, port
 
@@ -142,17 +146,17 @@ def _check_ip(host: str, *, version: int) -> None:
     try:
         addr = ipaddress.ip_address(host)
     except ValueError:
-        raise ValueError(f"invalid IPv{version} address in endpoint: {host!r}") from None
+        raise InvalidArgument(f"invalid IPv{version} address in endpoint: {host!r}") from None
     if addr.version != version:
-        raise ValueError(f"invalid IPv{version} address in endpoint: {host!r}")
+        raise InvalidArgument(f"invalid IPv{version} address in endpoint: {host!r}")
 
 
 def _check_hostname(host: str) -> None:
     if not host or len(host) > 253:
-        raise ValueError(f"invalid host name in endpoint: {host!r}")
+        raise InvalidArgument(f"invalid host name in endpoint: {host!r}")
     labels = host.rstrip(".").split(".")
     if not all(_HOSTNAME_LABEL.match(label) for label in labels):
-        raise ValueError(f"invalid host name in endpoint: {host!r}")
+        raise InvalidArgument(f"invalid host name in endpoint: {host!r}")
 
 
 def virtual_host_ok(endpoint: Endpoint, bucket: str) -> bool:
@@ -199,7 +203,7 @@ def build_target(
         elif style == "auto":
             virtual = endpoint.aws and not endpoint.is_ip and virtual_host_ok(endpoint, bucket)
     if virtual and bucket is not None:
-        if endpoint.aws and host == "s3.amazonaws.com" and region and region != "us-east-1":
+        if endpoint.aws and host == "s3.amazonaws.com" and region and region != DEFAULT_REGION:
             host = f"s3.{region}.amazonaws.com"
         host = f"{bucket}.{host}"
         path = "/" + (key or "")

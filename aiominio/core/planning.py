@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiominio.core.validation import check_int
 from aiominio.errors import InvalidArgument
 
 MiB = 1024 * 1024
@@ -12,18 +13,11 @@ MAX_PARTS = 10_000
 MAX_OBJECT_SIZE = 5 * 1024 * GiB
 DEFAULT_PART_SIZE = 16 * MiB
 MAX_SINGLE_PUT = 5 * GiB
+#: Bodies up to this size go in one PUT, larger ones in parts (the smallest part S3 allows).
+DEFAULT_MULTIPART_THRESHOLD = MIN_PART_SIZE
 # Parts of a stream of unknown size double in size every this many parts, so 10,000 parts reach
 # past 5 TiB while a stream of a few GB still uses the part size the caller chose.
 _GROWTH_STEP = 1000
-
-
-def check_int(name: str, value: object, *, minimum: int = 0) -> int:
-    """An int >= ``minimum`` (bools refused), or a clear error."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    if value < minimum:
-        raise InvalidArgument(f"{name} must be >= {minimum}, got {value}")
-    return value
 
 
 def check_part_size(part_size: object) -> int:

@@ -1,8 +1,9 @@
 """The retry policy: which failures are retried, and how long to wait in between.
 
 Modelled on the AWS SDKs' "standard" mode: exponential backoff with full jitter, a bounded number
-of attempts, retrying transport failures and the transient or throttling answers, never a client
-error. Pure: the random source is a parameter.
+of attempts, retrying transport failures and the transient or throttling answers
+(``RequestTimeout`` among them, though its status is 400), never another client error. Pure: the
+random source is a parameter.
 """
 
 from __future__ import annotations
@@ -85,6 +86,3 @@ class RetryPolicy:
             # broke off) is transient; a malformed answer to a 4xx is not.
             return exc.status is None or exc.status in TRANSIENT_STATUSES or exc.status == 200
         return False
-
-
-NO_RETRY = RetryPolicy(max_attempts=1)

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -194,6 +196,64 @@ def sign_headers(
     sig = signature(signing_key(secret_key, timestamp[:8], region, service), sts)
     auth = f"{ALGORITHM} Credential={access_key}/{cscope}, SignedHeaders={signed}, Signature={sig}"
     return SignedHeaders(auth, timestamp, sig, signed, creq, sts)
+
+
+class SigningKeys(Protocol):
+    """What signing needs of credentials (:class:`aiominio.Credentials` has it)."""
+
+    @property
+    def access_key(self) -> str: ...
+
+    @property
+    def secret_key(self) -> str: ...
+
+    @property
+    def session_token(self) -> str | None: ...
+
+
+def sign_request(
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    payload_hash: str,
+    credentials: SigningKeys,
+    region: str,
+    service: str = "s3",
+    now: datetime,
+) -> dict[str, str]:
+    """The headers to send for a request signed with SigV4: ``headers`` and ``host`` (taken from
+    ``url`` when not among them), ``x-amz-date``, ``x-amz-content-sha256``,
+    ``x-amz-security-token`` (for a session token) and ``Authorization``.
+
+    ``url`` is the URL as sent (path and query percent-encoded); every header given is signed.
+    """
+    parts = urlsplit(url)
+    out = dict(headers)
+    if not any(name.lower() == "host" for name in out):
+        out["host"] = parts.netloc
+    out["x-amz-date"] = amz_date(now)
+    out["x-amz-content-sha256"] = payload_hash
+    if credentials.session_token:
+        out["x-amz-security-token"] = credentials.session_token
+    query = [
+        (unquote(name), unquote(value))
+        for name, _, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
+    ]
+    signed = sign_headers(
+        method=method,
+        path=unquote(parts.path) or "/",
+        query=query,
+        headers=out,
+        payload_hash=payload_hash,
+        access_key=credentials.access_key,
+        secret_key=credentials.secret_key,
+        region=region,
+        now=now,
+        service=service,
+    )
+    out["Authorization"] = signed.authorization
+    return out
 
 
 def presign_query(

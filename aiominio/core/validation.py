@@ -10,6 +10,20 @@ from aiominio.errors import InvalidArgument
 _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 _REGION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_KEY_BYTES = 1024
+#: The most keys S3 returns in one listing page, and accepts in one multi-object delete.
+MAX_KEYS = 1000
+#: Parts of one upload sent at once, by default and at the most.
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 64
+
+
+def check_int(name: str, value: object, *, minimum: int = 0) -> int:
+    """An int >= ``minimum`` (bools refused), or a clear error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < minimum:
+        raise InvalidArgument(f"{name} must be >= {minimum}, got {value}")
+    return value
 
 
 def check_bucket_name(bucket: object) -> str:
@@ -72,3 +86,30 @@ def check_region(region: object) -> str:
     if not _REGION.match(region):
         raise InvalidArgument(f"invalid region name: {region!r}")
     return region
+
+
+def check_prefix(prefix: object) -> str:
+    """Validate a key prefix (a str of at most 1,024 bytes) and return it."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str, not {type(prefix).__name__}")
+    if len(prefix.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise InvalidArgument("prefix is longer than 1024 bytes")
+    return prefix
+
+
+def check_page_size(page_size: object) -> int:
+    """Validate the keys per listing request (1 to 1,000) and return it."""
+    value = check_int("page_size", page_size, minimum=1)
+    if value > MAX_KEYS:
+        raise InvalidArgument("page_size must be at most 1000")
+    return value
+
+
+def check_concurrency(concurrency: object) -> int:
+    """The parts in flight at once: the default for ``None``, else 1 to 64."""
+    if concurrency is None:
+        return DEFAULT_CONCURRENCY
+    value = check_int("concurrency", concurrency, minimum=1)
+    if value > MAX_CONCURRENCY:
+        raise InvalidArgument("concurrency must be at most 64")
+    return value

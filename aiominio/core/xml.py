@@ -11,13 +11,14 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_plus
 from xml.sax.saxutils import unescape
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from aiominio.core.endpoint import DEFAULT_REGION
+from aiominio.core.headers import unquote_etag
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
 from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, Upload
 
@@ -83,14 +84,6 @@ def _parse_iso(value: str) -> datetime:
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
     dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt
-
-
-def parse_http_date(value: str) -> datetime:
-    """Parse an HTTP date (``Last-Modified``) to an aware datetime."""
-    dt = parsedate_to_datetime(value)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
@@ -165,7 +158,7 @@ def parse_location(body: bytes) -> str:
     root = parse(body)
     region = (root.text or "").strip()
     if not region:
-        return "us-east-1"
+        return DEFAULT_REGION
     if region == "EU":
         return "eu-west-1"
     return region
@@ -180,12 +173,6 @@ def build_create_bucket(region: str) -> bytes:
 
 def _maybe_decode(value: str, url_encoded: bool) -> str:
     return unquote_plus(value) if url_encoded else value
-
-
-def _etag(value: str) -> str:
-    if value[:1] == '"' and value[-1:] == '"':
-        return value[1:-1]
-    return value.strip().strip('"').replace("&quot;", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +221,7 @@ def parse_list_objects(body: bytes) -> ObjectPage:
                 ObjectInfo(
                     key,
                     int(size) if size else 0,
-                    _etag(etag) if etag else "",
+                    unquote_etag(etag) if etag else "",
                     parse_iso_datetime(modified) if modified else None,
                     False,
                     storage or None,
@@ -318,7 +305,7 @@ def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
         parts.append(
             Part(
                 part_number=int(text(p, "PartNumber")),
-                etag=_etag(text(p, "ETag")),
+                etag=unquote_etag(text(p, "ETag")),
                 size=int(text(p, "Size", "0") or 0),
                 last_modified=parse_iso_datetime(modified) if modified else None,
                 checksum_crc32=text(p, "ChecksumCRC32") or None,
@@ -353,7 +340,7 @@ def parse_complete_multipart(body: bytes) -> str:
     root = parse(body)
     if root.tag != "CompleteMultipartUploadResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> completing an upload", body=body)
-    return _etag(text(root, "ETag"))
+    return unquote_etag(text(root, "ETag"))
 
 
 def build_complete_multipart(
@@ -400,6 +387,6 @@ def parse_copy_result(body: bytes) -> CopyResult:
         raise InvalidResponseError(f"unexpected <{root.tag}> answering a copy", body=body)
     modified = text(root, "LastModified")
     return CopyResult(
-        etag=_etag(text(root, "ETag")),
+        etag=unquote_etag(text(root, "ETag")),
         last_modified=parse_iso_datetime(modified) if modified else None,
     )

@@ -90,12 +90,12 @@ async def test_remove_non_empty_bucket(
         pytest.skip("SeaweedFS deletes a non-empty bucket instead of answering BucketNotEmpty")
     name = unique_bucket()
     await client.make_bucket(name)
-    await client._execute("PUT", name, "an-object", body=b"data")
+    await client.requester.execute("PUT", name, "an-object", body=b"data")
     with pytest.raises(aiominio.BucketNotEmpty) as info:
         await client.remove_bucket(name)
     assert info.value.code == "BucketNotEmpty" and info.value.status == 409
     assert await client.bucket_exists(name)
-    await client._execute("DELETE", name, "an-object")
+    await client.requester.execute("DELETE", name, "an-object")
     await client.remove_bucket(name)
 
 

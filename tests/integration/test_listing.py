@@ -104,13 +104,14 @@ async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, buc
     part = b"p" * (5 * 1024 * 1024)
     ids = {}
     for key in ("docs/one", "docs/two", "top"):
-        upload_id = await client._create_multipart(bucket, key, {})
-        ids[key] = upload_id
-        from aiominio.transfer import upload_part
+        from aiominio.ops import multipart
 
-        await upload_part(client, bucket, key, upload_id, 1, part)
+        req = client.requester
+        upload = await multipart.create_multipart(req, bucket, key, headers={}, integrity="crc32")
+        ids[key] = upload.upload_id
+        await multipart.upload_part(req, upload, number=1, data=part, integrity="crc32")
         if key == "docs/two":
-            await upload_part(client, bucket, key, upload_id, 2, b"tail")
+            await multipart.upload_part(req, upload, number=2, data=b"tail", integrity="crc32")
     uploads = [u async for u in client.list_incomplete_uploads(bucket, recursive=True)]
     assert sorted((u.key, u.upload_id, u.size) for u in uploads) == [
         ("docs/one", ids["docs/one"], len(part)),

@@ -100,14 +100,13 @@ case(
 )
 case(
     "Client",
-    lambda c, v: aiominio.Client("localhost", **v),
-    lambda v: next(iter(v)),
-    invalid=[{"port": 70000}],
-    marks=pytest.mark.xfail(
-        raises=AssertionError,
-        strict=True,
-        reason="library bug: a bad endpoint or port raises a plain ValueError, not InvalidArgument",
-    ),
+    lambda c, v: aiominio.Client(v["endpoint"], **{k: x for k, x in v.items() if k != "endpoint"}),
+    lambda v: "port" if "port" in v else "endpoint",
+    invalid=[
+        {"endpoint": "localhost", "port": 70000},
+        {"endpoint": "ftp://example.com"},
+        {"endpoint": ""},
+    ],
 )
 
 # -- buckets -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 import aiominio
-from aiominio.transfer import _integrity
+from aiominio.ops.integrity import checksum_headers
 
 PAYLOAD = b"payload"
 CRC32 = base64.b64encode(zlib.crc32(PAYLOAD).to_bytes(4, "big")).decode()
@@ -18,7 +18,7 @@ MD5 = hashlib.md5(PAYLOAD)
 
 
 async def test_crc32_is_sent_and_the_echo_checked() -> None:
-    headers, check, value = await _integrity(PAYLOAD, "crc32")
+    headers, check, value = await checksum_headers(PAYLOAD, "crc32")
     assert headers == {"x-amz-checksum-crc32": CRC32}
     assert value == CRC32
     check({"x-amz-checksum-crc32": CRC32}, "ok")
@@ -28,7 +28,7 @@ async def test_crc32_is_sent_and_the_echo_checked() -> None:
 
 
 async def test_md5_is_sent_and_the_etag_checked() -> None:
-    headers, check, value = await _integrity(PAYLOAD, "md5")
+    headers, check, value = await checksum_headers(PAYLOAD, "md5")
     assert headers == {"Content-MD5": base64.b64encode(MD5.digest()).decode()}
     assert value is None
     check({"etag": f'"{MD5.hexdigest()}"'}, "ok")

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from aiominio import errors
 from aiominio.core import xml
-from aiominio.transfer import stat_from_headers
+from aiominio.core.headers import stat_from_headers
 
 NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 

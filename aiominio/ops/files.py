@@ -6,27 +6,23 @@ import asyncio
 import contextlib
 import hashlib
 import os
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 import aiofiles
 
 from aiominio.core import planning
+from aiominio.core.checksums import Integrity, is_md5_etag
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
-from aiominio.transfer import (
-    MultipartPlan,
-    ObjectReader,
-    Progress,
-    _AsyncFileSource,
-    is_md5_etag,
-    md5_digest,
-    put_single,
-    run_multipart,
-)
-
-if TYPE_CHECKING:
-    from aiominio.client import Client
+from aiominio.ops.integrity import md5_digest
+from aiominio.ops.listing import list_parts, uploads_of
+from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
+from aiominio.ops.objects import stat_object
+from aiominio.ops.reader import ObjectReader
+from aiominio.ops.uploads import put_single
+from aiominio.requester import Requester
+from aiominio.sources import AsyncFileSource, Progress
 
 _WRITE_CHUNK = 1 << 20
 
@@ -47,22 +43,24 @@ def _file_md5(path: str) -> str:
 
 
 async def download_file(
-    client: Client,
+    req: Requester,
     bucket: str,
     key: str,
+    *,
     path: str,
-    version_id: str | None,
-    progress: Progress | None,
+    version_id: str | None = None,
+    progress: Progress | None = None,
 ) -> ObjectStat:
+    """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``."""
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     parent = os.path.dirname(os.path.abspath(path))
     for attempt in range(2):
-        stat = await client.stat_object(bucket, key, version_id=version_id)
+        stat = await stat_object(req, bucket, key, version_id=version_id)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
         try:
-            await _fill(client, bucket, key, stat, part, version_id, progress)
+            await _fill(req, bucket, key, stat, part, version_id, progress)
         except PreconditionFailed:
             # The object changed since the partial file was started: begin again once.
             with contextlib.suppress(FileNotFoundError):
@@ -88,7 +86,7 @@ async def download_file(
 
 
 async def _fill(
-    client: Client,
+    req: Requester,
     bucket: str,
     key: str,
     stat: ObjectStat,
@@ -105,7 +103,7 @@ async def _fill(
             return
         headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
         reader = ObjectReader(
-            client, bucket, key, offset=offset, version_id=version_id, headers=headers
+            req, bucket, key, offset=offset, version_id=version_id, headers=headers
         )
         done = offset
         async with reader:
@@ -117,29 +115,32 @@ async def _fill(
 
 
 async def upload_file(
-    client: Client,
+    req: Requester,
     bucket: str,
     key: str,
+    *,
     path: str,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
     part_size: int | None,
     concurrency: int,
-    progress: Progress | None,
     threshold: int,
+    integrity: Integrity,
+    progress: Progress | None = None,
 ) -> PutResult:
+    """Upload a file: one PUT up to ``threshold``, else a multipart upload that resumes an
+    interrupted one of the same key (keeping its parts whose MD5 matches the file)."""
     size = os.path.getsize(path)
     if size <= threshold:
         async with aiofiles.open(path, "rb") as f:
             data = await f.read()
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
-        result = await put_single(client, bucket, key, data, headers)
-        if progress is not None:
-            progress(size)
-        return result
-    upload_id, done, psize = await _resumable_upload(client, bucket, key, size, part_size)
-    if upload_id is None:
-        upload_id = await client._create_multipart(bucket, key, headers)
+        return await put_single(
+            req, bucket, key, data=data, headers=headers, integrity=integrity, progress=progress
+        )
+    upload, done, psize = await _resumable_upload(req, bucket, key, size, part_size)
+    if upload is None:
+        upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity)
 
     async def unchanged(number: int, chunk: bytes | memoryview) -> bool:
         existing = done.get(number)
@@ -147,20 +148,18 @@ async def upload_file(
             return False
         return (await md5_digest(chunk)).hex() == existing.etag.lower()
 
-    plan = MultipartPlan(upload_id, psize, concurrency, abort_on_error=False, done=done)
+    plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=False, done=done)
     async with aiofiles.open(path, "rb") as f:
-        source = _AsyncFileSource(f, size)
-        return await run_multipart(
-            client, bucket, key, source, plan, progress=progress, skip_part=unchanged
-        )
+        source = AsyncFileSource(f, size)
+        return await run_multipart(req, source, plan, progress=progress, skip_part=unchanged)
 
 
 async def _resumable_upload(
-    client: Client, bucket: str, key: str, size: int, part_size: int | None
-) -> tuple[str | None, dict[int, Part], int]:
+    req: Requester, bucket: str, key: str, size: int, part_size: int | None
+) -> tuple[MultipartUpload | None, dict[int, Part], int]:
     """The newest incomplete upload of ``key`` whose part size fits this file, if any."""
     planned = planning.plan_part_size(size, part_size)
-    uploads = [u async for u in client._uploads_of(bucket, key)]
+    uploads = [u async for u in uploads_of(req, bucket, key)]
     newest = max(
         uploads,
         key=lambda u: u.initiated or datetime.min.replace(tzinfo=timezone.utc),
@@ -168,7 +167,7 @@ async def _resumable_upload(
     )
     if newest is None:
         return None, {}, planned
-    parts = await client._list_parts(bucket, key, newest.upload_id)
+    parts = await list_parts(req, bucket, key, upload_id=newest.upload_id)
     done = {p.part_number: p for p in parts}
     first = done.get(1)
     psize = planned
@@ -179,4 +178,4 @@ async def _resumable_upload(
         and -(-size // first.size) <= planning.MAX_PARTS
     ):
         psize = first.size  # keep the earlier attempt's part boundaries
-    return newest.upload_id, done, psize
+    return MultipartUpload(bucket, key, newest.upload_id), done, psize

@@ -1,0 +1,88 @@
+"""HTTP headers of objects: ETags, user metadata, and the stat of an object read off an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from aiominio.errors import InvalidArgument
+from aiominio.models import ObjectStat
+
+#: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
+META_PREFIX = "x-amz-meta-"
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def unquote_etag(value: str) -> str:
+    """An ETag without its quotes (header ``"abc"``, XML ``&quot;abc&quot;``, or already bare)."""
+    if value[:1] == '"' and value[-1:] == '"':
+        return value[1:-1]
+    return value.strip().strip('"').replace("&quot;", "")
+
+
+def parse_http_date(value: str) -> datetime:
+    """Parse an HTTP date (``Last-Modified``) to an aware datetime."""
+    dt = parsedate_to_datetime(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
+    """``x-amz-meta-*`` headers for user metadata (names lower-cased; a prefix already there is
+    not doubled)."""
+    headers = {}
+    for name, value in metadata.items():
+        lowered = name.lower()
+        if lowered.startswith(META_PREFIX):
+            lowered = lowered[len(META_PREFIX) :]
+        headers[META_PREFIX + lowered] = value
+    return headers
+
+
+def user_metadata(headers: Mapping[str, str]) -> dict[str, str]:
+    """The user metadata in (lower-cased) answer headers, without the prefix."""
+    return {k[len(META_PREFIX) :]: v for k, v in headers.items() if k.startswith(META_PREFIX)}
+
+
+def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> dict[str, str]:
+    """The headers that store an object's content type and user metadata, checked first.
+
+    Raises:
+        InvalidArgument: a content type or metadata that is not ASCII, or a name that is not an
+            HTTP token.
+        TypeError: a metadata value that is not a str.
+    """
+    if not isinstance(content_type, str) or not content_type or not content_type.isascii():
+        raise InvalidArgument(f"content_type must be a non-empty ASCII string: {content_type!r}")
+    for name, value in (metadata or {}).items():
+        if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
+            raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
+        if not isinstance(value, str):
+            raise TypeError(f"metadata value for {name!r} must be a str")
+        if not value.isascii() or any(c in value for c in "\r\n\0"):
+            raise InvalidArgument(f"metadata value for {name!r} must be ASCII, one line")
+    return {"Content-Type": content_type, **metadata_headers(metadata or {})}
+
+
+def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
+    """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers."""
+    size_text = headers.get("content-length", "0")
+    content_range = headers.get("content-range")
+    if content_range and "/" in content_range:
+        total = content_range.rsplit("/", 1)[1]
+        if total.isdigit():
+            size_text = total
+    modified = headers.get("last-modified")
+    return ObjectStat(
+        size=int(size_text) if size_text.isdigit() else 0,
+        etag=unquote_etag(headers.get("etag", "")),
+        content_type=headers.get("content-type", ""),
+        last_modified=parse_http_date(modified) if modified else None,
+        metadata=user_metadata(headers),
+        version_id=headers.get("x-amz-version-id"),
+        headers=dict(headers),
+    )

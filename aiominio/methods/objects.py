@@ -1,0 +1,264 @@
+"""The client's object methods: read, write, copy and remove objects."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import AsyncIterable, Iterable, Mapping
+
+from aiominio.core import planning
+from aiominio.core.headers import DEFAULT_CONTENT_TYPE, object_headers
+from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
+from aiominio.methods.base import MethodsBase
+from aiominio.models import CopyResult, DeleteError, ObjectStat, PutResult
+from aiominio.ops import files, multipart, objects, uploads
+from aiominio.ops.copy import METADATA_DIRECTIVE
+from aiominio.ops.copy import copy_object as copy_object_op
+from aiominio.ops.reader import ObjectReader
+from aiominio.sources import Data, Progress, make_source
+
+
+class ObjectMethods(MethodsBase):
+    """Get, stat, put, copy and remove objects, from and to memory, streams and files."""
+
+    def get_object(self, bucket: str, key: str, *, version_id: str | None = None) -> ObjectReader:
+        """Download an object as a stream; use the result with ``async with``.
+
+        Example::
+
+            async with client.get_object("photos", "cat.jpg") as obj:
+                print(obj.stat.size)
+                async for chunk in obj:
+                    sink.write(chunk)
+
+        Raises:
+            NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return ObjectReader(self.requester, bucket, key, version_id=version_id)
+
+    def get_partial_object(
+        self,
+        bucket: str,
+        key: str,
+        offset: int,
+        length: int | None = None,
+        *,
+        version_id: str | None = None,
+    ) -> ObjectReader:
+        """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
+
+        Raises:
+            InvalidArgument / TypeError: a negative or non-integer offset or length, before any
+                request.
+            InvalidRange: the offset is past the end of the object.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        offset, length = planning.check_range(offset, length)
+        return ObjectReader(
+            self.requester, bucket, key, offset=offset, length=length, version_id=version_id
+        )
+
+    async def fget_object(
+        self,
+        bucket: str,
+        key: str,
+        file_path: str | os.PathLike[str],
+        *,
+        version_id: str | None = None,
+        progress: Progress | None = None,
+    ) -> ObjectStat:
+        """Download an object to a file, safely.
+
+        The body is written to ``<file_path>.<tag>.part`` beside the target and renamed into place
+        only once it is complete and its size (and MD5, where the ETag is one) checks out. If a
+        download is interrupted, the next call for the same object resumes from the partial file,
+        as long as the object's ETag has not changed. A failed download never leaves a file at
+        ``file_path``. ``progress`` receives the bytes written so far.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return await files.download_file(
+            self.requester,
+            bucket,
+            key,
+            path=os.fspath(file_path),
+            version_id=version_id,
+            progress=progress,
+        )
+
+    async def stat_object(
+        self, bucket: str, key: str, *, version_id: str | None = None
+    ) -> ObjectStat:
+        """Describe an object (HEAD): size, ETag, content type, last modified, user metadata.
+
+        Raises:
+            NoSuchKey: there is no such object (NoSuchBucket for a missing bucket, where the
+                server says so).
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return await objects.stat_object(self.requester, bucket, key, version_id=version_id)
+
+    async def put_object(
+        self,
+        bucket: str,
+        key: str,
+        data: Data,
+        size: int | None = None,
+        *,
+        content_type: str = DEFAULT_CONTENT_TYPE,
+        metadata: Mapping[str, str] | None = None,
+        part_size: int | None = None,
+        concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> PutResult:
+        """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
+
+        Up to the multipart threshold (5 MiB by default) the body goes in one PUT; larger bodies,
+        and bodies of unknown size that turn out larger, go up as parts by ``concurrency``
+        concurrent tasks, holding about ``part_size x concurrency`` bytes in memory whatever the
+        object's size. Every PUT (and part) carries a checksum the server verifies (CRC32 by
+        default, Content-MD5 with ``Client(integrity="md5")``) and every answer is checked
+        against it. If the upload fails or is cancelled, its multipart upload is aborted: nothing
+        is left behind.
+
+        Args:
+            bucket: the bucket.
+            key: the object key (1 to 1,024 bytes of UTF-8).
+            data: the body.
+            size: the body's size, if known (read exactly this many bytes).
+            content_type: the Content-Type to store.
+            metadata: user metadata (stored as ``x-amz-meta-*``), ASCII names and values.
+            part_size: the part size (5 MiB to 5 GiB); planned from the size when not given.
+            concurrency: parts in flight at once (default 4).
+            progress: called with the number of bytes uploaded so far.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        headers = object_headers(content_type, metadata)
+        source = make_source(data, size)
+        conc = check_concurrency(concurrency)
+        psize = planning.plan_part_size(source.size, part_size)
+        return await uploads.put_object(
+            self.requester,
+            bucket,
+            key,
+            source=source,
+            headers=headers,
+            part_size=psize,
+            concurrency=conc,
+            threshold=self.multipart_threshold,
+            integrity=self.integrity,
+            progress=progress,
+        )
+
+    async def fput_object(
+        self,
+        bucket: str,
+        key: str,
+        file_path: str | os.PathLike[str],
+        content_type: str | None = None,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        part_size: int | None = None,
+        concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> PutResult:
+        """Upload a file; resumable.
+
+        The content type is guessed from the file name when not given. Above the multipart
+        threshold the file goes up in concurrent parts. If an earlier attempt for the same key
+        was interrupted, its incomplete upload is resumed: parts already on the server whose
+        ETags match the MD5 of the same byte range of the file are kept, and only the missing or
+        different parts are sent. A resumed upload keeps the content type and metadata of the
+        attempt that started it. A failed or cancelled ``fput_object`` leaves its incomplete
+        upload in place for that reason; :meth:`remove_incomplete_upload` clears it.
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        path = os.fspath(file_path)
+        if content_type is None:
+            content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
+        headers = object_headers(content_type, metadata)
+        conc = check_concurrency(concurrency)
+        if part_size is not None:
+            planning.check_part_size(part_size)
+        return await files.upload_file(
+            self.requester,
+            bucket,
+            key,
+            path=path,
+            headers=headers,
+            part_size=part_size,
+            concurrency=conc,
+            threshold=self.multipart_threshold,
+            integrity=self.integrity,
+            progress=progress,
+        )
+
+    async def copy_object(
+        self,
+        bucket: str,
+        key: str,
+        source_bucket: str,
+        source_key: str,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        content_type: str | None = None,
+        source_version_id: str | None = None,
+        part_size: int | None = None,
+    ) -> CopyResult:
+        """Copy an object on the server side (no bytes pass through the client).
+
+        Metadata and content type are copied from the source unless ``metadata`` or
+        ``content_type`` is given, which replaces them. Sources larger than 5 GiB (or than
+        ``part_size``, when given) are copied in parts (UploadPartCopy).
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        check_bucket_name(source_bucket)
+        check_object_key(source_key)
+        if part_size is not None:
+            planning.check_part_size(part_size)
+        headers: dict[str, str] = {}
+        if metadata is not None or content_type is not None:
+            headers = object_headers(content_type or DEFAULT_CONTENT_TYPE, metadata)
+            headers[METADATA_DIRECTIVE] = "REPLACE"
+        return await copy_object_op(
+            self.requester,
+            bucket,
+            key,
+            source_bucket=source_bucket,
+            source_key=source_key,
+            headers=headers,
+            source_version_id=source_version_id,
+            part_size=part_size,
+        )
+
+    async def remove_object(self, bucket: str, key: str, *, version_id: str | None = None) -> None:
+        """Remove an object. Removing a key that does not exist is not an error (S3 semantics)."""
+        check_bucket_name(bucket)
+        check_object_key(key)
+        await objects.remove_object(self.requester, bucket, key, version_id=version_id)
+
+    async def remove_objects(
+        self, bucket: str, keys: Iterable[str] | AsyncIterable[str]
+    ) -> list[DeleteError]:
+        """Remove many objects with multi-object deletes of up to 1,000 keys per request.
+
+        Returns the keys the server could not delete, each with its error code and message (an
+        empty list when all went). Keys may come from an iterable or an async iterable (such as
+        :meth:`list_objects`... ``(o.key async for o in client.list_objects(b, recursive=True))``).
+        Each key is checked as it comes, so a bad key fails the call after the batches before it.
+        """
+        check_bucket_name(bucket)
+        return await objects.remove_objects(self.requester, bucket, keys=keys)
+
+    async def remove_incomplete_upload(self, bucket: str, key: str) -> None:
+        """Abort every incomplete multipart upload of ``key`` (its parts are deleted)."""
+        check_bucket_name(bucket)
+        check_object_key(key)
+        await multipart.remove_incomplete_upload(self.requester, bucket, key)

@@ -1,0 +1,103 @@
+"""The client's presigning methods: URLs and browser POST policies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from aiominio import presign
+from aiominio.core.validation import check_bucket_name, check_object_key
+from aiominio.errors import InvalidArgument
+from aiominio.methods.base import MethodsBase
+from aiominio.ops import presigning
+from aiominio.presign import PostPolicy
+
+
+class PresignMethods(MethodsBase):
+    """Presigned URLs and POST policies, signed with the client's keys (nothing is sent, but to
+    ask a bucket's region once when the client has none)."""
+
+    async def presigned_url(
+        self,
+        method: str,
+        bucket: str,
+        key: str | None = None,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        query: Mapping[str, str] | None = None,
+        request_date: datetime | None = None,
+    ) -> str:
+        """A presigned URL for any method on a bucket or object (no request is sent, except to
+        discover the bucket's region once when the client has none)."""
+        if method not in presign.PRESIGN_METHODS:
+            raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
+        check_bucket_name(bucket)
+        if key is not None:
+            check_object_key(key)
+        presign.expiry_seconds(expires)
+        return await presigning.presigned_url(
+            self.requester,
+            bucket,
+            key,
+            method=method,
+            expires=expires,
+            query=query,
+            request_date=request_date,
+        )
+
+    async def presigned_get_object(
+        self,
+        bucket: str,
+        key: str,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        response_headers: Mapping[str, str] | None = None,
+        request_date: datetime | None = None,
+        version_id: str | None = None,
+    ) -> str:
+        """A URL anyone can GET the object with until it expires (1 second to 7 days).
+
+        ``response_headers`` overrides headers of the answer, as signed query parameters:
+        ``{"response-content-disposition": "attachment; filename=a.txt"}``, ...
+        """
+        check_object_key(key)
+        query = presign.response_header_query(response_headers)
+        if version_id:
+            query["versionId"] = version_id
+        return await self.presigned_url(
+            "GET", bucket, key, expires, query=query, request_date=request_date
+        )
+
+    async def presigned_put_object(
+        self,
+        bucket: str,
+        key: str,
+        expires: int | timedelta = presign.DEFAULT_EXPIRY,
+        *,
+        request_date: datetime | None = None,
+    ) -> str:
+        """A URL anyone can PUT the object's body to until it expires (1 second to 7 days)."""
+        check_object_key(key)
+        return await self.presigned_url("PUT", bucket, key, expires, request_date=request_date)
+
+    def new_post_policy(self) -> PostPolicy:
+        """A new, empty :class:`~aiominio.presign.PostPolicy`."""
+        return PostPolicy()
+
+    async def presigned_post_policy(
+        self, policy: PostPolicy, *, request_date: datetime | None = None
+    ) -> tuple[str, dict[str, str]]:
+        """Sign a POST policy for a browser upload: returns ``(url, form_data)``.
+
+        Send ``form_data`` as the fields of a ``multipart/form-data`` POST to ``url``, with the
+        file last, in a field named ``file``.
+
+        Raises:
+            InvalidArgument: the policy has no bucket, no key rule or no expiry.
+        """
+        if not isinstance(policy, PostPolicy):
+            raise TypeError("policy must be a PostPolicy (see new_post_policy())")
+        policy.check()
+        return await presigning.presigned_post_policy(
+            self.requester, policy=policy, request_date=request_date
+        )

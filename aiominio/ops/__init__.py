@@ -1,0 +1,18 @@
+"""The S3 operations, by responsibility: functions over a :class:`~aiominio.requester.Requester`.
+
+==============  ================================================================================
+buckets         create, list, probe and remove buckets
+listing         object listings, incomplete multipart uploads and their parts
+objects         stat and remove objects
+integrity       the checksum headers that let the server verify a body, and the check of its answer
+multipart       create, fill, complete and abort multipart uploads
+uploads         ``put_object``: one PUT, or a multipart upload with bounded memory
+copy            server-side copy, in parts above 5 GiB
+reader          :class:`ObjectReader`, a streamed download that resumes where it broke off
+files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
+bucketconfig    bucket policy and notification configuration
+presigning      presigned URLs and POST policies with the client's keys and the bucket's region
+==============  ================================================================================
+
+:class:`~aiominio.Client` checks the arguments before it calls these.
+"""

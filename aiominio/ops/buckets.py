@@ -1,0 +1,41 @@
+"""Buckets: create, list, probe, remove. Each keeps the requester's region cache up to date."""
+
+from __future__ import annotations
+
+from aiominio.core import xml
+from aiominio.core.endpoint import DEFAULT_REGION
+from aiominio.errors import InvalidArgument, NoSuchBucket
+from aiominio.models import Bucket
+from aiominio.requester import Requester
+
+
+async def make_bucket(req: Requester, bucket: str, *, region: str | None = None) -> None:
+    """CreateBucket, in ``region`` (default: the client's, else us-east-1)."""
+    if region is not None and req.region and region != req.region:
+        raise InvalidArgument(f"region {region!r} differs from the client's region {req.region!r}")
+    region = region or req.region or DEFAULT_REGION
+    body = None if region == DEFAULT_REGION else xml.build_create_bucket(region)
+    await req.execute("PUT", bucket, body=body, region=region)
+    req.remember_region(bucket, region)
+
+
+async def list_buckets(req: Requester) -> list[Bucket]:
+    """ListBuckets."""
+    resp = await req.execute("GET", None, region=req.region or DEFAULT_REGION)
+    return xml.parse_list_buckets(resp.body)
+
+
+async def bucket_exists(req: Requester, bucket: str) -> bool:
+    """HeadBucket: False for a missing bucket; other errors are raised."""
+    try:
+        await req.execute("HEAD", bucket)
+    except NoSuchBucket:
+        req.forget_region(bucket)
+        return False
+    return True
+
+
+async def remove_bucket(req: Requester, bucket: str) -> None:
+    """DeleteBucket."""
+    await req.execute("DELETE", bucket)
+    req.forget_region(bucket)

@@ -1,0 +1,150 @@
+"""Listings: objects (v1 and v2), incomplete multipart uploads, the parts of one upload.
+
+Listings are lazy async iterators that page transparently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+from aiominio.core import xml
+from aiominio.errors import InvalidResponseError
+from aiominio.models import ObjectInfo, Part, Upload
+from aiominio.requester import Query, Requester
+from aiominio.transport import Response
+
+
+async def list_objects(
+    req: Requester,
+    bucket: str,
+    *,
+    prefix: str,
+    recursive: bool,
+    start: str | None,
+    page_size: int,
+    v2: bool,
+) -> AsyncIterator[ObjectInfo]:
+    """ListObjects (``v2``: ListObjectsV2) from ``start`` (a marker or start-after key)."""
+    base: list[tuple[str, str]] = [
+        ("encoding-type", "url"),
+        ("max-keys", str(page_size)),
+        ("prefix", prefix),
+    ]
+    if not recursive:
+        base.append(("delimiter", "/"))
+    if v2:
+        base.append(("list-type", "2"))
+        if start:
+            base.append(("start-after", start))
+
+    def query_for(cursor: str | None) -> Query:
+        if not cursor:
+            return tuple(base)
+        return (*base, ("continuation-token" if v2 else "marker", cursor))
+
+    cursor = None if v2 else start
+    # Some servers (moto) repeat common prefixes on every page; yield each once.
+    seen_prefixes: set[str] = set()
+    ahead: tuple[str, asyncio.Task[Response]] | None = None
+    try:
+        resp = await req.execute("GET", bucket, query=query_for(cursor))
+        while True:
+            # The next page is requested before this one is parsed (its cursor is read off
+            # the raw answer), so the server works on it while the client parses.
+            peeked = xml.peek_next_cursor(resp.body, v2=v2)
+            if peeked:
+                ahead = (
+                    peeked,
+                    asyncio.ensure_future(req.execute("GET", bucket, query=query_for(peeked))),
+                )
+            page = xml.parse_list_objects(resp.body)
+            for entry in page.entries:
+                if entry.is_dir:
+                    if entry.key in seen_prefixes:
+                        continue
+                    seen_prefixes.add(entry.key)
+                yield entry
+            if not page.truncated:
+                return
+            if v2:
+                if not page.next_token:
+                    raise InvalidResponseError("truncated ListObjectsV2 page without a token")
+                nxt = page.next_token
+            else:
+                last = page.entries[-1].key if page.entries else None
+                nxt = page.next_marker or last or ""
+                if not nxt or nxt == cursor:
+                    raise InvalidResponseError("truncated ListObjects page without a marker")
+            cursor = nxt
+            if ahead is not None and ahead[0] == cursor:
+                resp = await ahead[1]
+            else:
+                resp = await req.execute("GET", bucket, query=query_for(cursor))
+            ahead = None
+    finally:
+        if ahead is not None:
+            ahead[1].cancel()
+            with contextlib.suppress(BaseException):
+                await ahead[1]
+
+
+async def upload_pages(
+    req: Requester, bucket: str, *, prefix: str, recursive: bool
+) -> AsyncIterator[xml.UploadPage]:
+    """The pages of ListMultipartUploads for ``prefix``, following the markers."""
+    key_marker: str | None = None
+    id_marker: str | None = None
+    while True:
+        query = [("uploads", ""), ("encoding-type", "url"), ("prefix", prefix)]
+        if not recursive:
+            query.append(("delimiter", "/"))
+        if key_marker:
+            query.append(("key-marker", key_marker))
+        if id_marker:
+            query.append(("upload-id-marker", id_marker))
+        resp = await req.execute("GET", bucket, query=tuple(query))
+        page = xml.parse_list_uploads(resp.body)
+        yield page
+        if not page.truncated:
+            return
+        if (page.next_key_marker, page.next_upload_id_marker) == (key_marker, id_marker):
+            raise InvalidResponseError("truncated ListMultipartUploads page without markers")
+        key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
+
+
+async def list_uploads(
+    req: Requester, bucket: str, *, prefix: str, recursive: bool
+) -> AsyncIterator[Upload]:
+    """The incomplete uploads under ``prefix``, each with the size of its parts so far."""
+    async for page in upload_pages(req, bucket, prefix=prefix, recursive=recursive):
+        for upload in page.uploads:
+            parts = await list_parts(req, bucket, upload.key, upload_id=upload.upload_id)
+            yield replace(upload, size=sum(p.size for p in parts))
+
+
+async def uploads_of(req: Requester, bucket: str, key: str) -> AsyncIterator[Upload]:
+    """The incomplete uploads of exactly ``key`` (a prefix listing, filtered)."""
+    async for page in upload_pages(req, bucket, prefix=key, recursive=True):
+        for upload in page.uploads:
+            if upload.key == key:
+                yield upload
+        if (page.next_key_marker or "") > key:
+            return  # listed past the key: no more uploads of it
+
+
+async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -> list[Part]:
+    """Every part of an incomplete upload (ListParts, following the markers)."""
+    parts: list[Part] = []
+    marker: int | None = None
+    while True:
+        query = [("uploadId", upload_id)]
+        if marker:
+            query.append(("part-number-marker", str(marker)))
+        resp = await req.execute("GET", bucket, key, query=tuple(query))
+        page, truncated, marker = xml.parse_list_parts(resp.body)
+        parts.extend(page)
+        if not truncated or not marker:
+            return parts

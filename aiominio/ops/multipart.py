@@ -1,0 +1,297 @@
+"""Multipart uploads: create one, send its parts with bounded concurrency, complete or abort it.
+
+Memory stays bounded: a multipart upload holds at most ``concurrency`` part buffers (the next part
+is read only when a slot frees up).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from aiominio.core import planning, signing, xml
+from aiominio.core.checksums import Integrity, multipart_etag
+from aiominio.core.headers import unquote_etag
+from aiominio.errors import (
+    IncompleteBody,
+    InvalidArgument,
+    InvalidResponseError,
+    NoSuchUpload,
+    TransportError,
+)
+from aiominio.models import Part, PutResult
+from aiominio.ops.integrity import checksum_headers, crc32_b64
+from aiominio.ops.listing import uploads_of
+from aiominio.ops.objects import stat_object
+from aiominio.requester import Requester
+from aiominio.sources import Progress, Source
+
+#: Uploads of the key started this long before a lost creation attempt are not its strays.
+_STRAY_CLOCK_LEEWAY = timedelta(seconds=5)
+
+
+@dataclass
+class MultipartUpload:
+    """One multipart upload of ``bucket``/``key``.
+
+    ``strays_since`` is set when an attempt to create it lost its answer, and so may have started
+    an upload of its own: when this one ends, uploads of the key initiated since that time are
+    aborted (once).
+    """
+
+    bucket: str
+    key: str
+    upload_id: str
+    strays_since: datetime | None = None
+
+
+@dataclass
+class MultipartPlan:
+    """How to run one multipart upload."""
+
+    upload: MultipartUpload
+    part_size: int
+    concurrency: int
+    integrity: Integrity
+    abort_on_error: bool = True
+    # Parts already on the server (resumed fput_object): part number -> Part.
+    done: dict[int, Part] = field(default_factory=dict)
+
+
+async def create_multipart(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    headers: Mapping[str, str],
+    integrity: Integrity | None,
+) -> MultipartUpload:
+    """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums."""
+    if integrity == "crc32":
+        headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
+    retried: list[BaseException] = []
+    since = datetime.now(timezone.utc)
+    resp = await req.execute(
+        "POST", bucket, key, query=(("uploads", ""),), headers=headers, retried=retried
+    )
+    upload = MultipartUpload(bucket, key, xml.parse_initiate_multipart(resp.body))
+    if any(isinstance(e, TransportError) for e in retried):
+        # An attempt whose answer was lost may have started an upload of its own.
+        upload.strays_since = since
+    return upload
+
+
+async def upload_part(
+    req: Requester,
+    upload: MultipartUpload,
+    *,
+    number: int,
+    data: bytes | memoryview,
+    integrity: Integrity,
+) -> Part:
+    """UploadPart, with a checksum the server verifies, and the server's answer checked."""
+    where = f"part {number} of {upload.bucket}/{upload.key}"
+    extra, check, crc = await checksum_headers(data, integrity)
+    resp = await req.execute(
+        "PUT",
+        upload.bucket,
+        upload.key,
+        query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
+        headers=extra,
+        body=data,
+        payload_hash=signing.UNSIGNED_PAYLOAD,
+    )
+    etag = unquote_etag(resp.headers.get("etag", ""))
+    if not etag:
+        raise InvalidResponseError(f"{where}: no ETag in the answer")
+    check(resp.headers, where)
+    return Part(number, etag, len(data), checksum_crc32=crc)
+
+
+async def run_multipart(
+    req: Requester,
+    source: Source,
+    plan: MultipartPlan,
+    *,
+    progress: Progress | None = None,
+    first_chunk: bytes | memoryview | None = None,
+    skip_part: Callable[[int, bytes | memoryview], Any] | None = None,
+) -> PutResult:
+    """Upload ``source`` as the parts of ``plan.upload`` with bounded concurrency, then complete.
+
+    At most ``plan.concurrency`` parts are in memory (read but not yet acknowledged). On any
+    failure or cancellation the remaining parts are cancelled and, when ``abort_on_error``, the
+    multipart upload is aborted so no orphaned parts are left behind.
+    """
+    upload = plan.upload
+    slots = asyncio.Semaphore(plan.concurrency)
+    tasks: list[asyncio.Task[Part]] = []
+    sent = 0
+    # File sources read into a fixed set of reused buffers: memory stays at part_size x
+    # concurrency, and no fresh pages (faults, allocator growth) are paid for each part.
+    read_into = getattr(source, "read_into", None)
+    free: list[bytearray] = []
+    lent: dict[asyncio.Task[Part], bytearray] = {}
+
+    def finished(task: asyncio.Task[Part]) -> None:
+        buf = lent.pop(task, None)
+        if buf is not None:
+            free.append(buf)
+        slots.release()
+
+    async def send(number: int, chunk: bytes | memoryview, reuse: Part | None) -> Part:
+        # Progress is reported from the part's own task, so a callback that raises (a way to
+        # stop an upload) fails the upload like any other error.
+        nonlocal sent
+        if reuse is not None:
+            part = reuse
+        else:
+            part = await upload_part(
+                req, upload, number=number, data=chunk, integrity=plan.integrity
+            )
+        sent += part.size
+        if progress is not None:
+            progress(sent)
+        return part
+
+    try:
+        number = 0
+        read_total = 0
+        while True:
+            await slots.acquire()
+            for t in tasks:
+                if t.done() and not t.cancelled() and t.exception() is not None:
+                    raise t.exception()  # type: ignore[misc]
+            number += 1
+            want = planning.stream_part_size(plan.part_size, number)
+            if source.size is not None:
+                want = min(want, source.size - read_total)
+            buf = None
+            if number == 1 and first_chunk is not None:
+                chunk: bytes | memoryview = first_chunk
+            elif read_into is not None and want > 0:
+                buf = free.pop() if free else bytearray(want)
+                if len(buf) < want:
+                    buf = bytearray(want)  # a grown part of a stream of unknown size
+                chunk = memoryview(buf)[: await read_into(memoryview(buf)[:want])]
+            else:
+                chunk = await source.read(want)
+            last_len = len(chunk)
+            read_total += last_len
+            if source.size is not None and last_len < want:
+                raise IncompleteBody(
+                    f"the data ended after {read_total} bytes; size said {source.size}"
+                )
+            if not chunk and number > 1:
+                slots.release()
+                break
+            if number > planning.MAX_PARTS:
+                raise InvalidArgument("the upload needs more than 10,000 parts")
+            existing = plan.done.get(number)
+            reuse = None
+            if existing is not None and skip_part is not None and await skip_part(number, chunk):
+                crc = existing.checksum_crc32
+                if crc is None and plan.integrity == "crc32":
+                    crc = await crc32_b64(chunk)  # servers that list parts without it
+                reuse = Part(number, existing.etag, len(chunk), checksum_crc32=crc)
+            task = asyncio.ensure_future(send(number, chunk, reuse))
+            if buf is not None:
+                lent[task] = buf
+            task.add_done_callback(finished)
+            tasks.append(task)
+            del chunk
+            if source.size is not None and read_total >= source.size:
+                break
+            if source.size is None and last_len < want:
+                break  # a short read is the end of the stream
+        parts = await asyncio.gather(*tasks)
+        return await complete_multipart(req, upload, list(parts))
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if plan.abort_on_error:
+            await abort_quietly(req, upload)
+        raise
+
+
+async def complete_multipart(
+    req: Requester, upload: MultipartUpload, parts: list[Part]
+) -> PutResult:
+    """CompleteMultipartUpload; an answer lost on the way is recovered from the object's ETag."""
+    body = xml.build_complete_multipart(
+        [(p.part_number, p.etag) for p in parts],
+        [p.checksum_crc32 for p in parts] if all(p.checksum_crc32 for p in parts) else None,
+    )
+    retried: list[BaseException] = []
+    try:
+        resp = await req.execute(
+            "POST",
+            upload.bucket,
+            upload.key,
+            query=(("uploadId", upload.upload_id),),
+            body=body,
+            headers={"Content-Type": "application/xml"},
+            error_document=True,
+            retried=retried,
+        )
+    except NoSuchUpload:
+        # An earlier attempt may have completed the upload and lost its answer: the object is
+        # then there, with the ETag that these parts make.
+        expected = multipart_etag([p.etag for p in parts])
+        if retried and expected is not None:
+            stat = await stat_object(req, upload.bucket, upload.key)
+            if stat.etag == expected:
+                return PutResult(stat.etag, stat.version_id)
+        raise
+    finally:
+        await clean_strays(req, upload)
+    etag = xml.parse_complete_multipart(resp.body)
+    return PutResult(etag, resp.headers.get("x-amz-version-id"))
+
+
+async def abort_multipart(req: Requester, bucket: str, key: str, *, upload_id: str) -> None:
+    """AbortMultipartUpload; an upload already gone is not an error (the goal is reached)."""
+    with contextlib.suppress(NoSuchUpload):
+        await req.execute("DELETE", bucket, key, query=(("uploadId", upload_id),))
+
+
+async def remove_incomplete_upload(req: Requester, bucket: str, key: str) -> None:
+    """Abort every incomplete upload of ``key``."""
+    async for upload in uploads_of(req, bucket, key):
+        await abort_multipart(req, bucket, key, upload_id=upload.upload_id)
+
+
+async def abort_quietly(req: Requester, upload: MultipartUpload) -> None:
+    """Abort ``upload`` and its strays to the end, even when cancelled; errors are swallowed
+    (the caller is already raising the one that matters)."""
+
+    async def abort() -> None:
+        await abort_multipart(req, upload.bucket, upload.key, upload_id=upload.upload_id)
+        await clean_strays(req, upload)
+
+    # Shielded: the abort must run to its end even when the upload was cancelled.
+    task = asyncio.ensure_future(abort())
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await asyncio.shield(task)
+
+
+async def clean_strays(req: Requester, upload: MultipartUpload) -> None:
+    """Abort uploads of the key that lost attempts of this upload's creation started.
+
+    Only uploads initiated since that creation began (less 5 seconds of clock leeway) are
+    touched, only when a creation attempt lost its answer, and only once.
+    """
+    since, upload.strays_since = upload.strays_since, None
+    if since is None:
+        return
+    async for other in uploads_of(req, upload.bucket, upload.key):
+        initiated = other.initiated
+        if other.upload_id == upload.upload_id or initiated is None:
+            continue
+        if initiated >= since - _STRAY_CLOCK_LEEWAY:
+            await abort_multipart(req, upload.bucket, upload.key, upload_id=other.upload_id)

@@ -1,0 +1,81 @@
+"""Objects: describe (HEAD) and remove, one or many."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+
+from aiominio.core import checksums, xml
+from aiominio.core.headers import stat_from_headers
+from aiominio.core.validation import MAX_KEYS, check_object_key
+from aiominio.errors import NoSuchBucket, NoSuchKey
+from aiominio.models import DeleteError, ObjectStat
+from aiominio.ops.buckets import bucket_exists
+from aiominio.requester import Requester
+
+
+def version_query(version_id: str | None) -> tuple[tuple[str, str], ...]:
+    """The query that names a version of an object (none for the latest)."""
+    return (("versionId", version_id),) if version_id else ()
+
+
+async def stat_object(
+    req: Requester, bucket: str, key: str, *, version_id: str | None = None
+) -> ObjectStat:
+    """HeadObject; a missing bucket is told apart from a missing key."""
+    try:
+        resp = await req.execute("HEAD", bucket, key, query=version_query(version_id))
+    except NoSuchKey as exc:
+        # A HEAD answer has no body to say which is missing; ask, on this error path only.
+        if not await bucket_exists(req, bucket):
+            raise NoSuchBucket(
+                "NoSuchBucket",
+                "The specified bucket does not exist",
+                status=404,
+                request_id=exc.request_id,
+                bucket=bucket,
+                key=key,
+            ) from exc
+        raise
+    return stat_from_headers(resp.headers)
+
+
+async def remove_object(
+    req: Requester, bucket: str, key: str, *, version_id: str | None = None
+) -> None:
+    """DeleteObject."""
+    await req.execute("DELETE", bucket, key, query=version_query(version_id))
+
+
+async def remove_objects(
+    req: Requester, bucket: str, *, keys: Iterable[str] | AsyncIterable[str]
+) -> list[DeleteError]:
+    """DeleteObjects, 1,000 keys a request; each key is checked as it comes."""
+    errors: list[DeleteError] = []
+    batch: list[str] = []
+    async for key in _aiter_keys(keys):
+        check_object_key(key)
+        batch.append(key)
+        if len(batch) == MAX_KEYS:
+            errors += await _delete_batch(req, bucket, batch)
+            batch = []
+    if batch:
+        errors += await _delete_batch(req, bucket, batch)
+    return errors
+
+
+async def _delete_batch(req: Requester, bucket: str, keys: list[str]) -> list[DeleteError]:
+    body = xml.build_delete_objects([(k, None) for k in keys])
+    headers = {"Content-MD5": checksums.md5_b64(body), "Content-Type": "application/xml"}
+    resp = await req.execute("POST", bucket, query=(("delete", ""),), headers=headers, body=body)
+    return xml.parse_delete_objects(resp.body)
+
+
+async def _aiter_keys(keys: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+    if isinstance(keys, str):
+        raise TypeError("keys must be an iterable of keys, not a single str")
+    if hasattr(keys, "__aiter__"):
+        async for k in keys:
+            yield k
+    else:
+        for k in keys:
+            yield k

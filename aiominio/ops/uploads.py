@@ -1,0 +1,83 @@
+"""``put_object``: one verified PUT up to the multipart threshold, a multipart upload above it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aiominio.core import signing
+from aiominio.core.checksums import Integrity
+from aiominio.core.headers import unquote_etag
+from aiominio.errors import IncompleteBody
+from aiominio.models import PutResult
+from aiominio.ops.integrity import checksum_headers
+from aiominio.ops.multipart import MultipartPlan, create_multipart, run_multipart
+from aiominio.requester import Requester
+from aiominio.sources import Progress, Source
+
+
+async def put_single(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    data: bytes | memoryview,
+    headers: Mapping[str, str],
+    integrity: Integrity,
+    progress: Progress | None = None,
+) -> PutResult:
+    """One PUT, with a checksum the server verifies, and the server's answer checked."""
+    extra, check, _ = await checksum_headers(data, integrity)
+    resp = await req.execute(
+        "PUT",
+        bucket,
+        key,
+        headers={**headers, **extra},
+        body=data,
+        payload_hash=signing.UNSIGNED_PAYLOAD,
+    )
+    check(resp.headers, f"{bucket}/{key}")
+    if progress is not None:
+        progress(len(data))
+    return PutResult(
+        unquote_etag(resp.headers.get("etag", "")), resp.headers.get("x-amz-version-id")
+    )
+
+
+async def put_object(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    source: Source,
+    headers: Mapping[str, str],
+    part_size: int,
+    concurrency: int,
+    threshold: int,
+    integrity: Integrity,
+    progress: Progress | None = None,
+) -> PutResult:
+    """Upload ``source``: bodies up to ``threshold`` bytes (and streams that end before it) in
+    one PUT, larger ones as a multipart upload that is aborted if it fails."""
+    if source.size is not None and source.size <= threshold:
+        body = await source.read(source.size)
+        if len(body) < source.size:
+            raise IncompleteBody(f"the data ended after {len(body)} bytes; size said {source.size}")
+        return await put_single(
+            req, bucket, key, data=body, headers=headers, integrity=integrity, progress=progress
+        )
+    first = None
+    if source.size is None:
+        first = await source.read(part_size)
+        if len(first) < part_size and len(first) <= threshold:
+            return await put_single(
+                req,
+                bucket,
+                key,
+                data=first,
+                headers=headers,
+                integrity=integrity,
+                progress=progress,
+            )
+    upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity)
+    plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
+    return await run_multipart(req, source, plan, progress=progress, first_chunk=first)

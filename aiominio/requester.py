@@ -1,0 +1,364 @@
+"""The request pipeline: every request a client sends goes through :meth:`Requester.execute`.
+
+A requester owns what all requests share: the endpoint and addressing style, the credentials, the
+transport (the connection pool), the retry policy, the cache of bucket regions and the count of
+retries. One loop signs each attempt afresh, sends it, checks the answer (an error status, an
+error document, a 200 that carries an ``<Error>``, a bucket's region named by a wrong-region
+answer) and retries what is transient. Buffered answers, streamed answers and a reader resuming a
+body that broke off all go through that loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Literal, overload
+
+from aiominio.core import signing, xml
+from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
+from aiominio.core.retry import RetryPolicy
+from aiominio.core.validation import check_region
+from aiominio.credentials import Credentials, CredentialsProvider
+from aiominio.errors import NoSuchBucket, S3Error
+from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
+from aiominio.version import __version__
+
+USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
+
+Query = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """A streamed body that broke off, to be requested again from where it stopped.
+
+    Attributes:
+        failure: how the body broke off.
+        attempt: how many times this body has been resumed, this time included; all resumes of
+            one body share one retry budget.
+    """
+
+    failure: BaseException
+    attempt: int
+
+
+class Requester:
+    """Signs, sends, checks and retries requests for one client (see the module docstring).
+
+    Args:
+        endpoint: the parsed endpoint.
+        transport: the connection pool; :meth:`close` closes it.
+        credentials: where the keys come from (``None`` from it means anonymous requests).
+        style: path or virtual-host addressing (:func:`~aiominio.core.endpoint.build_target`).
+        region: the region to sign every request for; ``None`` discovers each bucket's.
+        retry: the retry policy.
+        timeouts: timeouts for every request instead of the transport's.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint: Endpoint,
+        transport: Transport,
+        credentials: CredentialsProvider,
+        style: AddressingStyle = "auto",
+        region: str | None = None,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+    ) -> None:
+        self._endpoint = endpoint
+        self._transport = transport
+        self._credentials = credentials
+        self._style: AddressingStyle = style
+        self._region = region
+        self._retry = retry or RetryPolicy()
+        self._timeouts = timeouts
+        self._bucket_regions: dict[str, str] = {}
+        self._retries = 0
+
+    def with_options(
+        self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None
+    ) -> Requester:
+        """A requester with other timeouts or retry policy, sharing this one's pool, credentials
+        and region cache (its retry count starts from this one's)."""
+        clone = copy.copy(self)
+        if timeouts is not None:
+            clone._timeouts = timeouts
+        if retry is not None:
+            clone._retry = retry
+        return clone
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self._endpoint
+
+    @property
+    def style(self) -> AddressingStyle:
+        return self._style
+
+    @property
+    def region(self) -> str | None:
+        """The region every request is signed for, or ``None`` when discovered per bucket."""
+        return self._region
+
+    @property
+    def retries(self) -> int:
+        """How many requests were retried (or bodies resumed) so far."""
+        return self._retries
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    async def close(self) -> None:
+        """Close the connection pool (a session passed in by the caller stays open)."""
+        await self._transport.close()
+
+    async def credentials(self) -> Credentials | None:
+        """The credentials to sign with now (``None``: anonymous)."""
+        return await self._credentials.retrieve()
+
+    # -- regions ---------------------------------------------------------------------------
+
+    def remember_region(self, bucket: str, region: str) -> None:
+        self._bucket_regions[bucket] = region
+
+    def forget_region(self, bucket: str) -> None:
+        self._bucket_regions.pop(bucket, None)
+
+    async def region_for(self, bucket: str | None) -> str:
+        """The region to sign a request for ``bucket`` for (asked once, then cached)."""
+        if self._region:
+            return self._region
+        if bucket is None:
+            return DEFAULT_REGION
+        cached = self._bucket_regions.get(bucket)
+        if cached:
+            return cached
+        try:
+            resp = await self.execute(
+                "GET", bucket, query=(("location", ""),), region=DEFAULT_REGION
+            )
+        except NoSuchBucket:
+            raise
+        except S3Error as exc:
+            if exc.status in (400, 403, 501):
+                # Anonymous users and some servers may not ask for the location; the default
+                # region is the best guess, and a server that names the right one in its
+                # wrong-region error gets asked again (see _learn_region).
+                return exc.region or DEFAULT_REGION
+            raise
+        region = xml.parse_location(resp.body)
+        self._bucket_regions[bucket] = region
+        return region
+
+    def _learn_region(
+        self, exc: Exception, bucket: str | None, forced: str | None, corrected: bool
+    ) -> bool:
+        """Whether ``exc`` names the bucket's region (AuthorizationHeaderMalformed,
+        PermanentRedirect, ...) and the region was guessed: then it is cached for next time."""
+        if corrected or forced or self._region or bucket is None:
+            return False
+        if not isinstance(exc, S3Error) or not exc.region:
+            return False
+        if exc.region == self._bucket_regions.get(bucket, DEFAULT_REGION):
+            return False
+        try:
+            check_region(exc.region)
+        except ValueError:
+            return False
+        self._bucket_regions[bucket] = exc.region
+        return True
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    @overload
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        query: Query = (),
+        headers: Mapping[str, str] | None = None,
+        body: Body = None,
+        payload_hash: str | None = None,
+        region: str | None = None,
+        error_document: bool = False,
+        stream: Literal[False] = False,
+        retried: list[BaseException] | None = None,
+        resume: Resume | None = None,
+    ) -> Response: ...
+
+    @overload
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        query: Query = (),
+        headers: Mapping[str, str] | None = None,
+        body: Body = None,
+        payload_hash: str | None = None,
+        region: str | None = None,
+        error_document: bool = False,
+        stream: Literal[True],
+        retried: list[BaseException] | None = None,
+        resume: Resume | None = None,
+    ) -> StreamingResponse: ...
+
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        query: Query = (),
+        headers: Mapping[str, str] | None = None,
+        body: Body = None,
+        payload_hash: str | None = None,
+        region: str | None = None,
+        error_document: bool = False,
+        stream: bool = False,
+        retried: list[BaseException] | None = None,
+        resume: Resume | None = None,
+    ) -> Response | StreamingResponse:
+        """Sign and send one request, retrying transient failures; raise the server's error.
+
+        Args:
+            method, bucket, key, query, headers, body: the request. A body is buffered bytes,
+                so that every attempt sends exactly the same ones.
+            payload_hash: the ``x-amz-content-sha256`` value (default: the body's SHA-256 for a
+                body, ``UNSIGNED-PAYLOAD`` for a stream).
+            region: sign for this region (default: the client's, else the bucket's).
+            error_document: a 200 whose body is an ``<Error>`` is that error
+                (CompleteMultipartUpload, CopyObject).
+            stream: return as soon as the headers arrived (a :class:`StreamingResponse` the
+                caller releases) instead of the whole answer.
+            retried: the failures that were retried are appended to it.
+            resume: this request continues a body that broke off: the failure is judged and
+                waited for against that body's retry budget first.
+        """
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError("request bodies are buffered bytes, so that they can be retried")
+        if resume is not None:
+            if not self._may_retry(resume.failure, resume.attempt):
+                raise resume.failure
+            await self._pause(resume.attempt)
+        attempt = 1
+        corrected = False
+        while True:
+            try:
+                return await self._attempt(
+                    method,
+                    bucket,
+                    key,
+                    query,
+                    headers,
+                    body,
+                    payload_hash,
+                    region,
+                    error_document=error_document,
+                    stream=stream,
+                )
+            except Exception as exc:
+                if self._learn_region(exc, bucket, region, corrected):
+                    corrected = True
+                    continue  # signed for the wrong region: once more, for the right one
+                if not self._may_retry(exc, attempt):
+                    raise
+                if retried is not None:
+                    retried.append(exc)
+                await self._pause(attempt)
+                attempt += 1
+
+    def _may_retry(self, exc: BaseException, attempt: int) -> bool:
+        return attempt < self._retry.max_attempts and self._retry.retryable(exc)
+
+    async def _pause(self, attempt: int) -> None:
+        self._retries += 1
+        await asyncio.sleep(self._retry.delay(attempt))
+
+    async def _attempt(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None,
+        query: Query,
+        headers: Mapping[str, str] | None,
+        body: Body,
+        payload_hash: str | None,
+        region: str | None,
+        *,
+        error_document: bool,
+        stream: bool,
+    ) -> Response | StreamingResponse:
+        url, all_headers = await self._prepare(
+            method, bucket, key, query, headers, body, payload_hash, region
+        )
+        if stream:
+            streamed = await self._transport.stream(
+                method, url, all_headers, body, timeouts=self._timeouts
+            )
+            if streamed.status < 300:
+                return streamed
+            try:
+                error_body = await streamed.read_all()
+            finally:
+                streamed.release()
+            raise xml.parse_error(
+                streamed.status, streamed.headers, error_body, bucket=bucket, key=key
+            )
+        resp = await self._transport.request(
+            method, url, all_headers, body, timeouts=self._timeouts
+        )
+        if resp.status >= 300:
+            raise xml.parse_error(
+                resp.status, resp.headers, resp.body, bucket=bucket, key=key, head=method == "HEAD"
+            )
+        if error_document:
+            xml.raise_if_error_document(resp.body, status=resp.status, bucket=bucket, key=key)
+        return resp
+
+    async def _prepare(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None,
+        query: Query,
+        headers: Mapping[str, str] | None,
+        body: Body,
+        payload_hash: str | None,
+        region: str | None,
+    ) -> tuple[str, dict[str, str]]:
+        """The URL and the signed headers of one attempt."""
+        if region is None:
+            region = await self.region_for(bucket)
+        target = build_target(self._endpoint, bucket, key, query, style=self._style, region=region)
+        all_headers = {"Host": target.host, **(headers or {})}
+        creds = await self._credentials.retrieve()
+        if creds is not None:
+            if payload_hash is None:
+                if body is None:
+                    payload_hash = signing.EMPTY_SHA256
+                elif isinstance(body, (bytes, bytearray, memoryview)):
+                    payload_hash = hashlib.sha256(body).hexdigest()
+                else:
+                    payload_hash = signing.UNSIGNED_PAYLOAD
+            all_headers = signing.sign_request(
+                method,
+                target.url,
+                all_headers,
+                payload_hash=payload_hash,
+                credentials=creds,
+                region=region,
+                now=datetime.now(timezone.utc),
+            )
+        all_headers["User-Agent"] = USER_AGENT  # unsigned, as in botocore: proxies may rewrite it
+        return target.url, all_headers

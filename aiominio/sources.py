@@ -1,0 +1,177 @@
+"""Upload bodies from what callers have: bytes, str, sync and aiofiles files, async iterables.
+
+Each is wrapped as a :class:`Source` that reads exactly ``n`` bytes at a time (fewer only at the
+end), so an upload can be cut into parts without knowing what it reads from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import stat
+from collections.abc import AsyncIterable, Callable
+from typing import IO, Any, Protocol, Union, cast
+
+from aiominio.core.validation import check_int
+from aiominio.errors import InvalidArgument
+
+Data = Union[bytes, bytearray, memoryview, str, IO[bytes], AsyncIterable[bytes], Any]  # noqa: UP007
+#: A callback that receives the number of bytes transferred so far.
+Progress = Callable[[int], Any]
+#: Reads of a sync file up to this size run on the loop; larger ones in a worker thread.
+_INLINE_READ_MAX = 64 * 1024
+
+
+class Source(Protocol):
+    size: int | None
+
+    async def read(self, n: int) -> bytes | memoryview:
+        """Exactly ``n`` bytes, fewer only at the end."""
+        ...
+
+
+class _BufferSource:
+    def __init__(self, buf: memoryview) -> None:
+        self._buf = buf
+        self._pos = 0
+        self.size: int | None = len(buf)
+
+    async def read(self, n: int) -> memoryview:
+        chunk = self._buf[self._pos : self._pos + n]
+        self._pos += len(chunk)
+        return chunk
+
+
+class _SyncFileSource:
+    def __init__(self, f: IO[bytes], size: int | None) -> None:
+        self._f = f
+        self.size = size
+
+    def _read_exact(self, n: int) -> bytes:
+        first = self._f.read(n)
+        if first is None:
+            raise InvalidArgument("non-blocking file objects are not supported")
+        if len(first) == n or not first:
+            return bytes(first)
+        out = bytearray(first)
+        while len(out) < n:
+            more = self._f.read(n - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+    async def read(self, n: int) -> bytes:
+        if n <= _INLINE_READ_MAX:
+            return self._read_exact(n)
+        return await asyncio.to_thread(self._read_exact, n)
+
+    def _fill(self, view: memoryview) -> int:
+        filled = 0
+        readinto = getattr(self._f, "readinto", None)
+        while filled < len(view):
+            if readinto is not None:
+                got = readinto(view[filled:])
+            else:
+                data = self._f.read(len(view) - filled)
+                got = len(data) if data else 0
+                view[filled : filled + got] = data or b""
+            if not got:
+                break
+            filled += got
+        return filled
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        return await asyncio.to_thread(self._fill, view)
+
+
+class AsyncFileSource:
+    """An aiofiles file (any object with awaitable ``read`` and ``readinto``)."""
+
+    def __init__(self, f: Any, size: int | None) -> None:
+        self._f = f
+        self.size = size
+
+    async def read(self, n: int) -> bytes:
+        first = await self._f.read(n)
+        if len(first) == n or not first:
+            return bytes(first)
+        out = bytearray(first)
+        while len(out) < n:
+            more = await self._f.read(n - len(out))
+            if not more:
+                break
+            out += more
+        return bytes(out)
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        filled = 0
+        while filled < len(view):
+            got = await self._f.readinto(view[filled:])
+            if not got:
+                break
+            filled += got
+        return int(filled)
+
+
+class _IterSource:
+    def __init__(self, it: AsyncIterable[bytes], size: int | None) -> None:
+        self._it = it.__aiter__()
+        self._pending = bytearray()
+        self._done = False
+        self.size = size
+
+    async def read(self, n: int) -> bytes:
+        while len(self._pending) < n and not self._done:
+            try:
+                chunk = await self._it.__anext__()
+            except StopAsyncIteration:
+                self._done = True
+                break
+            if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                raise TypeError(f"async iterables must yield bytes, got {type(chunk).__name__}")
+            self._pending += chunk
+        out = bytes(self._pending[:n])
+        del self._pending[:n]
+        return out
+
+
+def make_source(data: Data, size: int | None) -> Source:
+    """Wrap what the caller has (bytes, str, a file, an async iterable) as a :class:`Source`."""
+    if size is not None:
+        check_int("size", size)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        view = memoryview(data).cast("B")
+        if size is not None and size != len(view):
+            if size > len(view):
+                raise InvalidArgument(f"size {size} is larger than the {len(view)} bytes given")
+            view = view[:size]
+        return _BufferSource(view)
+    read = getattr(data, "read", None)
+    if read is not None:
+        if inspect.iscoroutinefunction(read):
+            return AsyncFileSource(data, size)
+        if size is None:
+            size = _remaining_file_size(data)
+        return _SyncFileSource(cast("IO[bytes]", data), size)
+    if hasattr(data, "__aiter__"):
+        return _IterSource(data, size)
+    raise TypeError(
+        "data must be bytes, bytearray, memoryview, str, a binary file object, an aiofiles file "
+        f"or an async iterable of bytes, not {type(data).__name__}"
+    )
+
+
+def _remaining_file_size(f: Any) -> int | None:
+    try:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return int(st.st_size - f.tell())
+    except (AttributeError, OSError, ValueError):
+        return None
