@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from aiominio.core import xml
-from aiominio.errors import InvalidResponseError
+from aiominio.errors import InvalidResponseError, NoSuchUpload
 from aiominio.models import ObjectInfo, Part, Upload
 from aiominio.requester import Query, Requester
 from aiominio.transport import Response
@@ -121,7 +121,10 @@ async def list_uploads(
     """The incomplete uploads under ``prefix``, each with the size of its parts so far."""
     async for page in upload_pages(req, bucket, prefix=prefix, recursive=recursive):
         for upload in page.uploads:
-            parts = await list_parts(req, bucket, upload.key, upload_id=upload.upload_id)
+            try:
+                parts = await list_parts(req, bucket, upload.key, upload_id=upload.upload_id)
+            except NoSuchUpload:
+                continue  # completed or aborted since the page was listed: no longer incomplete
             yield replace(upload, size=sum(p.size for p in parts))
 
 
