@@ -6,12 +6,14 @@
     ├── InvalidArgument (also ValueError)                  bad input, raised before any request
     ├── IncompleteBody (also ValueError)                   the data ended before ``size`` bytes
     ├── ClientClosedError (also RuntimeError)              the client was closed
+    ├── EventLoopError (also RuntimeError)                 used from another event loop
     ├── CredentialsError                                   a provider could not get credentials
     ├── TransportError                                     no usable HTTP answer
     │   ├── ConnectError (also ConnectionError)            could not connect (refused, DNS)
     │   │   └── TLSError                                   certificate not trusted, handshake failed
     │   ├── ConnectionLostError (also ConnectionError)     the connection broke mid-request
     │   └── RequestTimeout (also TimeoutError)             connect, read or total timeout
+    │       └── PoolTimeout                                no connection within Timeouts.pool
     ├── InvalidResponseError                               an answer we cannot trust or parse
     │                                                      (malformed or hostile XML, an HTML page)
     └── S3Error                                            the server answered with an error
@@ -49,6 +51,11 @@ class ClientClosedError(AiominioError, RuntimeError):
     """The client was closed and cannot be used any more."""
 
 
+class EventLoopError(AiominioError, RuntimeError):
+    """A client was used from an event loop other than the one it was first used in (its
+    connection pool belongs to that loop); create one client per loop."""
+
+
 class CredentialsError(AiominioError):
     """A provider could not obtain credentials it was configured for."""
 
@@ -72,6 +79,11 @@ class ConnectionLostError(TransportError, ConnectionError):
 
 class RequestTimeout(TransportError, TimeoutError):
     """A connect, read or total timeout expired."""
+
+
+class PoolTimeout(RequestTimeout):
+    """No connection could be had within ``Timeouts.pool``: every connection of the pool stayed
+    busy (or a new one could not be opened in time). Raise ``max_connections`` or the limit."""
 
 
 class InvalidResponseError(AiominioError):

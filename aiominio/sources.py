@@ -154,6 +154,7 @@ def make_source(data: Data, size: int | None) -> Source:
         return _BufferSource(view)
     read = getattr(data, "read", None)
     if read is not None:
+        _check_file(data)
         if inspect.iscoroutinefunction(read):
             return AsyncFileSource(data, size)
         if size is None:
@@ -165,6 +166,22 @@ def make_source(data: Data, size: int | None) -> Source:
         "data must be bytes, bytearray, memoryview, str, a binary file object, an aiofiles file "
         f"or an async iterable of bytes, not {type(data).__name__}"
     )
+
+
+def _check_file(f: Any) -> None:
+    """A file must be open and binary: text would be re-encoded, a closed one fails mid-upload."""
+    if getattr(f, "closed", False) is True:
+        raise InvalidArgument(f"the file {_file_name(f)} is closed")
+    # Text files (io.TextIOWrapper, aiofiles' text wrapper) have an encoding; binary ones don't.
+    if isinstance(getattr(f, "encoding", None), str):
+        raise TypeError(
+            f"the file {_file_name(f)} is open in text mode; open it in binary mode ('rb')"
+        )
+
+
+def _file_name(f: Any) -> str:
+    name = getattr(f, "name", None)
+    return repr(name) if isinstance(name, (str, bytes)) else "object"
 
 
 def _remaining_file_size(f: Any) -> int | None:

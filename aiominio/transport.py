@@ -22,7 +22,9 @@ from aiominio.errors import (
     ClientClosedError,
     ConnectError,
     ConnectionLostError,
+    EventLoopError,
     InvalidArgument,
+    PoolTimeout,
     RequestTimeout,
     TLSError,
     TransportError,
@@ -39,19 +41,27 @@ class Timeouts:
     """Timeouts in seconds; ``None`` disables one.
 
     Attributes:
-        connect: to get a connection (from the pool or a new socket, TLS included).
+        connect: to open a new connection to the server (the TCP connect and the TLS handshake).
+            Waiting for a free connection of the pool does not count: calls queued behind long,
+            healthy transfers are not failed as if the server were unreachable.
         read: the longest silence while waiting for bytes of an answer. This is what catches a
             stalled server: it is a per-read limit, so it never cuts off a long, healthy transfer.
         total: the whole request, body included. Off by default, so a 50 GB download can run.
+        pool: the longest a request may wait to get a connection at all: for a free one of the
+            pool (all ``max_connections`` busy), then for a new one to be opened. Off by
+            default; when it expires the call fails with :class:`~aiominio.PoolTimeout`.
     """
 
     connect: float | None = 30.0
     read: float | None = 60.0
     total: float | None = None
+    pool: float | None = None
 
     def to_aiohttp(self) -> aiohttp.ClientTimeout:
+        # aiohttp's ``connect`` covers the wait for the pool and the connect together; its
+        # ``sock_connect`` covers the connect (and handshake) alone.
         return aiohttp.ClientTimeout(
-            total=self.total, connect=self.connect, sock_connect=self.connect, sock_read=self.read
+            total=self.total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
         )
 
 
@@ -136,14 +146,31 @@ READ_BUFSIZE = 1 << 20
 _AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingError)
 
 
-def _translate(exc: BaseException) -> BaseException:
+# What OpenSSL says when the other side answers a ClientHello in plain HTTP.
+_PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure")
+
+
+def _translate(exc: BaseException, *, waited: float | None = None) -> BaseException:
+    """aiohttp's exception as aiominio's. ``waited``: seconds since the request started, to tell
+    a pool wait that ran out (``Timeouts.pool``) from a connect that did."""
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return TLSError(f"TLS certificate verification failed: {exc.certificate_error}")
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
-        return TLSError(f"TLS handshake failed: {exc.os_error}")
+        hint = ""
+        if any(sign in str(exc.os_error) for sign in _PLAIN_HTTP_SIGNS):
+            hint = (
+                f"; {exc.host}:{exc.port} seems to speak plain HTTP: use an http:// endpoint "
+                "(or secure=False)"
+            )
+        return TLSError(f"TLS handshake failed: {exc.os_error}{hint}")
     if isinstance(exc, aiohttp.ClientConnectorError):
         return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}")
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        if waited is not None:
+            return PoolTimeout(
+                f"no connection within {waited:.3g} s (Timeouts.pool): every connection of the "
+                "pool stayed busy, or a new one could not be opened in time"
+            )
         return RequestTimeout("timed out connecting to the server")
     if isinstance(exc, aiohttp.SocketTimeoutError):
         return RequestTimeout("timed out waiting for the server to send data")
@@ -190,6 +217,7 @@ class Transport:
         self.timeouts = timeouts or Timeouts()
         self._ssl: ssl.SSLContext | bool = True if ssl_context is None else ssl_context
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def closed(self) -> bool:
@@ -198,6 +226,16 @@ class Transport:
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientClosedError("this client is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif loop is not self._loop:
+            # aiohttp's pool and its connections belong to the loop that made them.
+            raise EventLoopError(
+                "this client belongs to the event loop it was first used in"
+                + (" (now closed)" if self._loop.is_closed() else "")
+                + "; create one client per event loop (e.g. one per asyncio.run)"
+            )
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 limit=self._max_connections,
@@ -233,6 +271,8 @@ class Transport:
         data: object = body
         if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > 65536:
             data = _BufferPayload(body)
+        pool_limit = (timeouts or self.timeouts).pool
+        started = asyncio.get_running_loop().time()
         try:
             return await session.request(
                 method,
@@ -245,7 +285,12 @@ class Transport:
                 **kwargs,
             )
         except BaseException as exc:
-            translated = _translate(exc)
+            waited = None
+            if pool_limit is not None:
+                elapsed = asyncio.get_running_loop().time() - started
+                if elapsed >= pool_limit:
+                    waited = elapsed
+            translated = _translate(exc, waited=waited)
             if translated is exc:
                 raise
             raise translated from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from aiominio.errors import (
     InvalidArgument,
     InvalidResponseError,
+    PoolTimeout,
     S3Error,
     TLSError,
     TransportError,
@@ -75,7 +76,8 @@ class RetryPolicy:
     @staticmethod
     def retryable(exc: BaseException) -> bool:
         """Whether a failure is transient: worth another attempt."""
-        if isinstance(exc, TLSError):
+        if isinstance(exc, (TLSError, PoolTimeout)):
+            # An untrusted certificate stays untrusted; a pool limit the caller set is theirs.
             return False
         if isinstance(exc, TransportError):
             return True
