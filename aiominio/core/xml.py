@@ -31,29 +31,53 @@ _S3_XMLNS = b' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 def parse(body: bytes, *, status: int | None = None) -> ET.Element:
     """Parse an XML document safely; namespaces are stripped from tags.
 
-    A document with no markup declaration at all (no ``<!``: no DOCTYPE, hence no entity
-    definitions, internal or external) is parsed by the C parser; anything else goes through
-    defusedxml, which refuses DTDs and entities. S3's default namespace is dropped before parsing.
+    Only a plain UTF-8 (or ASCII) document with no markup declaration at all (no ``<!``: no
+    DOCTYPE, hence no entity definitions, internal or external) is parsed by the C parser;
+    anything else goes through defusedxml, which refuses DTDs and entities. S3's default
+    namespace is dropped before parsing.
     """
-    body = bytes(body).replace(_S3_XMLNS, b"", 1)
+    body = bytes(body)
+    if body[:1].isspace():
+        # S3 keeps a slow answer alive with whitespace, sent before the XML declaration too.
+        body = body.lstrip()
+    body = body.replace(_S3_XMLNS, b"", 1)
+    plain = _is_plain_utf8(body)
     try:
-        # Without "<!" there is no DOCTYPE, so no entity can be declared: the fast C parser is
-        # safe. Anything else goes through defusedxml, which refuses DTDs and entities.
-        safe = b"<!" not in body
-        root = ET.fromstring(body) if safe else SafeET.fromstring(body, forbid_dtd=True)
+        root = ET.fromstring(body) if plain else SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise InvalidResponseError(
             f"refused unsafe XML from the server ({type(exc).__name__})", status=status, body=body
         ) from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:
+        # ValueError, LookupError: an encoding the parser does not know or support.
         raise InvalidResponseError(
             f"the server's answer is not valid XML ({exc})", status=status, body=body
         ) from exc
-    if b"xmlns" in body:  # some other namespace is declared: strip it from the tags
+    if not plain or b"xmlns" in body:  # another namespace may be declared: strip it from tags
         for el in root.iter():
             if isinstance(el.tag, str) and el.tag.startswith("{"):
                 el.tag = el.tag.split("}", 1)[1]
     return root
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_UTF8_DECLARATION = re.compile(
+    rb"<\?xml[^>]*?\sencoding\s*=\s*(['\"])(?:utf-8|us-ascii)\1", re.IGNORECASE
+)
+
+
+def _is_plain_utf8(body: bytes) -> bool:
+    """Whether ``body`` can only be read as UTF-8 and holds no ``<!``: then it declares no
+    entity, and the fast C parser is safe. In any other encoding (UTF-16 has NUL bytes, a BOM or
+    an ``encoding`` declaration names it) a ``<!`` would not show as these bytes."""
+    if b"<!" in body or b"\0" in body or body.startswith(_BOMS):
+        return False
+    if not body.startswith(b"<?xml"):
+        return True
+    declaration = body[: body.find(b"?>") + 1]
+    if not declaration:
+        return False
+    return b"encoding" not in declaration or _UTF8_DECLARATION.match(declaration) is not None
 
 
 def text(el: ET.Element, name: str, default: str = "") -> str:
@@ -327,12 +351,17 @@ def raise_if_error_document(
     body: bytes, *, status: int, bucket: str | None, key: str | None
 ) -> None:
     """S3 may answer 200 OK and still fail (CompleteMultipartUpload, CopyObject): the body is then
-    an ``<Error>`` document, raised here as the error it describes."""
-    if b"<Error>" not in body[:4096]:
+    an ``<Error>`` document, raised here as the error it describes. S3 sends whitespace while it
+    works, so the first element may come after any amount of it."""
+    if not _ERROR_FIRST.match(body):
         return
     root = parse(body, status=status)
     if root.tag == "Error":
         raise parse_error(500 if status == 200 else status, {}, body, bucket=bucket, key=key)
+
+
+#: An ``<Error>`` root, after any whitespace and XML declaration.
+_ERROR_FIRST = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<Error[\s>/]")
 
 
 def parse_complete_multipart(body: bytes) -> str:

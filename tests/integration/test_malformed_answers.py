@@ -1,0 +1,46 @@
+"""Answers no real server sends on purpose, from an in-test server: listings that never
+advance, an ``<Error>`` behind a long run of whitespace, malformed headers and values. Each is a
+typed error after a bounded number of requests, and leaves no connection held."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+import aiominio
+from tests.integration.conftest import StartWebServer
+
+HEADERS = {"ETag": '"0123456789abcdef0123456789abcdef"', "Content-Type": "text/plain"}
+GOOD_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+
+def fake_client(url: str, **options: Any) -> aiominio.Client:
+    options.setdefault("retry", aiominio.RetryPolicy(max_attempts=2, base_delay=0.01))
+    return aiominio.Client(url, access_key="a", secret_key="b", region="us-east-1", **options)
+
+
+async def test_copy_error_after_long_whitespace_is_the_error(web_server: StartWebServer) -> None:
+    """S3 pads a slow CopyObject answer with whitespace; an ``<Error>`` after 4 KiB of it (and
+    after the XML declaration) is still that error, not an unexpected document."""
+
+    async def head(request: web.Request) -> web.Response:
+        return web.Response(headers={**HEADERS, "Content-Length": "3"})
+
+    async def copy(request: web.Request) -> web.Response:
+        body = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            + b" " * 6000
+            + b"<Error><Code>AccessDenied</Code><Message>denied late</Message></Error>"
+        )
+        return web.Response(body=body, content_type="application/xml")
+
+    server = await web_server(
+        web.head("/{bucket}/{key}", head), web.put("/{bucket}/{key}", copy)
+    )
+    async with fake_client(server.url, retry=aiominio.RetryPolicy(max_attempts=1)) as client:
+        with pytest.raises(aiominio.AccessDenied, match="denied late"):
+            await client.copy_object("dst", "k", "src", "k")
+    assert server.paths("PUT") == ["/dst/k"]
