@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from aiominio.errors import InvalidArgument
+from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat
 
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
@@ -24,11 +24,31 @@ def unquote_etag(value: str) -> str:
 
 
 def parse_http_date(value: str) -> datetime:
-    """Parse an HTTP date (``Last-Modified``) to an aware datetime."""
-    dt = parsedate_to_datetime(value)
+    """Parse an HTTP date (``Last-Modified``) to an aware datetime.
+
+    Raises:
+        InvalidResponseError: the value is not an HTTP date.
+    """
+    try:
+        dt = parsedate_to_datetime(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidResponseError(f"the server sent a malformed date: {value[:64]!r}") from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
+
+
+def parse_count(value: str, what: str) -> int:
+    """A non-negative decimal number read off an answer (a size, a part number).
+
+    Raises:
+        InvalidResponseError: anything but ASCII digits (``int()`` would take ``"1_0"``,
+            ``"-1"`` or non-ASCII digits, and raise a bare ``ValueError`` on ``"12abc"``).
+    """
+    digits = value.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidResponseError(f"the server sent a malformed {what}: {value[:64]!r}")
+    return int(digits)
 
 
 def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
@@ -69,16 +89,20 @@ def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> 
 
 
 def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
-    """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers."""
-    size_text = headers.get("content-length", "0")
+    """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers.
+
+    Raises:
+        InvalidResponseError: a malformed size or date.
+    """
+    size = parse_count(headers.get("content-length", "0"), "Content-Length")
     content_range = headers.get("content-range")
     if content_range and "/" in content_range:
         total = content_range.rsplit("/", 1)[1]
-        if total.isdigit():
-            size_text = total
+        if total != "*":  # "*": the total is unknown
+            size = parse_count(total, "Content-Range")
     modified = headers.get("last-modified")
     return ObjectStat(
-        size=int(size_text) if size_text.isdigit() else 0,
+        size=size,
         etag=unquote_etag(headers.get("etag", "")),
         content_type=headers.get("content-type", ""),
         last_modified=parse_http_date(modified) if modified else None,

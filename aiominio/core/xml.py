@@ -18,7 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from aiominio.core.endpoint import DEFAULT_REGION
-from aiominio.core.headers import unquote_etag
+from aiominio.core.headers import parse_count, unquote_etag
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
 from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, Upload
 
@@ -88,6 +88,31 @@ def text(el: ET.Element, name: str, default: str = "") -> str:
     return child.text
 
 
+def required_text(el: ET.Element, name: str) -> str:
+    """The text of the child ``name`` of ``el``, which the answer must have.
+
+    Raises:
+        InvalidResponseError: the child is missing or empty.
+    """
+    value = text(el, name)
+    if not value:
+        raise InvalidResponseError(f"<{el.tag}> without the <{name}> it must have")
+    return value
+
+
+def parse_flag(value: str | None, what: str) -> bool:
+    """An XML boolean (``true``/``false``; absent is false).
+
+    Raises:
+        InvalidResponseError: any other value, rather than reading it as false (a listing that
+            says ``IsTruncated: yes`` must not end early without a word).
+    """
+    flag = (value or "false").strip().lower()
+    if flag not in ("true", "false"):
+        raise InvalidResponseError(f"the server sent a malformed {what}: {flag[:64]!r}")
+    return flag == "true"
+
+
 def parse_iso_datetime(value: str) -> datetime:
     """Parse an S3 ISO-8601 timestamp (``2024-01-02T03:04:05.000Z``) to an aware datetime."""
     cached = _DATETIMES.get(value)
@@ -104,10 +129,13 @@ _DATETIMES: dict[str, datetime] = {}
 
 
 def _parse_iso(value: str) -> datetime:
-    value = value.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    dt = datetime.fromisoformat(value)
+    stripped = value.strip()
+    if stripped.endswith("Z"):
+        stripped = stripped[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(stripped)
+    except ValueError as exc:
+        raise InvalidResponseError(f"the server sent a malformed date: {value[:64]!r}") from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
@@ -173,7 +201,9 @@ def parse_list_buckets(body: bytes) -> list[Bucket]:
     out = []
     for b in root.iterfind("Buckets/Bucket"):
         created = text(b, "CreationDate")
-        out.append(Bucket(text(b, "Name"), parse_iso_datetime(created) if created else None))
+        out.append(
+            Bucket(required_text(b, "Name"), parse_iso_datetime(created) if created else None)
+        )
     return out
 
 
@@ -238,13 +268,14 @@ def parse_list_objects(body: bytes) -> ObjectPage:
                     modified = child.text
                 elif ctag == "StorageClass":
                     storage = child.text
-            key = key or ""
+            if not key:
+                raise InvalidResponseError("a listed object without a <Key>")
             if encoded and ("%" in key or "+" in key):
                 key = unquote_plus(key)
             entries.append(
                 ObjectInfo(
                     key,
-                    int(size) if size else 0,
+                    parse_count(size, "Size") if size else 0,
                     unquote_etag(etag) if etag else "",
                     parse_iso_datetime(modified) if modified else None,
                     False,
@@ -252,9 +283,10 @@ def parse_list_objects(body: bytes) -> ObjectPage:
                 )
             )
         elif tag == "CommonPrefixes":
-            prefixes.append(ObjectInfo(key=_maybe_decode(text(el, "Prefix"), encoded), is_dir=True))
+            prefix = _maybe_decode(required_text(el, "Prefix"), encoded)
+            prefixes.append(ObjectInfo(key=prefix, is_dir=True))
         elif tag == "IsTruncated":
-            truncated = (el.text or "").strip().lower() == "true"
+            truncated = parse_flag(el.text, "IsTruncated")
         elif tag == "NextMarker" and el.text:
             next_marker = _maybe_decode(el.text, encoded)
         elif tag == "NextContinuationToken" and el.text:
@@ -304,17 +336,19 @@ def parse_list_uploads(body: bytes) -> UploadPage:
         initiated = text(u, "Initiated")
         uploads.append(
             Upload(
-                key=_maybe_decode(text(u, "Key"), encoded),
-                upload_id=text(u, "UploadId"),
+                key=_maybe_decode(required_text(u, "Key"), encoded),
+                upload_id=required_text(u, "UploadId"),
                 initiated=parse_iso_datetime(initiated) if initiated else None,
             )
         )
-    prefixes = [_maybe_decode(text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")]
+    prefixes = [
+        _maybe_decode(required_text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")
+    ]
     next_key = text(root, "NextKeyMarker") or None
     return UploadPage(
         uploads,
         prefixes,
-        text(root, "IsTruncated").lower() == "true",
+        parse_flag(text(root, "IsTruncated"), "IsTruncated"),
         _maybe_decode(next_key, encoded) if next_key else None,
         text(root, "NextUploadIdMarker") or None,
     )
@@ -328,16 +362,16 @@ def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
         modified = text(p, "LastModified")
         parts.append(
             Part(
-                part_number=int(text(p, "PartNumber")),
-                etag=unquote_etag(text(p, "ETag")),
-                size=int(text(p, "Size", "0") or 0),
+                part_number=parse_count(required_text(p, "PartNumber"), "PartNumber"),
+                etag=unquote_etag(required_text(p, "ETag")),
+                size=parse_count(text(p, "Size", "0"), "Size"),
                 last_modified=parse_iso_datetime(modified) if modified else None,
                 checksum_crc32=text(p, "ChecksumCRC32") or None,
             )
         )
     marker = text(root, "NextPartNumberMarker")
-    truncated = text(root, "IsTruncated").lower() == "true"
-    return parts, truncated, int(marker) if marker.isdigit() else None
+    truncated = parse_flag(text(root, "IsTruncated"), "IsTruncated")
+    return parts, truncated, parse_count(marker, "NextPartNumberMarker") if marker else None
 
 
 def parse_initiate_multipart(body: bytes) -> str:

@@ -7,10 +7,15 @@ missing element) is an :class:`~aiominio.InvalidResponseError`, never a bare ``V
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aiominio import errors
 from aiominio.core import xml
+from aiominio.core.headers import stat_from_headers
+
+GOOD_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
 
 ENTITY_DOC = (
     '<!DOCTYPE r [<!ENTITY e "EXPANDED">]>'
@@ -80,3 +85,126 @@ def test_padded_result_is_not_an_error() -> None:
     assert xml.parse_copy_result(ok).etag == "e"
     listed = b"<CopyObjectResult><ETag>e</ETag><Note><Error>x</Error></Note></CopyObjectResult>"
     xml.raise_if_error_document(listed, status=200, bucket="b", key="k")
+
+
+def _listing(contents: str, *, extra: str = "") -> bytes:
+    return f"<ListBucketResult>{extra}<Contents>{contents}</Contents></ListBucketResult>".encode()
+
+
+GOOD_OBJECT = "<Key>k</Key><Size>12</Size><LastModified>2024-01-01T00:00:00Z</LastModified>"
+MALFORMED: list[tuple[str, Any, bytes]] = [
+    ("size", xml.parse_list_objects, _listing("<Key>k</Key><Size>12abc</Size>")),
+    ("negative size", xml.parse_list_objects, _listing("<Key>k</Key><Size>-1</Size>")),
+    ("unicode digits", xml.parse_list_objects, _listing("<Key>k</Key><Size>١٢</Size>")),
+    ("superscript", xml.parse_list_objects, _listing("<Key>k</Key><Size>²</Size>")),
+    (
+        "date",
+        xml.parse_list_objects,
+        _listing("<Key>k</Key><LastModified>yesterday</LastModified>"),
+    ),
+    ("no key", xml.parse_list_objects, _listing("<Size>1</Size>")),
+    (
+        "flag",
+        xml.parse_list_objects,
+        _listing(GOOD_OBJECT, extra="<IsTruncated>maybe</IsTruncated>"),
+    ),
+    (
+        "prefix",
+        xml.parse_list_objects,
+        b"<ListBucketResult><CommonPrefixes></CommonPrefixes></ListBucketResult>",
+    ),
+    (
+        "bucket date",
+        xml.parse_list_buckets,
+        b"<ListAllMyBucketsResult><Buckets><Bucket><Name>b</Name>"
+        b"<CreationDate>2024-13-45T00:00:00Z</CreationDate></Bucket></Buckets>"
+        b"</ListAllMyBucketsResult>",
+    ),
+    (
+        "bucket name",
+        xml.parse_list_buckets,
+        b"<ListAllMyBucketsResult><Buckets><Bucket/></Buckets></ListAllMyBucketsResult>",
+    ),
+    (
+        "upload id",
+        xml.parse_list_uploads,
+        b"<ListMultipartUploadsResult><Upload><Key>k</Key></Upload></ListMultipartUploadsResult>",
+    ),
+    (
+        "upload date",
+        xml.parse_list_uploads,
+        b"<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>u</UploadId>"
+        b"<Initiated>0</Initiated></Upload></ListMultipartUploadsResult>",
+    ),
+    (
+        "uploads flag",
+        xml.parse_list_uploads,
+        b"<ListMultipartUploadsResult><IsTruncated>1</IsTruncated></ListMultipartUploadsResult>",
+    ),
+    (
+        "part number",
+        xml.parse_list_parts,
+        b"<ListPartsResult><Part><PartNumber>one</PartNumber><ETag>e</ETag></Part>"
+        b"</ListPartsResult>",
+    ),
+    (
+        "no part number",
+        xml.parse_list_parts,
+        b"<ListPartsResult><Part><ETag>e</ETag></Part></ListPartsResult>",
+    ),
+    (
+        "part etag",
+        xml.parse_list_parts,
+        b"<ListPartsResult><Part><PartNumber>1</PartNumber></Part></ListPartsResult>",
+    ),
+    (
+        "part size",
+        xml.parse_list_parts,
+        b"<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>5MB</Size>"
+        b"</Part></ListPartsResult>",
+    ),
+    (
+        "part marker",
+        xml.parse_list_parts,
+        b"<ListPartsResult><IsTruncated>true</IsTruncated>"
+        b"<NextPartNumberMarker>next</NextPartNumberMarker></ListPartsResult>",
+    ),
+    (
+        "copy date",
+        xml.parse_copy_result,
+        b"<CopyObjectResult><ETag>e</ETag><LastModified>now</LastModified></CopyObjectResult>",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("parser", "body"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
+)
+def test_malformed_values_are_invalid_responses(parser: Any, body: bytes) -> None:
+    with pytest.raises(errors.InvalidResponseError) as info:
+        parser(body)
+    assert not isinstance(info.value, ValueError)
+
+
+GOOD_HEADERS = {"content-length": "3", "etag": '"e"', "last-modified": GOOD_DATE}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"last-modified": "not a date"},
+        {"last-modified": "Wed, 32 Oct 2015 07:28:00 GMT"},
+        {"content-length": "3x"},
+        {"content-range": "bytes 0-2/12abc"},
+        {"content-range": "bytes 0-2/-5"},
+    ],
+)
+def test_malformed_headers_are_invalid_responses(bad: dict[str, str]) -> None:
+    with pytest.raises(errors.InvalidResponseError):
+        stat_from_headers({**GOOD_HEADERS, **bad})
+
+
+def test_well_formed_headers_still_parse() -> None:
+    assert stat_from_headers(GOOD_HEADERS).size == 3
+    assert stat_from_headers({**GOOD_HEADERS, "content-range": "bytes 0-2/*"}).size == 3
+    assert stat_from_headers({}).size == 0
