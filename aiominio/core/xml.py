@@ -238,6 +238,30 @@ class ObjectPage:
     next_marker: str | None
     next_token: str | None
 
+    def cursor_after(self, sent: str | None, *, v2: bool) -> str | None:
+        """Where the next page starts, after this page asked for with ``sent`` (a continuation
+        token for v2, a marker for v1): ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but names no cursor, or the one it was
+                asked for (the next request would be the same one, forever).
+        """
+        if not self.truncated:
+            return None
+        if v2:
+            return _advanced("ListObjectsV2", sent, self.next_token)
+        last = self.entries[-1].key if self.entries else None
+        return _advanced("ListObjects", sent, self.next_marker or last)
+
+
+def _advanced(listing: str, sent: str | None, cursor: str | None) -> str:
+    """``cursor``, if it moves a truncated listing on from ``sent``."""
+    if not cursor or cursor == sent:
+        raise InvalidResponseError(
+            f"a truncated {listing} page that does not advance (next: {cursor!r})"
+        )
+    return cursor
+
 
 def parse_list_objects(body: bytes) -> ObjectPage:
     """Parse a ListBucketResult page (v1 or v2).
@@ -327,6 +351,48 @@ class UploadPage:
     next_key_marker: str | None
     next_upload_id_marker: str | None
 
+    def cursor_after(self, sent: tuple[str, str | None] | None) -> tuple[str, str | None] | None:
+        """The (key, upload id) markers the next page starts from, after this page asked for with
+        ``sent``: ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but names no key marker, or the markers
+                it was asked for.
+        """
+        if not self.truncated:
+            return None
+        cursor = (self.next_key_marker, self.next_upload_id_marker)
+        if not cursor[0] or cursor == sent:
+            raise InvalidResponseError(
+                f"a truncated ListMultipartUploads page that does not advance (next: {cursor!r})"
+            )
+        return cursor[0], cursor[1]
+
+
+@dataclass(frozen=True, slots=True)
+class PartPage:
+    """One page of a ListParts answer."""
+
+    parts: list[Part]
+    truncated: bool
+    next_marker: int | None
+
+    def cursor_after(self, sent: int | None) -> int | None:
+        """The part-number marker the next page starts from, after this page asked for with
+        ``sent``: ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but its marker is missing or not past
+                ``sent`` (part numbers only grow).
+        """
+        if not self.truncated:
+            return None
+        if not self.next_marker or (sent is not None and self.next_marker <= sent):
+            raise InvalidResponseError(
+                f"a truncated ListParts page that does not advance (next: {self.next_marker!r})"
+            )
+        return self.next_marker
+
 
 def parse_list_uploads(body: bytes) -> UploadPage:
     root = parse(body)
@@ -354,8 +420,8 @@ def parse_list_uploads(body: bytes) -> UploadPage:
     )
 
 
-def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
-    """Parts of a ListParts page, whether it is truncated, and the next part-number marker."""
+def parse_list_parts(body: bytes) -> PartPage:
+    """A ListParts page: its parts, whether it is truncated, and the next part-number marker."""
     root = parse(body)
     parts = []
     for p in root.iterfind("Part"):
@@ -371,7 +437,9 @@ def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
         )
     marker = text(root, "NextPartNumberMarker")
     truncated = parse_flag(text(root, "IsTruncated"), "IsTruncated")
-    return parts, truncated, parse_count(marker, "NextPartNumberMarker") if marker else None
+    return PartPage(
+        parts, truncated, parse_count(marker, "NextPartNumberMarker") if marker else None
+    )
 
 
 def parse_initiate_multipart(body: bytes) -> str:

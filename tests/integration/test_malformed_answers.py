@@ -93,3 +93,90 @@ async def test_malformed_listing_value_is_typed(web_server: StartWebServer) -> N
         with pytest.raises(aiominio.InvalidResponseError, match="Size"):
             [o async for o in client.list_objects("bkt")]
     assert len(server.paths("GET")) == 1
+
+
+def _xml(body: str) -> web.Response:
+    return web.Response(body=body.encode(), content_type="application/xml")
+
+
+OBJECTS = "<Contents><Key>k</Key><Size>1</Size></Contents>"
+STUCK_LISTINGS = {
+    # ListObjectsV2 answers truncated with the token it was asked for.
+    "v2": "<ListBucketResult><IsTruncated>true</IsTruncated>"
+    f"<NextContinuationToken>same</NextContinuationToken>{OBJECTS}</ListBucketResult>",
+    # ListObjects (v1) names the marker it was asked for.
+    "v1": "<ListBucketResult><IsTruncated>true</IsTruncated>"
+    f"<NextMarker>k</NextMarker>{OBJECTS}</ListBucketResult>",
+    # ...or names none, and its last key is the marker.
+    "v1-last-key": f"<ListBucketResult><IsTruncated>true</IsTruncated>{OBJECTS}</ListBucketResult>",
+}
+
+
+@pytest.mark.parametrize("mode", sorted(STUCK_LISTINGS))
+async def test_listing_that_does_not_advance_is_refused(
+    web_server: StartWebServer, mode: str
+) -> None:
+    async def listing(request: web.Request) -> web.Response:
+        return _xml(STUCK_LISTINGS[mode])
+
+    server = await web_server(web.get("/{bucket}", listing))
+    async with fake_client(server.url) as client:
+        pages = client.list_objects_v2 if mode == "v2" else client.list_objects
+        with pytest.raises(aiominio.InvalidResponseError, match="does not advance"):
+            await asyncio.wait_for(_drain(pages("bkt")), 10)
+    # The first page, then the page it points to, which points to itself: no third request.
+    assert len(server.paths("GET")) == 2
+    cursor = "continuation-token=same" if mode == "v2" else "marker=k"
+    assert cursor not in server.paths("GET")[0] and cursor in server.paths("GET")[1]
+
+
+async def _drain(listing: Any) -> list[Any]:
+    return [item async for item in listing]
+
+
+UPLOAD = "<Upload><Key>k</Key><UploadId>u1</UploadId></Upload>"
+
+
+@pytest.mark.parametrize(
+    ("uploads", "parts", "expected"),
+    [
+        # ListMultipartUploads names the markers it was asked for.
+        (
+            "<IsTruncated>true</IsTruncated><NextKeyMarker>k</NextKeyMarker>"
+            f"<NextUploadIdMarker>u1</NextUploadIdMarker>{UPLOAD}",
+            "",
+            {"uploads": 2, "parts": 2},
+        ),
+        # ...or none at all (the next request would start the listing over).
+        ("<IsTruncated>true</IsTruncated>" + UPLOAD, "", {"uploads": 1, "parts": 1}),
+        # ListParts names the part-number marker it was asked for.
+        (
+            "<IsTruncated>false</IsTruncated>" + UPLOAD,
+            "<IsTruncated>true</IsTruncated><NextPartNumberMarker>1</NextPartNumberMarker>",
+            {"uploads": 1, "parts": 2},
+        ),
+    ],
+    ids=["uploads-same-markers", "uploads-no-markers", "parts-same-marker"],
+)
+async def test_upload_listings_that_do_not_advance_are_refused(
+    web_server: StartWebServer, uploads: str, parts: str, expected: dict[str, int]
+) -> None:
+    async def list_uploads(request: web.Request) -> web.Response:
+        return _xml(f"<ListMultipartUploadsResult>{uploads}</ListMultipartUploadsResult>")
+
+    async def list_parts(request: web.Request) -> web.Response:
+        part = "<Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>1</Size></Part>"
+        return _xml(f"<ListPartsResult>{parts}{part}</ListPartsResult>")
+
+    server = await web_server(
+        web.get("/{bucket}", list_uploads), web.get("/{bucket}/{key}", list_parts)
+    )
+    async with fake_client(server.url) as client:
+        with pytest.raises(aiominio.InvalidResponseError, match="does not advance"):
+            await asyncio.wait_for(_drain(client.list_incomplete_uploads("bkt")), 10)
+    sent = server.paths("GET")
+    counts = {
+        "uploads": sum("uploads" in p for p in sent),
+        "parts": sum("uploadId" in p for p in sent),
+    }
+    assert counts == expected

@@ -208,3 +208,53 @@ def test_well_formed_headers_still_parse() -> None:
     assert stat_from_headers(GOOD_HEADERS).size == 3
     assert stat_from_headers({**GOOD_HEADERS, "content-range": "bytes 0-2/*"}).size == 3
     assert stat_from_headers({}).size == 0
+
+
+def _objects_page(cursor: str, *, keys: tuple[str, ...] = ("a",)) -> xml.ObjectPage:
+    entries = "".join(f"<Contents><Key>{k}</Key></Contents>" for k in keys)
+    return xml.parse_list_objects(
+        f"<ListBucketResult><IsTruncated>true</IsTruncated>{cursor}{entries}"
+        "</ListBucketResult>".encode()
+    )
+
+
+def test_object_pages_must_advance() -> None:
+    v2 = _objects_page("<NextContinuationToken>t1</NextContinuationToken>")
+    assert v2.cursor_after(None, v2=True) == "t1"
+    with pytest.raises(errors.InvalidResponseError, match="does not advance"):
+        v2.cursor_after("t1", v2=True)
+    with pytest.raises(errors.InvalidResponseError, match="does not advance"):
+        _objects_page("").cursor_after(None, v2=True)  # truncated without a token
+    v1 = _objects_page("<NextMarker>m</NextMarker>")
+    assert v1.cursor_after(None, v2=False) == "m"
+    with pytest.raises(errors.InvalidResponseError):
+        v1.cursor_after("m", v2=False)
+    no_marker = _objects_page("", keys=("a", "b"))
+    assert no_marker.cursor_after("a", v2=False) == "b"  # the last key
+    with pytest.raises(errors.InvalidResponseError):
+        no_marker.cursor_after("b", v2=False)
+    with pytest.raises(errors.InvalidResponseError):
+        _objects_page("", keys=()).cursor_after(None, v2=False)
+    done = xml.parse_list_objects(
+        b"<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"
+    )
+    assert done.cursor_after("t1", v2=True) is None
+
+
+def test_upload_and_part_pages_must_advance() -> None:
+    uploads = xml.UploadPage([], [], True, "k", "u")
+    assert uploads.cursor_after(None) == ("k", "u")
+    assert uploads.cursor_after(("j", "u")) == ("k", "u")
+    with pytest.raises(errors.InvalidResponseError, match="does not advance"):
+        uploads.cursor_after(("k", "u"))
+    with pytest.raises(errors.InvalidResponseError):
+        xml.UploadPage([], [], True, None, None).cursor_after(("k", "u"))
+    assert xml.UploadPage([], [], False, None, None).cursor_after(("k", "u")) is None
+    parts = xml.PartPage([], True, 5)
+    assert parts.cursor_after(None) == parts.cursor_after(4) == 5
+    for sent in (5, 6):
+        with pytest.raises(errors.InvalidResponseError, match="does not advance"):
+            parts.cursor_after(sent)
+    with pytest.raises(errors.InvalidResponseError):
+        xml.PartPage([], True, None).cursor_after(None)
+    assert xml.PartPage([], False, None).cursor_after(3) is None
