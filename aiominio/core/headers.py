@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -13,6 +14,9 @@ from aiominio.models import ObjectStat
 META_PREFIX = "x-amz-meta-"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
+#: Characters no header value may hold: CR and LF would end the header (and could start
+#: another), NUL and the other controls are refused by servers or cut short by proxies.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -51,15 +55,36 @@ def parse_count(value: str, what: str) -> int:
     return int(digits)
 
 
+def check_header_value(what: str, value: str) -> str:
+    """``value``, if it can be sent as one header value (no CR, LF, NUL or other control).
+
+    Raises:
+        InvalidArgument: the value holds a control character (horizontal tab aside).
+    """
+    if _CONTROL.search(value):
+        raise InvalidArgument(f"{what} must be one line without control characters: {value!r}")
+    return value
+
+
 def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
     """``x-amz-meta-*`` headers for user metadata (names lower-cased; a prefix already there is
-    not doubled)."""
+    not doubled).
+
+    Raises:
+        InvalidArgument: two names that are one header once lower-cased (``Foo``, ``foo`` and
+            ``x-amz-meta-foo``): one value would silently replace the other.
+    """
     headers = {}
     for name, value in metadata.items():
         lowered = name.lower()
         if lowered.startswith(META_PREFIX):
             lowered = lowered[len(META_PREFIX) :]
-        headers[META_PREFIX + lowered] = value
+        header = META_PREFIX + lowered
+        if not lowered:
+            raise InvalidArgument(f"metadata name must not be empty: {name!r}")
+        if header in headers:
+            raise InvalidArgument(f"metadata names collide once lower-cased: {name!r}")
+        headers[header] = value
     return headers
 
 
@@ -72,19 +97,22 @@ def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> 
     """The headers that store an object's content type and user metadata, checked first.
 
     Raises:
-        InvalidArgument: a content type or metadata that is not ASCII, or a name that is not an
-            HTTP token.
+        InvalidArgument: a content type or metadata that is not ASCII or holds a control
+            character (CR, LF, NUL, ...), a name that is not an HTTP token, two names that
+            collide once lower-cased.
         TypeError: a metadata value that is not a str.
     """
     if not isinstance(content_type, str) or not content_type or not content_type.isascii():
         raise InvalidArgument(f"content_type must be a non-empty ASCII string: {content_type!r}")
+    check_header_value("content_type", content_type)
     for name, value in (metadata or {}).items():
         if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
             raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
         if not isinstance(value, str):
             raise TypeError(f"metadata value for {name!r} must be a str")
-        if not value.isascii() or any(c in value for c in "\r\n\0"):
-            raise InvalidArgument(f"metadata value for {name!r} must be ASCII, one line")
+        if not value.isascii():
+            raise InvalidArgument(f"metadata value for {name!r} must be ASCII")
+        check_header_value(f"metadata value for {name!r}", value)
     return {"Content-Type": content_type, **metadata_headers(metadata or {})}
 
 
