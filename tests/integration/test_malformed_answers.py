@@ -180,3 +180,29 @@ async def test_upload_listings_that_do_not_advance_are_refused(
         "parts": sum("uploadId" in p for p in sent),
     }
     assert counts == expected
+
+
+@pytest.mark.parametrize(
+    ("document", "call"),
+    [
+        (b"\xff\xfe{}", "get_bucket_policy_json"),
+        (b"\xff\xfe{}", "get_bucket_policy"),
+        (b"{not json", "get_bucket_policy"),
+        (b"[1, 2]", "get_bucket_policy"),
+    ],
+)
+async def test_malformed_bucket_policy_is_typed(
+    web_server: StartWebServer, document: bytes, call: str
+) -> None:
+    """A policy the server sends back is its answer, not the caller's argument: when it cannot
+    be read, that is an InvalidResponseError (not InvalidArgument, not UnicodeDecodeError)."""
+
+    async def policy(request: web.Request) -> web.Response:
+        return web.Response(body=document, content_type="application/json")
+
+    server = await web_server(web.get("/{bucket}", policy))
+    async with fake_client(server.url) as client:
+        method = getattr(client, call)
+        with pytest.raises(aiominio.InvalidResponseError):
+            await (method("bkt") if call.endswith("json") else method("bkt", ""))
+    assert server.paths("GET") == ["/bkt?policy="]
