@@ -7,12 +7,10 @@ missing element) is an :class:`~aiominio.InvalidResponseError`, never a bare ``V
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from aiominio import credentials as cr
 from aiominio import errors
 from aiominio.core import xml
 from aiominio.core.headers import stat_from_headers
@@ -260,49 +258,3 @@ def test_upload_and_part_pages_must_advance() -> None:
     with pytest.raises(errors.InvalidResponseError):
         xml.PartPage([], True, None).cursor_after(None)
     assert xml.PartPage([], False, None).cursor_after(3) is None
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: bytes
-
-
-@pytest.mark.parametrize(
-    "document",
-    [
-        b"{not json",
-        b"[1, 2]",
-        b'{"AccessKeyId": "AKID"}',
-        b'{"AccessKeyId": 5, "SecretAccessKey": "s"}',
-        b'{"AccessKeyId": "a", "SecretAccessKey": "s", "Expiration": "soon"}',
-        b'{"AccessKeyId": "a", "SecretAccessKey": "s", "Token": ["t"]}',
-    ],
-)
-async def test_malformed_imds_answers_are_invalid_responses(document: bytes) -> None:
-    async def imds(method: str, url: str, **kwargs: object) -> Answer:
-        if url.endswith("/api/token"):
-            return Answer(200, b"session-token")
-        if url.endswith("/security-credentials/"):
-            return Answer(200, b"the-role\n")
-        return Answer(200, document)
-
-    provider = cr.IMDSProvider("http://imds.invalid", fetch=imds)
-    with pytest.raises(errors.InvalidResponseError):
-        await provider.retrieve()
-
-
-async def test_sts_answer_without_keys_is_an_invalid_response() -> None:
-    async def sts(method: str, url: str, **kwargs: object) -> Answer:
-        return Answer(
-            200,
-            b"<AssumeRoleResponse><AssumeRoleResult><Credentials><SessionToken>t</SessionToken>"
-            b"</Credentials></AssumeRoleResult></AssumeRoleResponse>",
-        )
-
-    source = cr.StaticProvider(cr.Credentials("a", "b"))
-    provider = cr.AssumeRoleProvider(
-        "http://sts.invalid", source, "arn:aws:iam::1:role/r", fetch=sts
-    )
-    with pytest.raises(errors.InvalidResponseError, match="AccessKeyId"):
-        await provider.retrieve()
