@@ -449,6 +449,10 @@ def parse_initiate_multipart(body: bytes) -> str:
     return upload_id
 
 
+#: An ``<Error>`` root, after any whitespace and XML declaration.
+_ERROR_FIRST = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<Error[\s>/]")
+
+
 def raise_if_error_document(
     body: bytes, *, status: int, bucket: str | None, key: str | None
 ) -> None:
@@ -460,10 +464,6 @@ def raise_if_error_document(
     root = parse(body, status=status)
     if root.tag == "Error":
         raise parse_error(500 if status == 200 else status, {}, body, bucket=bucket, key=key)
-
-
-#: An ``<Error>`` root, after any whitespace and XML declaration.
-_ERROR_FIRST = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<Error[\s>/]")
 
 
 def parse_complete_multipart(body: bytes) -> str:
