@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION
-from aiominio.errors import AiominioError, InvalidArgument
+from aiominio.errors import AiominioError, InvalidArgument, InvalidResponseError
 from aiominio.errors import CredentialsError as CredentialsError  # raised here; named here too
 
 
@@ -235,10 +235,31 @@ def _parse_sts(body: bytes, result_tag: str) -> Credentials:
         raise CredentialsError(f"STS answer without {result_tag}/Credentials")
     expiration = xml.text(creds, "Expiration")
     return Credentials(
-        xml.text(creds, "AccessKeyId"),
-        xml.text(creds, "SecretAccessKey"),
+        xml.required_text(creds, "AccessKeyId"),
+        xml.required_text(creds, "SecretAccessKey"),
         xml.text(creds, "SessionToken") or None,
         xml.parse_iso_datetime(expiration) if expiration else None,
+    )
+
+
+def _parse_imds(body: bytes) -> Credentials:
+    """The credentials in an IMDS answer (a JSON document)."""
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        raise InvalidResponseError(f"IMDS answered with no JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise InvalidResponseError("IMDS answered with no JSON object")
+    if doc.get("Code", "Success") != "Success":
+        raise CredentialsError(f"IMDS answered {doc.get('Code')}")
+    key, secret = doc.get("AccessKeyId"), doc.get("SecretAccessKey")
+    token, expiration = doc.get("Token") or None, doc.get("Expiration") or None
+    if not (key and secret and isinstance(key, str) and isinstance(secret, str)):
+        raise InvalidResponseError("IMDS answered without an AccessKeyId and a SecretAccessKey")
+    if not isinstance(token, (str, type(None))) or not isinstance(expiration, (str, type(None))):
+        raise InvalidResponseError("IMDS answered with a Token or Expiration that is no string")
+    return Credentials(
+        key, secret, token, xml.parse_iso_datetime(expiration) if expiration else None
     )
 
 
@@ -383,25 +404,16 @@ class IMDSProvider(RefreshingProvider):
         )
         if token.status != 200:
             raise CredentialsError(f"IMDS refused a session token (HTTP {token.status})")
-        auth = {"x-aws-ec2-metadata-token": token.body.decode().strip()}
+        auth = {"x-aws-ec2-metadata-token": token.body.decode("ascii", "replace").strip()}
         base = f"{self._endpoint}/latest/meta-data/iam/security-credentials/"
         roles = await self._fetch_fn("GET", base, headers=auth, timeout=self._timeout)
         if roles.status != 200 or not roles.body.strip():
             raise CredentialsError(f"IMDS has no instance role (HTTP {roles.status})")
-        role = roles.body.decode().split()[0]
+        role = roles.body.decode("utf-8", "replace").split()[0]
         resp = await self._fetch_fn("GET", base + role, headers=auth, timeout=self._timeout)
         if resp.status != 200:
             raise CredentialsError(f"IMDS refused the role's credentials (HTTP {resp.status})")
-        doc = json.loads(resp.body)
-        if doc.get("Code", "Success") != "Success":
-            raise CredentialsError(f"IMDS answered {doc.get('Code')}")
-        expiration = doc.get("Expiration")
-        return Credentials(
-            doc["AccessKeyId"],
-            doc["SecretAccessKey"],
-            doc.get("Token") or None,
-            xml.parse_iso_datetime(expiration) if expiration else None,
-        )
+        return _parse_imds(resp.body)
 
 
 class ChainProvider:

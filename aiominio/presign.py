@@ -15,7 +15,7 @@ from typing import Any
 
 from aiominio.core import signing
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
-from aiominio.core.headers import META_PREFIX
+from aiominio.core.headers import META_PREFIX, check_header_value
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
@@ -131,7 +131,9 @@ def response_header_query(response_headers: Mapping[str, str] | None) -> dict[st
             )
         if not isinstance(value, str):
             raise TypeError(f"the value of {name!r} must be a str")
-        out[lowered] = value
+        if lowered in out:
+            raise InvalidArgument(f"response header override {name!r} is given twice")
+        out[lowered] = check_header_value(f"response header override {name!r}", value)
     return out
 
 

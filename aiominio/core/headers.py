@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from aiominio.errors import InvalidArgument
+from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat
 
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
 META_PREFIX = "x-amz-meta-"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
+#: Characters no header value may hold: CR and LF would end the header (and could start
+#: another), NUL and the other controls are refused by servers or cut short by proxies.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -24,22 +28,63 @@ def unquote_etag(value: str) -> str:
 
 
 def parse_http_date(value: str) -> datetime:
-    """Parse an HTTP date (``Last-Modified``) to an aware datetime."""
-    dt = parsedate_to_datetime(value)
+    """Parse an HTTP date (``Last-Modified``) to an aware datetime.
+
+    Raises:
+        InvalidResponseError: the value is not an HTTP date.
+    """
+    try:
+        dt = parsedate_to_datetime(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidResponseError(f"the server sent a malformed date: {value[:64]!r}") from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
 
 
+def parse_count(value: str, what: str) -> int:
+    """A non-negative decimal number read off an answer (a size, a part number).
+
+    Raises:
+        InvalidResponseError: anything but ASCII digits (``int()`` would take ``"1_0"``,
+            ``"-1"`` or non-ASCII digits, and raise a bare ``ValueError`` on ``"12abc"``).
+    """
+    digits = value.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidResponseError(f"the server sent a malformed {what}: {value[:64]!r}")
+    return int(digits)
+
+
+def check_header_value(what: str, value: str) -> str:
+    """``value``, if it can be sent as one header value (no CR, LF, NUL or other control).
+
+    Raises:
+        InvalidArgument: the value holds a control character (horizontal tab aside).
+    """
+    if _CONTROL.search(value):
+        raise InvalidArgument(f"{what} must be one line without control characters: {value!r}")
+    return value
+
+
 def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
     """``x-amz-meta-*`` headers for user metadata (names lower-cased; a prefix already there is
-    not doubled)."""
+    not doubled).
+
+    Raises:
+        InvalidArgument: two names that are one header once lower-cased (``Foo``, ``foo`` and
+            ``x-amz-meta-foo``): one value would silently replace the other.
+    """
     headers = {}
     for name, value in metadata.items():
         lowered = name.lower()
         if lowered.startswith(META_PREFIX):
             lowered = lowered[len(META_PREFIX) :]
-        headers[META_PREFIX + lowered] = value
+        header = META_PREFIX + lowered
+        if not lowered:
+            raise InvalidArgument(f"metadata name must not be empty: {name!r}")
+        if header in headers:
+            raise InvalidArgument(f"metadata names collide once lower-cased: {name!r}")
+        headers[header] = value
     return headers
 
 
@@ -52,33 +97,40 @@ def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> 
     """The headers that store an object's content type and user metadata, checked first.
 
     Raises:
-        InvalidArgument: a content type or metadata that is not ASCII, or a name that is not an
-            HTTP token.
+        InvalidArgument: a content type or metadata that is not ASCII or holds a control
+            character (CR, LF, NUL, ...), a name that is not an HTTP token, two names that
+            collide once lower-cased.
         TypeError: a metadata value that is not a str.
     """
     if not isinstance(content_type, str) or not content_type or not content_type.isascii():
         raise InvalidArgument(f"content_type must be a non-empty ASCII string: {content_type!r}")
+    check_header_value("content_type", content_type)
     for name, value in (metadata or {}).items():
         if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
             raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
         if not isinstance(value, str):
             raise TypeError(f"metadata value for {name!r} must be a str")
-        if not value.isascii() or any(c in value for c in "\r\n\0"):
-            raise InvalidArgument(f"metadata value for {name!r} must be ASCII, one line")
+        if not value.isascii():
+            raise InvalidArgument(f"metadata value for {name!r} must be ASCII")
+        check_header_value(f"metadata value for {name!r}", value)
     return {"Content-Type": content_type, **metadata_headers(metadata or {})}
 
 
 def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
-    """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers."""
-    size_text = headers.get("content-length", "0")
+    """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers.
+
+    Raises:
+        InvalidResponseError: a malformed size or date.
+    """
+    size = parse_count(headers.get("content-length", "0"), "Content-Length")
     content_range = headers.get("content-range")
     if content_range and "/" in content_range:
         total = content_range.rsplit("/", 1)[1]
-        if total.isdigit():
-            size_text = total
+        if total != "*":  # "*": the total is unknown
+            size = parse_count(total, "Content-Range")
     modified = headers.get("last-modified")
     return ObjectStat(
-        size=int(size_text) if size_text.isdigit() else 0,
+        size=size,
         etag=unquote_etag(headers.get("etag", "")),
         content_type=headers.get("content-type", ""),
         last_modified=parse_http_date(modified) if modified else None,

@@ -18,7 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from aiominio.core.endpoint import DEFAULT_REGION
-from aiominio.core.headers import unquote_etag
+from aiominio.core.headers import parse_count, unquote_etag
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
 from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, Upload
 
@@ -31,29 +31,53 @@ _S3_XMLNS = b' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 def parse(body: bytes, *, status: int | None = None) -> ET.Element:
     """Parse an XML document safely; namespaces are stripped from tags.
 
-    A document with no markup declaration at all (no ``<!``: no DOCTYPE, hence no entity
-    definitions, internal or external) is parsed by the C parser; anything else goes through
-    defusedxml, which refuses DTDs and entities. S3's default namespace is dropped before parsing.
+    Only a plain UTF-8 (or ASCII) document with no markup declaration at all (no ``<!``: no
+    DOCTYPE, hence no entity definitions, internal or external) is parsed by the C parser;
+    anything else goes through defusedxml, which refuses DTDs and entities. S3's default
+    namespace is dropped before parsing.
     """
-    body = bytes(body).replace(_S3_XMLNS, b"", 1)
+    body = bytes(body)
+    if body[:1].isspace():
+        # S3 keeps a slow answer alive with whitespace, sent before the XML declaration too.
+        body = body.lstrip()
+    body = body.replace(_S3_XMLNS, b"", 1)
+    plain = _is_plain_utf8(body)
     try:
-        # Without "<!" there is no DOCTYPE, so no entity can be declared: the fast C parser is
-        # safe. Anything else goes through defusedxml, which refuses DTDs and entities.
-        safe = b"<!" not in body
-        root = ET.fromstring(body) if safe else SafeET.fromstring(body, forbid_dtd=True)
+        root = ET.fromstring(body) if plain else SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise InvalidResponseError(
             f"refused unsafe XML from the server ({type(exc).__name__})", status=status, body=body
         ) from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:
+        # ValueError, LookupError: an encoding the parser does not know or support.
         raise InvalidResponseError(
             f"the server's answer is not valid XML ({exc})", status=status, body=body
         ) from exc
-    if b"xmlns" in body:  # some other namespace is declared: strip it from the tags
+    if not plain or b"xmlns" in body:  # another namespace may be declared: strip it from tags
         for el in root.iter():
             if isinstance(el.tag, str) and el.tag.startswith("{"):
                 el.tag = el.tag.split("}", 1)[1]
     return root
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_UTF8_DECLARATION = re.compile(
+    rb"<\?xml[^>]*?\sencoding\s*=\s*(['\"])(?:utf-8|us-ascii)\1", re.IGNORECASE
+)
+
+
+def _is_plain_utf8(body: bytes) -> bool:
+    """Whether ``body`` can only be read as UTF-8 and holds no ``<!``: then it declares no
+    entity, and the fast C parser is safe. In any other encoding (UTF-16 has NUL bytes, a BOM or
+    an ``encoding`` declaration names it) a ``<!`` would not show as these bytes."""
+    if b"<!" in body or b"\0" in body or body.startswith(_BOMS):
+        return False
+    if not body.startswith(b"<?xml"):
+        return True
+    declaration = body[: body.find(b"?>") + 1]
+    if not declaration:
+        return False
+    return b"encoding" not in declaration or _UTF8_DECLARATION.match(declaration) is not None
 
 
 def text(el: ET.Element, name: str, default: str = "") -> str:
@@ -62,6 +86,31 @@ def text(el: ET.Element, name: str, default: str = "") -> str:
     if child is None or child.text is None:
         return default
     return child.text
+
+
+def required_text(el: ET.Element, name: str) -> str:
+    """The text of the child ``name`` of ``el``, which the answer must have.
+
+    Raises:
+        InvalidResponseError: the child is missing or empty.
+    """
+    value = text(el, name)
+    if not value:
+        raise InvalidResponseError(f"<{el.tag}> without the <{name}> it must have")
+    return value
+
+
+def parse_flag(value: str | None, what: str) -> bool:
+    """An XML boolean (``true``/``false``; absent is false).
+
+    Raises:
+        InvalidResponseError: any other value, rather than reading it as false (a listing that
+            says ``IsTruncated: yes`` must not end early without a word).
+    """
+    flag = (value or "false").strip().lower()
+    if flag not in ("true", "false"):
+        raise InvalidResponseError(f"the server sent a malformed {what}: {flag[:64]!r}")
+    return flag == "true"
 
 
 def parse_iso_datetime(value: str) -> datetime:
@@ -80,10 +129,13 @@ _DATETIMES: dict[str, datetime] = {}
 
 
 def _parse_iso(value: str) -> datetime:
-    value = value.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    dt = datetime.fromisoformat(value)
+    stripped = value.strip()
+    if stripped.endswith("Z"):
+        stripped = stripped[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(stripped)
+    except ValueError as exc:
+        raise InvalidResponseError(f"the server sent a malformed date: {value[:64]!r}") from exc
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
@@ -149,7 +201,9 @@ def parse_list_buckets(body: bytes) -> list[Bucket]:
     out = []
     for b in root.iterfind("Buckets/Bucket"):
         created = text(b, "CreationDate")
-        out.append(Bucket(text(b, "Name"), parse_iso_datetime(created) if created else None))
+        out.append(
+            Bucket(required_text(b, "Name"), parse_iso_datetime(created) if created else None)
+        )
     return out
 
 
@@ -184,6 +238,30 @@ class ObjectPage:
     next_marker: str | None
     next_token: str | None
 
+    def cursor_after(self, sent: str | None, *, v2: bool) -> str | None:
+        """Where the next page starts, after this page asked for with ``sent`` (a continuation
+        token for v2, a marker for v1): ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but names no cursor, or the one it was
+                asked for (the next request would be the same one, forever).
+        """
+        if not self.truncated:
+            return None
+        if v2:
+            return _advanced("ListObjectsV2", sent, self.next_token)
+        last = self.entries[-1].key if self.entries else None
+        return _advanced("ListObjects", sent, self.next_marker or last)
+
+
+def _advanced(listing: str, sent: str | None, cursor: str | None) -> str:
+    """``cursor``, if it moves a truncated listing on from ``sent``."""
+    if not cursor or cursor == sent:
+        raise InvalidResponseError(
+            f"a truncated {listing} page that does not advance (next: {cursor!r})"
+        )
+    return cursor
+
 
 def parse_list_objects(body: bytes) -> ObjectPage:
     """Parse a ListBucketResult page (v1 or v2).
@@ -214,13 +292,14 @@ def parse_list_objects(body: bytes) -> ObjectPage:
                     modified = child.text
                 elif ctag == "StorageClass":
                     storage = child.text
-            key = key or ""
+            if not key:
+                raise InvalidResponseError("a listed object without a <Key>")
             if encoded and ("%" in key or "+" in key):
                 key = unquote_plus(key)
             entries.append(
                 ObjectInfo(
                     key,
-                    int(size) if size else 0,
+                    parse_count(size, "Size") if size else 0,
                     unquote_etag(etag) if etag else "",
                     parse_iso_datetime(modified) if modified else None,
                     False,
@@ -228,9 +307,10 @@ def parse_list_objects(body: bytes) -> ObjectPage:
                 )
             )
         elif tag == "CommonPrefixes":
-            prefixes.append(ObjectInfo(key=_maybe_decode(text(el, "Prefix"), encoded), is_dir=True))
+            prefix = _maybe_decode(required_text(el, "Prefix"), encoded)
+            prefixes.append(ObjectInfo(key=prefix, is_dir=True))
         elif tag == "IsTruncated":
-            truncated = (el.text or "").strip().lower() == "true"
+            truncated = parse_flag(el.text, "IsTruncated")
         elif tag == "NextMarker" and el.text:
             next_marker = _maybe_decode(el.text, encoded)
         elif tag == "NextContinuationToken" and el.text:
@@ -271,6 +351,48 @@ class UploadPage:
     next_key_marker: str | None
     next_upload_id_marker: str | None
 
+    def cursor_after(self, sent: tuple[str, str | None] | None) -> tuple[str, str | None] | None:
+        """The (key, upload id) markers the next page starts from, after this page asked for with
+        ``sent``: ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but names no key marker, or the markers
+                it was asked for.
+        """
+        if not self.truncated:
+            return None
+        cursor = (self.next_key_marker, self.next_upload_id_marker)
+        if not cursor[0] or cursor == sent:
+            raise InvalidResponseError(
+                f"a truncated ListMultipartUploads page that does not advance (next: {cursor!r})"
+            )
+        return cursor[0], cursor[1]
+
+
+@dataclass(frozen=True, slots=True)
+class PartPage:
+    """One page of a ListParts answer."""
+
+    parts: list[Part]
+    truncated: bool
+    next_marker: int | None
+
+    def cursor_after(self, sent: int | None) -> int | None:
+        """The part-number marker the next page starts from, after this page asked for with
+        ``sent``: ``None`` when this is the last page.
+
+        Raises:
+            InvalidResponseError: the page is truncated but its marker is missing or not past
+                ``sent`` (part numbers only grow).
+        """
+        if not self.truncated:
+            return None
+        if not self.next_marker or (sent is not None and self.next_marker <= sent):
+            raise InvalidResponseError(
+                f"a truncated ListParts page that does not advance (next: {self.next_marker!r})"
+            )
+        return self.next_marker
+
 
 def parse_list_uploads(body: bytes) -> UploadPage:
     root = parse(body)
@@ -280,40 +402,44 @@ def parse_list_uploads(body: bytes) -> UploadPage:
         initiated = text(u, "Initiated")
         uploads.append(
             Upload(
-                key=_maybe_decode(text(u, "Key"), encoded),
-                upload_id=text(u, "UploadId"),
+                key=_maybe_decode(required_text(u, "Key"), encoded),
+                upload_id=required_text(u, "UploadId"),
                 initiated=parse_iso_datetime(initiated) if initiated else None,
             )
         )
-    prefixes = [_maybe_decode(text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")]
+    prefixes = [
+        _maybe_decode(required_text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")
+    ]
     next_key = text(root, "NextKeyMarker") or None
     return UploadPage(
         uploads,
         prefixes,
-        text(root, "IsTruncated").lower() == "true",
+        parse_flag(text(root, "IsTruncated"), "IsTruncated"),
         _maybe_decode(next_key, encoded) if next_key else None,
         text(root, "NextUploadIdMarker") or None,
     )
 
 
-def parse_list_parts(body: bytes) -> tuple[list[Part], bool, int | None]:
-    """Parts of a ListParts page, whether it is truncated, and the next part-number marker."""
+def parse_list_parts(body: bytes) -> PartPage:
+    """A ListParts page: its parts, whether it is truncated, and the next part-number marker."""
     root = parse(body)
     parts = []
     for p in root.iterfind("Part"):
         modified = text(p, "LastModified")
         parts.append(
             Part(
-                part_number=int(text(p, "PartNumber")),
-                etag=unquote_etag(text(p, "ETag")),
-                size=int(text(p, "Size", "0") or 0),
+                part_number=parse_count(required_text(p, "PartNumber"), "PartNumber"),
+                etag=unquote_etag(required_text(p, "ETag")),
+                size=parse_count(text(p, "Size", "0"), "Size"),
                 last_modified=parse_iso_datetime(modified) if modified else None,
                 checksum_crc32=text(p, "ChecksumCRC32") or None,
             )
         )
     marker = text(root, "NextPartNumberMarker")
-    truncated = text(root, "IsTruncated").lower() == "true"
-    return parts, truncated, int(marker) if marker.isdigit() else None
+    truncated = parse_flag(text(root, "IsTruncated"), "IsTruncated")
+    return PartPage(
+        parts, truncated, parse_count(marker, "NextPartNumberMarker") if marker else None
+    )
 
 
 def parse_initiate_multipart(body: bytes) -> str:
@@ -323,12 +449,17 @@ def parse_initiate_multipart(body: bytes) -> str:
     return upload_id
 
 
+#: An ``<Error>`` root, after any whitespace and XML declaration.
+_ERROR_FIRST = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?<Error[\s>/]")
+
+
 def raise_if_error_document(
     body: bytes, *, status: int, bucket: str | None, key: str | None
 ) -> None:
     """S3 may answer 200 OK and still fail (CompleteMultipartUpload, CopyObject): the body is then
-    an ``<Error>`` document, raised here as the error it describes."""
-    if b"<Error>" not in body[:4096]:
+    an ``<Error>`` document, raised here as the error it describes. S3 sends whitespace while it
+    works, so the first element may come after any amount of it."""
+    if not _ERROR_FIRST.match(body):
         return
     root = parse(body, status=status)
     if root.tag == "Error":

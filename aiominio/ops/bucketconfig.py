@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiominio.errors import NoSuchBucketPolicy
+from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucketPolicy
 from aiominio.notification import NotificationConfig
 from aiominio.policy import Policy, apply_policy, derive_policy
 from aiominio.policy import dump_document as dump_policy
@@ -19,7 +19,10 @@ _NOTIFICATION: Query = (("notification", ""),)
 async def get_policy_json(req: Requester, bucket: str) -> str:
     """GetBucketPolicy, the document as the server returns it."""
     resp = await req.execute("GET", bucket, query=_POLICY)
-    return resp.body.decode("utf-8")
+    try:
+        return resp.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidResponseError(f"the bucket policy is not UTF-8 ({exc})") from None
 
 
 async def _put_document(
@@ -45,7 +48,10 @@ async def _policy_document(req: Requester, bucket: str) -> dict[str, Any]:
         text = await get_policy_json(req, bucket)
     except NoSuchBucketPolicy:
         text = ""
-    return parse_policy(text)
+    try:
+        return parse_policy(text)
+    except InvalidArgument as exc:  # the server's document, not the caller's argument
+        raise InvalidResponseError(str(exc)) from None
 
 
 async def get_policy(req: Requester, bucket: str, *, prefix: str) -> Policy:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from aiominio.core import xml
-from aiominio.errors import InvalidResponseError, NoSuchUpload
+from aiominio.errors import NoSuchUpload
 from aiominio.models import ObjectInfo, Part, Upload
 from aiominio.requester import Query, Requester
 from aiominio.transport import Response
@@ -45,7 +45,7 @@ async def list_objects(
             return tuple(base)
         return (*base, ("continuation-token" if v2 else "marker", cursor))
 
-    cursor = None if v2 else start
+    cursor: str | None = None if v2 else start
     # Some servers (moto) repeat common prefixes on every page; yield each once.
     seen_prefixes: set[str] = set()
     ahead: tuple[str, asyncio.Task[Response]] | None = None
@@ -55,7 +55,7 @@ async def list_objects(
             # The next page is requested before this one is parsed (its cursor is read off
             # the raw answer), so the server works on it while the client parses.
             peeked = xml.peek_next_cursor(resp.body, v2=v2)
-            if peeked:
+            if peeked and peeked != cursor:
                 ahead = (
                     peeked,
                     asyncio.ensure_future(req.execute("GET", bucket, query=query_for(peeked))),
@@ -67,18 +67,9 @@ async def list_objects(
                         continue
                     seen_prefixes.add(entry.key)
                 yield entry
-            if not page.truncated:
+            cursor = page.cursor_after(cursor, v2=v2)
+            if cursor is None:
                 return
-            if v2:
-                if not page.next_token:
-                    raise InvalidResponseError("truncated ListObjectsV2 page without a token")
-                nxt = page.next_token
-            else:
-                last = page.entries[-1].key if page.entries else None
-                nxt = page.next_marker or last or ""
-                if not nxt or nxt == cursor:
-                    raise InvalidResponseError("truncated ListObjects page without a marker")
-            cursor = nxt
             if ahead is not None and ahead[0] == cursor:
                 resp = await ahead[1]
             else:
@@ -95,24 +86,22 @@ async def upload_pages(
     req: Requester, bucket: str, *, prefix: str, recursive: bool
 ) -> AsyncIterator[xml.UploadPage]:
     """The pages of ListMultipartUploads for ``prefix``, following the markers."""
-    key_marker: str | None = None
-    id_marker: str | None = None
+    cursor: tuple[str, str | None] | None = None
     while True:
         query = [("uploads", ""), ("encoding-type", "url"), ("prefix", prefix)]
         if not recursive:
             query.append(("delimiter", "/"))
-        if key_marker:
+        if cursor is not None:
+            key_marker, id_marker = cursor
             query.append(("key-marker", key_marker))
-        if id_marker:
-            query.append(("upload-id-marker", id_marker))
+            if id_marker:
+                query.append(("upload-id-marker", id_marker))
         resp = await req.execute("GET", bucket, query=tuple(query))
         page = xml.parse_list_uploads(resp.body)
         yield page
-        if not page.truncated:
+        cursor = page.cursor_after(cursor)
+        if cursor is None:
             return
-        if (page.next_key_marker, page.next_upload_id_marker) == (key_marker, id_marker):
-            raise InvalidResponseError("truncated ListMultipartUploads page without markers")
-        key_marker, id_marker = page.next_key_marker, page.next_upload_id_marker
 
 
 async def list_uploads(
@@ -147,7 +136,8 @@ async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -
         if marker:
             query.append(("part-number-marker", str(marker)))
         resp = await req.execute("GET", bucket, key, query=tuple(query))
-        page, truncated, marker = xml.parse_list_parts(resp.body)
-        parts.extend(page)
-        if not truncated or not marker:
+        page = xml.parse_list_parts(resp.body)
+        parts.extend(page.parts)
+        marker = page.cursor_after(marker)
+        if marker is None:
             return parts

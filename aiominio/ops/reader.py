@@ -49,7 +49,12 @@ class ObjectReader:
         if self._resp is not None:
             raise RuntimeError("this reader is already open")
         self._resp = await self._request(self._offset, dict(self._headers))
-        self._stat = stat_from_headers(self._resp.headers)
+        try:
+            self._stat = stat_from_headers(self._resp.headers)
+        except BaseException:
+            self._resp.release()  # __aexit__ does not run when __aenter__ fails
+            self._resp = None
+            raise
         length = self._resp.headers.get("content-length", "")
         self.content_length = int(length) if length.isdigit() else None
         return self

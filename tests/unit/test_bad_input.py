@@ -249,18 +249,59 @@ case(
     invalid=[0, -1, 65],
     wrong_type=["4"],
 )
+#: Header injection: CR, LF, NUL or another control in a value, a name with one, names that
+#: are one header once lower-cased.
+BAD_METADATA = [
+    {"bad name": "v"},
+    {"k": "ünï"},
+    {"k": "a\nb"},
+    {"k": "a\r\nX-Injected: 1"},
+    {"k": "a\rb"},
+    {"k": "a\0b"},
+    {"k": "a\x1bb"},
+    {"k\r\nX-Injected": "v"},
+    {"k\0": "v"},
+    {"Foo": "1", "foo": "2"},
+    {"foo": "1", "X-Amz-Meta-Foo": "2"},
+    {"x-amz-meta-": "v"},
+]
+BAD_CONTENT_TYPES = ["text/plain\r\nX-Injected: 1", "text/plain\n", "text/\0plain", "a\x7f"]
 case(
     "put_object.metadata",
     lambda c, v: c.put_object(B, K, b"x", metadata=v),
     "metadata",
-    invalid=[{"bad name": "v"}, {"k": "ünï"}, {"k": "a\nb"}],
+    invalid=BAD_METADATA,
     wrong_type=[{"k": 1}],
 )
 case(
     "put_object.content_type",
     lambda c, v: c.put_object(B, K, b"x", content_type=v),
     "content_type",
-    invalid=["", "tëxt/plain", None],
+    invalid=["", "tëxt/plain", None, *BAD_CONTENT_TYPES],
+)
+case(
+    "fput_object.metadata",
+    lambda c, v: c.fput_object(B, K, "/dev/null", metadata=v),
+    "metadata",
+    invalid=BAD_METADATA,
+)
+case(
+    "fput_object.content_type",
+    lambda c, v: c.fput_object(B, K, "/dev/null", v),
+    "content_type",
+    invalid=BAD_CONTENT_TYPES,
+)
+case(
+    "copy_object.metadata",
+    lambda c, v: c.copy_object(B, K, B, "src", metadata=v),
+    "metadata",
+    invalid=BAD_METADATA,
+)
+case(
+    "copy_object.content_type",
+    lambda c, v: c.copy_object(B, K, B, "src", content_type=v),
+    "content_type",
+    invalid=BAD_CONTENT_TYPES,
 )
 case(
     "fput_object.key",
@@ -335,7 +376,13 @@ case(
     "presigned_get_object.response_headers",
     lambda c, v: c.presigned_get_object(B, K, response_headers=v),
     "response",
-    invalid=[{"content-type": "x"}],
+    invalid=[
+        {"content-type": "x"},
+        {"response-content-disposition": "attachment\r\nSet-Cookie: a=b"},
+        {"response-content-type": "text/plain\n"},
+        {"response-cache-control": "no\0cache"},
+        {"response-content-type": "a", "Response-Content-Type": "b"},
+    ],
     wrong_type=[{"response-content-type": 1}],
 )
 case(

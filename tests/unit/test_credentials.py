@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aiominio import credentials as cr
-from aiominio.errors import InvalidArgument
+from aiominio.errors import InvalidArgument, InvalidResponseError
 
 SECRET = "very-secret-key-value"
 TOKEN = "very-secret-session-token"
@@ -106,13 +106,31 @@ async def test_refresh_once_under_concurrency(tmp_path: Path) -> None:
     assert {r.access_key if r else None for r in results} == {"ASIA2"}
 
 
-async def test_sts_errors_are_typed() -> None:
-    async def refusing(method: str, url: str, **kwargs: object) -> FakeAnswer:
-        return FakeAnswer(
+@pytest.mark.parametrize(
+    ("status", "body", "expected", "match"),
+    [
+        (
             403,
             b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error>"
             b"</ErrorResponse>",
-        )
+            cr.CredentialsError,
+            "AccessDenied",
+        ),
+        # A 200 without the keys is a malformed answer, not a refusal.
+        (
+            200,
+            b"<AssumeRoleResponse><AssumeRoleResult><Credentials><SessionToken>t</SessionToken>"
+            b"</Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            InvalidResponseError,
+            "AccessKeyId",
+        ),
+    ],
+)
+async def test_sts_errors_are_typed(
+    status: int, body: bytes, expected: type[Exception], match: str
+) -> None:
+    async def refusing(method: str, url: str, **kwargs: object) -> FakeAnswer:
+        return FakeAnswer(status, body)
 
     provider = cr.AssumeRoleProvider(
         "http://sts.invalid",
@@ -120,7 +138,31 @@ async def test_sts_errors_are_typed() -> None:
         "arn:aws:iam::1:role/r",
         fetch=refusing,
     )
-    with pytest.raises(cr.CredentialsError, match="AccessDenied"):
+    with pytest.raises(expected, match=match):
+        await provider.retrieve()
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'{"AccessKeyId": "AKID"}',
+        b'{"AccessKeyId": 5, "SecretAccessKey": "s"}',
+        b'{"AccessKeyId": "a", "SecretAccessKey": "s", "Expiration": "soon"}',
+        b'{"AccessKeyId": "a", "SecretAccessKey": "s", "Token": ["t"]}',
+    ],
+)
+async def test_malformed_imds_answers_are_invalid_responses(document: bytes) -> None:
+    async def imds(method: str, url: str, **kwargs: object) -> FakeAnswer:
+        if url.endswith("/api/token"):
+            return FakeAnswer(200, b"session-token")
+        if url.endswith("/security-credentials/"):
+            return FakeAnswer(200, b"the-role\n")
+        return FakeAnswer(200, document)
+
+    provider = cr.IMDSProvider("http://imds.invalid", fetch=imds)
+    with pytest.raises(InvalidResponseError):
         await provider.retrieve()
 
 

@@ -75,15 +75,16 @@ def test_uploads_and_parts() -> None:
     assert uploads.prefixes == ["p/"]
     assert uploads.truncated and uploads.next_key_marker == "k 2"
     assert uploads.next_upload_id_marker == "id2"
-    parts, truncated, marker = xml.parse_list_parts(
+    page = xml.parse_list_parts(
         b"""<ListPartsResult><IsTruncated>true</IsTruncated>
         <NextPartNumberMarker>2</NextPartNumberMarker>
         <Part><PartNumber>1</PartNumber><ETag>"aa"</ETag><Size>5242880</Size></Part>
         <Part><PartNumber>2</PartNumber><ETag>"bb"</ETag><Size>10</Size></Part>
         </ListPartsResult>"""
     )
-    assert [(p.part_number, p.etag, p.size) for p in parts] == [(1, "aa", 5242880), (2, "bb", 10)]
-    assert truncated and marker == 2
+    parts = [(p.part_number, p.etag, p.size) for p in page.parts]
+    assert parts == [(1, "aa", 5242880), (2, "bb", 10)]
+    assert page.truncated and page.next_marker == 2
 
 
 def test_complete_multipart_and_errors_inside_200() -> None:
