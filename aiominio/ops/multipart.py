@@ -87,7 +87,25 @@ async def create_multipart(
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
     """
-    creating = asyncio.ensure_future(_create(req, bucket, key, headers, integrity))
+
+    async def create() -> MultipartUpload:
+        if integrity != "crc32":
+            return await _initiate(req, bucket, key, headers)
+        crc_headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
+        if not req.refused(_FULL_OBJECT):
+            try:
+                return await _initiate(
+                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}
+                )
+            except S3Error as exc:
+                if exc.code not in _REFUSALS:
+                    raise
+            upload = await _initiate(req, bucket, key, crc_headers)
+            req.remember_refused(_FULL_OBJECT)  # only FULL_OBJECT was refused, not the rest
+            return upload
+        return await _initiate(req, bucket, key, crc_headers)
+
+    creating = asyncio.ensure_future(create())
     try:
         return await asyncio.shield(creating)
     except asyncio.CancelledError:
@@ -95,28 +113,6 @@ async def create_multipart(
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.shield(cleanup)
         raise
-
-
-async def _create(
-    req: Requester,
-    bucket: str,
-    key: str,
-    headers: Mapping[str, str],
-    integrity: Integrity | None,
-) -> MultipartUpload:
-    if integrity != "crc32":
-        return await _initiate(req, bucket, key, headers)
-    headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
-    if req.refused(_FULL_OBJECT):
-        return await _initiate(req, bucket, key, headers)
-    try:
-        return await _initiate(req, bucket, key, {**headers, _CHECKSUM_TYPE: "FULL_OBJECT"})
-    except S3Error as exc:
-        if exc.code not in _REFUSALS:
-            raise
-    upload = await _initiate(req, bucket, key, headers)
-    req.remember_refused(_FULL_OBJECT)  # the refusal was of FULL_OBJECT: the rest is accepted
-    return upload
 
 
 async def _initiate(

@@ -18,7 +18,7 @@ from aiohttp import web
 import aiominio
 from aiominio import testing
 from tests.faultproxy import FaultProxy
-from tests.integration.conftest import StartWebServer, WebServer, empty_and_remove, unique_bucket
+from tests.integration.conftest import StartWebServer, WebServer
 
 MiB = 1024 * 1024
 # Two parts of 5 MiB and a short third: the part lengths differ, as a combination must handle.
@@ -283,26 +283,10 @@ def first_create_only() -> Callable[[str], bool]:
     return only
 
 
-@pytest.fixture
-async def sw_client(seaweedfs_server: testing.LocalServer) -> AsyncIterator[aiominio.Client]:
-    async with seaweedfs_server.client() as c:
-        yield c
-
-
-@pytest.fixture
-async def sw_bucket(sw_client: aiominio.Client) -> AsyncIterator[str]:
-    name = unique_bucket()
-    await sw_client.make_bucket(name)
-    yield name
-    await empty_and_remove(sw_client, name)
-
-
+@pytest.mark.parametrize("server", ["seaweedfs"], indirect=True)
 @pytest.mark.parametrize("operation", ["put_object", "copy_object"])
 async def test_cancel_during_create_leaves_no_upload(
-    seaweedfs_server: testing.LocalServer,
-    sw_client: aiominio.Client,
-    sw_bucket: str,
-    operation: str,
+    server: testing.LocalServer, client: aiominio.Client, bucket: str, operation: str
 ) -> None:
     """The proxy passes the first CreateMultipartUpload to the server (which starts an upload),
     holds the answer back and then drops it; the caller is cancelled meanwhile. The creation goes
@@ -310,7 +294,6 @@ async def test_cancel_during_create_leaves_no_upload(
 
     SeaweedFS only: moto dates every upload 2010-11-10, so the upload of a lost answer cannot be
     told from an older upload of the key, and is left alone (see ``clean_strays``)."""
-    server, client, bucket = seaweedfs_server, sw_client, sw_bucket
     if operation == "copy_object":
         await client.put_object(bucket, "source", DATA[: 6 * MiB])
     port = int(server.endpoint.rsplit(":", 1)[1])
