@@ -75,10 +75,15 @@ class PutResult:
     Attributes:
         etag: the object's ETag (for a multipart upload, ``<md5-of-md5s>-<parts>``).
         version_id: the version id, where versioning is on.
+        checksum_crc32: the CRC32 of the whole object (base64, as ``x-amz-checksum-crc32``)
+            that the server stored and verified, when the upload sent one: every single PUT
+            with ``integrity="crc32"``, and multipart uploads the server keeps a FULL_OBJECT
+            checksum for.
     """
 
     etag: str
     version_id: str | None = None
+    checksum_crc32: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,14 @@ class DeleteError:
 
 @dataclass(frozen=True, slots=True)
 class CopyResult:
-    """The outcome of a server-side copy."""
+    """The outcome of a server-side copy.
+
+    Attributes:
+        etag: the new object's ETag.
+        last_modified: when the copy was written (from a HEAD when the answer does not say,
+            as a multipart copy's never does).
+        version_id: the new version's id, where versioning is on.
+    """
 
     etag: str
     last_modified: datetime | None = None

@@ -79,13 +79,14 @@ class Requester:
         self._retry = retry or RetryPolicy()
         self._timeouts = timeouts
         self._bucket_regions: dict[str, str] = {}
+        self._refused: set[str] = set()
         self._retries = 0
 
     def with_options(
         self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None
     ) -> Requester:
-        """A requester with other timeouts or retry policy, sharing this one's pool, credentials
-        and region cache (its retry count starts from this one's)."""
+        """A requester with other timeouts or retry policy, sharing this one's pool, credentials,
+        region cache and refused features (its retry count starts from this one's)."""
         clone = copy.copy(self)
         if timeouts is not None:
             clone._timeouts = timeouts
@@ -118,6 +119,15 @@ class Requester:
     async def close(self) -> None:
         """Close the connection pool (a session passed in by the caller stays open)."""
         await self._transport.close()
+
+    def refused(self, feature: str) -> bool:
+        """Whether the server refused ``feature`` before (see :meth:`remember_refused`)."""
+        return feature in self._refused
+
+    def remember_refused(self, feature: str) -> None:
+        """Remember, for this client and its clones, that the server refuses ``feature`` (a
+        name chosen by the operation that tried it), so it is not tried again."""
+        self._refused.add(feature)
 
     async def credentials(self) -> Credentials | None:
         """The credentials to sign with now (``None``: anonymous)."""

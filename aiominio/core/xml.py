@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.headers import parse_count, unquote_etag
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
-from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, Upload
+from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, PutResult, Upload
 
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -466,12 +466,17 @@ def raise_if_error_document(
         raise parse_error(500 if status == 200 else status, {}, body, bucket=bucket, key=key)
 
 
-def parse_complete_multipart(body: bytes) -> str:
-    """The ETag of a completed multipart upload."""
+def parse_complete_multipart(body: bytes) -> PutResult:
+    """The ETag of a completed multipart upload (possibly empty), and its CRC32 when the answer
+    gives one of the whole object (``ChecksumType`` FULL_OBJECT, not a checksum of checksums)."""
     root = parse(body)
     if root.tag != "CompleteMultipartUploadResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> completing an upload", body=body)
-    return unquote_etag(text(root, "ETag"))
+    full = text(root, "ChecksumType") == "FULL_OBJECT"
+    return PutResult(
+        unquote_etag(text(root, "ETag")),
+        checksum_crc32=(text(root, "ChecksumCRC32") or None) if full else None,
+    )
 
 
 def build_complete_multipart(

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX
+from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, Part
 from aiominio.ops.multipart import abort_quietly, complete_multipart, create_multipart
-from aiominio.ops.objects import stat_object
+from aiominio.ops.objects import stat_object, stat_written
 from aiominio.requester import Requester
 
 #: The header that tells CopyObject to store the metadata sent instead of the source's.
@@ -45,7 +46,7 @@ async def copy_object(
             error_document=True,
         )
         result = xml.parse_copy_result(resp.body)
-        return CopyResult(result.etag, result.last_modified, resp.headers.get("x-amz-version-id"))
+        return await _completed(req, bucket, key, result, resp.headers.get("x-amz-version-id"))
     if METADATA_DIRECTIVE not in headers:
         # A multipart copy starts a new object: carry the source's type and metadata over.
         headers = {
@@ -70,9 +71,25 @@ async def copy_object(
                 },
                 error_document=True,
             )
-            parts.append(Part(number, xml.parse_copy_result(resp.body).etag, length))
+            etag = xml.parse_copy_result(resp.body).etag
+            if not etag:
+                raise InvalidResponseError(f"part {number} of copying to {bucket}/{key}: no ETag")
+            parts.append(Part(number, etag, length))
         put = await complete_multipart(req, upload, parts)
     except BaseException:
         await abort_quietly(req, upload)
         raise
-    return CopyResult(put.etag, None, put.version_id)
+    # CompleteMultipartUpload does not say when the object was written.
+    return await _completed(req, bucket, key, CopyResult(put.etag), put.version_id)
+
+
+async def _completed(
+    req: Requester, bucket: str, key: str, answer: CopyResult, version_id: str | None
+) -> CopyResult:
+    """The copy's result with what its answer left out (the ETag, the time) from a HEAD."""
+    if answer.etag and answer.last_modified is not None:
+        return CopyResult(answer.etag, answer.last_modified, version_id)
+    stat = await stat_written(req, bucket, key, version_id=version_id, what="CopyObject")
+    return CopyResult(
+        answer.etag or stat.etag, answer.last_modified or stat.last_modified, version_id
+    )

@@ -14,24 +14,31 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiominio.core import planning, signing, xml
-from aiominio.core.checksums import Integrity, multipart_etag
+from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
 from aiominio.core.headers import unquote_etag
 from aiominio.errors import (
     IncompleteBody,
     InvalidArgument,
     InvalidResponseError,
     NoSuchUpload,
+    S3Error,
     TransportError,
 )
 from aiominio.models import Part, PutResult
 from aiominio.ops.integrity import checksum_headers, crc32_b64
 from aiominio.ops.listing import uploads_of
-from aiominio.ops.objects import stat_object
+from aiominio.ops.objects import stat_object, stat_written
 from aiominio.requester import Requester
 from aiominio.sources import Progress, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
 _STRAY_CLOCK_LEEWAY = timedelta(seconds=5)
+
+_CHECKSUM_TYPE = "x-amz-checksum-type"
+#: What a server that refused FULL_OBJECT checksums is remembered by (Requester.refused).
+_FULL_OBJECT = "multipart checksum type FULL_OBJECT"
+#: The error codes with which a server refuses a request option it does not implement.
+_REFUSALS = frozenset({"InvalidArgument", "InvalidRequest", "NotImplemented"})
 
 
 @dataclass
@@ -40,13 +47,16 @@ class MultipartUpload:
 
     ``strays_since`` is set when an attempt to create it lost its answer, and so may have started
     an upload of its own: when this one ends, uploads of the key initiated since that time are
-    aborted (once).
+    aborted (once). ``full_object`` is set when the server agreed to keep a CRC32 of the whole
+    object (``x-amz-checksum-type: FULL_OBJECT``): completing it then sends that CRC32, combined
+    from the parts' own.
     """
 
     bucket: str
     key: str
     upload_id: str
     strays_since: datetime | None = None
+    full_object: bool = False
 
 
 @dataclass
@@ -70,19 +80,64 @@ async def create_multipart(
     headers: Mapping[str, str],
     integrity: Integrity | None,
 ) -> MultipartUpload:
-    """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums."""
-    if integrity == "crc32":
-        headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
+    """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
+    server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
+    server refused that before (then the object gets the parts' checksums only, as before).
+
+    Cancelled while the request is in flight, it still waits for the answer (the server may
+    start the upload all the same) and aborts the upload it names, so none is left behind.
+    """
+
+    async def create() -> MultipartUpload:
+        if integrity != "crc32":
+            return await _initiate(req, bucket, key, headers)
+        crc_headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
+        if not req.refused(_FULL_OBJECT):
+            try:
+                return await _initiate(
+                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}
+                )
+            except S3Error as exc:
+                if exc.code not in _REFUSALS:
+                    raise
+            upload = await _initiate(req, bucket, key, crc_headers)
+            req.remember_refused(_FULL_OBJECT)  # only FULL_OBJECT was refused, not the rest
+            return upload
+        return await _initiate(req, bucket, key, crc_headers)
+
+    creating = asyncio.ensure_future(create())
+    try:
+        return await asyncio.shield(creating)
+    except asyncio.CancelledError:
+        cleanup = asyncio.ensure_future(_abort_once_created(req, creating))
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(cleanup)
+        raise
+
+
+async def _initiate(
+    req: Requester, bucket: str, key: str, headers: Mapping[str, str]
+) -> MultipartUpload:
     retried: list[BaseException] = []
     since = datetime.now(timezone.utc)
     resp = await req.execute(
         "POST", bucket, key, query=(("uploads", ""),), headers=headers, retried=retried
     )
     upload = MultipartUpload(bucket, key, xml.parse_initiate_multipart(resp.body))
+    # A server that ignores the request (no echo) keeps no whole-object checksum.
+    upload.full_object = resp.headers.get(_CHECKSUM_TYPE, "").upper() == "FULL_OBJECT"
     if any(isinstance(e, TransportError) for e in retried):
         # An attempt whose answer was lost may have started an upload of its own.
         upload.strays_since = since
     return upload
+
+
+async def _abort_once_created(req: Requester, creating: asyncio.Future[MultipartUpload]) -> None:
+    try:
+        upload = await creating
+    except (Exception, asyncio.CancelledError):
+        return  # no upload id came back, so there is none to abort
+    await abort_quietly(req, upload)
 
 
 async def upload_part(
@@ -222,10 +277,21 @@ async def run_multipart(
 async def complete_multipart(
     req: Requester, upload: MultipartUpload, parts: list[Part]
 ) -> PutResult:
-    """CompleteMultipartUpload; an answer lost on the way is recovered from the object's ETag."""
+    """CompleteMultipartUpload; an answer lost on the way is recovered from the object's ETag.
+
+    When every part has a CRC32, their combination is the whole object's: sent along when the
+    server keeps one (FULL_OBJECT), and compared with the one the answer gives. An answer without
+    an ETag is completed by a HEAD.
+    """
+    crcs = [p.checksum_crc32 for p in parts]
+    whole = None
+    headers = {"Content-Type": "application/xml"}
+    if all(crcs):
+        whole = combine_b64(CRC32, [(p.checksum_crc32 or "", p.size) for p in parts])
+        if upload.full_object:
+            headers.update({"x-amz-checksum-crc32": whole, _CHECKSUM_TYPE: "FULL_OBJECT"})
     body = xml.build_complete_multipart(
-        [(p.part_number, p.etag) for p in parts],
-        [p.checksum_crc32 for p in parts] if all(p.checksum_crc32 for p in parts) else None,
+        [(p.part_number, p.etag) for p in parts], crcs if whole else None
     )
     retried: list[BaseException] = []
     try:
@@ -235,7 +301,7 @@ async def complete_multipart(
             upload.key,
             query=(("uploadId", upload.upload_id),),
             body=body,
-            headers={"Content-Type": "application/xml"},
+            headers=headers,
             error_document=True,
             retried=retried,
         )
@@ -250,8 +316,18 @@ async def complete_multipart(
         raise
     finally:
         await clean_strays(req, upload)
-    etag = xml.parse_complete_multipart(resp.body)
-    return PutResult(etag, resp.headers.get("x-amz-version-id"))
+    answer = xml.parse_complete_multipart(resp.body)
+    stored = answer.checksum_crc32
+    if stored is not None and whole is not None and stored != whole:
+        where = f"completing {upload.bucket}/{upload.key}"
+        raise InvalidResponseError(f"{where}: server CRC32 {stored}, the parts make {whole}")
+    version_id = resp.headers.get("x-amz-version-id")
+    etag = answer.etag
+    if not etag:
+        what = "CompleteMultipartUpload"
+        stat = await stat_written(req, upload.bucket, upload.key, version_id=version_id, what=what)
+        etag = stat.etag
+    return PutResult(etag, version_id, stored or (whole if upload.full_object else None))
 
 
 async def abort_multipart(req: Requester, bucket: str, key: str, *, upload_id: str) -> None:

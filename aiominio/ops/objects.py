@@ -7,7 +7,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from aiominio.core import checksums, xml
 from aiominio.core.headers import stat_from_headers
 from aiominio.core.validation import MAX_KEYS, check_object_key
-from aiominio.errors import NoSuchBucket, NoSuchKey
+from aiominio.errors import InvalidResponseError, NoSuchBucket, NoSuchKey
 from aiominio.models import DeleteError, ObjectStat
 from aiominio.ops.buckets import bucket_exists
 from aiominio.requester import Requester
@@ -37,6 +37,21 @@ async def stat_object(
             ) from exc
         raise
     return stat_from_headers(resp.headers)
+
+
+async def stat_written(
+    req: Requester, bucket: str, key: str, *, version_id: str | None, what: str
+) -> ObjectStat:
+    """HeadObject of an object just written, for what the write's answer left out (an empty
+    ETag, no LastModified): of the version that answer named, if it named one. ``what`` names
+    the write in the error raised when the HEAD has no ETag either."""
+    # "null" (an unversioned bucket's version, as moto names it) is the latest one; moto refuses
+    # a HEAD that asks for it by that name.
+    named = version_id if version_id != "null" else None
+    stat = await stat_object(req, bucket, key, version_id=named)
+    if not stat.etag:
+        raise InvalidResponseError(f"{what} of {bucket}/{key}: no ETag in the answer nor a HEAD")
+    return stat
 
 
 async def remove_object(

@@ -11,6 +11,7 @@ from aiominio.errors import IncompleteBody
 from aiominio.models import PutResult
 from aiominio.ops.integrity import checksum_headers
 from aiominio.ops.multipart import MultipartPlan, create_multipart, run_multipart
+from aiominio.ops.objects import stat_written
 from aiominio.requester import Requester
 from aiominio.sources import Progress, Source
 
@@ -25,8 +26,9 @@ async def put_single(
     integrity: Integrity,
     progress: Progress | None = None,
 ) -> PutResult:
-    """One PUT, with a checksum the server verifies, and the server's answer checked."""
-    extra, check, _ = await checksum_headers(data, integrity)
+    """One PUT, with a checksum the server verifies, and the server's answer checked (an answer
+    without an ETag is completed by a HEAD)."""
+    extra, check, crc = await checksum_headers(data, integrity)
     resp = await req.execute(
         "PUT",
         bucket,
@@ -38,9 +40,11 @@ async def put_single(
     check(resp.headers, f"{bucket}/{key}")
     if progress is not None:
         progress(len(data))
-    return PutResult(
-        unquote_etag(resp.headers.get("etag", "")), resp.headers.get("x-amz-version-id")
-    )
+    etag = unquote_etag(resp.headers.get("etag", ""))
+    version_id = resp.headers.get("x-amz-version-id")
+    if not etag:
+        etag = (await stat_written(req, bucket, key, version_id=version_id, what="PUT")).etag
+    return PutResult(etag, version_id, crc)
 
 
 async def put_object(

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from aiominio import errors
 from aiominio.core import xml
 from aiominio.core.headers import stat_from_headers
+from aiominio.models import PutResult
 
 NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
@@ -96,7 +97,15 @@ def test_complete_multipart_and_errors_inside_200() -> None:
         b"<CompleteMultipartUploadResult><ETag>&quot;abc-2&quot;</ETag>"
         b"</CompleteMultipartUploadResult>"
     )
-    assert xml.parse_complete_multipart(ok) == "abc-2"
+    assert xml.parse_complete_multipart(ok) == PutResult("abc-2")
+    full = (
+        b"<CompleteMultipartUploadResult><ETag>&quot;abc-2&quot;</ETag>"
+        b"<ChecksumCRC32>Wkmo9Q==</ChecksumCRC32><ChecksumType>FULL_OBJECT</ChecksumType>"
+        b"</CompleteMultipartUploadResult>"
+    )
+    assert xml.parse_complete_multipart(full).checksum_crc32 == "Wkmo9Q=="
+    composite = full.replace(b"FULL_OBJECT", b"COMPOSITE").replace(b"Q==", b"Q==-2")
+    assert xml.parse_complete_multipart(composite).checksum_crc32 is None
     failed = b"""<?xml version="1.0"?>
 <Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"""
     with pytest.raises(errors.InternalError) as info:
