@@ -212,23 +212,45 @@ def body_check(headers: Mapping[str, str]) -> BodyCheck | None:
     cheapest of the whole-object checksums it carries and an MD5 ETag, or ``None``.
 
     A composite checksum (``x-amz-checksum-type: COMPOSITE``, or a value ending in ``-N``) is a
-    checksum of the parts' checksums, not of the body, and is not used; neither is the ETag of an
-    object encrypted with SSE-KMS or SSE-C, which is no MD5 of the data.
+    checksum of the parts' checksums, not of the body, and is not used; so is the checksum of a
+    multipart object (an ``-N`` ETag) not marked ``FULL_OBJECT`` (moto's HEAD gives the composite
+    value bare). Neither is the ETag of an object encrypted with SSE-KMS or SSE-C, which is no
+    MD5 of the data.
     """
     found: dict[str, str] = {}
-    if headers.get("x-amz-checksum-type", "").upper() != "COMPOSITE":
+    if not _composite(headers):
         for name in _CHECKSUM_HEADERS:
             value = headers.get(f"x-amz-checksum-{name}", "").strip()
             if value and "-" not in value:
                 found[name] = value
-    encrypted = (
-        headers.get("x-amz-server-side-encryption", "").lower() in _KMS
-        or "x-amz-server-side-encryption-customer-algorithm" in headers
-    )
     etag = headers.get("etag", "").strip().strip('"')
-    if is_md5_etag(etag) and not encrypted:
+    if is_md5_etag(etag) and not _etag_encrypted(headers):
         found["md5"] = etag.lower()
     for name in VERIFY_ORDER:
         if name in found:
             return BodyCheck(name, found[name])
     return None
+
+
+def multipart_etag_count(headers: Mapping[str, str]) -> int | None:
+    """The part count ``N`` of an ``<md5>-N`` ETag that is the MD5 of the parts' MD5s (so can be
+    recomputed from the data and the part sizes), or ``None`` (another ETag, or SSE-KMS/SSE-C,
+    whose part ETags are no MD5s)."""
+    digest, dash, count = headers.get("etag", "").strip().strip('"').partition("-")
+    if not dash or not count.isdigit() or int(count) < 1 or not is_md5_etag(digest):
+        return None
+    return None if _etag_encrypted(headers) else int(count)
+
+
+def _composite(headers: Mapping[str, str]) -> bool:
+    kind = headers.get("x-amz-checksum-type", "").upper()
+    multipart = "-" in headers.get("etag", "")
+    return kind == "COMPOSITE" or (multipart and kind != "FULL_OBJECT")
+
+
+def _etag_encrypted(headers: Mapping[str, str]) -> bool:
+    """Whether the object is encrypted in a way that makes its ETag no MD5 of the data."""
+    return (
+        headers.get("x-amz-server-side-encryption", "").lower() in _KMS
+        or "x-amz-server-side-encryption-customer-algorithm" in headers
+    )

@@ -91,14 +91,23 @@ class ObjectMethods(MethodsBase):
         *,
         version_id: str | None = None,
         progress: Progress | None = None,
+        verify: bool = True,
     ) -> ObjectStat:
         """Download an object to a file, safely.
 
         The body is written to ``<file_path>.<tag>.part`` beside the target and renamed into place
-        only once it is complete and its size (and MD5, where the ETag is one) checks out. If a
-        download is interrupted, the next call for the same object resumes from the partial file,
-        as long as the object's ETag has not changed. A failed download never leaves a file at
-        ``file_path``. ``progress`` receives the bytes written so far.
+        only once it is complete and its size checks out and, with ``verify`` (the default), its
+        data: against the cheapest whole-object checksum the server stored (CRC32, SHA-1, SHA-256,
+        CRC32C, CRC64NVME) or an MD5 ETag, else against a multipart ETag ``<md5>-N`` recomputed
+        from the file's per-part MD5s (the part size is learnt from a ``HEAD ?partNumber=1``, and
+        each part's size when the parts are unequal). A file that fails the check is removed and
+        downloaded again once; a second failure raises :class:`~aiominio.InvalidResponseError`.
+
+        If a download is interrupted, the next call for the same object resumes from the partial
+        file, as long as the object's ETag has not changed. The partial file is locked (``flock``)
+        while it is written: a second call for the same path (in this or another process) waits
+        for the first to finish, then downloads the object again. A failed download never leaves
+        a file at ``file_path``. ``progress`` receives the bytes written so far.
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -109,6 +118,7 @@ class ObjectMethods(MethodsBase):
             path=os.fspath(file_path),
             version_id=version_id,
             progress=progress,
+            verify=verify,
         )
 
     async def stat_object(

@@ -4,15 +4,18 @@ it stored."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import zlib
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 import aiominio
+from aiominio.ops.files import partial_path
 from tests.integration.conftest import StartWebServer, WebServer
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes
@@ -156,6 +159,7 @@ def _flipped(body: bytes, at: int = 7000) -> bytes:
         (
             {
                 "ETag": f'"{MD5}-2"',
+                "x-amz-checksum-type": "FULL_OBJECT",
                 "x-amz-checksum-sha256": base64.b64encode(hashlib.sha256(BODY).digest()).decode(),
             },
             "sha256",
@@ -198,3 +202,104 @@ async def test_verification_can_be_turned_off(web_server: StartWebServer) -> Non
     server = await web_server(web.get("/bkt/k", get))
     async with _client(server) as client, client.get_object("bkt", "k", verify=False) as obj:
         assert await obj.read() == _flipped(BODY)
+
+
+PART = 4096  # a small part size: the server below makes up a multipart ETag for it
+
+
+def _multipart_etag(body: bytes, sizes: list[int]) -> str:
+    digests, at = b"", 0
+    for size in sizes:
+        digests += hashlib.md5(body[at : at + size]).digest()
+        at += size
+    return f"{hashlib.md5(digests).hexdigest()}-{len(sizes)}"
+
+
+def _multipart_server(sizes: list[int], *, corrupt: Callable[[int], bool]) -> Handler:
+    """An object stored in parts of ``sizes``: HEAD ?partNumber=n gives part n's size; the n-th
+    whole-object GET is corrupted when ``corrupt(n)`` holds."""
+    etag = _multipart_etag(BODY, sizes)
+    gets = [0]
+
+    async def get(request: web.Request) -> web.Response:
+        headers = {"ETag": f'"{etag}"'}
+        number = request.query.get("partNumber")
+        if number is not None:
+            at = sum(sizes[: int(number) - 1])
+            size = sizes[int(number) - 1]
+            headers["Content-Range"] = f"bytes {at}-{at + size - 1}/{len(BODY)}"
+            return web.Response(status=206, body=BODY[at : at + size], headers=headers)
+        if request.method == "HEAD":
+            return web.Response(body=BODY, headers=headers)
+        gets[0] += 1
+        return web.Response(body=_flipped(BODY) if corrupt(gets[0]) else BODY, headers=headers)
+
+    return get
+
+
+@pytest.mark.parametrize(
+    "sizes", [[PART, PART, len(BODY) - 2 * PART], [3000, 5000, len(BODY) - 8000]], ids=str
+)
+async def test_fget_verifies_a_multipart_etag(
+    web_server: StartWebServer, tmp_path: Path, sizes: list[int]
+) -> None:
+    target = tmp_path / "file.bin"
+    server = await web_server(web.get("/bkt/k", _multipart_server(sizes, corrupt=lambda n: True)))
+    async with _client(server) as client:
+        with pytest.raises(aiominio.InvalidResponseError, match="corrupted"):
+            await client.fget_object("bkt", "k", target)
+        assert list(tmp_path.iterdir()) == []
+        # A corrupted first download is thrown away and done again.
+        server = await web_server(
+            web.get("/bkt/k", _multipart_server(sizes, corrupt=lambda n: n == 1))
+        )
+    async with _client(server) as client:
+        await client.fget_object("bkt", "k", target)
+    assert target.read_bytes() == BODY
+    assert server.paths("GET").count("/bkt/k") == 2
+
+
+async def test_fget_resume_that_ignores_range_restarts_cleanly(
+    web_server: StartWebServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "file.bin"
+    server = await web_server(web.get("/bkt/k", _object_server(ignore_range=lambda n: True)))
+    part = partial_path(str(target), MD5)
+    with open(part, "wb") as f:
+        f.write(BODY[:3000])
+    async with _client(server) as client:
+        await client.fget_object("bkt", "k", target)
+    assert target.read_bytes() == BODY
+    assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]
+
+
+async def test_two_fgets_to_one_path_take_turns(web_server: StartWebServer, tmp_path: Path) -> None:
+    target = tmp_path / "file.bin"
+    spans: list[tuple[float, float]] = []
+
+    async def slow(request: web.Request) -> web.StreamResponse:
+        headers = {"ETag": f'"{MD5}"'}
+        if request.method == "HEAD":
+            return web.Response(body=BODY, headers=headers)
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        resp = web.StreamResponse(headers=headers)
+        resp.content_length = len(BODY)
+        await resp.prepare(request)
+        for i in range(0, len(BODY), 1024):
+            await asyncio.sleep(0.01)
+            last = loop.time()  # before the last bytes are sent: the download is not done
+            await resp.write(BODY[i : i + 1024])
+        spans.append((start, last))
+        await resp.write_eof()
+        return resp
+
+    server = await web_server(web.get("/bkt/k", slow))
+    async with _client(server) as client:
+        await asyncio.gather(
+            client.fget_object("bkt", "k", target), client.fget_object("bkt", "k", target)
+        )
+    assert target.read_bytes() == BODY
+    assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]
+    (_, first_end), (second_start, _) = sorted(spans)
+    assert second_start >= first_end, "the two downloads wrote the partial file at once"

@@ -90,10 +90,19 @@ def test_a_changed_byte_fails() -> None:
         {"etag": f'"{MD5}-2"'},
         {"x-amz-checksum-crc32": CRC32, "x-amz-checksum-type": "COMPOSITE"},
         {"x-amz-checksum-crc32": CRC32 + "-3"},
+        {"x-amz-checksum-crc32": CRC32, "etag": f'"{MD5}-3"'},
         {"etag": f'"{MD5}"', "x-amz-server-side-encryption": "aws:kms"},
         {"etag": f'"{MD5}"', "x-amz-server-side-encryption-customer-algorithm": "AES256"},
     ],
-    ids=["nothing", "multipart-etag", "composite", "part-count-suffix", "sse-kms", "sse-c"],
+    ids=[
+        "nothing",
+        "multipart-etag",
+        "composite",
+        "part-count-suffix",
+        "multipart-untyped",
+        "sse-kms",
+        "sse-c",
+    ],
 )
 def test_what_cannot_be_verified_is_not(headers: dict[str, str]) -> None:
     assert _verdict(headers) is None
