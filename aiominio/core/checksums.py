@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, Protocol
 
 #: How uploads are verified: ``x-amz-checksum-crc32`` or ``Content-MD5``.
@@ -37,10 +37,17 @@ _CRC32C_TABLES = _slicing_tables(_CRC32C_POLY)
 _CRC64NVME_TABLES = _slicing_tables(_CRC64NVME_POLY)
 
 
-def _strided(data: bytes | memoryview) -> tuple[bytes, bytes]:
-    """The whole 8-byte words of ``data`` and the bytes left over."""
+def _words(data: bytes | memoryview) -> tuple[Iterator[tuple[int, ...]], bytes]:
+    """The bytes of ``data`` eight at a time (as eight-tuples) and the bytes left over."""
     cut = len(data) - len(data) % 8
-    return bytes(data[:cut]), bytes(data[cut:])
+    words = bytes(data[:cut])
+    return zip(*(words[i::8] for i in range(8)), strict=True), bytes(data[cut:])
+
+
+def _bytewise(crc: int, tail: bytes, table: tuple[int, ...]) -> int:
+    for byte in tail:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc
 
 
 def crc32c(data: bytes | memoryview, value: int = 0) -> int:
@@ -48,9 +55,8 @@ def crc32c(data: bytes | memoryview, value: int = 0) -> int:
     about 25 MB/s): zlib has no CRC-32C and aiominio adds no native dependency for it."""
     t0, t1, t2, t3, t4, t5, t6, t7 = _CRC32C_TABLES
     crc = value ^ 0xFFFFFFFF
-    words, tail = _strided(data)
-    lanes = (words[i::8] for i in range(8))
-    for a, b, c, d, e, f, g, h in zip(*lanes, strict=True):
+    words, tail = _words(data)
+    for a, b, c, d, e, f, g, h in words:
         crc = (
             t7[(crc ^ a) & 0xFF]
             ^ t6[((crc >> 8) ^ b) & 0xFF]
@@ -61,18 +67,15 @@ def crc32c(data: bytes | memoryview, value: int = 0) -> int:
             ^ t1[g]
             ^ t0[h]
         )
-    for byte in tail:
-        crc = t0[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
+    return _bytewise(crc, tail, t0) ^ 0xFFFFFFFF
 
 
 def crc64nvme(data: bytes | memoryview, value: int = 0) -> int:
-    """CRC-64/NVME, continuing from ``value``. Pure Python like :func:`crc32c`."""
+    """CRC-64/NVME, continuing from ``value``. Pure Python like :func:`crc32c` (about 15 MB/s)."""
     t0, t1, t2, t3, t4, t5, t6, t7 = _CRC64NVME_TABLES
     crc = value ^ 0xFFFFFFFFFFFFFFFF
-    words, tail = _strided(data)
-    lanes = (words[i::8] for i in range(8))
-    for a, b, c, d, e, f, g, h in zip(*lanes, strict=True):
+    words, tail = _words(data)
+    for a, b, c, d, e, f, g, h in words:
         crc = (
             t7[(crc ^ a) & 0xFF]
             ^ t6[((crc >> 8) ^ b) & 0xFF]
@@ -83,9 +86,7 @@ def crc64nvme(data: bytes | memoryview, value: int = 0) -> int:
             ^ t1[((crc >> 48) ^ g) & 0xFF]
             ^ t0[(crc >> 56) ^ h]
         )
-    for byte in tail:
-        crc = t0[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFFFFFFFFFF
+    return _bytewise(crc, tail, t0) ^ 0xFFFFFFFFFFFFFFFF
 
 
 def _b64(raw: bytes) -> str:

@@ -86,24 +86,35 @@ async def _workload(
 
     await _all(*(run(put(k)) for k in keys), *(run(put_big(k)) for k in big_keys))
 
-    async def get(k: str, data: bytes) -> None:
+    async def read(reader: aiominio.ObjectReader) -> bytes:
+        async with reader:
+            return await reader.read()
+
+    async def check(got: Coroutine[Any, Any, bytes | None], want: bytes, what: str) -> None:
+        """The bytes must be ``want``; under corruption a download may fail typed instead."""
         nonlocal caught
         try:
-            if files is not None and k in bigs:
-                target = files / k.replace("/", "_")
-                try:
-                    await client.fget_object(bucket, k, target)
-                finally:
-                    assert not target.exists() or target.read_bytes() == data, f"seed {seed}: {k}"
-                return
-            async with client.get_object(bucket, k) as obj:
-                got = await obj.read()
+            data = await got
         except aiominio.InvalidResponseError:
             if files is None:
                 raise
             caught += 1
             return
-        assert got == data, f"seed {seed}: {k} came back different"
+        assert data in (want, None), f"seed {seed}: {what} came back different"
+
+    async def fget(k: str, data: bytes) -> None:
+        assert files is not None
+        target = files / k.replace("/", "_")
+        try:
+            await client.fget_object(bucket, k, target)
+        finally:
+            assert not target.exists() or target.read_bytes() == data, f"seed {seed}: {k}"
+
+    async def get(k: str, data: bytes) -> None:
+        if files is not None and k in bigs:
+            await check(fget(k, data), data, k)
+        else:
+            await check(read(client.get_object(bucket, k)), data, k)
 
     def pick_range(k: str) -> tuple[str, int, int]:
         # Drawn up front: a draw inside the task would depend on the order tasks get to run.
@@ -112,19 +123,10 @@ async def _workload(
         return k, off, rng.randrange(1, size - off + 1) if size else 0
 
     async def ranged(k: str, off: int, length: int) -> None:
-        nonlocal caught
         data = bigs[k] if k in bigs else blobs[k]
-        if not data:
-            return
-        try:
-            async with client.get_partial_object(bucket, k, off, length) as obj:
-                got = await obj.read()
-        except aiominio.InvalidResponseError:
-            if files is None:
-                raise
-            caught += 1
-            return
-        assert got == data[off : off + length], f"seed {seed}: range of {k}"
+        if data:
+            got = read(client.get_partial_object(bucket, k, off, length))
+            await check(got, data[off : off + length], f"range of {k}")
 
     async def stat(k: str) -> None:
         st = await client.stat_object(bucket, k)
