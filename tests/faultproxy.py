@@ -5,6 +5,16 @@ resets the connection while the request body is arriving or while the answer is 
 truncates the answer's body, or answers 503 SlowDown / 500 InternalError itself. Every other
 request is forwarded untouched.
 
+Two faults corrupt data instead, and are opt-in (``faults=FAULTS + CORRUPTING``): ``flip`` flips
+one byte of a PUT's body before forwarding it, or of the body of an object GET's answer;
+``range_ignored`` answers a Range GET with the whole object, a 200, as a cache that does not do
+ranges would (a Range is signed, so it cannot be dropped on the way: the whole answer is one the
+proxy forwarded earlier for the same path, and a Range GET for a path not seen whole yet is
+forwarded untouched).
+``flip`` spares what no checksum covers, so no client could notice: XML answers (listings) and
+closed ranges (``bytes=a-b``, whose bytes S3 keeps no digest of). Over plain HTTP those are
+unprotected; TLS protects them in production.
+
 Which request gets which fault is a pure function of the seed and the request's own identity
 (method, key, the query's stable parameters, where its Range ends, and how many times the same
 request was seen before), never of a shared random stream: the same seed replays the same faults
@@ -24,9 +34,12 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 FAULTS = ("reset_request", "reset_response", "stall", "truncate", "slowdown", "internal")
+CORRUPTING = ("flip", "range_ignored")
 
 # Query parameters that differ between runs with the same seed (random upload ids, signatures).
 _UNSTABLE_QUERY = ("uploadId", "X-Amz-")
+# Query parameters of a GET that still answers with an object's body.
+_BODY_QUERY = ("versionId", "partNumber")
 
 _CANNED = {
     "slowdown": (503, "SlowDown", "Please reduce your request rate."),
@@ -58,6 +71,7 @@ class FaultProxy:
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self._whole: dict[str, bytes] = {}  # path -> the last 200 answer to a GET without Range
         self.port = 0
 
     async def __aenter__(self) -> FaultProxy:
@@ -124,10 +138,42 @@ class FaultProxy:
         attempt = self.seen[identity]
         self.seen[identity] += 1
         fault = self.decide(identity, attempt)
+        if fault is not None and not self.applies(fault, request_line, range_header):
+            fault = None
+        if fault == "range_ignored" and self._path(request_line) not in self._whole:
+            fault = None
         if fault is not None:
             self.injected[fault] += 1
             self.fault_started.set()
         return fault
+
+    @staticmethod
+    def applies(fault: str, request_line: str, range_header: str) -> bool:
+        """Whether a fault can be done to this request (see the module docstring)."""
+        method, _, rest = request_line.partition(" ")
+        if fault == "range_ignored":
+            return method == "GET" and bool(range_header)
+        if fault != "flip":
+            return True
+        if method == "PUT":
+            return True
+        parts = urlsplit(rest.rsplit(" ", 1)[0])
+        has_key = bool(parts.path.lstrip("/").partition("/")[2])
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        object_body = has_key and all(k in _BODY_QUERY or k.startswith("X-Amz-") for k, _ in query)
+        return method == "GET" and object_body and not range_header.rpartition("-")[2]
+
+    @staticmethod
+    def _path(request_line: str) -> str:
+        return urlsplit(request_line.split(" ")[1]).path
+
+    @staticmethod
+    def _flip(data: bytes, start: int = 0) -> bytes:
+        """``data`` with one byte flipped, in the middle of what follows ``start``."""
+        if len(data) <= start:
+            return data
+        at = start + (len(data) - start) // 2
+        return data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
 
     @staticmethod
     def _reset(writer: asyncio.StreamWriter) -> None:
@@ -173,6 +219,12 @@ class FaultProxy:
             self._reset(writer)
             return
         body = await reader.readexactly(length) if length else b""
+        if fault == "flip" and lines[0].startswith("PUT"):
+            body = self._flip(body)
+        if fault == "range_ignored":
+            writer.write(self._whole[self._path(lines[0])])
+            await writer.drain()
+            return
         if fault in _CANNED:
             status, code, message = _CANNED[fault]
             xml = (
@@ -210,6 +262,10 @@ class FaultProxy:
             with contextlib.suppress(Exception):
                 await up_writer.wait_closed()
         answer = self._force_close(answer)
+        if lines[0].startswith("GET") and not range_header and answer[9:12] == b"200":
+            self._whole[self._path(lines[0])] = answer
+        if fault == "flip" and lines[0].startswith("GET") and answer[9:10] == b"2":
+            answer = self._flip(answer, answer.find(b"\r\n\r\n") + 4)
         if fault == "stall":
             await asyncio.sleep(self.stall_seconds)
             self._reset(writer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiominio.core.validation import check_int
 from aiominio.errors import InvalidArgument
 
@@ -78,3 +80,54 @@ def check_range(offset: object, length: object) -> tuple[int, int | None]:
     if length is None:
         return off, None
     return off, check_int("length", length, minimum=1)
+
+
+def parse_content_range(value: str) -> tuple[int, int, int | None] | None:
+    """``(first, last, total)`` of a ``Content-Range: bytes first-last/total`` header (total
+    ``None`` for ``*``), or ``None`` when it is not one."""
+    unit, _, spec = value.strip().partition(" ")
+    span, _, total = spec.partition("/")
+    first, _, last = span.partition("-")
+    if unit != "bytes" or not (first.isdigit() and last.isdigit()):
+        return None
+    if not (total.isdigit() or total == "*"):
+        return None
+    lo, hi = int(first), int(last)
+    size = int(total) if total.isdigit() else None
+    if hi < lo or (size is not None and hi >= size):
+        return None
+    return lo, hi, size
+
+
+def range_answer_problem(
+    status: int,
+    headers: Mapping[str, str],
+    offset: int,
+    length: int | None,
+    total: int | None = None,
+) -> str | None:
+    """What is wrong with the answer to a request for ``length`` bytes from ``offset`` (to the
+    end when None), or ``None`` when it is exactly that range.
+
+    It must be a 206 whose ``Content-Range`` starts at ``offset``, ends where asked (or at the
+    object's end), agrees with ``Content-Length`` and, when ``total`` is known from an earlier
+    answer about the same object, has that total: a server or proxy that ignores ``Range`` and
+    sends the whole body (a 200) must not have it spliced onto the bytes already read.
+    """
+    if status != 206:
+        return f"asked for bytes from {offset}, got a {status} (the Range was ignored)"
+    raw = headers.get("content-range", "")
+    parsed = parse_content_range(raw)
+    if parsed is None:
+        return f"a 206 answer with an unusable Content-Range {raw!r}"
+    first, last, size = parsed
+    if first != offset:
+        return f"asked for bytes from {offset}, got Content-Range {raw!r}"
+    if total is not None and size != total:
+        return f"the object was {total} bytes, the Content-Range {raw!r} says otherwise"
+    if length is not None and size is not None and last != min(offset + length, size) - 1:
+        return f"asked for {length} bytes from {offset}, got Content-Range {raw!r}"
+    declared = headers.get("content-length")
+    if declared is not None and declared != str(last - first + 1):
+        return f"Content-Range {raw!r} and Content-Length {declared} disagree"
+    return None

@@ -2,8 +2,9 @@
 
 Modelled on the AWS SDKs' "standard" mode: exponential backoff with full jitter, a bounded number
 of attempts, retrying transport failures and the transient or throttling answers
-(``RequestTimeout`` among them, though its status is 400), never another client error. Pure: the
-random source is a parameter.
+(``RequestTimeout`` among them, though its status is 400) and a body the server found corrupted
+(``BadDigest``: it is sent again, byte for byte), never another client error. Pure: the random
+source is a parameter.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ TRANSIENT_CODES = frozenset(
     }
 )
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+#: Client errors worth one more try because every request body is buffered and sent again byte
+#: for byte: a body that was corrupted on the way (it did not match its checksum) arrives intact.
+RESEND_CODES = frozenset({"BadDigest"})
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,9 @@ class RetryPolicy:
         if isinstance(exc, TransportError):
             return True
         if isinstance(exc, S3Error):
-            return exc.code in TRANSIENT_CODES or exc.status in TRANSIENT_STATUSES
+            if exc.code in TRANSIENT_CODES or exc.status in TRANSIENT_STATUSES:
+                return True
+            return exc.code in RESEND_CODES
         if isinstance(exc, InvalidResponseError):
             # A proxy's HTML error page or a cut-off XML answer on a 5xx (or a 200 whose body
             # broke off) is transient; a malformed answer to a 4xx is not.

@@ -6,25 +6,38 @@ import asyncio
 import contextlib
 import hashlib
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timezone
 
 import aiofiles
 
 from aiominio.core import planning
-from aiominio.core.checksums import Integrity, is_md5_etag
+from aiominio.core.checksums import (
+    BodyCheck,
+    Integrity,
+    body_check,
+    multipart_etag,
+    multipart_etag_count,
+)
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
-from aiominio.ops.objects import stat_object
+from aiominio.ops.objects import stat_object, version_query
 from aiominio.ops.reader import ObjectReader
 from aiominio.ops.uploads import put_single
 from aiominio.requester import Requester
 from aiominio.sources import AsyncFileSource, Progress
 
-_WRITE_CHUNK = 1 << 20
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
+
+_READ_CHUNK = 8 << 20
+_LOCK_POLL = 0.05  # seconds between tries of a partial file another download holds
 
 
 def partial_path(path: str, etag: str) -> str:
@@ -32,14 +45,6 @@ def partial_path(path: str, etag: str) -> str:
     so a partial file is only ever resumed for the same version of the object."""
     tag = hashlib.sha256(etag.encode()).hexdigest()[:16]
     return f"{path}.{tag}.part"
-
-
-def _file_md5(path: str) -> str:
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        while chunk := f.read(_WRITE_CHUNK * 8):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 async def download_file(
@@ -50,39 +55,152 @@ async def download_file(
     path: str,
     version_id: str | None = None,
     progress: Progress | None = None,
+    verify: bool = True,
 ) -> ObjectStat:
-    """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``."""
+    """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
+
+    The partial file is locked while it is written, checked and renamed, so a second download
+    to the same path waits for the first (then downloads again). A partial file that fails its
+    check is removed and the download starts over once; the second failure is raised.
+    """
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     parent = os.path.dirname(os.path.abspath(path))
     for attempt in range(2):
-        stat = await stat_object(req, bucket, key, version_id=version_id)
+        stat = await stat_object(req, bucket, key, version_id=version_id, checksum_mode=verify)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
-        try:
-            await _fill(req, bucket, key, stat, part, version_id, progress)
-        except PreconditionFailed:
-            # The object changed since the partial file was started: begin again once.
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(part)
-            if attempt:
-                raise
-            continue
-        have = os.path.getsize(part)
-        if have != stat.size:
-            raise InvalidResponseError(
-                f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
-            )
-        if is_md5_etag(stat.etag):
-            digest = await asyncio.to_thread(_file_md5, part)
-            if digest != stat.etag.lower():
-                os.remove(part)
-                raise InvalidResponseError(
-                    f"{bucket}/{key}: downloaded data has MD5 {digest}, the ETag says {stat.etag}"
-                )
-        os.replace(part, path)
+        async with _locked(part):
+            try:
+                await _fill(req, bucket, key, stat, part, version_id, progress)
+                have = os.path.getsize(part)
+                if have != stat.size:
+                    raise InvalidResponseError(
+                        f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
+                    )
+                if verify:
+                    await _verify_file(req, bucket, key, stat, part, version_id)
+            except (PreconditionFailed, InvalidResponseError):
+                # The object changed since the partial file was started, or what arrived is
+                # not what was stored: never keep it, begin again once.
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(part)
+                if attempt:
+                    raise
+                continue
+            os.replace(part, path)
         return stat
     raise AssertionError("unreachable")
+
+
+@contextlib.asynccontextmanager
+async def _locked(part: str) -> AsyncIterator[None]:
+    """Hold an exclusive lock on the partial file ``part`` (creating it), waiting for another
+    download that holds it. The lock goes with the open file, so a crashed process leaves none
+    behind; a file that was renamed into place or removed while we waited is opened afresh."""
+    while True:
+        fd = os.open(part, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            # Polled: the holder may be another process, which no asyncio.Event can tell of.
+            while not _try_lock(fd):  # noqa: ASYNC110
+                await asyncio.sleep(_LOCK_POLL)
+            if _is_file_at(fd, part):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if sys.platform == "win32":
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _is_file_at(fd: int, path: str) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+async def _verify_file(
+    req: Requester, bucket: str, key: str, stat: ObjectStat, part: str, version_id: str | None
+) -> str | None:
+    """Check a downloaded file against the object's whole-object checksum or MD5 ETag, or its
+    multipart ETag recomputed from the part sizes; the name of what matched (``None``: nothing
+    to check against)."""
+    what = f"{bucket}/{key}"
+    headers = stat.headers or {}
+    check = body_check(headers)
+    if check is not None:
+        await asyncio.to_thread(_feed, check, part)
+        if not check.ok:
+            raise InvalidResponseError(check.mismatch(what))
+        return check.algorithm
+    count = multipart_etag_count(headers)
+    if count is None:
+        return None
+    first = await _part_size(req, bucket, key, 1, version_id)
+    sizes = [min(first, stat.size - off) for off in range(0, stat.size, first or 1)]
+    if len(sizes) == count and await _multipart_etag_of(part, sizes) == stat.etag.lower():
+        return "md5 of part md5s"
+    # Parts of unequal size (another client's upload), or corruption: learn every part's size.
+    sizes = [await _part_size(req, bucket, key, n, version_id) for n in range(1, count + 1)]
+    if sum(sizes) != stat.size:
+        return None  # the server does not tell part sizes: the ETag cannot be recomputed
+    digest = await _multipart_etag_of(part, sizes)
+    if digest != stat.etag.lower():
+        raise InvalidResponseError(
+            f"{what}: the file's parts give the ETag {digest}, the server stored {stat.etag}; "
+            "the data was corrupted in transit"
+        )
+    return "md5 of part md5s"
+
+
+async def _part_size(
+    req: Requester, bucket: str, key: str, number: int, version_id: str | None
+) -> int:
+    query = (*version_query(version_id), ("partNumber", str(number)))
+    resp = await req.execute("HEAD", bucket, key, query=query)
+    length = resp.headers.get("content-length", "")
+    if not length.isdigit():
+        raise InvalidResponseError(f"{bucket}/{key}: HEAD of part {number} has no Content-Length")
+    return int(length)
+
+
+def _feed(check: BodyCheck, path: str) -> None:
+    with open(path, "rb") as f:
+        while chunk := f.read(_READ_CHUNK):
+            check.update(chunk)
+
+
+async def _multipart_etag_of(path: str, sizes: list[int]) -> str:
+    """The multipart ETag a file would have as parts of ``sizes`` bytes."""
+
+    def digest() -> str:
+        part_md5s = []
+        with open(path, "rb") as f:
+            for size in sizes:
+                h = hashlib.md5(usedforsecurity=False)
+                left = size
+                while left and (chunk := f.read(min(left, _READ_CHUNK))):
+                    h.update(chunk)
+                    left -= len(chunk)
+                part_md5s.append(h.hexdigest())
+        return multipart_etag(part_md5s) or ""
+
+    return await asyncio.to_thread(digest)
 
 
 async def _fill(
@@ -94,19 +212,24 @@ async def _fill(
     version_id: str | None,
     progress: Progress | None,
 ) -> None:
-    offset = os.path.getsize(part) if os.path.exists(part) else 0
+    offset = os.path.getsize(part)
     if offset > stat.size:
-        os.remove(part)
+        os.truncate(part, 0)  # not removed: the file is locked
         offset = 0
     async with aiofiles.open(part, "ab") as out:
         if offset >= stat.size:
             return
         headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
         reader = ObjectReader(
-            req, bucket, key, offset=offset, version_id=version_id, headers=headers
+            req, bucket, key, offset=offset, version_id=version_id, headers=headers, verify=False
         )
         done = offset
         async with reader:
+            sized = reader.content_length is not None
+            if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
+                raise InvalidResponseError(
+                    f"{bucket}/{key}: the answer describes another object than the HEAD did"
+                )
             async for chunk in reader:
                 await out.write(chunk)
                 done += len(chunk)

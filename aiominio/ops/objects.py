@@ -19,11 +19,20 @@ def version_query(version_id: str | None) -> tuple[tuple[str, str], ...]:
 
 
 async def stat_object(
-    req: Requester, bucket: str, key: str, *, version_id: str | None = None
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    version_id: str | None = None,
+    checksum_mode: bool = False,
 ) -> ObjectStat:
-    """HeadObject; a missing bucket is told apart from a missing key."""
+    """HeadObject; a missing bucket is told apart from a missing key. With ``checksum_mode`` the
+    answer carries the object's stored checksums (``x-amz-checksum-*``) too."""
+    headers = {"x-amz-checksum-mode": "ENABLED"} if checksum_mode else None
     try:
-        resp = await req.execute("HEAD", bucket, key, query=version_query(version_id))
+        resp = await req.execute(
+            "HEAD", bucket, key, query=version_query(version_id), headers=headers
+        )
     except NoSuchKey as exc:
         # A HEAD answer has no body to say which is missing; ask, on this error path only.
         if not await bucket_exists(req, bucket):

@@ -1,12 +1,14 @@
-"""Downloads as streams: :class:`ObjectReader`, which resumes a body that breaks off."""
+"""Downloads as streams: :class:`ObjectReader`, which resumes a body that breaks off and
+verifies a whole object against the checksum the server stored."""
 
 from __future__ import annotations
 
 from types import TracebackType
 
 from aiominio.core import planning
-from aiominio.core.headers import stat_from_headers
-from aiominio.errors import ConnectionLostError, TransportError
+from aiominio.core.checksums import BodyCheck, body_check
+from aiominio.core.headers import stat_from_headers, unquote_etag
+from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
 from aiominio.requester import Requester, Resume
@@ -19,6 +21,14 @@ class ObjectReader:
     ``async for chunk in reader`` yields the body as it arrives; ``await reader.read(n)`` reads up
     to ``n`` bytes (all the rest by default). ``reader.stat`` describes the object. Leaving the
     ``async with`` block releases the connection, on error and cancellation too.
+
+    With ``verify`` (the default), a whole object (no offset, no length) is asked for with
+    ``x-amz-checksum-mode: ENABLED`` and checked as it streams against the cheapest whole-object
+    digest the answer carries (CRC32, SHA-1, an MD5 ETag, SHA-256, CRC32C, CRC64NVME, in that
+    order); a mismatch raises :class:`~aiominio.InvalidResponseError` in place of the last chunk.
+    ``verified_by`` then names the digest that matched (``None``: nothing to verify against, such
+    as the ETag of a multipart object with no full-object checksum). A range is never verified
+    (no digest covers it) but, like every resumed body, must be exactly the bytes asked for.
     """
 
     def __init__(
@@ -31,6 +41,7 @@ class ObjectReader:
         length: int | None = None,
         version_id: str | None = None,
         headers: dict[str, str] | None = None,
+        verify: bool = True,
     ) -> None:
         self._requester = requester
         self.bucket = bucket
@@ -44,20 +55,55 @@ class ObjectReader:
         self.content_length: int | None = None
         self._received = 0
         self._resumes = 0
+        self._verify = verify and offset == 0 and length is None
+        self._check: BodyCheck | None = None
+        self._total: int | None = None
+        self.verified_by: str | None = None
 
     async def __aenter__(self) -> ObjectReader:
         if self._resp is not None:
             raise RuntimeError("this reader is already open")
-        self._resp = await self._request(self._offset, dict(self._headers))
+        headers = dict(self._headers)
+        if self._verify:
+            headers["x-amz-checksum-mode"] = "ENABLED"
+        resp = self._resp = await self._open(self._offset, headers)
         try:
-            self._stat = stat_from_headers(self._resp.headers)
+            self._stat = stat_from_headers(resp.headers)
         except BaseException:
-            self._resp.release()  # __aexit__ does not run when __aenter__ fails
+            resp.release()  # __aexit__ does not run when __aenter__ fails
             self._resp = None
             raise
-        length = self._resp.headers.get("content-length", "")
-        self.content_length = int(length) if length.isdigit() else None
+        length = resp.headers.get("content-length", "")
+        self.content_length = int(length) if length.isascii() and length.isdigit() else None
+        whole = resp.status == 200 and self.content_length is not None
+        if whole or "content-range" in resp.headers:
+            self._total = self._stat.size
+        if self._verify and resp.status == 200:
+            self._check = body_check(resp.headers)
         return self
+
+    async def _open(
+        self, offset: int, headers: dict[str, str], resume: Resume | None = None
+    ) -> StreamingResponse:
+        """Request the body from ``offset``; an answer that is not exactly the bytes asked for
+        is refused and asked again, within the body's retry budget (then raised)."""
+        while True:
+            resp = await self._request(offset, headers, resume)
+            if not (offset or self._length is not None):
+                return resp
+            length = None if self._length is None else self._length - (offset - self._offset)
+            problem = planning.range_answer_problem(
+                resp.status, resp.headers, offset, length, self._total
+            )
+            etag = unquote_etag(resp.headers.get("etag", ""))
+            if problem is None and self._stat is not None and etag != self._stat.etag:
+                problem = f"the ETag changed from {self._stat.etag!r} to {etag!r}"
+            if problem is None:
+                return resp
+            resp.release()
+            self._resumes += 1
+            where = f"{self.bucket}/{self.key}"
+            resume = Resume(InvalidResponseError(f"{where}: {problem}"), self._resumes)
 
     async def _request(
         self, offset: int, headers: dict[str, str], resume: Resume | None = None
@@ -90,7 +136,7 @@ class ObjectReader:
         etag = self.stat.etag
         if etag:
             headers["If-Match"] = f'"{etag}"'
-        self._resp = await self._request(
+        self._resp = await self._open(
             self._offset + self._received, headers, Resume(exc, self._resumes)
         )
 
@@ -148,7 +194,21 @@ class ObjectReader:
             if not chunk and short:
                 await self._resume(ConnectionLostError("the body ended early"))
                 continue
+            if self._check is not None:
+                done = self.content_length is not None and self._received >= self.content_length
+                self._verify_chunk(chunk, at_end=done or not chunk)
             return chunk
+
+    def _verify_chunk(self, chunk: bytes, *, at_end: bool) -> None:
+        check = self._check
+        assert check is not None
+        check.update(chunk)
+        if not at_end:
+            return
+        self._check = None
+        if not check.ok:
+            raise InvalidResponseError(check.mismatch(f"{self.bucket}/{self.key}"))
+        self.verified_by = check.algorithm
 
     def __aiter__(self) -> ObjectReader:
         return self

@@ -2,6 +2,11 @@
 SeaweedFS, at 12% and 30% of requests faulted: every operation must succeed with its data
 intact, nothing may leak, and no multipart upload may be left behind.
 
+With the corrupting faults too (a flipped byte in GET and PUT bodies, a Range answered with the
+whole object), a download may instead fail typed (InvalidResponseError: the corruption was caught),
+but no wrong byte may reach a caller or a file. Large objects are downloaded with fget_object
+there: their composite checksums and multipart ETags cannot be checked while streaming.
+
 The seed is fixed for reproducible CI runs; one more run uses a random seed, printed before the
 workload starts (and named in every assertion) so that a failure can be replayed with
 AIOMINIO_FAULT_SEED=<seed>. The seed decides the data, the operations and, through the proxy's
@@ -15,6 +20,7 @@ import hashlib
 import os
 import random
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +28,7 @@ import pytest
 
 import aiominio
 from aiominio import testing
-from tests.faultproxy import FaultProxy
+from tests.faultproxy import CORRUPTING, FAULTS, FaultProxy
 from tests.integration.conftest import empty_and_remove, unique_bucket
 
 pytestmark = pytest.mark.slow
@@ -49,7 +55,11 @@ async def _all(*coros: Coroutine[Any, Any, None]) -> None:
         raise
 
 
-async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
+async def _workload(
+    client: aiominio.Client, bucket: str, seed: int, files: Path | None = None
+) -> tuple[int, int]:
+    """Run the workload; the number of operations, and of downloads that failed typed (only
+    allowed with ``files``, a directory for downloads of large objects, under corruption)."""
     rng = random.Random(seed)
     keys = [f"obj/{i:04d}/{rng.choice(['plain', 'a b', 'ü+%', 'q?#'])}" for i in range(300)]
     blobs = {
@@ -59,6 +69,7 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     bigs = {k: _data(rng, 12 * MiB + rng.randrange(0, MiB)) for k in big_keys}
     sem = asyncio.Semaphore(12)
     ops = 0
+    caught = 0
 
     async def run(coro: Coroutine[Any, Any, None]) -> None:
         nonlocal ops
@@ -75,10 +86,35 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
 
     await _all(*(run(put(k)) for k in keys), *(run(put_big(k)) for k in big_keys))
 
+    async def read(reader: aiominio.ObjectReader) -> bytes:
+        async with reader:
+            return await reader.read()
+
+    async def check(got: Coroutine[Any, Any, bytes | None], want: bytes, what: str) -> None:
+        """The bytes must be ``want``; under corruption a download may fail typed instead."""
+        nonlocal caught
+        try:
+            data = await got
+        except aiominio.InvalidResponseError:
+            if files is None:
+                raise
+            caught += 1
+            return
+        assert data in (want, None), f"seed {seed}: {what} came back different"
+
+    async def fget(k: str, data: bytes) -> None:
+        assert files is not None
+        target = files / k.replace("/", "_")
+        try:
+            await client.fget_object(bucket, k, target)
+        finally:
+            assert not target.exists() or target.read_bytes() == data, f"seed {seed}: {k}"
+
     async def get(k: str, data: bytes) -> None:
-        async with client.get_object(bucket, k) as obj:
-            got = await obj.read()
-        assert got == data, f"seed {seed}: {k} came back different"
+        if files is not None and k in bigs:
+            await check(fget(k, data), data, k)
+        else:
+            await check(read(client.get_object(bucket, k)), data, k)
 
     def pick_range(k: str) -> tuple[str, int, int]:
         # Drawn up front: a draw inside the task would depend on the order tasks get to run.
@@ -88,10 +124,9 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
 
     async def ranged(k: str, off: int, length: int) -> None:
         data = bigs[k] if k in bigs else blobs[k]
-        if not data:
-            return
-        async with client.get_partial_object(bucket, k, off, length) as obj:
-            assert await obj.read() == data[off : off + length], f"seed {seed}: range of {k}"
+        if data:
+            got = read(client.get_partial_object(bucket, k, off, length))
+            await check(got, data[off : off + length], f"range of {k}")
 
     async def stat(k: str) -> None:
         st = await client.stat_object(bucket, k)
@@ -114,7 +149,7 @@ async def _workload(client: aiominio.Client, bucket: str, seed: int) -> int:
     left = [o.key async for o in client.list_objects(bucket, "obj/", recursive=True)]
     assert left == sorted(keys[150:]), f"seed {seed}: deletes"
     ops += 1
-    return ops
+    return ops, caught
 
 
 @pytest.mark.parametrize("rate", [0.12, 0.30])
@@ -124,6 +159,28 @@ async def test_workload_survives_faults(
     rate: float,
     seed: int,
     capsys: pytest.CaptureFixture[str],
+) -> None:
+    await _run(seaweedfs_server, rate, seed, capsys)
+
+
+@pytest.mark.parametrize("seed", [FIXED_SEED, RANDOM_SEED], ids=["fixed-seed", "random-seed"])
+async def test_workload_survives_corruption(
+    seaweedfs_server: testing.LocalServer,
+    seed: int,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    await _run(seaweedfs_server, 0.2, seed, capsys, faults=FAULTS + CORRUPTING, files=tmp_path)
+
+
+async def _run(
+    seaweedfs_server: testing.LocalServer,
+    rate: float,
+    seed: int,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    faults: tuple[str, ...] = FAULTS,
+    files: Path | None = None,
 ) -> None:
     upstream = urlsplit(seaweedfs_server.endpoint).port
     assert upstream is not None
@@ -135,7 +192,9 @@ async def test_workload_survives_faults(
     try:
         # The read timeout leaves room for a busy machine (a healthy answer may take a second or
         # more when another test run shares the cores); a stall outlasts it.
-        async with FaultProxy(upstream, rate=rate, seed=seed, stall_seconds=3.0) as proxy:
+        async with FaultProxy(
+            upstream, rate=rate, seed=seed, stall_seconds=3.0, faults=faults
+        ) as proxy:
             client = aiominio.Client(
                 proxy.endpoint,
                 access_key=seaweedfs_server.access_key,
@@ -144,15 +203,18 @@ async def test_workload_survives_faults(
                 timeouts=aiominio.Timeouts(connect=5, read=2.5),
             )
             async with client:
-                ops = await _workload(client, bucket, seed)
+                ops, caught = await _workload(client, bucket, seed, files)
             with capsys.disabled():
                 print(
-                    f"\n[faults] seed={seed} rate={rate:.0%}: {ops} operations all succeeded; "
+                    f"\n[faults] seed={seed} rate={rate:.0%}: {ops} operations, "
+                    f"{caught} downloads failed typed on corruption they caught, the rest intact; "
                     f"{proxy.requests} requests, {sum(proxy.injected.values())} faults injected "
                     f"and survived ({dict(sorted(proxy.injected.items()))}); "
                     f"{client.retries} retries/resumes"
                 )
         assert ops >= 1000
+        if files is not None:
+            assert proxy.injected["flip"] and proxy.injected["range_ignored"], f"seed {seed}"
         assert sum(proxy.injected.values()) >= rate * proxy.requests * 0.5, f"seed {seed}"
     finally:
         async with seaweedfs_server.client() as direct:

@@ -5,6 +5,7 @@ typed error after a bounded number of requests, and leaves no connection held.""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 import pytest
@@ -60,7 +61,9 @@ async def test_malformed_headers_are_typed_and_release_the_connection(
 
     async def handler(request: web.Request) -> web.Response:
         broken = request.match_info["key"] == "bad"
-        headers = {**HEADERS, "Last-Modified": GOOD_DATE, **(bad if broken else {})}
+        # The good answer's ETag is its body's MD5: downloads are verified against it.
+        etag = {} if broken else {"ETag": f'"{hashlib.md5(b"abc").hexdigest()}"'}
+        headers = {**HEADERS, **etag, "Last-Modified": GOOD_DATE, **(bad if broken else {})}
         # A body large enough to be still unread when the headers are parsed.
         return web.Response(body=b"x" * 4 * 1024 * 1024 if broken else b"abc", headers=headers)
 

@@ -1,31 +1,140 @@
-"""CRC combination: the checksum of a whole object from its parts' checksums, without the data.
-
-The reference CRC32 is zlib's; CRC32C and CRC64NVME are checked against their published check
-values ("123456789") first, then used as references for the combination."""
+"""The checksums of aiominio's core: the pure-Python CRCs against their check values and the
+published vectors, which digest an answer's headers let a download be checked against, and CRC
+combination (the checksum of a whole object from its parts' checksums, without the data)."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aiominio.core import checksums
-from aiominio.core.checksums import CRC32, CRC32C, CRC64NVME, Crc, combine_b64, crc_combine
+from aiominio.core.checksums import (
+    CRC32,
+    CRC32C,
+    CRC64NVME,
+    Crc,
+    body_check,
+    combine_b64,
+    crc_combine,
+)
+
+VECTORS = json.loads((Path(__file__).parents[1] / "data" / "s3-sigv4-examples.json").read_text())
+
+
+def _data(text: str) -> bytes:
+    if text.startswith("ascii"):
+        return b"123456789"
+    if text == "empty":
+        return b""
+    return b"a" * int(text.split(" ")[0])
+
+
+@pytest.mark.parametrize(
+    "vector", VECTORS["checksum_vectors"]["vectors"], ids=lambda v: v["input"][:20]
+)
+def test_published_vectors(vector: dict[str, str]) -> None:
+    data = _data(vector["input"])
+    assert checksums.crc32c_b64(data) == vector["x-amz-checksum-crc32c"]
+    assert checksums.crc64nvme_b64(data) == vector["x-amz-checksum-crc64nvme"]
+    assert checksums.sha1_b64(data) == vector["x-amz-checksum-sha1"]
+
+
+@pytest.mark.parametrize("cut", [0, 1, 7, 8, 9, 100, 1001])
+def test_crcs_continue_across_chunks(cut: int) -> None:
+    data = bytes(range(256)) * 5 + b"tail"
+    for fn in (checksums.crc32c, checksums.crc64nvme):
+        assert fn(data[cut:], fn(data[:cut])) == fn(data)
+        assert fn(memoryview(data)) == fn(data)
+
+
+BODY = b"the body of an object"
+BODY_CRC32 = base64.b64encode(zlib.crc32(BODY).to_bytes(4, "big")).decode()
+SHA256 = base64.b64encode(hashlib.sha256(BODY).digest()).decode()
+MD5 = hashlib.md5(BODY).hexdigest()
+
+
+def _verdict(headers: dict[str, str], body: bytes = BODY) -> tuple[str, bool] | None:
+    check = body_check(headers)
+    if check is None:
+        return None
+    for i in range(0, len(body), 5):
+        check.update(body[i : i + 5])
+    return check.algorithm, check.ok
+
+
+def test_the_cheapest_digest_is_chosen() -> None:
+    headers = {
+        "x-amz-checksum-sha256": SHA256,
+        "x-amz-checksum-crc32": BODY_CRC32,
+        "etag": f'"{MD5}"',
+    }
+    assert _verdict(headers) == ("crc32", True)
+    assert _verdict({"x-amz-checksum-sha256": SHA256, "etag": f'"{MD5}"'}) == ("md5", True)
+    assert _verdict({"x-amz-checksum-sha256": SHA256}) == ("sha256", True)
+    crc32c = checksums.crc32c_b64(BODY)
+    assert _verdict({"x-amz-checksum-crc32c": crc32c, "etag": f'"{MD5}"'}) == ("md5", True)
+    assert _verdict({"x-amz-checksum-crc32c": crc32c}) == ("crc32c", True)
+
+
+def test_a_changed_byte_fails() -> None:
+    flipped = b"the body of an objecT"
+    assert _verdict({"x-amz-checksum-crc32": BODY_CRC32}, flipped) == ("crc32", False)
+    assert _verdict({"etag": f'"{MD5.upper()}"'}, flipped) == ("md5", False)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"etag": f'"{MD5}-2"'},
+        {"x-amz-checksum-crc32": BODY_CRC32, "x-amz-checksum-type": "COMPOSITE"},
+        {"x-amz-checksum-crc32": BODY_CRC32 + "-3"},
+        {"x-amz-checksum-crc32": BODY_CRC32, "etag": f'"{MD5}-3"'},
+        {"etag": f'"{MD5}"', "x-amz-server-side-encryption": "aws:kms"},
+        {"etag": f'"{MD5}"', "x-amz-server-side-encryption-customer-algorithm": "AES256"},
+    ],
+    ids=[
+        "nothing",
+        "multipart-etag",
+        "composite",
+        "part-count-suffix",
+        "multipart-untyped",
+        "sse-kms",
+        "sse-c",
+    ],
+)
+def test_what_cannot_be_verified_is_not(headers: dict[str, str]) -> None:
+    assert _verdict(headers) is None
+
+
+def test_full_object_checksum_of_a_multipart_object_is_used() -> None:
+    headers = {
+        "x-amz-checksum-crc32": BODY_CRC32,
+        "x-amz-checksum-type": "FULL_OBJECT",
+        "etag": f'"{MD5}-2"',
+    }
+    assert _verdict(headers) == ("crc32", True)
+
 
 CHECK = b"123456789"
 
 
 def test_published_check_values() -> None:
-    assert checksums.crc_update(CRC32, CHECK) == 0xCBF43926 == zlib.crc32(CHECK)
+    assert zlib.crc32(CHECK) == 0xCBF43926
     assert checksums.crc32c(CHECK) == 0xE3069283
     assert checksums.crc64nvme(CHECK) == 0xAE8B14860A799888
 
 
 def reference(crc: Crc, data: bytes) -> int:
-    return zlib.crc32(data) if crc is CRC32 else checksums.crc_update(crc, data)
+    functions = {CRC32: zlib.crc32, CRC32C: checksums.crc32c, CRC64NVME: checksums.crc64nvme}
+    return functions[crc](data)
 
 
 algorithms = st.sampled_from([CRC32, CRC32C, CRC64NVME])

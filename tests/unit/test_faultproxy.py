@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tests.faultproxy import FAULTS, FaultProxy
+from tests.faultproxy import CORRUPTING, FAULTS, FaultProxy
 
 LINES = [
     "PUT /b-1/obj/0001/plain HTTP/1.1",
@@ -66,3 +66,38 @@ def test_rate_bounds() -> None:
     assert only.choose("GET /b/miss HTTP/1.1", "") is None
     assert only.choose("GET /b/hit HTTP/1.1", "") in FAULTS
     assert only.requests == 2 and sum(only.injected.values()) == 1
+
+
+def test_corrupting_faults_apply_only_where_a_checksum_could_tell() -> None:
+    applies = FaultProxy.applies
+    assert applies("flip", "PUT /b/k HTTP/1.1", "")
+    assert applies("flip", "PUT /b/k?partNumber=2&uploadId=u HTTP/1.1", "")
+    assert applies("flip", "GET /b/k HTTP/1.1", "")
+    assert applies("flip", "GET /b/k?versionId=v HTTP/1.1", "bytes=100-")  # a resume
+    assert not applies("flip", "GET /b/k HTTP/1.1", "bytes=0-99")  # a range: no digest
+    assert not applies("flip", "GET /b?list-type=2 HTTP/1.1", "")  # XML
+    assert not applies("flip", "GET /b/k?uploadId=u HTTP/1.1", "")  # ListParts
+    assert not applies("flip", "POST /b/k?uploadId=u HTTP/1.1", "")
+    assert applies("range_ignored", "GET /b/k HTTP/1.1", "bytes=0-99")
+    assert not applies("range_ignored", "GET /b/k HTTP/1.1", "")
+    assert applies("reset_request", "POST /b/k?uploads HTTP/1.1", "")
+
+
+def test_flip_changes_one_byte_of_the_body() -> None:
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nabcdefgh"
+    split = answer.find(b"\r\n\r\n") + 4
+    flipped = FaultProxy._flip(answer, split)
+    assert flipped[:split] == answer[:split]
+    assert sum(a != b for a, b in zip(flipped, answer, strict=True)) == 1
+    assert FaultProxy._flip(b"", 0) == b""
+
+
+def test_corrupting_faults_are_drawn_only_when_asked_for() -> None:
+    proxy = FaultProxy(1, rate=1.0, seed=3, faults=FAULTS + CORRUPTING)
+    drawn = {proxy.choose(f"PUT /b/k{i} HTTP/1.1", "") for i in range(200)}
+    assert "flip" in drawn and "range_ignored" not in drawn  # not a Range GET
+    # A Range is answered whole only with an answer the proxy saw whole before.
+    assert proxy.choose("GET /b/k HTTP/1.1", "bytes=0-9") != "range_ignored"
+    assert not set(CORRUPTING) & {
+        FaultProxy(1, rate=1.0, seed=3).choose(line, "") for line in LINES
+    }
