@@ -58,7 +58,7 @@ LABELS = {
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--libraries", nargs="*", default=list(MODULES))
+    p.add_argument("--libraries", nargs="*", default=list(MODULES), choices=list(MODULES))
     p.add_argument("--workloads", nargs="*", default=WORKLOADS, choices=WORKLOADS)
     p.add_argument("--large-mib", type=int, default=256, help="large PUT/GET size (MiB)")
     p.add_argument("--file-mib", type=int, default=256, help="file PUT size (MiB); try 1024")

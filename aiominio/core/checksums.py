@@ -6,10 +6,13 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
+
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 #: How uploads are verified: ``x-amz-checksum-crc32`` or ``Content-MD5``.
 Integrity = Literal["crc32", "md5"]
@@ -206,7 +209,7 @@ def md5_b64(data: bytes) -> str:
 def is_md5_etag(etag: str) -> bool:
     """Whether an (unquoted) ETag is an MD5 of the data: 32 hex digits, as S3 gives a single PUT
     without server-side encryption."""
-    return len(etag) == 32 and all(c in "0123456789abcdef" for c in etag.lower())
+    return len(etag) == 32 and _HEX32.fullmatch(etag) is not None
 
 
 def multipart_etag(part_etags: list[str]) -> str | None:

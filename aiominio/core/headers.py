@@ -27,12 +27,31 @@ def unquote_etag(value: str) -> str:
     return value.strip().strip('"').replace("&quot;", "")
 
 
+# RFC 9110's preferred HTTP date: "Sun, 06 Nov 1994 08:49:37 GMT".
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_IMF_FIXDATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2}) "
+    f"({'|'.join(_MONTH_NAMES)}) "
+    r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
+)
+
+
 def parse_http_date(value: str) -> datetime:
     """Parse an HTTP date (``Last-Modified``) to an aware datetime.
 
     Raises:
         InvalidResponseError: the value is not an HTTP date.
     """
+    fixed = _IMF_FIXDATE.fullmatch(value)
+    if fixed is not None:  # what S3 servers send: read without email.utils (5x faster)
+        day, month, year, hh, mm, ss = fixed.groups()
+        try:
+            return datetime(
+                int(year), _MONTHS[month], int(day), int(hh), int(mm), int(ss), tzinfo=timezone.utc
+            )
+        except ValueError as exc:
+            raise InvalidResponseError(f"the server sent a malformed date: {value[:64]!r}") from exc
     try:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError) as exc:

@@ -7,13 +7,18 @@ missing element) is an :class:`~aiominio.InvalidResponseError`, never a bare ``V
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiominio import errors
 from aiominio.core import xml
-from aiominio.core.headers import stat_from_headers
+from aiominio.core.headers import parse_http_date, stat_from_headers
+from aiominio.errors import InvalidResponseError
 
 GOOD_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
 
@@ -258,3 +263,18 @@ def test_upload_and_part_pages_must_advance() -> None:
     with pytest.raises(errors.InvalidResponseError):
         xml.PartPage([], True, None).cursor_after(None)
     assert xml.PartPage([], False, None).cursor_after(3) is None
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_http_dates_read_fast_as_email_utils_reads_them(moment: datetime) -> None:
+    moment = moment.replace(microsecond=0, tzinfo=timezone.utc)
+    text = format_datetime(moment, usegmt=True)
+    assert parse_http_date(text) == moment == parsedate_to_datetime(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 2015 25:28:00 GMT", "Wed, ٢١ Oct 2015"]
+)
+def test_impossible_http_dates_are_typed(text: str) -> None:
+    with pytest.raises(InvalidResponseError, match="malformed date"):
+        parse_http_date(text)
