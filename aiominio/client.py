@@ -50,7 +50,8 @@ class Client(BucketMethods, ObjectMethods, PresignMethods, BucketConfigMethods):
         session: an ``aiohttp.ClientSession`` to use; it is not closed by this client.
         credentials: a credentials provider, instead of the keys (see :mod:`aiominio.credentials`).
         max_connections: the size of the connection pool.
-        timeouts: connect/read/total timeouts (see :class:`~aiominio.transport.Timeouts`).
+        timeouts: connect, read, total and pool-wait timeouts (see
+            :class:`~aiominio.transport.Timeouts`).
         addressing_style: ``"auto"`` (virtual-host style on AWS, path style elsewhere),
             ``"path"`` or ``"virtual"``.
         ssl_context: an ``ssl.SSLContext`` to verify the server with, or a path to a CA bundle;
@@ -59,7 +60,7 @@ class Client(BucketMethods, ObjectMethods, PresignMethods, BucketConfigMethods):
         retry: the retry policy (default: 5 attempts, exponential backoff with full jitter).
         integrity: how uploads are verified: ``"crc32"`` (default; ``x-amz-checksum-crc32``,
             checked by S3, MinIO and SeaweedFS) or ``"md5"`` (``Content-MD5``, for servers that
-            predate the checksum headers; five times the CPU).
+            predate the checksum headers; about seven times the CPU).
     """
 
     def __init__(

@@ -87,7 +87,9 @@ class PoolTimeout(RequestTimeout):
 
 
 class InvalidResponseError(AiominioError):
-    """The server's answer could not be parsed or was refused as unsafe (e.g. XML entities)."""
+    """The server's answer cannot be trusted: it could not be parsed, was refused as unsafe (XML
+    entities), does not match its own digest (a download corrupted on the way), or is not the
+    answer asked for (a Range answered with another range or the whole object)."""
 
     def __init__(self, message: str, *, status: int | None = None, body: bytes = b"") -> None:
         super().__init__(message)

@@ -1,8 +1,9 @@
 """Parsing S3's XML answers and building its XML requests.
 
-Parsing goes through defusedxml: a document with a DOCTYPE, entities or external references is
-refused with :class:`~aiominio.errors.InvalidResponseError`, as is anything that is not XML (an
-HTML error page from a proxy, a truncated body).
+A document with a DOCTYPE, entities or external references is refused with
+:class:`~aiominio.errors.InvalidResponseError` (through defusedxml; only plain UTF-8 with no
+``<!`` at all takes the faster C parser directly), as is anything that is not XML (an HTML error
+page from a proxy, a truncated body).
 """
 
 from __future__ import annotations

@@ -26,13 +26,14 @@ class ObjectMethods(MethodsBase):
     ) -> ObjectReader:
         """Download an object as a stream; use the result with ``async with``.
 
-        With ``verify`` (the default) the body is checked as it streams against the cheapest
-        whole-object digest the server returns: a whole-object checksum (asked for with
-        ``x-amz-checksum-mode: ENABLED``; CRC32, SHA-1, SHA-256, CRC32C or CRC64NVME), else an
-        MD5 ETag. A mismatch raises :class:`~aiominio.InvalidResponseError` instead of handing
-        out the last chunk. A multipart object whose only digest is its ``<md5>-N`` ETag cannot be
-        verified while streaming (:meth:`fget_object` verifies it); ``obj.verified_by`` names
-        the digest that matched, ``None`` when there was none. CRC32C and CRC64NVME are computed
+        With ``verify`` (the default) the body is checked as it streams against a whole-object
+        digest the server returns (asked for with ``x-amz-checksum-mode: ENABLED``), the first
+        of CRC32, SHA-1, an MD5 ETag, SHA-256, CRC32C, CRC64NVME that it carries. A mismatch
+        raises :class:`~aiominio.InvalidResponseError` instead of handing out the last chunk
+        (when the answer has a Content-Length; else at the end of the body). A multipart object
+        whose only digest is its ``<md5>-N`` ETag cannot be verified while streaming
+        (:meth:`fget_object` verifies it); ``obj.verified_by`` names the digest that matched,
+        ``None`` when there was none. CRC32C and CRC64NVME are computed
         in pure Python (about 25 and 15 MB/s), the others in C.
 
         Example::
@@ -97,8 +98,8 @@ class ObjectMethods(MethodsBase):
 
         The body is written to ``<file_path>.<tag>.part`` beside the target and renamed into place
         only once it is complete and its size checks out and, with ``verify`` (the default), its
-        data: against the cheapest whole-object checksum the server stored (CRC32, SHA-1, SHA-256,
-        CRC32C, CRC64NVME) or an MD5 ETag, else against a multipart ETag ``<md5>-N`` recomputed
+        data: against a whole-object digest the server stored (the first of CRC32, SHA-1, an MD5
+        ETag, SHA-256, CRC32C, CRC64NVME), else against a multipart ETag ``<md5>-N`` recomputed
         from the file's per-part MD5s (the part size is learnt from a ``HEAD ?partNumber=1``, and
         each part's size when the parts are unequal). A file that fails the check is removed and
         downloaded again once; a second failure raises :class:`~aiominio.InvalidResponseError`.

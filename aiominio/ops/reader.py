@@ -25,7 +25,8 @@ class ObjectReader:
     With ``verify`` (the default), a whole object (no offset, no length) is asked for with
     ``x-amz-checksum-mode: ENABLED`` and checked as it streams against the cheapest whole-object
     digest the answer carries (CRC32, SHA-1, an MD5 ETag, SHA-256, CRC32C, CRC64NVME, in that
-    order); a mismatch raises :class:`~aiominio.InvalidResponseError` in place of the last chunk.
+    order); a mismatch raises :class:`~aiominio.InvalidResponseError` in place of the last chunk
+    (at the end of the body when the answer has no Content-Length).
     ``verified_by`` then names the digest that matched (``None``: nothing to verify against, such
     as the ETag of a multipart object with no full-object checksum). A range is never verified
     (no digest covers it) but, like every resumed body, must be exactly the bytes asked for.

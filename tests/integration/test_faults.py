@@ -5,7 +5,8 @@ intact, nothing may leak, and no multipart upload may be left behind.
 With the corrupting faults too (a flipped byte in GET and PUT bodies, a Range answered with the
 whole object), a download may instead fail typed (InvalidResponseError: the corruption was caught),
 but no wrong byte may reach a caller or a file. Large objects are downloaded with fget_object
-there: their composite checksums and multipart ETags cannot be checked while streaming.
+there, which also recomputes multipart ETags (get_object can verify a multipart object only by a
+full-object checksum).
 
 The seed is fixed for reproducible CI runs; one more run uses a random seed, printed before the
 workload starts (and named in every assertion) so that a failure can be replayed with
