@@ -14,6 +14,7 @@ import asyncio
 import copy
 import hashlib
 import platform
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,10 +42,13 @@ class Resume:
         failure: how the body broke off.
         attempt: how many times this body has been resumed, this time included; all resumes of
             one body share one retry budget.
+        since: when the body first broke off (``time.monotonic()``): the retry time budget of
+            every resume counts from then.
     """
 
     failure: BaseException
     attempt: int
+    since: float
 
 
 class Requester:
@@ -257,10 +261,12 @@ class Requester:
         """
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
             raise TypeError("request bodies are buffered bytes, so that they can be retried")
+        first_failure: float | None = None
         if resume is not None:
-            if not self._may_retry(resume.failure, resume.attempt):
+            first_failure = resume.since
+            if not self._may_retry(resume.failure, resume.attempt, first_failure):
                 raise resume.failure
-            await self._pause(resume.attempt)
+            await self._pause(resume.attempt, first_failure)
         attempt = 1
         corrected = False
         while True:
@@ -281,19 +287,21 @@ class Requester:
                 if self._learn_region(exc, bucket, region, corrected):
                     corrected = True
                     continue  # signed for the wrong region: once more, for the right one
-                if not self._may_retry(exc, attempt):
+                if first_failure is None:
+                    first_failure = time.monotonic()
+                if not self._may_retry(exc, attempt, first_failure):
                     raise
                 if retried is not None:
                     retried.append(exc)
-                await self._pause(attempt)
+                await self._pause(attempt, first_failure)
                 attempt += 1
 
-    def _may_retry(self, exc: BaseException, attempt: int) -> bool:
-        return attempt < self._retry.max_attempts and self._retry.retryable(exc)
+    def _may_retry(self, exc: BaseException, attempt: int, first_failure: float) -> bool:
+        return self._retry.may_retry(exc, attempt, time.monotonic() - first_failure)
 
-    async def _pause(self, attempt: int) -> None:
+    async def _pause(self, attempt: int, first_failure: float) -> None:
         self._retries += 1
-        await asyncio.sleep(self._retry.delay(attempt))
+        await asyncio.sleep(self._retry.pause(attempt, time.monotonic() - first_failure))
 
     async def _attempt(
         self,

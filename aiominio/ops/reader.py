@@ -3,6 +3,7 @@ verifies a whole object against the checksum the server stored."""
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 
 from aiominio.core import planning
@@ -56,6 +57,7 @@ class ObjectReader:
         self.content_length: int | None = None
         self._received = 0
         self._resumes = 0
+        self._broke_at: float | None = None
         self._verify = verify and offset == 0 and length is None
         self._check: BodyCheck | None = None
         self._total: int | None = None
@@ -104,7 +106,8 @@ class ObjectReader:
             resp.release()
             self._resumes += 1
             where = f"{self.bucket}/{self.key}"
-            resume = Resume(InvalidResponseError(f"{where}: {problem}"), self._resumes)
+            failure = InvalidResponseError(f"{where}: {problem}")
+            resume = Resume(failure, self._resumes, self._first_break())
 
     async def _request(
         self, offset: int, headers: dict[str, str], resume: Resume | None = None
@@ -138,8 +141,14 @@ class ObjectReader:
         if etag:
             headers["If-Match"] = f'"{etag}"'
         self._resp = await self._open(
-            self._offset + self._received, headers, Resume(exc, self._resumes)
+            self._offset + self._received, headers, Resume(exc, self._resumes, self._first_break())
         )
+
+    def _first_break(self) -> float:
+        """When the body first broke off or came back wrong: its retry time counts from then."""
+        if self._broke_at is None:
+            self._broke_at = time.monotonic()
+        return self._broke_at
 
     async def __aexit__(
         self,

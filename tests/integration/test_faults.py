@@ -1,5 +1,5 @@
 """A mixed workload of over 1,000 operations through a fault-injecting proxy in front of
-SeaweedFS, at 12% and 30% of requests faulted: every operation must succeed with its data
+SeaweedFS, at 12%, 30% and 50% of requests faulted: every operation must succeed with its data
 intact, nothing may leak, and no multipart upload may be left behind.
 
 With the corrupting faults too (a flipped byte in GET and PUT bodies, a Range answered with the
@@ -153,7 +153,7 @@ async def _workload(
     return ops, caught
 
 
-@pytest.mark.parametrize("rate", [0.12, 0.30])
+@pytest.mark.parametrize("rate", [0.12, 0.30, 0.50])
 @pytest.mark.parametrize("seed", [FIXED_SEED, RANDOM_SEED], ids=["fixed-seed", "random-seed"])
 async def test_workload_survives_faults(
     seaweedfs_server: testing.LocalServer,
@@ -200,7 +200,12 @@ async def _run(
                 proxy.endpoint,
                 access_key=seaweedfs_server.access_key,
                 secret_key=seaweedfs_server.secret_key,
-                retry=aiominio.RetryPolicy(max_attempts=10, base_delay=0.02, max_delay=0.5),
+                # Some 2,000 requests at a 50% fault rate: with 10 attempts about two would meet
+                # ten faults in a row (0.5^10 each), with 20 about one in 500 runs. The time
+                # budget still bounds each request.
+                retry=aiominio.RetryPolicy(
+                    max_attempts=20, base_delay=0.02, max_delay=0.5, max_retry_time=60
+                ),
                 timeouts=aiominio.Timeouts(connect=5, read=2.5),
             )
             async with client:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import random
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
@@ -54,6 +55,29 @@ async def test_persistent_fault_surfaces_after_the_budget(
         assert info.value.status == 503
         assert proxy.requests == 3
         assert c.retries == 2
+
+
+class Ceiling(random.Random):
+    """Full jitter at its ceiling: every wait is the longest the backoff allows."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+async def test_a_server_that_stays_down_fails_within_the_time_budget(
+    seaweedfs_server: testing.LocalServer, sw_bucket: str
+) -> None:
+    # Attempts would allow 1,000 tries; half a second of 50 ms waits allows about ten.
+    policy = aiominio.RetryPolicy(
+        max_attempts=1000, base_delay=0.05, max_delay=0.05, max_retry_time=0.5, rng=Ceiling()
+    )
+    async with FaultProxy(_port(seaweedfs_server), rate=1.0, seed=1, faults=("slowdown",)) as proxy:
+        async with _through(proxy, seaweedfs_server, retry=policy) as c:
+            with pytest.raises(aiominio.SlowDown):
+                await c.stat_object(sw_bucket, "k")
+        # The first attempt, then one per 50 ms wait that starts within the 0.5 s budget.
+        assert 2 <= proxy.requests <= 12
+        assert c.retries == proxy.requests - 1
 
 
 async def test_client_errors_are_never_retried(
