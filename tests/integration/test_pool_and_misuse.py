@@ -42,6 +42,20 @@ async def slow_download_server(web_server: StartWebServer) -> tuple[str, asyncio
     return server.url, finish, started
 
 
+def two_connections(
+    url: str, timeouts: aiominio.Timeouts, retry: aiominio.RetryPolicy
+) -> aiominio.Client:
+    return aiominio.Client(
+        url,
+        access_key="a" * 8,
+        secret_key="s" * 8,
+        region="us-east-1",
+        max_connections=2,
+        timeouts=timeouts,
+        retry=retry,
+    )
+
+
 async def hold_two_downloads(
     client: aiominio.Client, started: list[str]
 ) -> list[asyncio.Task[bytes]]:
@@ -62,14 +76,8 @@ async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout(
     web_server: StartWebServer,
 ) -> None:
     url, finish, started = await slow_download_server(web_server)
-    async with aiominio.Client(
-        url,
-        access_key="a" * 8,
-        secret_key="s" * 8,
-        region="us-east-1",
-        max_connections=2,
-        timeouts=aiominio.Timeouts(connect=0.2),
-        retry=aiominio.RetryPolicy(max_attempts=1),
+    async with two_connections(
+        url, aiominio.Timeouts(connect=0.2), aiominio.RetryPolicy(max_attempts=1)
     ) as client:
         downloads = await hold_two_downloads(client, started)
         queued = asyncio.create_task(client.stat_object("bkt", "three"))
@@ -84,14 +92,10 @@ async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout(
 
 async def test_a_pool_limit_fails_typed_and_is_not_retried(web_server: StartWebServer) -> None:
     url, finish, started = await slow_download_server(web_server)
-    async with aiominio.Client(
+    async with two_connections(
         url,
-        access_key="a" * 8,
-        secret_key="s" * 8,
-        region="us-east-1",
-        max_connections=2,
-        timeouts=aiominio.Timeouts(connect=5, pool=0.3),
-        retry=aiominio.RetryPolicy(max_attempts=3, base_delay=0.01),
+        aiominio.Timeouts(connect=5, pool=0.3),
+        aiominio.RetryPolicy(max_attempts=3, base_delay=0.01),
     ) as client:
         downloads = await hold_two_downloads(client, started)
         with pytest.raises(TimeoutError) as info:
