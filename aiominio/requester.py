@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import hashlib
 import platform
 import time
@@ -83,6 +84,7 @@ class Requester:
         self._retry = retry or RetryPolicy()
         self._timeouts = timeouts
         self._bucket_regions: dict[str, str] = {}
+        self._region_lookups: dict[str, asyncio.Future[str]] = {}
         self._refused: set[str] = set()
         self._retries = 0
 
@@ -154,6 +156,22 @@ class Requester:
         cached = self._bucket_regions.get(bucket)
         if cached:
             return cached
+        # One lookup per bucket however many requests want it at once (a thousand concurrent
+        # first requests must not send a thousand GetBucketLocation); shielded, so a caller's
+        # cancellation does not cancel it for the others.
+        lookup = self._region_lookups.get(bucket)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._lookup_region(bucket))
+            self._region_lookups[bucket] = lookup
+            lookup.add_done_callback(functools.partial(self._lookup_done, bucket))
+        return await asyncio.shield(lookup)
+
+    def _lookup_done(self, bucket: str, lookup: asyncio.Future[str]) -> None:
+        self._region_lookups.pop(bucket, None)
+        if not lookup.cancelled():
+            lookup.exception()  # retrieved here too: every waiter may have been cancelled
+
+    async def _lookup_region(self, bucket: str) -> str:
         try:
             resp = await self.execute(
                 "GET", bucket, query=(("location", ""),), region=DEFAULT_REGION

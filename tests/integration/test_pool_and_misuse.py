@@ -138,3 +138,26 @@ async def test_a_client_belongs_to_its_first_event_loop(web_server: StartWebServ
         # Still fine in its own loop.
         assert await c.list_buckets() == []
     assert server.paths() == ["/", "/"]
+
+
+async def test_concurrent_first_requests_ask_for_the_region_once(
+    web_server: StartWebServer,
+) -> None:
+    async def location(request: web.Request) -> web.Response:
+        assert "location" in request.query
+        await asyncio.sleep(0.05)  # the lookup is still in flight while the others arrive
+        return web.Response(
+            body=b"<LocationConstraint>eu-west-1</LocationConstraint>",
+            content_type="application/xml",
+        )
+
+    async def head(request: web.Request) -> web.Response:
+        assert "/eu-west-1/" in request.headers["Authorization"]  # signed for the region found
+        return web.Response(headers={"Content-Length": "3", "ETag": '"e"'})
+
+    server = await web_server(web.get("/bkt", location), web.head("/bkt/{key}", head))
+    async with aiominio.Client(server.url, access_key="a" * 8, secret_key="s" * 8) as c:
+        stats = await asyncio.gather(*(c.stat_object("bkt", f"k{i}") for i in range(100)))
+    assert [s.size for s in stats] == [3] * 100
+    assert server.paths("GET") == ["/bkt?location="]
+    assert len(server.paths("HEAD")) == 100
