@@ -110,6 +110,25 @@ async def test_every_version_is_listed_read_and_removed(
     assert [v.key async for v in client.list_object_versions(b, recursive=True)] == ["copy.txt"]
 
 
+async def test_multipart_writes_name_their_versions_and_fget_pins_them(
+    client: aiominio.Client, versioned: str, tmp_path: Path
+) -> None:
+    body = bytes(range(256)) * (24 * 1024)  # 6 MiB: a multipart upload and a multipart copy
+    put = await client.put_object(versioned, "big", body, part_size=5 * 1024 * 1024)
+    assert put.version_id and put.etag.endswith("-2")
+    copied = await client.copy_object(
+        versioned, "big-copy", versioned, "big", part_size=5 * 1024 * 1024
+    )
+    assert copied.version_id and copied.version_id != put.version_id
+    stat = await client.stat_object(versioned, "big-copy")
+    assert stat.version_id == copied.version_id
+    # No version_id: the download is pinned to the version its HEAD described, and its
+    # multipart ETag is checked part by part against that version's parts.
+    got = await client.fget_object(versioned, "big", tmp_path / "big")
+    assert got.version_id == put.version_id and got.etag == put.etag
+    assert (tmp_path / "big").read_bytes() == body
+
+
 async def test_version_listing_pages_by_key_and_version_markers(
     client: aiominio.Client, versioned: str
 ) -> None:
