@@ -266,7 +266,9 @@ class ObjectMethods(MethodsBase):
                 :class:`~aiominio.PreconditionFailed` (where the server supports it).
 
         Conditions travel on the PUT, or on the CompleteMultipartUpload of a multipart upload
-        (its parts are uploaded first, then aborted if the condition fails).
+        (its parts are uploaded first, then aborted if the condition fails). A request that is
+        retried after its answer was lost meets its own write: with ``if_none_match="*"`` it
+        then raises PreconditionFailed although the object was stored.
         """
         check_bucket_name(bucket)
         check_object_key(key)
