@@ -33,6 +33,7 @@ from aiominio.errors import (
     NoSuchBucketPolicy,
     NoSuchKey,
     NoSuchUpload,
+    NotModified,
     PoolTimeout,
     PreconditionFailed,
     RequestTimeout,
@@ -49,9 +50,11 @@ from aiominio.models import (
     DeleteError,
     ObjectInfo,
     ObjectStat,
+    ObjectVersion,
     Part,
     PutResult,
     Upload,
+    Versioning,
 )
 from aiominio.notification import (
     BucketNotification,
@@ -108,6 +111,7 @@ __all__ = [
     "NoSuchBucketPolicy",
     "NoSuchKey",
     "NoSuchUpload",
+    "NotModified",
     "NotificationConfig",
     "ObjectCreatedAll",
     "ObjectCreatedCompleteMultipartUpload",
@@ -121,6 +125,7 @@ __all__ = [
     "ObjectRemovedDelete",
     "ObjectRemovedDeleteMarkerCreated",
     "ObjectStat",
+    "ObjectVersion",
     "Part",
     "Policy",
     "PoolTimeout",
@@ -140,6 +145,7 @@ __all__ = [
     "TopicConfig",
     "TransportError",
     "Upload",
+    "Versioning",
     "__version__",
     "new_arn",
 ]

@@ -22,6 +22,8 @@
         ├── AuthorizationHeaderMalformed
         ├── BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty
         ├── InvalidBucketName, InvalidRange, PreconditionFailed
+        ├── NotModified                                    304: an If-None-Match or
+        │                                                  If-Modified-Since condition held
         ├── EntityTooLarge, BadDigest
         └── SlowDown, InternalError, ServiceUnavailable
 
@@ -287,6 +289,13 @@ class PreconditionFailed(S3Error):
     code_name = "PreconditionFailed"
 
 
+class NotModified(S3Error):
+    """The object is unchanged (HTTP 304): an ``if_none_match`` or ``if_modified_since``
+    condition of a read held, so the server sent no body."""
+
+    code_name = "NotModified"
+
+
 class EntityTooLarge(S3Error):
     """The body is larger than the server allows."""
 
@@ -326,6 +335,7 @@ class AuthorizationHeaderMalformed(S3Error):
 # Codes a HEAD answer implies, since a HEAD response has no body to carry one.
 HEAD_STATUS_CODES = {
     301: "PermanentRedirect",
+    304: "NotModified",
     307: "TemporaryRedirect",
     400: "BadRequest",
     403: "AccessDenied",

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+
+
+class Versioning(str, enum.Enum):
+    """A bucket's versioning state. A bucket starts ``OFF``; once ``ENABLED`` it can only be
+    ``SUSPENDED`` (new writes replace the ``"null"`` version, older versions are kept)."""
+
+    OFF = "Off"
+    ENABLED = "Enabled"
+    SUSPENDED = "Suspended"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,37 @@ class ObjectInfo:
     is_dir: bool = False
     storage_class: str | None = None
     version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectVersion:
+    """An entry of ``list_object_versions``: one version of an object, or a delete marker.
+
+    ``remove_objects`` takes these to remove exactly the versions listed.
+
+    Attributes:
+        key: the object key, exactly as stored.
+        version_id: the version id (``"null"`` for a version written while versioning was off
+            or suspended).
+        is_latest: whether this is the current version of the key.
+        is_delete_marker: whether this is a delete marker (no data: size 0, no ETag).
+        size: the size in bytes.
+        etag: the ETag without quotes.
+        last_modified: when this version was written (timezone-aware).
+        storage_class: the storage class the server reports, if any.
+        is_dir: True for a common prefix of a non-recursive listing (``key`` is the prefix,
+            ``version_id`` is empty and the other fields are empty).
+    """
+
+    key: str
+    version_id: str
+    is_latest: bool = False
+    is_delete_marker: bool = False
+    size: int = 0
+    etag: str = ""
+    last_modified: datetime | None = None
+    storage_class: str | None = None
+    is_dir: bool = False
 
 
 @dataclass(frozen=True, slots=True)

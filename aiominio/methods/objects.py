@@ -5,8 +5,15 @@ from __future__ import annotations
 import mimetypes
 import os
 from collections.abc import AsyncIterable, Iterable, Mapping
+from datetime import datetime
 
 from aiominio.core import planning
+from aiominio.core.conditions import (
+    COPY_SOURCE_PREFIX,
+    check_version_id,
+    read_conditions,
+    write_conditions,
+)
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, object_headers
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
@@ -14,6 +21,7 @@ from aiominio.models import CopyResult, DeleteError, ObjectStat, PutResult
 from aiominio.ops import files, multipart, objects, uploads
 from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
+from aiominio.ops.objects import ToDelete
 from aiominio.ops.reader import ObjectReader
 from aiominio.sources import Data, Progress, make_source
 
@@ -22,7 +30,16 @@ class ObjectMethods(MethodsBase):
     """Get, stat, put, copy and remove objects, from and to memory, streams and files."""
 
     def get_object(
-        self, bucket: str, key: str, *, version_id: str | None = None, verify: bool = True
+        self,
+        bucket: str,
+        key: str,
+        *,
+        version_id: str | None = None,
+        verify: bool = True,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
     ) -> ObjectReader:
         """Download an object as a stream; use the result with ``async with``.
 
@@ -47,14 +64,30 @@ class ObjectMethods(MethodsBase):
         the rest of the same object (a 206 with the right Content-Range, total and ETag), else it
         is asked again and, within the retry budget, fails.
 
+        Conditions (checked by the server, on the first request only; a body that is resumed
+        is pinned to the ETag, and the version, of the first answer instead): ``if_match`` /
+        ``if_none_match`` an ETag (or ``"*"``), ``if_modified_since`` /
+        ``if_unmodified_since`` an aware datetime.
+
         Raises:
             NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
+            PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
+            NotModified: ``if_none_match`` or ``if_modified_since`` held (no body).
             InvalidResponseError: the body did not match its checksum, or a resumed answer was
                 not the rest of the body.
         """
         check_bucket_name(bucket)
         check_object_key(key)
-        return ObjectReader(self.requester, bucket, key, version_id=version_id, verify=verify)
+        check_version_id(version_id)
+        conditions = read_conditions(
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+        )
+        return ObjectReader(
+            self.requester, bucket, key, version_id=version_id, headers=conditions, verify=verify
+        )
 
     def get_partial_object(
         self,
@@ -64,24 +97,43 @@ class ObjectMethods(MethodsBase):
         length: int | None = None,
         *,
         version_id: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
     ) -> ObjectReader:
         """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
 
         A range cannot be verified against the object's checksum or ETag (they cover the whole
         object, and S3 keeps no digest of a range); only that the answer is exactly the range
         asked for (a 206 with that Content-Range) is checked. Reading from offset 0 with no
-        length is a whole-object read, verified as by :meth:`get_object`.
+        length is a whole-object read, verified as by :meth:`get_object`. The conditions are
+        those of :meth:`get_object`.
 
         Raises:
             InvalidArgument / TypeError: a negative or non-integer offset or length, before any
                 request.
             InvalidRange: the offset is past the end of the object.
+            PreconditionFailed, NotModified: as for :meth:`get_object`.
         """
         check_bucket_name(bucket)
         check_object_key(key)
         offset, length = planning.check_range(offset, length)
+        check_version_id(version_id)
+        conditions = read_conditions(
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+        )
         return ObjectReader(
-            self.requester, bucket, key, offset=offset, length=length, version_id=version_id
+            self.requester,
+            bucket,
+            key,
+            offset=offset,
+            length=length,
+            version_id=version_id,
+            headers=conditions,
         )
 
     async def fget_object(
@@ -93,6 +145,10 @@ class ObjectMethods(MethodsBase):
         version_id: str | None = None,
         progress: Progress | None = None,
         verify: bool = True,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
     ) -> ObjectStat:
         """Download an object to a file, safely.
 
@@ -109,9 +165,21 @@ class ObjectMethods(MethodsBase):
         while it is written: a second call for the same path (in this or another process) waits
         for the first to finish, then downloads the object again. A failed download never leaves
         a file at ``file_path``. ``progress`` receives the bytes written so far.
+
+        The conditions (as for :meth:`get_object`) are checked on the HEAD that starts the
+        download, before any file is touched: a 412 raises :class:`~aiominio.PreconditionFailed`,
+        a 304 :class:`~aiominio.NotModified`. The body is then read pinned to the ETag (and, in
+        a versioned bucket, the version) that HEAD described.
         """
         check_bucket_name(bucket)
         check_object_key(key)
+        check_version_id(version_id)
+        conditions = read_conditions(
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+        )
         return await files.download_file(
             self.requester,
             bucket,
@@ -120,20 +188,43 @@ class ObjectMethods(MethodsBase):
             version_id=version_id,
             progress=progress,
             verify=verify,
+            conditions=conditions,
         )
 
     async def stat_object(
-        self, bucket: str, key: str, *, version_id: str | None = None
+        self,
+        bucket: str,
+        key: str,
+        *,
+        version_id: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+        if_unmodified_since: datetime | None = None,
     ) -> ObjectStat:
         """Describe an object (HEAD): size, ETag, content type, last modified, user metadata.
+
+        ``version_id`` names a version (the latest by default); the conditions are those of
+        :meth:`get_object`.
 
         Raises:
             NoSuchKey: there is no such object (NoSuchBucket for a missing bucket, where the
                 server says so).
+            PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
+            NotModified: ``if_none_match`` or ``if_modified_since`` held.
         """
         check_bucket_name(bucket)
         check_object_key(key)
-        return await objects.stat_object(self.requester, bucket, key, version_id=version_id)
+        check_version_id(version_id)
+        conditions = read_conditions(
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+        )
+        return await objects.stat_object(
+            self.requester, bucket, key, version_id=version_id, conditions=conditions
+        )
 
     async def put_object(
         self,
@@ -147,6 +238,8 @@ class ObjectMethods(MethodsBase):
         part_size: int | None = None,
         concurrency: int | None = None,
         progress: Progress | None = None,
+        if_none_match: str | None = None,
+        if_match: str | None = None,
     ) -> PutResult:
         """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
 
@@ -168,10 +261,20 @@ class ObjectMethods(MethodsBase):
             part_size: the part size (5 MiB to 5 GiB); planned from the size when not given.
             concurrency: parts in flight at once (default 4).
             progress: called with the number of bytes uploaded so far.
+            if_none_match: ``"*"``: create the object only if the key is free, else
+                :class:`~aiominio.PreconditionFailed` (where the server supports it).
+            if_match: replace the object only while its ETag is this one, else
+                :class:`~aiominio.PreconditionFailed` (where the server supports it).
+
+        Conditions travel on the PUT, or on the CompleteMultipartUpload of a multipart upload
+        (its parts are uploaded first, then aborted if the condition fails). A request that is
+        retried after its answer was lost meets its own write: with ``if_none_match="*"`` it
+        then raises PreconditionFailed although the object was stored.
         """
         check_bucket_name(bucket)
         check_object_key(key)
         headers = object_headers(content_type, metadata)
+        conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
         psize = planning.plan_part_size(source.size, part_size)
@@ -186,6 +289,7 @@ class ObjectMethods(MethodsBase):
             threshold=self.multipart_threshold,
             integrity=self.integrity,
             progress=progress,
+            conditions=conditions,
         )
 
     async def fput_object(
@@ -243,17 +347,36 @@ class ObjectMethods(MethodsBase):
         content_type: str | None = None,
         source_version_id: str | None = None,
         part_size: int | None = None,
+        source_if_match: str | None = None,
+        source_if_none_match: str | None = None,
+        source_if_modified_since: datetime | None = None,
+        source_if_unmodified_since: datetime | None = None,
     ) -> CopyResult:
         """Copy an object on the server side (no bytes pass through the client).
 
         Metadata and content type are copied from the source unless ``metadata`` or
         ``content_type`` is given, which replaces them. Sources larger than 5 GiB (or than
-        ``part_size``, when given) are copied in parts (UploadPartCopy).
+        ``part_size``, when given) are copied in parts (UploadPartCopy). ``source_version_id``
+        copies that version of the source; the result's ``version_id`` is the new version's.
+
+        The ``source_if_*`` conditions (``x-amz-copy-source-if-*``) copy only if the source
+        still has (``source_if_match``) or no longer has (``source_if_none_match``) an ETag, or
+        was (not) modified since a datetime; otherwise the server refuses with
+        :class:`~aiominio.PreconditionFailed`. A copy in parts sends them with every part, and
+        pins every part to the source's ETag.
         """
         check_bucket_name(bucket)
         check_object_key(key)
         check_bucket_name(source_bucket)
         check_object_key(source_key)
+        check_version_id(source_version_id, "source_version_id")
+        conditions = read_conditions(
+            if_match=source_if_match,
+            if_none_match=source_if_none_match,
+            if_modified_since=source_if_modified_since,
+            if_unmodified_since=source_if_unmodified_since,
+            prefix=COPY_SOURCE_PREFIX,
+        )
         if part_size is not None:
             planning.check_part_size(part_size)
         headers: dict[str, str] = {}
@@ -269,23 +392,33 @@ class ObjectMethods(MethodsBase):
             headers=headers,
             source_version_id=source_version_id,
             part_size=part_size,
+            source_conditions=conditions,
         )
 
     async def remove_object(self, bucket: str, key: str, *, version_id: str | None = None) -> None:
-        """Remove an object. Removing a key that does not exist is not an error (S3 semantics)."""
+        """Remove an object. Removing a key that does not exist is not an error (S3 semantics).
+
+        In a versioned bucket, removing without ``version_id`` adds a delete marker (the versions
+        stay, see :meth:`list_object_versions`); with ``version_id`` that version (or delete
+        marker) is removed for good.
+        """
         check_bucket_name(bucket)
         check_object_key(key)
+        check_version_id(version_id)
         await objects.remove_object(self.requester, bucket, key, version_id=version_id)
 
     async def remove_objects(
-        self, bucket: str, keys: Iterable[str] | AsyncIterable[str]
+        self, bucket: str, keys: Iterable[ToDelete] | AsyncIterable[ToDelete]
     ) -> list[DeleteError]:
         """Remove many objects with multi-object deletes of up to 1,000 keys per request.
 
         Returns the keys the server could not delete, each with its error code and message (an
         empty list when all went). Keys may come from an iterable or an async iterable (such as
         :meth:`list_objects`... ``(o.key async for o in client.list_objects(b, recursive=True))``).
-        Each key is checked as it comes, so a bad key fails the call after the batches before it.
+        Each item is a key (its latest version), a ``(key, version_id)`` pair or an
+        :class:`~aiominio.ObjectVersion` from :meth:`list_object_versions` (that version or
+        delete marker). Each is checked as it comes, so a bad one fails the call after the
+        batches before it.
         """
         check_bucket_name(bucket)
         return await objects.remove_objects(self.requester, bucket, keys=keys)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from aiominio import presign
+from aiominio.core.conditions import check_version_id
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.errors import InvalidArgument
 from aiominio.methods.base import MethodsBase
@@ -61,6 +62,7 @@ class PresignMethods(MethodsBase):
         ``{"response-content-disposition": "attachment; filename=a.txt"}``, ...
         """
         check_object_key(key)
+        check_version_id(version_id)
         query = presign.response_header_query(response_headers)
         if version_id:
             query["versionId"] = version_id

@@ -26,12 +26,16 @@ async def copy_object(
     headers: Mapping[str, str],
     source_version_id: str | None = None,
     part_size: int | None = None,
+    source_conditions: Mapping[str, str] | None = None,
 ) -> CopyResult:
     """CopyObject, or UploadPartCopy in parts for sources above 5 GiB (or ``part_size``).
 
     ``headers`` with :data:`METADATA_DIRECTIVE` ``REPLACE`` replace the source's content type and
-    metadata; without it they are copied over.
+    metadata; without it they are copied over. ``source_conditions`` are
+    ``x-amz-copy-source-if-*`` headers, sent with the copy or with every part copy (each part
+    is pinned to the source's ETag unless they name one).
     """
+    conditions = dict(source_conditions or {})
     source = "/" + signing.uri_encode(f"{source_bucket}/{source_key}", keep_slash=True)
     if source_version_id:
         source += f"?versionId={signing.uri_encode(source_version_id)}"
@@ -42,7 +46,7 @@ async def copy_object(
             "PUT",
             bucket,
             key,
-            headers={**headers, "x-amz-copy-source": source},
+            headers={**headers, **conditions, "x-amz-copy-source": source},
             error_document=True,
         )
         result = xml.parse_copy_result(resp.body)
@@ -65,9 +69,10 @@ async def copy_object(
                 key,
                 query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
                 headers={
+                    "x-amz-copy-source-if-match": f'"{stat.etag}"',
+                    **conditions,
                     "x-amz-copy-source": source,
                     "x-amz-copy-source-range": planning.range_header(offset, length),
-                    "x-amz-copy-source-if-match": f'"{stat.etag}"',
                 },
                 error_document=True,
             )

@@ -26,7 +26,7 @@ from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
 from aiominio.ops.objects import stat_object, version_query
-from aiominio.ops.reader import ObjectReader
+from aiominio.ops.reader import ObjectReader, pinned_version
 from aiominio.ops.uploads import put_single
 from aiominio.requester import Requester
 from aiominio.sources import AsyncFileSource, Progress
@@ -56,8 +56,12 @@ async def download_file(
     version_id: str | None = None,
     progress: Progress | None = None,
     verify: bool = True,
+    conditions: Mapping[str, str] | None = None,
 ) -> ObjectStat:
     """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
+
+    ``conditions`` (If-* headers) go on the HEAD that starts it; the body is then read pinned
+    to the ETag, and the version, that HEAD described.
 
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
@@ -67,19 +71,22 @@ async def download_file(
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     parent = os.path.dirname(os.path.abspath(path))
     for attempt in range(2):
-        stat = await stat_object(req, bucket, key, version_id=version_id, checksum_mode=verify)
+        stat = await stat_object(
+            req, bucket, key, version_id=version_id, checksum_mode=verify, conditions=conditions
+        )
+        pinned = version_id or pinned_version(stat)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
         async with _locked(part):
             try:
-                await _fill(req, bucket, key, stat, part, version_id, progress)
+                await _fill(req, bucket, key, stat, part, pinned, progress)
                 have = os.path.getsize(part)
                 if have != stat.size:
                     raise InvalidResponseError(
                         f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
                     )
                 if verify:
-                    await _verify_file(req, bucket, key, stat, part, version_id)
+                    await _verify_file(req, bucket, key, stat, part, pinned)
             except (PreconditionFailed, InvalidResponseError):
                 # The object changed since the partial file was started, or what arrived is
                 # not what was stored: never keep it, begin again once.

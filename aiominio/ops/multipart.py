@@ -57,6 +57,8 @@ class MultipartUpload:
     upload_id: str
     strays_since: datetime | None = None
     full_object: bool = False
+    #: If-Match / If-None-Match for CompleteMultipartUpload (a conditional write).
+    conditions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -285,7 +287,7 @@ async def complete_multipart(
     """
     crcs = [p.checksum_crc32 for p in parts]
     whole = None
-    headers = {"Content-Type": "application/xml"}
+    headers = {"Content-Type": "application/xml", **upload.conditions}
     if all(crcs):
         whole = combine_b64(CRC32, [(p.checksum_crc32 or "", p.size) for p in parts])
         if upload.full_object:

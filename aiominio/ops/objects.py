@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 
 from aiominio.core import checksums, xml
+from aiominio.core.conditions import check_version_id
 from aiominio.core.headers import stat_from_headers
 from aiominio.core.validation import MAX_KEYS, check_object_key
-from aiominio.errors import InvalidResponseError, NoSuchBucket, NoSuchKey
-from aiominio.models import DeleteError, ObjectStat
+from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey
+from aiominio.models import DeleteError, ObjectStat, ObjectVersion
 from aiominio.ops.buckets import bucket_exists
 from aiominio.requester import Requester
+
+#: What ``remove_objects`` removes: a key (its latest version), a ``(key, version_id)`` pair or
+#: an :class:`ObjectVersion` from ``list_object_versions`` (that version, or delete marker).
+ToDelete = str | tuple[str, str | None] | ObjectVersion
 
 
 def version_query(version_id: str | None) -> tuple[tuple[str, str], ...]:
@@ -25,10 +30,14 @@ async def stat_object(
     *,
     version_id: str | None = None,
     checksum_mode: bool = False,
+    conditions: Mapping[str, str] | None = None,
 ) -> ObjectStat:
     """HeadObject; a missing bucket is told apart from a missing key. With ``checksum_mode`` the
-    answer carries the object's stored checksums (``x-amz-checksum-*``) too."""
-    headers = {"x-amz-checksum-mode": "ENABLED"} if checksum_mode else None
+    answer carries the object's stored checksums (``x-amz-checksum-*``) too; ``conditions`` are
+    If-* headers (a 412 is PreconditionFailed, a 304 NotModified)."""
+    headers = dict(conditions or {})
+    if checksum_mode:
+        headers["x-amz-checksum-mode"] = "ENABLED"
     try:
         resp = await req.execute(
             "HEAD", bucket, key, query=version_query(version_id), headers=headers
@@ -70,15 +79,35 @@ async def remove_object(
     await req.execute("DELETE", bucket, key, query=version_query(version_id))
 
 
+def delete_target(item: object) -> tuple[str, str | None]:
+    """The key and version (``None``: the latest) that one item of ``remove_objects`` names.
+
+    Raises:
+        TypeError: an item that is not a key, a pair or an ObjectVersion.
+        InvalidArgument: a bad key or version id, a common prefix (not an object).
+    """
+    if isinstance(item, str):
+        return check_object_key(item), None
+    if isinstance(item, ObjectVersion):
+        if item.is_dir:
+            raise InvalidArgument(f"a common prefix is not an object version: {item.key!r}")
+        return check_object_key(item.key), check_version_id(item.version_id)
+    if isinstance(item, tuple) and len(item) == 2:
+        return check_object_key(item[0]), check_version_id(item[1])
+    raise TypeError(
+        "each key to remove must be a str, a (key, version_id) pair or an ObjectVersion, "
+        f"not {type(item).__name__}"
+    )
+
+
 async def remove_objects(
-    req: Requester, bucket: str, *, keys: Iterable[str] | AsyncIterable[str]
+    req: Requester, bucket: str, *, keys: Iterable[ToDelete] | AsyncIterable[ToDelete]
 ) -> list[DeleteError]:
-    """DeleteObjects, 1,000 keys a request; each key is checked as it comes."""
+    """DeleteObjects, 1,000 keys (or versions) a request; each is checked as it comes."""
     errors: list[DeleteError] = []
-    batch: list[str] = []
-    async for key in _aiter_keys(keys):
-        check_object_key(key)
-        batch.append(key)
+    batch: list[tuple[str, str | None]] = []
+    async for item in _aiter_keys(keys):
+        batch.append(delete_target(item))
         if len(batch) == MAX_KEYS:
             errors += await _delete_batch(req, bucket, batch)
             batch = []
@@ -87,14 +116,18 @@ async def remove_objects(
     return errors
 
 
-async def _delete_batch(req: Requester, bucket: str, keys: list[str]) -> list[DeleteError]:
-    body = xml.build_delete_objects([(k, None) for k in keys])
+async def _delete_batch(
+    req: Requester, bucket: str, keys: list[tuple[str, str | None]]
+) -> list[DeleteError]:
+    body = xml.build_delete_objects(keys)
     headers = {"Content-MD5": checksums.md5_b64(body), "Content-Type": "application/xml"}
     resp = await req.execute("POST", bucket, query=(("delete", ""),), headers=headers, body=body)
     return xml.parse_delete_objects(resp.body)
 
 
-async def _aiter_keys(keys: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
+async def _aiter_keys(
+    keys: Iterable[ToDelete] | AsyncIterable[ToDelete],
+) -> AsyncIterator[ToDelete]:
     if isinstance(keys, str):
         raise TypeError("keys must be an iterable of keys, not a single str")
     if hasattr(keys, "__aiter__"):

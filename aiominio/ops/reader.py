@@ -8,12 +8,20 @@ from types import TracebackType
 
 from aiominio.core import planning
 from aiominio.core.checksums import BodyCheck, body_check
+from aiominio.core.conditions import READ_CONDITIONS
 from aiominio.core.headers import stat_from_headers, unquote_etag
 from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
 from aiominio.requester import Requester, Resume
 from aiominio.transport import StreamingResponse
+
+
+def pinned_version(stat: ObjectStat) -> str | None:
+    """The version an answer described, to ask for that one again (``None``: the latest, for
+    an unversioned object, whose version ``"null"`` some servers refuse by name)."""
+    version = stat.version_id
+    return version if version and version != "null" else None
 
 
 class ObjectReader:
@@ -31,6 +39,10 @@ class ObjectReader:
     ``verified_by`` then names the digest that matched (``None``: nothing to verify against, such
     as the ETag of a multipart object with no full-object checksum). A range is never verified
     (no digest covers it) but, like every resumed body, must be exactly the bytes asked for.
+
+    ``headers`` may carry If-* conditions: they are sent with the first request; a resumed body
+    is asked for with If-Match on the first answer's ETag instead, and of the version that
+    answer named, so it is always the rest of the same object.
     """
 
     def __init__(
@@ -117,11 +129,14 @@ class ObjectReader:
             if length is not None:
                 length -= offset - self._offset
             headers["Range"] = planning.range_header(offset, length)
+        version_id = self._version_id
+        if version_id is None and self._stat is not None:
+            version_id = pinned_version(self._stat)  # a resume: the version the body is of
         return await self._requester.execute(
             "GET",
             self.bucket,
             self.key,
-            query=version_query(self._version_id),
+            query=version_query(version_id),
             headers=headers,
             stream=True,
             resume=resume,
@@ -139,6 +154,8 @@ class ObjectReader:
         headers = dict(self._headers)
         etag = self.stat.etag
         if etag:
+            # The caller's conditions held for the first answer; the ETag pins that object.
+            headers = {k: v for k, v in headers.items() if k not in READ_CONDITIONS}
             headers["If-Match"] = f'"{etag}"'
         self._resp = await self._open(
             self._offset + self._received, headers, Resume(exc, self._resumes, self._first_break())

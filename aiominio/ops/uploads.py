@@ -59,15 +59,24 @@ async def put_object(
     threshold: int,
     integrity: Integrity,
     progress: Progress | None = None,
+    conditions: Mapping[str, str] | None = None,
 ) -> PutResult:
     """Upload ``source``: bodies up to ``threshold`` bytes (and streams that end before it) in
-    one PUT, larger ones as a multipart upload that is aborted if it fails."""
+    one PUT, larger ones as a multipart upload that is aborted if it fails. ``conditions``
+    (If-Match, If-None-Match) go on the PUT, or on the CompleteMultipartUpload."""
+    single_headers = {**headers, **(conditions or {})}
     if source.size is not None and source.size <= threshold:
         body = await source.read(source.size)
         if len(body) < source.size:
             raise IncompleteBody(f"the data ended after {len(body)} bytes; size said {source.size}")
         return await put_single(
-            req, bucket, key, data=body, headers=headers, integrity=integrity, progress=progress
+            req,
+            bucket,
+            key,
+            data=body,
+            headers=single_headers,
+            integrity=integrity,
+            progress=progress,
         )
     first = None
     if source.size is None:
@@ -78,10 +87,11 @@ async def put_object(
                 bucket,
                 key,
                 data=first,
-                headers=headers,
+                headers=single_headers,
                 integrity=integrity,
                 progress=progress,
             )
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity)
+    upload.conditions = dict(conditions or {})
     plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
     return await run_multipart(req, source, plan, progress=progress, first_chunk=first)

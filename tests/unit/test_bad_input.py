@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -356,6 +356,134 @@ case(
     "key",
     invalid=[[""], ["k" * 1025]],
     wrong_type=["single-string", [None]],
+)
+
+# -- versions and conditions -------------------------------------------------------------------
+for method in ("get_bucket_versioning", "set_bucket_versioning", "list_object_versions"):
+    case(
+        method,
+        lambda c, v, m=method: (
+            c.set_bucket_versioning(v, aiominio.Versioning.ENABLED)
+            if m == "set_bucket_versioning"
+            else getattr(c, m)(v)
+        ),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+case(
+    "set_bucket_versioning.state",
+    lambda c, v: c.set_bucket_versioning(B, v),
+    "state",
+    invalid=[aiominio.Versioning.OFF],
+    wrong_type=["Enabled", None, True],
+)
+case(
+    "list_object_versions.prefix",
+    lambda c, v: c.list_object_versions(B, v),
+    "prefix",
+    invalid=["p" * 1025],
+    wrong_type=[None, 3],
+)
+case(
+    "list_object_versions.recursive",
+    lambda c, v: c.list_object_versions(B, recursive=v),
+    "recursive",
+    wrong_type=["yes", 1, None],
+)
+case(
+    "list_object_versions.page_size",
+    lambda c, v: c.list_object_versions(B, page_size=v),
+    "page_size",
+    invalid=[0, 1001],
+    wrong_type=["10", 2.5],
+)
+BAD_VERSION_IDS = ["", "vé", "v\r\nX-Injected: 1", "v\0"]
+VERSION_ID_TYPES: list[Any] = [3, b"v1"]
+for method, call in {
+    "get_object": lambda c, v: c.get_object(B, K, version_id=v),
+    "get_partial_object": lambda c, v: c.get_partial_object(B, K, 0, 1, version_id=v),
+    "fget_object": lambda c, v: c.fget_object(B, K, "/tmp/x", version_id=v),
+    "stat_object": lambda c, v: c.stat_object(B, K, version_id=v),
+    "remove_object": lambda c, v: c.remove_object(B, K, version_id=v),
+    "presigned_get_object": lambda c, v: c.presigned_get_object(B, K, version_id=v),
+    "copy_object": lambda c, v: c.copy_object(B, K, B, "src", source_version_id=v),
+}.items():
+    case(
+        f"{method}.version_id",
+        call,
+        "version_id",
+        invalid=BAD_VERSION_IDS,
+        wrong_type=VERSION_ID_TYPES,
+    )
+case(
+    "remove_objects.versions",
+    lambda c, v: c.remove_objects(B, v),
+    "version_id|common prefix|key",
+    invalid=[
+        [("k", "")],
+        [("k", "v\nX")],
+        [("", "v1")],
+        [aiominio.ObjectVersion("dir/", "", is_dir=True)],
+        [aiominio.ObjectVersion("k", "")],
+    ],
+    wrong_type=[[("k", 5)], [("k",)], [("k", "v", "x")], [(None, "v")], [["k", "v"]]],
+)
+BAD_ETAGS = ["", "   ", "étag", 'a"b', "e\r\nX-Injected: 1"]
+NAIVE = datetime(2024, 1, 1)
+for method, call in {
+    "get_object": lambda c, kw: c.get_object(B, K, **kw),
+    "get_partial_object": lambda c, kw: c.get_partial_object(B, K, 1, **kw),
+    "fget_object": lambda c, kw: c.fget_object(B, K, "/tmp/x", **kw),
+    "stat_object": lambda c, kw: c.stat_object(B, K, **kw),
+}.items():
+    case(
+        f"{method}.conditions",
+        call,
+        lambda kw: next(iter(kw)),
+        invalid=[
+            *({"if_match": e} for e in BAD_ETAGS),
+            *({"if_none_match": e} for e in BAD_ETAGS),
+            {"if_modified_since": NAIVE},
+            {"if_unmodified_since": NAIVE},
+        ],
+        wrong_type=[
+            {"if_match": 5},
+            {"if_none_match": b"e"},
+            {"if_modified_since": "2024-01-01"},
+            {"if_unmodified_since": 1700000000},
+        ],
+    )
+case(
+    "copy_object.source_conditions",
+    lambda c, kw: c.copy_object(B, K, B, "src", **kw),
+    lambda kw: next(iter(kw)),
+    invalid=[
+        {"source_if_match": ""},
+        {"source_if_none_match": "x\ny"},
+        {"source_if_modified_since": NAIVE},
+        {"source_if_unmodified_since": NAIVE},
+    ],
+    wrong_type=[
+        {"source_if_match": 1},
+        {"source_if_none_match": 0.5},
+        {"source_if_modified_since": "yesterday"},
+        {"source_if_unmodified_since": 0},
+    ],
+)
+case(
+    "put_object.conditions",
+    lambda c, kw: c.put_object(B, K, b"x", **kw),
+    lambda kw: "if_match|if_none_match",
+    invalid=[
+        {"if_none_match": "etag"},
+        {"if_none_match": ""},
+        {"if_match": "*"},
+        {"if_match": ""},
+        {"if_match": "e\r\nX: 1"},
+        {"if_match": "abc", "if_none_match": "*"},
+    ],
+    wrong_type=[{"if_none_match": True}, {"if_match": 5}],
 )
 
 # -- presigning --------------------------------------------------------------------------------
