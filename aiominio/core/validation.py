@@ -79,6 +79,17 @@ def check_object_key(key: object) -> str:
     return key
 
 
+def check_version_id(version_id: object) -> str | None:
+    """A version id (a non-empty line of text) or ``None`` for the latest version."""
+    if version_id is None:
+        return None
+    if not isinstance(version_id, str):
+        raise TypeError(f"version_id must be a str, not {type(version_id).__name__}")
+    if not version_id or any(c < " " or c == "\x7f" for c in version_id):
+        raise InvalidArgument(f"version_id must be a non-empty line of text: {version_id!r}")
+    return version_id
+
+
 def check_region(region: object) -> str:
     """Validate a region name (``us-east-1``, ``eu-central-1``, or a custom server's name)."""
     if not isinstance(region, str):
