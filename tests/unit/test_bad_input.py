@@ -410,6 +410,16 @@ for method, upload in UPLOADS.items():
             f"{keyword}= keyword",
             invalid=[{name: "v"}],
         )
+for keyword, (invalid, wrong_type) in BAD_STANDARD_HEADERS.items():
+    # The URL's lifetime is ``expires``; the Expires header is ``expires_header`` here.
+    argument = "expires_header" if keyword == "expires" else keyword
+    case(
+        f"presigned_put_object.{argument}",
+        lambda c, v, a=argument: c.presigned_put_object(B, K, **{a: v}),
+        keyword,
+        invalid=invalid,
+        wrong_type=wrong_type,
+    )
 case(
     "fput_object.key",
     lambda c, v: c.fput_object(B, v, "/dev/null"),

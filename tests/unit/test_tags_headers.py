@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
+import botocore.auth
+import botocore.session
 import pytest
+from botocore.config import Config
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aiominio
+from aiominio import presign
 from aiominio.core import headers, tagging, xml
+from aiominio.credentials import Credentials
 
 # AWS's example answer of GetObjectTagging (S3 API reference, "GetObjectTagging", Example).
 AWS_GET_OBJECT_TAGGING = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -151,3 +156,55 @@ def test_stat_reads_the_standard_headers() -> None:
     bare = headers.stat_from_headers({"content-length": "0", "expires": "0"})
     assert bare.expires is None and bare.cache_control is None and bare.storage_class is None
     assert bare.headers == {"content-length": "0", "expires": "0"}
+
+
+def test_presigned_put_headers_match_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standard headers are signed as headers, byte for byte as botocore signs them."""
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    creds = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    signed = headers.standard_headers(
+        cache_control="max-age=60",
+        content_disposition='attachment; filename="a.txt"',
+        content_encoding="gzip",
+        content_language="en",
+        expires=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        storage_class="STANDARD_IA",
+    )
+    ours = presign.presign_url(
+        "PUT",
+        "http://127.0.0.1:9000",
+        "bucket",
+        "dir/a b.txt",
+        credentials=creds,
+        region="us-east-1",
+        expires=300,
+        now=now,
+        headers=signed,
+        style="path",
+    )
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: now)
+    client = botocore.session.get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9000",
+        aws_access_key_id=creds.access_key,
+        aws_secret_access_key=creds.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    theirs = client.generate_presigned_url(
+        "put_object",
+        Params={
+            "Bucket": "bucket",
+            "Key": "dir/a b.txt",
+            "CacheControl": "max-age=60",
+            "ContentDisposition": 'attachment; filename="a.txt"',
+            "ContentEncoding": "gzip",
+            "ContentLanguage": "en",
+            "Expires": datetime(2030, 1, 1, tzinfo=timezone.utc),
+            "StorageClass": "STANDARD_IA",
+        },
+        ExpiresIn=300,
+    )
+    client.close()
+    assert dict(parse_qsl(urlsplit(ours).query)) == dict(parse_qsl(urlsplit(theirs).query))
+    assert "expires" in dict(parse_qsl(urlsplit(ours).query))["X-Amz-SignedHeaders"]
