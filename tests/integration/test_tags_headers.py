@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -215,3 +217,41 @@ async def test_presigned_put_with_standard_headers(
     assert (stat.cache_control, stat.content_language) == ("no-cache", "fr")
     assert stat.expires == EXPIRES
     assert stat.storage_class == "STANDARD_IA"
+
+
+async def test_tags_of_each_version(client: aiominio.Client, bucket: str) -> None:
+    # Versioning is switched on by hand here: its own methods are not part of this change.
+    body = (
+        b'<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        b"<Status>Enabled</Status></VersioningConfiguration>"
+    )
+    await client.requester.execute(
+        "PUT",
+        bucket,
+        query=(("versioning", ""),),
+        headers={"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()},
+        body=body,
+    )
+    first = await client.put_object(bucket, "k", b"one", tags={"v": "1"})
+    second = await client.put_object(bucket, "k", b"two", tags={"v": "2"})
+    assert first.version_id and second.version_id and first.version_id != second.version_id
+    assert await client.get_object_tags(bucket, "k") == {"v": "2"}
+    assert await client.get_object_tags(bucket, "k", version_id=first.version_id) == {"v": "1"}
+    await client.set_object_tags(bucket, "k", {"old": "yes"}, version_id=first.version_id)
+    assert await client.get_object_tags(bucket, "k", version_id=first.version_id) == {"old": "yes"}
+    assert await client.get_object_tags(bucket, "k") == {"v": "2"}
+    await client.delete_object_tags(bucket, "k", version_id=first.version_id)
+    assert await client.get_object_tags(bucket, "k", version_id=first.version_id) == {}
+    assert await client.get_object_tags(bucket, "k") == {"v": "2"}
+    for version in (first.version_id, second.version_id):
+        await client.remove_object(bucket, "k", version_id=version)
+
+
+async def test_gzip_file_is_downloaded_as_stored(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    packed = gzip.compress(b"plain text " * 500)
+    await client.put_object(bucket, "a.txt.gz", packed, content_encoding="gzip")
+    stat = await client.fget_object(bucket, "a.txt.gz", tmp_path / "a.txt.gz")
+    assert stat.content_encoding == "gzip"
+    assert (tmp_path / "a.txt.gz").read_bytes() == packed
