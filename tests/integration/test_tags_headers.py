@@ -188,9 +188,7 @@ async def test_multipart_copy_carries_tags_and_headers(
     assert stat.cache_control == "no-store" and stat.metadata == {}
 
 
-async def test_presigned_put_with_standard_headers(
-    server: testing.LocalServer, client: aiominio.Client, bucket: str
-) -> None:
+async def test_presigned_put_with_standard_headers(client: aiominio.Client, bucket: str) -> None:
     url = await client.presigned_put_object(
         bucket,
         "up.txt",
@@ -206,17 +204,27 @@ async def test_presigned_put_with_standard_headers(
         "Expires": format_datetime(EXPIRES, usegmt=True),
         "x-amz-storage-class": "STANDARD_IA",
     }
-    async with aiohttp.ClientSession() as session:
-        if server.checks_signatures:
-            # Without the signed headers the signature does not match.
-            async with session.put(url, data=b"up") as resp:
-                assert resp.status == 403, await resp.text()
-        async with session.put(url, data=b"up", headers=sent) as resp:
-            assert resp.status == 200, await resp.text()
+    async with aiohttp.ClientSession() as session, session.put(url, data=b"up", headers=sent) as r:
+        assert r.status == 200, await r.text()
     stat = await client.stat_object(bucket, "up.txt")
     assert (stat.cache_control, stat.content_language) == ("no-cache", "fr")
     assert stat.expires == EXPIRES
     assert stat.storage_class == "STANDARD_IA"
+
+
+async def test_presigned_put_refused_without_its_headers(
+    server: testing.LocalServer, client: aiominio.Client, bucket: str
+) -> None:
+    if not server.checks_signatures:
+        pytest.skip(f"{server.name} does not check signatures")
+    url = await client.presigned_put_object(bucket, "up.txt", 300, cache_control="no-cache")
+    async with aiohttp.ClientSession() as session:
+        async with session.put(url, data=b"up") as resp:
+            assert resp.status == 403, await resp.text()
+        async with session.put(url, data=b"up", headers={"Cache-Control": "max-age=1"}) as resp:
+            assert resp.status == 403, await resp.text()
+    with pytest.raises(aiominio.NoSuchKey):
+        await client.stat_object(bucket, "up.txt")
 
 
 async def test_tags_of_each_version(client: aiominio.Client, bucket: str) -> None:
