@@ -1,4 +1,5 @@
-"""HTTP headers of objects: ETags, user metadata, and the stat of an object read off an answer."""
+"""HTTP headers of objects: ETags, user metadata, the standard headers an upload stores
+(Cache-Control, Expires, ...), and the stat of an object read off an answer."""
 
 from __future__ import annotations
 

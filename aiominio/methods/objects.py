@@ -245,10 +245,10 @@ class ObjectMethods(MethodsBase):
         threshold the file goes up in concurrent parts. If an earlier attempt for the same key
         was interrupted, its incomplete upload is resumed: parts already on the server whose
         ETags match the MD5 of the same byte range of the file are kept, and only the missing or
-        different parts are sent. A resumed upload keeps the content type and metadata of the
-        attempt that started it. A failed or cancelled ``fput_object`` leaves its incomplete
-        upload in place for that reason; :meth:`remove_incomplete_upload` clears it.
-        ``metadata``, ``tags`` and the standard headers are as for :meth:`put_object`.
+        different parts are sent. A resumed upload keeps the content type, metadata, tags and
+        standard headers of the attempt that started it. A failed or cancelled ``fput_object``
+        leaves its incomplete upload in place for that reason; :meth:`remove_incomplete_upload`
+        clears it. ``metadata``, ``tags`` and the standard headers are as for :meth:`put_object`.
         """
         check_bucket_name(bucket)
         check_object_key(key)
