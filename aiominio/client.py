@@ -23,12 +23,20 @@ from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
+from aiominio.methods.tagging import TaggingMethods
 from aiominio.methods.versions import VersioningMethods
 from aiominio.requester import Requester
 from aiominio.transport import DEFAULT_MAX_CONNECTIONS, ClientSession, Timeouts, Transport
 
 
-class Client(BucketMethods, ObjectMethods, PresignMethods, BucketConfigMethods, VersioningMethods):
+class Client(
+    BucketMethods,
+    ObjectMethods,
+    PresignMethods,
+    BucketConfigMethods,
+    VersioningMethods,
+    TaggingMethods,
+):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 
     Use it as an async context manager, or call :meth:`close` when done::

@@ -98,6 +98,12 @@ class ObjectStat:
         metadata: user metadata, names lower-cased and without the ``x-amz-meta-`` prefix.
         version_id: the version id, where versioning is on.
         headers: every response header (lower-cased names), for anything else.
+        cache_control: the stored Cache-Control, if any.
+        content_disposition: the stored Content-Disposition, if any.
+        content_encoding: the stored Content-Encoding, if any.
+        content_language: the stored Content-Language, if any.
+        expires: the stored Expires (timezone-aware), if any and if it is an HTTP date.
+        storage_class: the storage class, where the server names it (S3 leaves STANDARD out).
     """
 
     size: int
@@ -107,6 +113,12 @@ class ObjectStat:
     metadata: dict[str, str]
     version_id: str | None = None
     headers: dict[str, str] | None = None
+    cache_control: str | None = None
+    content_disposition: str | None = None
+    content_encoding: str | None = None
+    content_language: str | None = None
+    expires: datetime | None = None
+    storage_class: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ def presign_url(
     now: datetime | None = None,
     query: Mapping[str, str] | None = None,
     style: AddressingStyle = "auto",
+    headers: Mapping[str, str] | None = None,
 ) -> str:
     """A presigned URL for ``method`` on ``bucket``/``key`` (SigV4 query-string signing).
 
@@ -92,6 +93,8 @@ def presign_url(
         now: the signing time (default: now).
         query: further query parameters to sign (``response-content-type``, ``versionId``, ...).
         style: path or virtual-host addressing, as :func:`build_target` decides it.
+        headers: headers to sign besides ``host`` (checked already): whoever uses the URL must
+            send each with exactly this value, or the server refuses the signature.
     """
     if method not in PRESIGN_METHODS:
         raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
@@ -115,6 +118,7 @@ def presign_url(
         region=region,
         now=when,
         expires=seconds,
+        headers=tuple((headers or {}).items()),
     )
     return f"{target.url}?{qs}"
 

@@ -1,4 +1,5 @@
-"""HTTP headers of objects: ETags, user metadata, and the stat of an object read off an answer."""
+"""HTTP headers of objects: ETags, user metadata, the standard headers an upload stores
+(Cache-Control, Expires, ...), and the stat of an object read off an answer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from aiominio.core.tagging import check_tags, tagging_header
 from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat
 
@@ -18,6 +20,21 @@ DEFAULT_CONTENT_TYPE = "application/octet-stream"
 #: another), NUL and the other controls are refused by servers or cut short by proxies.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+#: Headers a ``metadata`` name must not be (without the ``x-amz-meta-`` prefix), each with the
+#: keyword that sets it: stored as ``x-amz-meta-cache-control`` it would be user metadata that
+#: no browser or CDN reads.
+STANDARD_HEADER_KEYWORDS = {
+    "cache-control": "cache_control",
+    "content-type": "content_type",
+    "content-disposition": "content_disposition",
+    "content-encoding": "content_encoding",
+    "content-language": "content_language",
+    "expires": "expires",
+    "x-amz-storage-class": "storage_class",
+    "x-amz-tagging": "tags",
+}
 
 
 def unquote_etag(value: str) -> str:
@@ -35,6 +52,18 @@ _IMF_FIXDATE = re.compile(
     f"({'|'.join(_MONTH_NAMES)}) "
     r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
 )
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def format_http_date(when: datetime) -> str:
+    """An aware datetime as an HTTP date in GMT (the locale plays no part)."""
+    utc = when.astimezone(timezone.utc)
+    return (
+        f"{_DAY_NAMES[utc.weekday()]}, {utc.day:02d} {_MONTH_NAMES[utc.month - 1]} "
+        f"{utc.year:04d} {utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} GMT"
+    )
 
 
 def parse_http_date(value: str) -> datetime:
@@ -101,6 +130,11 @@ def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
         header = META_PREFIX + lowered
         if not lowered:
             raise InvalidArgument(f"metadata name must not be empty: {name!r}")
+        if lowered == name.lower() and lowered in STANDARD_HEADER_KEYWORDS:
+            raise InvalidArgument(
+                f"metadata name {name!r} is a standard header, not user metadata; "
+                f"use the {STANDARD_HEADER_KEYWORDS[lowered]}= keyword"
+            )
         if header in headers:
             raise InvalidArgument(f"metadata names collide once lower-cased: {name!r}")
         headers[header] = value
@@ -135,6 +169,95 @@ def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> 
     return {"Content-Type": content_type, **metadata_headers(metadata or {})}
 
 
+def _standard_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value or not value.isascii():
+        raise InvalidArgument(f"{name} must be a non-empty ASCII string: {value!r}")
+    return check_header_value(name, value)
+
+
+def standard_headers(
+    *,
+    cache_control: str | None = None,
+    content_disposition: str | None = None,
+    content_encoding: str | None = None,
+    content_language: str | None = None,
+    expires: datetime | None = None,
+    storage_class: str | None = None,
+) -> dict[str, str]:
+    """The standard headers an upload stores with the object, checked (none for ``None``).
+
+    Raises:
+        TypeError: a value of the wrong type (``expires`` must be a datetime).
+        InvalidArgument: an empty or non-ASCII value, a control character (CR, LF, NUL, ...),
+            a naive ``expires``, a ``storage_class`` that is not an HTTP token.
+    """
+    headers: dict[str, str] = {}
+    for name, header, value in (
+        ("cache_control", "Cache-Control", cache_control),
+        ("content_disposition", "Content-Disposition", content_disposition),
+        ("content_encoding", "Content-Encoding", content_encoding),
+        ("content_language", "Content-Language", content_language),
+    ):
+        if value is not None:
+            headers[header] = _standard_text(name, value)
+    if expires is not None:
+        if not isinstance(expires, datetime):
+            raise TypeError(f"expires must be a datetime, not {type(expires).__name__}")
+        if expires.tzinfo is None:
+            raise InvalidArgument("expires must be a timezone-aware datetime")
+        headers["Expires"] = format_http_date(expires)
+    if storage_class is not None:
+        value = _standard_text("storage_class", storage_class)
+        if not set(value) <= _TOKEN:
+            raise InvalidArgument(f"storage_class must be an HTTP token: {value!r}")
+        headers["x-amz-storage-class"] = value
+    return headers
+
+
+def upload_headers(
+    content_type: object,
+    metadata: Mapping[str, str] | None,
+    *,
+    tags: Mapping[str, str] | None = None,
+    cache_control: str | None = None,
+    content_disposition: str | None = None,
+    content_encoding: str | None = None,
+    content_language: str | None = None,
+    expires: datetime | None = None,
+    storage_class: str | None = None,
+) -> dict[str, str]:
+    """Every header an upload stores with the object: content type, user metadata, standard
+    headers and tags, all checked (see :func:`object_headers`, :func:`standard_headers` and
+    :func:`~aiominio.core.tagging.check_tags` for what is refused)."""
+    headers = object_headers(content_type, metadata)
+    headers.update(
+        standard_headers(
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            storage_class=storage_class,
+        )
+    )
+    if tags is not None:
+        headers.update(tagging_header(check_tags(tags)))
+    return headers
+
+
+def _lenient_date(value: str | None) -> datetime | None:
+    """A stored ``Expires``: HTTP allows any value (``0`` means already expired), so one that is
+    not a date is ``None`` here rather than an error; ``ObjectStat.headers`` keeps it."""
+    if not value:
+        return None
+    try:
+        return parse_http_date(value)
+    except InvalidResponseError:
+        return None
+
+
 def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
     """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers.
 
@@ -156,4 +279,10 @@ def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
         metadata=user_metadata(headers),
         version_id=headers.get("x-amz-version-id"),
         headers=dict(headers),
+        cache_control=headers.get("cache-control"),
+        content_disposition=headers.get("content-disposition"),
+        content_encoding=headers.get("content-encoding"),
+        content_language=headers.get("content-language"),
+        expires=_lenient_date(headers.get("expires")),
+        storage_class=headers.get("x-amz-storage-class"),
     )

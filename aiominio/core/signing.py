@@ -269,22 +269,27 @@ def presign_query(
     now: datetime,
     expires: int,
     service: str = "s3",
+    headers: Iterable[tuple[str, str]] = (),
 ) -> str:
     """Return the full, encoded query string of a presigned URL.
 
     The signature covers the canonical (sorted) query. The URL lists the caller's parameters
     first, then the ``X-Amz-*`` ones with ``X-Amz-Signature`` last, the order botocore and the
     AWS documentation use. The payload is ``UNSIGNED-PAYLOAD``, as S3 presigning requires.
+    ``headers`` are signed besides ``host``: whoever uses the URL must send each of them with
+    exactly that value.
     """
     timestamp = amz_date(now)
     cscope = scope(timestamp, region, service)
     user = list(query)
+    signed_pairs = [("host", host), *headers]
+    _, signed_names = canonical_headers(signed_pairs)
     auth = [
         ("X-Amz-Algorithm", ALGORITHM),
         ("X-Amz-Credential", f"{access_key}/{cscope}"),
         ("X-Amz-Date", timestamp),
         ("X-Amz-Expires", str(expires)),
-        ("X-Amz-SignedHeaders", "host"),
+        ("X-Amz-SignedHeaders", signed_names),
     ]
     if session_token:
         auth.append(("X-Amz-Security-Token", session_token))
@@ -292,7 +297,7 @@ def presign_query(
         method,
         canonical_uri(path),
         canonical_query(user + auth),
-        [("host", host)],
+        signed_pairs,
         UNSIGNED_PAYLOAD,
     )
     sts = string_to_sign(timestamp, cscope, creq)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import unquote_plus
@@ -224,6 +225,38 @@ def build_create_bucket(region: str) -> bytes:
     root = ET.Element("CreateBucketConfiguration", xmlns=S3_NS)
     ET.SubElement(root, "LocationConstraint").text = region
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=False))
+
+
+def build_tagging(tags: Mapping[str, str]) -> bytes:
+    """The ``<Tagging>`` body of PutObjectTagging and PutBucketTagging (tags checked already)."""
+    root = ET.Element("Tagging", xmlns=S3_NS)
+    tag_set = ET.SubElement(root, "TagSet")
+    for key, value in tags.items():
+        tag = ET.SubElement(tag_set, "Tag")
+        ET.SubElement(tag, "Key").text = key
+        ET.SubElement(tag, "Value").text = value
+    return bytes(ET.tostring(root, encoding="utf-8"))
+
+
+def parse_tagging(body: bytes) -> dict[str, str]:
+    """The tags of a GetObjectTagging or GetBucketTagging answer.
+
+    Raises:
+        InvalidResponseError: not a ``<Tagging>`` document, a tag without a key, or a key twice.
+    """
+    root = parse(body)
+    if root.tag != "Tagging":
+        raise InvalidResponseError(
+            f"unexpected <{root.tag}> answering a tagging request", body=body
+        )
+    tags: dict[str, str] = {}
+    tag_set = root.find("TagSet")
+    for tag in tag_set.iterfind("Tag") if tag_set is not None else ():
+        key = required_text(tag, "Key")
+        if key in tags:
+            raise InvalidResponseError(f"the tag {key!r} is in the answer twice", body=body)
+        tags[key] = text(tag, "Value")
+    return tags
 
 
 def _maybe_decode(value: str, url_encoded: bool) -> str:

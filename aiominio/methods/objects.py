@@ -14,7 +14,13 @@ from aiominio.core.conditions import (
     read_conditions,
     write_conditions,
 )
-from aiominio.core.headers import DEFAULT_CONTENT_TYPE, object_headers
+from aiominio.core.headers import (
+    DEFAULT_CONTENT_TYPE,
+    object_headers,
+    standard_headers,
+    upload_headers,
+)
+from aiominio.core.tagging import TAGGING_DIRECTIVE, check_tags, tagging_header
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
 from aiominio.models import CopyResult, DeleteError, ObjectStat, PutResult
@@ -235,6 +241,13 @@ class ObjectMethods(MethodsBase):
         *,
         content_type: str = DEFAULT_CONTENT_TYPE,
         metadata: Mapping[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        cache_control: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        expires: datetime | None = None,
+        storage_class: str | None = None,
         part_size: int | None = None,
         concurrency: int | None = None,
         progress: Progress | None = None,
@@ -257,7 +270,16 @@ class ObjectMethods(MethodsBase):
             data: the body.
             size: the body's size, if known (read exactly this many bytes).
             content_type: the Content-Type to store.
-            metadata: user metadata (stored as ``x-amz-meta-*``), ASCII names and values.
+            metadata: user metadata (stored as ``x-amz-meta-*``), ASCII names and values; a
+                standard header's name (``Cache-Control``, ...) is refused: it has a keyword.
+            tags: tags to store with the object (at most 10; sent as ``x-amz-tagging``).
+            cache_control, content_disposition, content_encoding, content_language: the
+                standard headers to store with the object (ASCII, one line each); a
+                ``Content-Encoding`` is stored and sent back as is (``get_object`` returns the
+                stored bytes, undecoded).
+            expires: the ``Expires`` to store (a timezone-aware datetime).
+            storage_class: the storage class (``STANDARD``, ``REDUCED_REDUNDANCY``, ... any
+                token the server knows).
             part_size: the part size (5 MiB to 5 GiB); planned from the size when not given.
             concurrency: parts in flight at once (default 4).
             progress: called with the number of bytes uploaded so far.
@@ -273,7 +295,17 @@ class ObjectMethods(MethodsBase):
         """
         check_bucket_name(bucket)
         check_object_key(key)
-        headers = object_headers(content_type, metadata)
+        headers = upload_headers(
+            content_type,
+            metadata,
+            tags=tags,
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            storage_class=storage_class,
+        )
         conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
@@ -300,6 +332,13 @@ class ObjectMethods(MethodsBase):
         content_type: str | None = None,
         *,
         metadata: Mapping[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        cache_control: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        expires: datetime | None = None,
+        storage_class: str | None = None,
         part_size: int | None = None,
         concurrency: int | None = None,
         progress: Progress | None = None,
@@ -310,16 +349,27 @@ class ObjectMethods(MethodsBase):
         threshold the file goes up in concurrent parts. If an earlier attempt for the same key
         was interrupted, its incomplete upload is resumed: parts already on the server whose
         ETags match the MD5 of the same byte range of the file are kept, and only the missing or
-        different parts are sent. A resumed upload keeps the content type and metadata of the
-        attempt that started it. A failed or cancelled ``fput_object`` leaves its incomplete
-        upload in place for that reason; :meth:`remove_incomplete_upload` clears it.
+        different parts are sent. A resumed upload keeps the content type, metadata, tags and
+        standard headers of the attempt that started it. A failed or cancelled ``fput_object``
+        leaves its incomplete upload in place for that reason; :meth:`remove_incomplete_upload`
+        clears it. ``metadata``, ``tags`` and the standard headers are as for :meth:`put_object`.
         """
         check_bucket_name(bucket)
         check_object_key(key)
         path = os.fspath(file_path)
         if content_type is None:
             content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
-        headers = object_headers(content_type, metadata)
+        headers = upload_headers(
+            content_type,
+            metadata,
+            tags=tags,
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            storage_class=storage_class,
+        )
         conc = check_concurrency(concurrency)
         if part_size is not None:
             planning.check_part_size(part_size)
@@ -345,6 +395,13 @@ class ObjectMethods(MethodsBase):
         *,
         metadata: Mapping[str, str] | None = None,
         content_type: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        cache_control: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        expires: datetime | None = None,
+        storage_class: str | None = None,
         source_version_id: str | None = None,
         part_size: int | None = None,
         source_if_match: str | None = None,
@@ -354,10 +411,16 @@ class ObjectMethods(MethodsBase):
     ) -> CopyResult:
         """Copy an object on the server side (no bytes pass through the client).
 
-        Metadata and content type are copied from the source unless ``metadata`` or
-        ``content_type`` is given, which replaces them. Sources larger than 5 GiB (or than
-        ``part_size``, when given) are copied in parts (UploadPartCopy). ``source_version_id``
-        copies that version of the source; the result's ``version_id`` is the new version's.
+        Metadata, content type and standard headers are copied from the source unless
+        ``metadata``, ``content_type`` or a standard header (``cache_control``,
+        ``content_disposition``, ``content_encoding``, ``content_language``, ``expires``,
+        ``storage_class``) is given: then they are all replaced by what is given
+        (``x-amz-metadata-directive: REPLACE``), and what is not given is not kept (the content
+        type is ``application/octet-stream`` unless given). Tags are copied from the source
+        unless ``tags`` is given, which replaces them (``{}`` copies none). Sources larger than
+        5 GiB (or than ``part_size``, when given) are copied in parts (UploadPartCopy).
+        ``source_version_id`` copies that version of the source; the result's ``version_id`` is
+        the new version's.
 
         The ``source_if_*`` conditions (``x-amz-copy-source-if-*``) copy only if the source
         still has (``source_if_match``) or no longer has (``source_if_none_match``) an ETag, or
@@ -379,10 +442,22 @@ class ObjectMethods(MethodsBase):
         )
         if part_size is not None:
             planning.check_part_size(part_size)
+        standard = standard_headers(
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires,
+            storage_class=storage_class,
+        )
         headers: dict[str, str] = {}
-        if metadata is not None or content_type is not None:
+        if metadata is not None or content_type is not None or standard:
             headers = object_headers(content_type or DEFAULT_CONTENT_TYPE, metadata)
+            headers.update(standard)
             headers[METADATA_DIRECTIVE] = "REPLACE"
+        if tags is not None:
+            headers.update(tagging_header(check_tags(tags)))
+            headers[TAGGING_DIRECTIVE] = "REPLACE"
         return await copy_object_op(
             self.requester,
             bucket,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from aiominio import presign
 from aiominio.core.conditions import check_version_id
+from aiominio.core.headers import standard_headers
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.errors import InvalidArgument
 from aiominio.methods.base import MethodsBase
@@ -77,10 +78,44 @@ class PresignMethods(MethodsBase):
         expires: int | timedelta = presign.DEFAULT_EXPIRY,
         *,
         request_date: datetime | None = None,
+        cache_control: str | None = None,
+        content_disposition: str | None = None,
+        content_encoding: str | None = None,
+        content_language: str | None = None,
+        expires_header: datetime | None = None,
+        storage_class: str | None = None,
     ) -> str:
-        """A URL anyone can PUT the object's body to until it expires (1 second to 7 days)."""
+        """A URL anyone can PUT the object's body to until it expires (1 second to 7 days).
+
+        The standard headers given are signed into the URL as headers (``X-Amz-SignedHeaders``),
+        not as query parameters: S3 reads ``Cache-Control`` and the like of an upload only from
+        its headers. The uploader must send each with exactly the value given, or the server
+        refuses the signature (a server that checks signatures does): ``Cache-Control``,
+        ``Content-Disposition``, ``Content-Encoding``, ``Content-Language``, ``Expires`` (the
+        HTTP date of ``expires_header``, as ``email.utils.format_datetime(when, usegmt=True)``
+        writes it) and ``x-amz-storage-class``. ``expires_header`` is named so because
+        ``expires`` is the URL's own lifetime.
+        """
+        check_bucket_name(bucket)
         check_object_key(key)
-        return await self.presigned_url("PUT", bucket, key, expires, request_date=request_date)
+        headers = standard_headers(
+            cache_control=cache_control,
+            content_disposition=content_disposition,
+            content_encoding=content_encoding,
+            content_language=content_language,
+            expires=expires_header,
+            storage_class=storage_class,
+        )
+        presign.expiry_seconds(expires)
+        return await presigning.presigned_url(
+            self.requester,
+            bucket,
+            key,
+            method="PUT",
+            expires=expires,
+            request_date=request_date,
+            headers=headers,
+        )
 
     def new_post_policy(self) -> PostPolicy:
         """A new, empty :class:`~aiominio.presign.PostPolicy`."""

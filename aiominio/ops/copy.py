@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiominio.core import planning, signing, xml
-from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX
+from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX, STANDARD_HEADER_KEYWORDS
+from aiominio.core.tagging import TAGGING_DIRECTIVE, tagging_header
 from aiominio.errors import InvalidResponseError
-from aiominio.models import CopyResult, Part
+from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.multipart import abort_quietly, complete_multipart, create_multipart
 from aiominio.ops.objects import stat_object, stat_written
+from aiominio.ops.tagging import get_object_tags
 from aiominio.requester import Requester
 
 #: The header that tells CopyObject to store the metadata sent instead of the source's.
@@ -30,8 +32,9 @@ async def copy_object(
 ) -> CopyResult:
     """CopyObject, or UploadPartCopy in parts for sources above 5 GiB (or ``part_size``).
 
-    ``headers`` with :data:`METADATA_DIRECTIVE` ``REPLACE`` replace the source's content type and
-    metadata; without it they are copied over. ``source_conditions`` are
+    ``headers`` with :data:`METADATA_DIRECTIVE` ``REPLACE`` replace the source's content type,
+    metadata and standard headers; without it they are copied over. Likewise the tags, with
+    :data:`~aiominio.core.tagging.TAGGING_DIRECTIVE`. ``source_conditions`` are
     ``x-amz-copy-source-if-*`` headers, sent with the copy or with every part copy (each part
     is pinned to the source's ETag unless they name one).
     """
@@ -51,13 +54,15 @@ async def copy_object(
         )
         result = xml.parse_copy_result(resp.body)
         return await _completed(req, bucket, key, result, resp.headers.get("x-amz-version-id"))
+    # A multipart copy starts a new object: what CopyObject would copy over is carried by hand.
     if METADATA_DIRECTIVE not in headers:
-        # A multipart copy starts a new object: carry the source's type and metadata over.
-        headers = {
-            "Content-Type": stat.content_type or DEFAULT_CONTENT_TYPE,
-            **{META_PREFIX + k: v for k, v in stat.metadata.items()},
-        }
-    headers = {k: v for k, v in headers.items() if k != METADATA_DIRECTIVE}
+        headers = {**_stored_headers(stat), **headers}
+    if TAGGING_DIRECTIVE not in headers:
+        source_tags = await get_object_tags(
+            req, source_bucket, source_key, version_id=source_version_id
+        )
+        headers = {**headers, **tagging_header(source_tags)}
+    headers = {k: v for k, v in headers.items() if k not in (METADATA_DIRECTIVE, TAGGING_DIRECTIVE)}
     psize = planning.plan_part_size(stat.size, part_size)
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=None)
     try:
@@ -86,6 +91,19 @@ async def copy_object(
         raise
     # CompleteMultipartUpload does not say when the object was written.
     return await _completed(req, bucket, key, CopyResult(put.etag), put.version_id)
+
+
+def _stored_headers(stat: ObjectStat) -> dict[str, str]:
+    """The headers that store the content type, metadata and standard headers ``stat`` shows."""
+    headers = {
+        "Content-Type": stat.content_type or DEFAULT_CONTENT_TYPE,
+        **{META_PREFIX + k: v for k, v in stat.metadata.items()},
+    }
+    answer = stat.headers or {}
+    for name in STANDARD_HEADER_KEYWORDS:
+        if name not in ("content-type", "x-amz-tagging") and answer.get(name):
+            headers[name] = answer[name]
+    return headers
 
 
 async def _completed(

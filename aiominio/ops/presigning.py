@@ -33,8 +33,9 @@ async def presigned_url(
     expires: int | timedelta,
     query: Mapping[str, str] | None = None,
     request_date: datetime | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> str:
-    """A presigned URL for ``method`` on the bucket or object."""
+    """A presigned URL for ``method`` on the bucket or object (``headers`` signed with it)."""
     creds = await _credentials(req)
     region = await req.region_for(bucket)
     return presign.presign_url(
@@ -48,6 +49,7 @@ async def presigned_url(
         now=request_date,
         query=query,
         style=req.style,
+        headers=headers,
     )
 
 

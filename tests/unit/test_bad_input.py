@@ -303,6 +303,123 @@ case(
     "content_type",
     invalid=BAD_CONTENT_TYPES,
 )
+# -- tags and standard headers -----------------------------------------------------------------
+#: Over S3's limits (10 tags per object, keys of 1-128 and values of 0-256 characters) or able
+#: to break the header or document they travel in.
+BAD_TAGS = [
+    {f"k{i}": "v" for i in range(11)},
+    {"": "v"},
+    {"k" * 129: "v"},
+    {"k": "v" * 257},
+    {"k\n": "v"},
+    {"k": "a\r\nX-Injected: 1"},
+    {"k": "a\0b"},
+]
+TAG_TYPES: list[Any] = [[("k", "v")], "k=v", {"k": 1}, {1: "v"}]
+for method in ("set_object_tags", "get_object_tags", "delete_object_tags"):
+    extra: tuple[Any, ...] = ({"k": "v"},) if method == "set_object_tags" else ()
+    case(
+        method,
+        lambda c, v, m=method, x=extra: getattr(c, m)(v, K, *x),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+    case(
+        f"{method}.key",
+        lambda c, v, m=method, x=extra: getattr(c, m)(B, v, *x),
+        "object key",
+        invalid=BAD_KEYS,
+        wrong_type=KEY_TYPES,
+    )
+    case(
+        f"{method}.version_id",
+        lambda c, v, m=method, x=extra: getattr(c, m)(B, K, *x, version_id=v),
+        "version_id",
+        invalid=["", "v\n1", "v\x001"],
+        wrong_type=[5, b"v1"],
+    )
+for method in ("set_bucket_tags", "get_bucket_tags", "delete_bucket_tags"):
+    extra = ({"k": "v"},) if method == "set_bucket_tags" else ()
+    case(
+        method,
+        lambda c, v, m=method, x=extra: getattr(c, m)(v, *x),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+case(
+    "set_object_tags.tags",
+    lambda c, v: c.set_object_tags(B, K, v),
+    "tags",
+    invalid=BAD_TAGS,
+    wrong_type=[None, *TAG_TYPES],
+)
+case(
+    "set_bucket_tags.tags",
+    lambda c, v: c.set_bucket_tags(B, v),
+    "tags",
+    invalid=[{f"k{i}": "v" for i in range(51)}, *BAD_TAGS[1:]],
+    wrong_type=[None, *TAG_TYPES],
+)
+#: Each standard-header keyword, with values it must refuse and values of a wrong type.
+BAD_STANDARD_HEADERS: dict[str, tuple[list[Any], list[Any]]] = {
+    "cache_control": (["", "no-cache\r\nX-Injected: 1", "max-age=\x00", "ünï"], [5, b"x"]),
+    "content_disposition": (["", 'attachment; filename="a\nb"', "inline\r"], [["inline"]]),
+    "content_encoding": (["", "gzip\n", "gzïp"], [1]),
+    "content_language": (["", "en\r\nX: y"], [b"en"]),
+    "expires": ([datetime(2030, 1, 1)], ["Tue, 01 Jan 2030 00:00:00 GMT", 1893456000]),
+    "storage_class": (["", "STANDARD IA", "GLACIER\n", "a/b"], [3]),
+}
+#: Metadata names that are standard headers, each refused with the keyword that sets it.
+STANDARD_METADATA = {
+    "Cache-Control": "cache_control",
+    "content-type": "content_type",
+    "Content-Disposition": "content_disposition",
+    "Content-Encoding": "content_encoding",
+    "CONTENT-LANGUAGE": "content_language",
+    "Expires": "expires",
+    "x-amz-storage-class": "storage_class",
+    "X-Amz-Tagging": "tags",
+}
+UPLOADS: dict[str, Callable[..., Any]] = {
+    "put_object": lambda c, **kw: c.put_object(B, K, b"x", **kw),
+    "fput_object": lambda c, **kw: c.fput_object(B, K, "/dev/null", **kw),
+    "copy_object": lambda c, **kw: c.copy_object(B, K, B, "src", **kw),
+}
+for method, upload in UPLOADS.items():
+    case(
+        f"{method}.tags",
+        lambda c, v, u=upload: u(c, tags=v),
+        "tags",
+        invalid=BAD_TAGS,
+        wrong_type=TAG_TYPES,
+    )
+    for keyword, (invalid, wrong_type) in BAD_STANDARD_HEADERS.items():
+        case(
+            f"{method}.{keyword}",
+            lambda c, v, u=upload, k=keyword: u(c, **{k: v}),
+            keyword,
+            invalid=invalid,
+            wrong_type=wrong_type,
+        )
+    for name, keyword in STANDARD_METADATA.items():
+        case(
+            f"{method}.metadata.standard",
+            lambda c, v, u=upload: u(c, metadata=v),
+            f"{keyword}= keyword",
+            invalid=[{name: "v"}],
+        )
+for keyword, (invalid, wrong_type) in BAD_STANDARD_HEADERS.items():
+    # The URL's lifetime is ``expires``; the Expires header is ``expires_header`` here.
+    argument = "expires_header" if keyword == "expires" else keyword
+    case(
+        f"presigned_put_object.{argument}",
+        lambda c, v, a=argument: c.presigned_put_object(B, K, **{a: v}),
+        keyword,
+        invalid=invalid,
+        wrong_type=wrong_type,
+    )
 case(
     "fput_object.key",
     lambda c, v: c.fput_object(B, v, "/dev/null"),
