@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiominio.client import Client
+from aiominio.core.compose import ComposeSource
 from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import (
     Credentials,
@@ -46,9 +47,12 @@ from aiominio.errors import (
 )
 from aiominio.models import (
     Bucket,
+    Checksum,
     CopyResult,
     DeleteError,
+    ObjectAttributes,
     ObjectInfo,
+    ObjectPart,
     ObjectStat,
     ObjectVersion,
     Part,
@@ -88,9 +92,11 @@ __all__ = [
     "BucketAlreadyOwnedByYou",
     "BucketNotEmpty",
     "BucketNotification",
+    "Checksum",
     "Client",
     "ClientClosedError",
     "CloudFunctionConfig",
+    "ComposeSource",
     "ConnectError",
     "ConnectionLostError",
     "CopyResult",
@@ -113,12 +119,14 @@ __all__ = [
     "NoSuchUpload",
     "NotModified",
     "NotificationConfig",
+    "ObjectAttributes",
     "ObjectCreatedAll",
     "ObjectCreatedCompleteMultipartUpload",
     "ObjectCreatedCopy",
     "ObjectCreatedPost",
     "ObjectCreatedPut",
     "ObjectInfo",
+    "ObjectPart",
     "ObjectReader",
     "ObjectReducedRedundancyLostObject",
     "ObjectRemovedAll",

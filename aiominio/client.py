@@ -19,8 +19,10 @@ from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_int, check_region
 from aiominio.credentials import CredentialsProvider, provider_for
 from aiominio.errors import ClientClosedError, InvalidArgument
+from aiominio.methods.attributes import AttributeMethods
 from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.buckets import BucketMethods
+from aiominio.methods.compose import ComposeMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
 from aiominio.methods.tagging import TaggingMethods
@@ -36,6 +38,8 @@ class Client(
     BucketConfigMethods,
     VersioningMethods,
     TaggingMethods,
+    ComposeMethods,
+    AttributeMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

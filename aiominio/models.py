@@ -191,3 +191,62 @@ class CopyResult:
     etag: str
     last_modified: datetime | None = None
     version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checksum:
+    """A checksum the server keeps for an object or a part.
+
+    Attributes:
+        algorithm: ``"CRC32"``, ``"CRC32C"``, ``"CRC64NVME"``, ``"SHA1"`` or ``"SHA256"``.
+        value: the checksum, base64-encoded as S3 sends it.
+        type: ``"FULL_OBJECT"`` (of the whole object's bytes) or ``"COMPOSITE"`` (of the parts'
+            checksums), when the server says.
+    """
+
+    algorithm: str
+    value: str
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPart:
+    """A part of a multipart object, as ``get_object_attributes`` lists it.
+
+    Attributes:
+        part_number: the part's number.
+        size: its size in bytes.
+        checksum: its checksum, when the upload sent one.
+    """
+
+    part_number: int
+    size: int
+    checksum: Checksum | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAttributes:
+    """What ``get_object_attributes`` (GetObjectAttributes) tells about an object.
+
+    Attributes:
+        etag: the ETag without quotes.
+        size: the size in bytes.
+        storage_class: the storage class, when the server names it.
+        checksum: the object's checksum, when the server keeps one.
+        parts_count: the number of parts of a multipart object (None for a single PUT, or when
+            the server does not say).
+        parts: the parts the server listed (the first 1,000 at most; some servers list none).
+        parts_truncated: whether the server listed only some of the parts.
+        last_modified: when the object was last written (timezone-aware).
+        version_id: the version id, where versioning is on.
+    """
+
+    etag: str
+    size: int
+    storage_class: str | None = None
+    checksum: Checksum | None = None
+    parts_count: int | None = None
+    parts: tuple[ObjectPart, ...] = ()
+    parts_truncated: bool = False
+    last_modified: datetime | None = None
+    version_id: str | None = None

@@ -386,6 +386,9 @@ UPLOADS: dict[str, Callable[..., Any]] = {
     "put_object": lambda c, **kw: c.put_object(B, K, b"x", **kw),
     "fput_object": lambda c, **kw: c.fput_object(B, K, "/dev/null", **kw),
     "copy_object": lambda c, **kw: c.copy_object(B, K, B, "src", **kw),
+    "compose_object": lambda c, **kw: c.compose_object(
+        B, K, [aiominio.ComposeSource(B, "s")], **kw
+    ),
 }
 for method, upload in UPLOADS.items():
     case(
@@ -649,6 +652,115 @@ case(
     "[Pp]olicy|bucket",
     invalid=[aiominio.PostPolicy()],
     wrong_type=[None, "policy"],
+)
+
+# -- compose and object attributes -------------------------------------------------------------
+MiB = 1024 * 1024
+ONE = [aiominio.ComposeSource(B, "src")]
+
+
+def compose_source(**kw: Any) -> aiominio.ComposeSource:
+    return aiominio.ComposeSource(**{"bucket": B, "key": "src", **kw})
+
+
+case(
+    "compose_object",
+    lambda c, v: c.compose_object(v, K, ONE),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+case(
+    "compose_object.key",
+    lambda c, v: c.compose_object(B, v, ONE),
+    "object key",
+    invalid=BAD_KEYS,
+    wrong_type=KEY_TYPES,
+)
+case(
+    "compose_object.sources",
+    lambda c, v: c.compose_object(B, K, v),
+    "sources",
+    invalid=[
+        [],
+        ONE * 10_001,
+        # A piece that is not the last under 5 MiB, known without asking the server.
+        [compose_source(length=5 * MiB - 1), compose_source()],
+        [compose_source(), compose_source(offset=9, length=1), compose_source()],
+        [compose_source(bucket="Bad_Bucket")],
+        [compose_source(key="")],
+        [compose_source(key="k" * 1025)],
+        [compose_source(offset=-1)],
+        [compose_source(length=0)],
+        [compose_source(version_id="")],
+        [compose_source(version_id="v\n1")],
+    ],
+    wrong_type=[
+        None,
+        "b/k",
+        aiominio.ComposeSource(B, "src"),
+        [(B, "src")],
+        [compose_source(bucket=None)],
+        [compose_source(key=b"k")],
+        [compose_source(offset="0")],
+        [compose_source(length=1.5)],
+        [compose_source(version_id=1)],
+    ],
+)
+case(
+    "compose_object.sources.index",
+    lambda c, v: c.compose_object(B, K, v),
+    r"sources\[2\]",
+    invalid=[[*ONE, *ONE, compose_source(offset=-1)], [*ONE, *ONE, compose_source(key="")]],
+    wrong_type=[[*ONE, *ONE, "b/k"]],
+)
+case(
+    "compose_object.part_size",
+    lambda c, v: c.compose_object(B, K, ONE, part_size=v),
+    "part_size",
+    invalid=[1, 5 * MiB - 1, 6 * GiB],
+    wrong_type=["5MiB"],
+)
+case(
+    "compose_object.concurrency",
+    lambda c, v: c.compose_object(B, K, ONE, concurrency=v),
+    "concurrency",
+    invalid=[0, 65],
+    wrong_type=["4", 2.0],
+)
+case(
+    "compose_object.metadata",
+    lambda c, v: c.compose_object(B, K, ONE, metadata=v),
+    "metadata",
+    invalid=BAD_METADATA,
+    wrong_type=[{"k": 1}],
+)
+case(
+    "compose_object.content_type",
+    lambda c, v: c.compose_object(B, K, ONE, content_type=v),
+    "content_type",
+    invalid=["", *BAD_CONTENT_TYPES],
+)
+case(
+    "get_object_attributes",
+    lambda c, v: c.get_object_attributes(v, K),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+case(
+    "get_object_attributes.key",
+    lambda c, v: c.get_object_attributes(B, v),
+    "object key",
+    invalid=BAD_KEYS,
+    wrong_type=KEY_TYPES,
+)
+case(
+    "get_object_attributes.version_id",
+    lambda c, v: c.get_object_attributes(B, K, version_id=v),
+    "version_id",
+    invalid=["", "v\n1", "v\x001"],
+    wrong_type=[5, b"v1"],
 )
 
 # -- policies and notifications ----------------------------------------------------------------

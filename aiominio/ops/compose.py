@@ -1,0 +1,113 @@
+"""Compose: a new object concatenated on the server from ranges of others (UploadPartCopy)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
+from typing import TypeVar
+
+from aiominio.core import planning, signing, xml
+from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
+from aiominio.errors import InvalidResponseError
+from aiominio.models import CopyResult, ObjectStat, Part
+from aiominio.ops.multipart import (
+    MultipartUpload,
+    abort_quietly,
+    complete_multipart,
+    create_multipart,
+)
+from aiominio.ops.objects import stat_object, stat_written
+from aiominio.requester import Requester
+
+T = TypeVar("T")
+#: A source object: bucket, key, version id.
+_Object = tuple[str, str, str | None]
+
+
+async def compose_object(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    sources: Sequence[ComposeSource],
+    headers: Mapping[str, str],
+    part_size: int | None,
+    concurrency: int,
+) -> CopyResult:
+    """Concatenate ``sources`` (checked already) into ``bucket``/``key``.
+
+    Each source object is described first (HEAD, once however many ranges of it are used), the
+    part copies are planned and checked, and only then is the multipart upload created. Every
+    part copy is pinned to its source's ETag (``x-amz-copy-source-if-match``): a source written
+    over meanwhile fails the compose with PreconditionFailed instead of mixing two versions.
+    On any failure or cancellation the upload is aborted.
+    """
+    objects = list(dict.fromkeys((s.bucket, s.key, s.version_id) for s in sources))
+    stats = await _bounded(
+        concurrency,
+        [partial(stat_object, req, o[0], o[1], version_id=o[2]) for o in objects],
+    )
+    described: dict[_Object, ObjectStat] = dict(zip(objects, stats, strict=True))
+    of_source = [described[(s.bucket, s.key, s.version_id)] for s in sources]
+    plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
+    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None)
+    try:
+        parts = await _bounded(
+            concurrency,
+            [
+                partial(_copy_part, req, upload, p, sources[p.source], of_source[p.source])
+                for p in plan
+            ],
+        )
+        put = await complete_multipart(req, upload, parts)
+    except BaseException:
+        await abort_quietly(req, upload)
+        raise
+    # CompleteMultipartUpload does not say when the object was written.
+    stat = await stat_written(req, bucket, key, version_id=put.version_id, what="compose")
+    return CopyResult(put.etag or stat.etag, stat.last_modified, put.version_id)
+
+
+async def _copy_part(
+    req: Requester, upload: MultipartUpload, part: PartCopy, source: ComposeSource, stat: ObjectStat
+) -> Part:
+    where = f"part {part.number} of composing {upload.bucket}/{upload.key}"
+    copy_source = "/" + signing.uri_encode(f"{source.bucket}/{source.key}", keep_slash=True)
+    if source.version_id:
+        copy_source += f"?versionId={signing.uri_encode(source.version_id)}"
+    resp = await req.execute(
+        "PUT",
+        upload.bucket,
+        upload.key,
+        query=(("partNumber", str(part.number)), ("uploadId", upload.upload_id)),
+        headers={
+            "x-amz-copy-source": copy_source,
+            "x-amz-copy-source-range": planning.range_header(part.offset, part.length),
+            "x-amz-copy-source-if-match": f'"{stat.etag}"',
+        },
+        error_document=True,
+    )
+    etag = xml.parse_copy_result(resp.body).etag
+    if not etag:
+        raise InvalidResponseError(f"{where}: no ETag in the answer")
+    return Part(part.number, etag, part.length)
+
+
+async def _bounded(concurrency: int, calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    """The results of ``calls``, at most ``concurrency`` running at once, in order; on the
+    first failure (or a cancellation) the others are cancelled and waited for."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def run(call: Callable[[], Awaitable[T]]) -> T:
+        async with slots:
+            return await call()
+
+    tasks = [asyncio.ensure_future(run(call)) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
