@@ -27,6 +27,8 @@ SCRIPTS = [
     "get_partial_object.py",
     "fget_object.py",
     "copy_object.py",
+    "compose_object.py",
+    "get_object_attributes.py",
     "conditional_requests.py",
     "set_object_tags.py",
     "get_object_tags.py",

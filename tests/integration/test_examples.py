@@ -33,6 +33,8 @@ def test_demo_runs_every_example() -> None:
         "End. Total size = 21",
         "End. Total size = 11",
         "success: 21 bytes written",
+        "composed: 15728651 bytes from 3 sources",
+        "40mbfile: 41943040 bytes, etag=",
         "Removed the object photo.jpg",
         "Bucket 'mybucket' removed successfully.",
         "Bucket 'mybucket' does not exist.",
