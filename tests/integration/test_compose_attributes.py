@@ -85,6 +85,34 @@ async def test_a_source_over_part_size_is_copied_in_several_parts(
     assert await read(client, bucket, "split") == big + b"the small last piece"
 
 
+async def test_part_copies_run_at_most_concurrency_at_once(
+    server: testing.LocalServer, traced: Traced, bucket: str, big: bytes
+) -> None:
+    client, log = traced(server)
+    sources = [ComposeSource(bucket, "big", offset=n * MiB, length=5 * MiB) for n in range(6)]
+    await client.compose_object(bucket, "six", sources, concurrency=2)
+    assert len(log.of("PUT", "partNumber=")) == 6
+    assert len(log.of("HEAD", "/big")) == 1  # one HEAD per source object, not per range
+    assert log.peak <= 2
+    expected = b"".join(big[n * MiB : (n + 5) * MiB] for n in range(6))
+    assert await read(client, bucket, "six") == expected
+
+
+async def test_compose_from_an_older_version(client: aiominio.Client, bucket: str) -> None:
+    await client.set_bucket_versioning(bucket, aiominio.Versioning.ENABLED)
+    old, new = os.urandom(6 * MiB), b"the newer version"
+    first = await client.put_object(bucket, "v", old)
+    await client.put_object(bucket, "v", new)
+    sources = [
+        ComposeSource(bucket, "v", length=5 * MiB, version_id=first.version_id),
+        ComposeSource(bucket, "v"),
+    ]
+    await client.compose_object(bucket, "from-versions", sources)
+    assert await read(client, bucket, "from-versions") == old[: 5 * MiB] + new
+    versions = [v async for v in client.list_object_versions(bucket, recursive=True)]
+    assert await client.remove_objects(bucket, versions) == []
+
+
 async def test_a_small_middle_piece_is_refused_before_anything_is_written(
     server: testing.LocalServer, traced: Traced, bucket: str, big: bytes
 ) -> None:
