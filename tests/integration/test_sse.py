@@ -4,7 +4,8 @@ SSE-C runs against SeaweedFS over HTTPS (the ``tls_seaweedfs`` fixture): the cli
 send a key over plain HTTP, and SeaweedFS enforces the key (moto 5.2.5 accepts SSE-C but does
 not enforce it, and is served over HTTP here, so it is not used for SSE-C). SSE-S3 runs on moto;
 SeaweedFS 4.48 has no KMS configured and answers InternalError (a named skip). No server here
-has KMS: SSE-KMS is covered by the header tests in tests/unit/test_sse.py.
+has a KMS: moto records an SSE-KMS key id and answers it back without encrypting anything, and
+the headers themselves are tested in tests/unit/test_sse.py.
 """
 
 from __future__ import annotations
@@ -312,3 +313,27 @@ async def test_ssec_presigned_put_needs_the_headers(
         assert await obj.read() == b"uploaded"
     with pytest.raises(aiominio.S3Error):
         await sse_client.stat_object(tls_bucket, "up")
+
+
+async def test_sse_kms_as_the_server_records_it(server: testing.LocalServer) -> None:
+    """Neither server has a KMS: moto 5.2.5 records the key id and answers it back (nothing is
+    encrypted with it), which shows the headers arrive as S3 reads them; SeaweedFS refuses."""
+    kms = aiominio.SseKms("arn:aws:kms:us-east-1:123456789012:key/test", {"team": "web"})
+    async with server.client() as client:
+        bucket = unique_bucket("ssekms")
+        await client.make_bucket(bucket)
+        try:
+            try:
+                await client.put_object(bucket, "k", b"kms", sse=kms)
+            except aiominio.S3Error as exc:
+                if server.name == "seaweedfs":
+                    pytest.skip(f"SeaweedFS 4.48 has no KMS configured: SSE-KMS answers {exc.code}")
+                raise
+            stat = await client.stat_object(bucket, "k")
+            assert stat.headers is not None
+            assert stat.headers.get("x-amz-server-side-encryption") == "aws:kms"
+            assert stat.headers.get("x-amz-server-side-encryption-aws-kms-key-id") == kms.key_id
+            async with client.get_object(bucket, "k") as obj:
+                assert await obj.read() == b"kms"
+        finally:
+            await empty_and_remove(client, bucket)

@@ -1,5 +1,6 @@
-"""The server-side encryption headers, built with no server (no server here has KMS: SSE-KMS is
-tested only here), and the SSE-C key kept out of every repr."""
+"""The server-side encryption headers, built with no server (no server here has a KMS: these
+are SSE-KMS's real test; moto only records the key id), and the SSE-C key kept out of every
+repr."""
 
 from __future__ import annotations
 
