@@ -25,6 +25,7 @@ from aiohttp import web
 
 import aiominio
 from aiominio import testing
+from aiominio.ops.files import partial_path
 from aiominio.ops.reader import ObjectReader
 from tests.conftest import Traced
 from tests.integration.conftest import StartWebServer, empty_and_remove, unique_bucket
@@ -337,3 +338,28 @@ async def test_sse_kms_as_the_server_records_it(server: testing.LocalServer) -> 
                 assert await obj.read() == b"kms"
         finally:
             await empty_and_remove(client, bucket)
+
+
+async def test_ssec_fget_resumes_a_partial_file_with_the_key(
+    tls_seaweedfs: testing.LocalServer, tls_ca_bundle: str, tmp_path: Path, traced: Traced
+) -> None:
+    client, log = traced(tls_seaweedfs, ssl_context=tls_ca_bundle)
+    bucket = unique_bucket("ssefg")
+    await client.make_bucket(bucket)
+    try:
+        key = new_key()
+        data = os.urandom(100_000)
+        await client.put_object(bucket, "k", data, sse=key)
+        stat = await client.stat_object(bucket, "k", sse=key)
+        target = tmp_path / "k.bin"
+        Path(partial_path(str(target), stat.etag)).write_bytes(data[:40_000])
+        await client.fget_object(bucket, "k", target, sse=key)
+        assert target.read_bytes() == data
+        (get,) = log.of("GET", f"{bucket}/k")
+        assert get.headers.get("Range") == "bytes=40000-"
+        assert (
+            get.headers["x-amz-server-side-encryption-customer-key"]
+            == (key.headers()["x-amz-server-side-encryption-customer-key"])
+        )
+    finally:
+        await empty_and_remove(client, bucket)
