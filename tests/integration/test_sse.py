@@ -31,6 +31,8 @@ from tests.conftest import Traced
 from tests.integration.conftest import StartWebServer, empty_and_remove, unique_bucket
 
 MiB = 1 << 20
+#: For the answers SeaweedFS gives features it lacks (InternalError), which are retried else.
+NO_RETRY = aiominio.RetryPolicy(max_attempts=1)
 
 
 @pytest.fixture
@@ -154,7 +156,7 @@ async def test_ssec_presigned_get_needs_the_headers(
 
 
 async def test_sse_s3(server: testing.LocalServer, traced: Traced) -> None:
-    client, log = traced(server)
+    client, log = traced(server, retry=NO_RETRY)  # InternalError is retried otherwise
     bucket = unique_bucket("sses3")
     await client.make_bucket(bucket)
     try:
@@ -247,7 +249,7 @@ async def test_ssec_copy_in_parts(
     copies of a plain source into an SSE-C object but then answers InternalError to its GET, and
     answers NotImplemented to a part copy from an SSE-C source: what the client sends is checked,
     then the test is skipped, by name."""
-    client, log = traced(tls_seaweedfs, ssl_context=tls_ca_bundle)
+    client, log = traced(tls_seaweedfs, ssl_context=tls_ca_bundle, retry=NO_RETRY)
     bucket = unique_bucket("ssecp")
     await client.make_bucket(bucket)
     try:
@@ -320,7 +322,7 @@ async def test_sse_kms_as_the_server_records_it(server: testing.LocalServer) -> 
     """Neither server has a KMS: moto 5.2.5 records the key id and answers it back (nothing is
     encrypted with it), which shows the headers arrive as S3 reads them; SeaweedFS refuses."""
     kms = aiominio.SseKms("arn:aws:kms:us-east-1:123456789012:key/test", {"team": "web"})
-    async with server.client() as client:
+    async with server.client(retry=NO_RETRY) as client:
         bucket = unique_bucket("ssekms")
         await client.make_bucket(bucket)
         try:
