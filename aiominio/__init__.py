@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiominio.client import Client
 from aiominio.core.compose import ComposeSource
 from aiominio.core.retry import RetryPolicy
+from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
 from aiominio.credentials import (
     Credentials,
     CredentialsProvider,
@@ -147,6 +148,9 @@ __all__ = [
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SlowDown",
+    "SseCustomerKey",
+    "SseKms",
+    "SseS3",
     "StaticProvider",
     "TLSError",
     "Timeouts",

@@ -20,6 +20,7 @@ from aiominio.core.headers import (
     standard_headers,
     upload_headers,
 )
+from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse, check_sse
 from aiominio.core.tagging import TAGGING_DIRECTIVE, check_tags, tagging_header
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
@@ -46,6 +47,7 @@ class ObjectMethods(MethodsBase):
         if_none_match: str | None = None,
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> ObjectReader:
         """Download an object as a stream; use the result with ``async with``.
 
@@ -75,6 +77,9 @@ class ObjectMethods(MethodsBase):
         ``if_none_match`` an ETag (or ``"*"``), ``if_modified_since`` /
         ``if_unmodified_since`` an aware datetime.
 
+        ``sse`` is the SSE-C key of an object stored with one (over HTTPS only); such an
+        object's ETag is no MD5 of its data, so only a checksum the server returns verifies it.
+
         Raises:
             NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
             PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
@@ -91,8 +96,15 @@ class ObjectMethods(MethodsBase):
             if_modified_since=if_modified_since,
             if_unmodified_since=if_unmodified_since,
         )
+        key_sse = check_read_sse(sse, self.requester.endpoint)
         return ObjectReader(
-            self.requester, bucket, key, version_id=version_id, headers=conditions, verify=verify
+            self.requester,
+            bucket,
+            key,
+            version_id=version_id,
+            headers=conditions,
+            verify=verify,
+            sse=key_sse,
         )
 
     def get_partial_object(
@@ -107,14 +119,15 @@ class ObjectMethods(MethodsBase):
         if_none_match: str | None = None,
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> ObjectReader:
         """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
 
         A range cannot be verified against the object's checksum or ETag (they cover the whole
         object, and S3 keeps no digest of a range); only that the answer is exactly the range
         asked for (a 206 with that Content-Range) is checked. Reading from offset 0 with no
-        length is a whole-object read, verified as by :meth:`get_object`. The conditions are
-        those of :meth:`get_object`.
+        length is a whole-object read, verified as by :meth:`get_object`. The conditions and
+        ``sse`` are those of :meth:`get_object`.
 
         Raises:
             InvalidArgument / TypeError: a negative or non-integer offset or length, before any
@@ -140,6 +153,7 @@ class ObjectMethods(MethodsBase):
             length=length,
             version_id=version_id,
             headers=conditions,
+            sse=check_read_sse(sse, self.requester.endpoint),
         )
 
     async def fget_object(
@@ -155,6 +169,7 @@ class ObjectMethods(MethodsBase):
         if_none_match: str | None = None,
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> ObjectStat:
         """Download an object to a file, safely.
 
@@ -176,6 +191,10 @@ class ObjectMethods(MethodsBase):
         download, before any file is touched: a 412 raises :class:`~aiominio.PreconditionFailed`,
         a 304 :class:`~aiominio.NotModified`. The body is then read pinned to the ETag (and, in
         a versioned bucket, the version) that HEAD described.
+
+        ``sse`` is the SSE-C key of an object stored with one; it goes with every request,
+        resumes included. Such an object is verified by a whole-object checksum only (its
+        ETag, multipart or not, is no MD5 of the data).
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -195,6 +214,7 @@ class ObjectMethods(MethodsBase):
             progress=progress,
             verify=verify,
             conditions=conditions,
+            sse=check_read_sse(sse, self.requester.endpoint),
         )
 
     async def stat_object(
@@ -207,11 +227,12 @@ class ObjectMethods(MethodsBase):
         if_none_match: str | None = None,
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> ObjectStat:
         """Describe an object (HEAD): size, ETag, content type, last modified, user metadata.
 
-        ``version_id`` names a version (the latest by default); the conditions are those of
-        :meth:`get_object`.
+        ``version_id`` names a version (the latest by default); the conditions and ``sse`` are
+        those of :meth:`get_object`.
 
         Raises:
             NoSuchKey: there is no such object (NoSuchBucket for a missing bucket, where the
@@ -229,7 +250,12 @@ class ObjectMethods(MethodsBase):
             if_unmodified_since=if_unmodified_since,
         )
         return await objects.stat_object(
-            self.requester, bucket, key, version_id=version_id, conditions=conditions
+            self.requester,
+            bucket,
+            key,
+            version_id=version_id,
+            conditions=conditions,
+            sse=check_read_sse(sse, self.requester.endpoint),
         )
 
     async def put_object(
@@ -253,6 +279,7 @@ class ObjectMethods(MethodsBase):
         progress: Progress | None = None,
         if_none_match: str | None = None,
         if_match: str | None = None,
+        sse: Sse | None = None,
     ) -> PutResult:
         """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
 
@@ -287,6 +314,9 @@ class ObjectMethods(MethodsBase):
                 :class:`~aiominio.PreconditionFailed` (where the server supports it).
             if_match: replace the object only while its ETag is this one, else
                 :class:`~aiominio.PreconditionFailed` (where the server supports it).
+            sse: server-side encryption: :class:`~aiominio.SseCustomerKey` (SSE-C, over HTTPS
+                only; the key is needed to read the object), :class:`~aiominio.SseS3` or
+                :class:`~aiominio.SseKms`.
 
         Conditions travel on the PUT, or on the CompleteMultipartUpload of a multipart upload
         (its parts are uploaded first, then aborted if the condition fails). A request that is
@@ -307,6 +337,7 @@ class ObjectMethods(MethodsBase):
             storage_class=storage_class,
         )
         conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
+        checked_sse = check_sse(sse, self.requester.endpoint)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
         psize = planning.plan_part_size(source.size, part_size)
@@ -322,6 +353,7 @@ class ObjectMethods(MethodsBase):
             integrity=self.integrity,
             progress=progress,
             conditions=conditions,
+            sse=checked_sse,
         )
 
     async def fput_object(
@@ -342,6 +374,7 @@ class ObjectMethods(MethodsBase):
         part_size: int | None = None,
         concurrency: int | None = None,
         progress: Progress | None = None,
+        sse: Sse | None = None,
     ) -> PutResult:
         """Upload a file; resumable.
 
@@ -352,7 +385,10 @@ class ObjectMethods(MethodsBase):
         different parts are sent. A resumed upload keeps the content type, metadata, tags and
         standard headers of the attempt that started it. A failed or cancelled ``fput_object``
         leaves its incomplete upload in place for that reason; :meth:`remove_incomplete_upload`
-        clears it. ``metadata``, ``tags`` and the standard headers are as for :meth:`put_object`.
+        clears it. ``metadata``, ``tags``, the standard headers and ``sse`` are as for
+        :meth:`put_object`; with ``sse`` an interrupted upload is not resumed, and a failed one
+        is aborted (the server does not tell how an upload is encrypted, so one started
+        without the key could otherwise be completed in its place).
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -373,6 +409,7 @@ class ObjectMethods(MethodsBase):
         conc = check_concurrency(concurrency)
         if part_size is not None:
             planning.check_part_size(part_size)
+        checked_sse = check_sse(sse, self.requester.endpoint)
         return await files.upload_file(
             self.requester,
             bucket,
@@ -384,6 +421,7 @@ class ObjectMethods(MethodsBase):
             threshold=self.multipart_threshold,
             integrity=self.integrity,
             progress=progress,
+            sse=checked_sse,
         )
 
     async def copy_object(
@@ -408,6 +446,8 @@ class ObjectMethods(MethodsBase):
         source_if_none_match: str | None = None,
         source_if_modified_since: datetime | None = None,
         source_if_unmodified_since: datetime | None = None,
+        sse: Sse | None = None,
+        source_sse: SseCustomerKey | None = None,
     ) -> CopyResult:
         """Copy an object on the server side (no bytes pass through the client).
 
@@ -427,6 +467,9 @@ class ObjectMethods(MethodsBase):
         was (not) modified since a datetime; otherwise the server refuses with
         :class:`~aiominio.PreconditionFailed`. A copy in parts sends them with every part, and
         pins every part to the source's ETag.
+
+        ``sse`` encrypts the copy (as for :meth:`put_object`; the source's encryption is not
+        carried over); ``source_sse`` is the SSE-C key the source was stored with.
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -442,6 +485,8 @@ class ObjectMethods(MethodsBase):
         )
         if part_size is not None:
             planning.check_part_size(part_size)
+        checked_sse = check_sse(sse, self.requester.endpoint)
+        checked_source_sse = check_read_sse(source_sse, self.requester.endpoint, "source_sse")
         standard = standard_headers(
             cache_control=cache_control,
             content_disposition=content_disposition,
@@ -468,6 +513,8 @@ class ObjectMethods(MethodsBase):
             source_version_id=source_version_id,
             part_size=part_size,
             source_conditions=conditions,
+            sse=checked_sse,
+            source_sse=checked_source_sse,
         )
 
     async def remove_object(self, bucket: str, key: str, *, version_id: str | None = None) -> None:

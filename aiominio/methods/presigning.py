@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from aiominio import presign
 from aiominio.core.conditions import check_version_id
 from aiominio.core.headers import standard_headers
+from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse, check_sse, write_headers
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.errors import InvalidArgument
 from aiominio.methods.base import MethodsBase
@@ -56,19 +57,33 @@ class PresignMethods(MethodsBase):
         response_headers: Mapping[str, str] | None = None,
         request_date: datetime | None = None,
         version_id: str | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> str:
         """A URL anyone can GET the object with until it expires (1 second to 7 days).
 
         ``response_headers`` overrides headers of the answer, as signed query parameters:
         ``{"response-content-disposition": "attachment; filename=a.txt"}``, ...
+
+        ``sse``, the SSE-C key of an object stored with one, is signed as headers, never put in
+        the URL: whoever uses the URL must send them (``sse.headers()``), over HTTPS.
         """
+        check_bucket_name(bucket)
         check_object_key(key)
         check_version_id(version_id)
         query = presign.response_header_query(response_headers)
         if version_id:
             query["versionId"] = version_id
-        return await self.presigned_url(
-            "GET", bucket, key, expires, query=query, request_date=request_date
+        key_sse = check_read_sse(sse, self.requester.endpoint)
+        presign.expiry_seconds(expires)
+        return await presigning.presigned_url(
+            self.requester,
+            bucket,
+            key,
+            method="GET",
+            expires=expires,
+            query=query,
+            request_date=request_date,
+            headers=write_headers(key_sse),
         )
 
     async def presigned_put_object(
@@ -84,6 +99,7 @@ class PresignMethods(MethodsBase):
         content_language: str | None = None,
         expires_header: datetime | None = None,
         storage_class: str | None = None,
+        sse: Sse | None = None,
     ) -> str:
         """A URL anyone can PUT the object's body to until it expires (1 second to 7 days).
 
@@ -94,7 +110,8 @@ class PresignMethods(MethodsBase):
         ``Content-Disposition``, ``Content-Encoding``, ``Content-Language``, ``Expires`` (the
         HTTP date of ``expires_header``, as ``email.utils.format_datetime(when, usegmt=True)``
         writes it) and ``x-amz-storage-class``. ``expires_header`` is named so because
-        ``expires`` is the URL's own lifetime.
+        ``expires`` is the URL's own lifetime. ``sse`` is signed the same way: the uploader
+        sends ``sse.headers()`` (an SSE-C key over HTTPS only; it is never put in the URL).
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -106,6 +123,7 @@ class PresignMethods(MethodsBase):
             expires=expires_header,
             storage_class=storage_class,
         )
+        headers.update(write_headers(check_sse(sse, self.requester.endpoint)))
         presign.expiry_seconds(expires)
         return await presigning.presigned_url(
             self.requester,

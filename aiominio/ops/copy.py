@@ -6,6 +6,13 @@ from collections.abc import Mapping
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX, STANDARD_HEADER_KEYWORDS
+from aiominio.core.sse import (
+    Sse,
+    SseCustomerKey,
+    copy_source_headers,
+    part_headers,
+    write_headers,
+)
 from aiominio.core.tagging import TAGGING_DIRECTIVE, tagging_header
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
@@ -29,6 +36,8 @@ async def copy_object(
     source_version_id: str | None = None,
     part_size: int | None = None,
     source_conditions: Mapping[str, str] | None = None,
+    sse: Sse | None = None,
+    source_sse: SseCustomerKey | None = None,
 ) -> CopyResult:
     """CopyObject, or UploadPartCopy in parts for sources above 5 GiB (or ``part_size``).
 
@@ -37,23 +46,35 @@ async def copy_object(
     :data:`~aiominio.core.tagging.TAGGING_DIRECTIVE`. ``source_conditions`` are
     ``x-amz-copy-source-if-*`` headers, sent with the copy or with every part copy (each part
     is pinned to the source's ETag unless they name one).
+
+    ``sse`` encrypts the copy; ``source_sse`` is the SSE-C key of the source (sent as
+    ``x-amz-copy-source-server-side-encryption-customer-*``, and with the HEAD of the source).
     """
-    conditions = dict(source_conditions or {})
+    conditions = {**(source_conditions or {}), **copy_source_headers(source_sse)}
+    customer_key = sse if isinstance(sse, SseCustomerKey) else None
     source = "/" + signing.uri_encode(f"{source_bucket}/{source_key}", keep_slash=True)
     if source_version_id:
         source += f"?versionId={signing.uri_encode(source_version_id)}"
     limit = part_size or planning.MAX_SINGLE_PUT
-    stat = await stat_object(req, source_bucket, source_key, version_id=source_version_id)
+    stat = await stat_object(
+        req, source_bucket, source_key, version_id=source_version_id, sse=source_sse
+    )
     if stat.size <= limit:
         resp = await req.execute(
             "PUT",
             bucket,
             key,
-            headers={**headers, **conditions, "x-amz-copy-source": source},
+            headers={
+                **headers,
+                **conditions,
+                **write_headers(sse),
+                "x-amz-copy-source": source,
+            },
             error_document=True,
         )
         result = xml.parse_copy_result(resp.body)
-        return await _completed(req, bucket, key, result, resp.headers.get("x-amz-version-id"))
+        version_id = resp.headers.get("x-amz-version-id")
+        return await _completed(req, bucket, key, result, version_id, customer_key)
     # A multipart copy starts a new object: what CopyObject would copy over is carried by hand.
     if METADATA_DIRECTIVE not in headers:
         headers = {**_stored_headers(stat), **headers}
@@ -64,7 +85,7 @@ async def copy_object(
         headers = {**headers, **tagging_header(source_tags)}
     headers = {k: v for k, v in headers.items() if k not in (METADATA_DIRECTIVE, TAGGING_DIRECTIVE)}
     psize = planning.plan_part_size(stat.size, part_size)
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None)
+    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
     try:
         parts = []
         for number, (offset, length) in enumerate(planning.part_ranges(stat.size, psize), 1):
@@ -76,6 +97,7 @@ async def copy_object(
                 headers={
                     "x-amz-copy-source-if-match": f'"{stat.etag}"',
                     **conditions,
+                    **part_headers(sse),
                     "x-amz-copy-source": source,
                     "x-amz-copy-source-range": planning.range_header(offset, length),
                 },
@@ -90,7 +112,7 @@ async def copy_object(
         await abort_quietly(req, upload)
         raise
     # CompleteMultipartUpload does not say when the object was written.
-    return await _completed(req, bucket, key, CopyResult(put.etag), put.version_id)
+    return await _completed(req, bucket, key, CopyResult(put.etag), put.version_id, customer_key)
 
 
 def _stored_headers(stat: ObjectStat) -> dict[str, str]:
@@ -107,12 +129,17 @@ def _stored_headers(stat: ObjectStat) -> dict[str, str]:
 
 
 async def _completed(
-    req: Requester, bucket: str, key: str, answer: CopyResult, version_id: str | None
+    req: Requester,
+    bucket: str,
+    key: str,
+    answer: CopyResult,
+    version_id: str | None,
+    sse: SseCustomerKey | None,
 ) -> CopyResult:
     """The copy's result with what its answer left out (the ETag, the time) from a HEAD."""
     if answer.etag and answer.last_modified is not None:
         return CopyResult(answer.etag, answer.last_modified, version_id)
-    stat = await stat_written(req, bucket, key, version_id=version_id, what="CopyObject")
+    stat = await stat_written(req, bucket, key, version_id=version_id, what="CopyObject", sse=sse)
     return CopyResult(
         answer.etag or stat.etag, answer.last_modified or stat.last_modified, version_id
     )

@@ -20,6 +20,7 @@ from aiominio.core.checksums import (
     multipart_etag,
     multipart_etag_count,
 )
+from aiominio.core.sse import Sse, SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.integrity import md5_digest
@@ -57,11 +58,13 @@ async def download_file(
     progress: Progress | None = None,
     verify: bool = True,
     conditions: Mapping[str, str] | None = None,
+    sse: SseCustomerKey | None = None,
 ) -> ObjectStat:
     """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
 
     ``conditions`` (If-* headers) go on the HEAD that starts it; the body is then read pinned
-    to the ETag, and the version, that HEAD described.
+    to the ETag, and the version, that HEAD described. ``sse`` (an SSE-C key) goes with every
+    request; such an object is verified by a whole-object checksum only, never its ETag.
 
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
@@ -72,21 +75,27 @@ async def download_file(
     parent = os.path.dirname(os.path.abspath(path))
     for attempt in range(2):
         stat = await stat_object(
-            req, bucket, key, version_id=version_id, checksum_mode=verify, conditions=conditions
+            req,
+            bucket,
+            key,
+            version_id=version_id,
+            checksum_mode=verify,
+            conditions=conditions,
+            sse=sse,
         )
         pinned = version_id or pinned_version(stat)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
         async with _locked(part):
             try:
-                await _fill(req, bucket, key, stat, part, pinned, progress)
+                await _fill(req, bucket, key, stat, part, pinned, progress, sse)
                 have = os.path.getsize(part)
                 if have != stat.size:
                     raise InvalidResponseError(
                         f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
                     )
                 if verify:
-                    await _verify_file(req, bucket, key, stat, part, pinned)
+                    await _verify_file(req, bucket, key, stat, part, pinned, sse)
             except (PreconditionFailed, InvalidResponseError):
                 # The object changed since the partial file was started, or what arrived is
                 # not what was stored: never keep it, begin again once.
@@ -142,13 +151,19 @@ def _is_file_at(fd: int, path: str) -> bool:
 
 
 async def _verify_file(
-    req: Requester, bucket: str, key: str, stat: ObjectStat, part: str, version_id: str | None
+    req: Requester,
+    bucket: str,
+    key: str,
+    stat: ObjectStat,
+    part: str,
+    version_id: str | None,
+    sse: SseCustomerKey | None,
 ) -> str | None:
     """Check a downloaded file against the object's whole-object checksum or MD5 ETag, or its
     multipart ETag recomputed from the part sizes; the name of what matched (``None``: nothing
     to check against)."""
     what = f"{bucket}/{key}"
-    headers = stat.headers or {}
+    headers = encrypted_view(stat.headers or {}, sse is not None)
     check = body_check(headers)
     if check is not None:
         await asyncio.to_thread(_feed, check, part)
@@ -158,12 +173,12 @@ async def _verify_file(
     count = multipart_etag_count(headers)
     if count is None:
         return None
-    first = await _part_size(req, bucket, key, 1, version_id)
+    first = await _part_size(req, bucket, key, 1, version_id, sse)
     sizes = [min(first, stat.size - off) for off in range(0, stat.size, first or 1)]
     if len(sizes) == count and await _multipart_etag_of(part, sizes) == stat.etag.lower():
         return "md5 of part md5s"
     # Parts of unequal size (another client's upload), or corruption: learn every part's size.
-    sizes = [await _part_size(req, bucket, key, n, version_id) for n in range(1, count + 1)]
+    sizes = [await _part_size(req, bucket, key, n, version_id, sse) for n in range(1, count + 1)]
     if sum(sizes) != stat.size:
         return None  # the server does not tell part sizes: the ETag cannot be recomputed
     digest = await _multipart_etag_of(part, sizes)
@@ -176,10 +191,15 @@ async def _verify_file(
 
 
 async def _part_size(
-    req: Requester, bucket: str, key: str, number: int, version_id: str | None
+    req: Requester,
+    bucket: str,
+    key: str,
+    number: int,
+    version_id: str | None,
+    sse: SseCustomerKey | None,
 ) -> int:
     query = (*version_query(version_id), ("partNumber", str(number)))
-    resp = await req.execute("HEAD", bucket, key, query=query)
+    resp = await req.execute("HEAD", bucket, key, query=query, headers=read_headers(sse))
     length = resp.headers.get("content-length", "")
     if not length.isdigit():
         raise InvalidResponseError(f"{bucket}/{key}: HEAD of part {number} has no Content-Length")
@@ -218,6 +238,7 @@ async def _fill(
     part: str,
     version_id: str | None,
     progress: Progress | None,
+    sse: SseCustomerKey | None,
 ) -> None:
     offset = os.path.getsize(part)
     if offset > stat.size:
@@ -228,7 +249,14 @@ async def _fill(
             return
         headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
         reader = ObjectReader(
-            req, bucket, key, offset=offset, version_id=version_id, headers=headers, verify=False
+            req,
+            bucket,
+            key,
+            offset=offset,
+            version_id=version_id,
+            headers=headers,
+            verify=False,
+            sse=sse,
         )
         done = offset
         async with reader:
@@ -256,9 +284,14 @@ async def upload_file(
     threshold: int,
     integrity: Integrity,
     progress: Progress | None = None,
+    sse: Sse | None = None,
 ) -> PutResult:
     """Upload a file: one PUT up to ``threshold``, else a multipart upload that resumes an
-    interrupted one of the same key (keeping its parts whose MD5 matches the file)."""
+    interrupted one of the same key (keeping its parts whose MD5 matches the file).
+
+    With ``sse`` no interrupted upload is resumed, and a failed one is aborted: the server does
+    not say how an upload is encrypted, so one started without encryption (or with another key)
+    could be completed in its place."""
     size = os.path.getsize(path)
     if size <= threshold:
         async with aiofiles.open(path, "rb") as f:
@@ -266,11 +299,23 @@ async def upload_file(
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
         return await put_single(
-            req, bucket, key, data=data, headers=headers, integrity=integrity, progress=progress
+            req,
+            bucket,
+            key,
+            data=data,
+            headers=headers,
+            integrity=integrity,
+            progress=progress,
+            sse=sse,
         )
-    upload, done, psize = await _resumable_upload(req, bucket, key, size, part_size)
+    if sse is None:
+        upload, done, psize = await _resumable_upload(req, bucket, key, size, part_size)
+    else:
+        upload, done, psize = None, {}, planning.plan_part_size(size, part_size)
     if upload is None:
-        upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity)
+        upload = await create_multipart(
+            req, bucket, key, headers=headers, integrity=integrity, sse=sse
+        )
 
     async def unchanged(number: int, chunk: bytes | memoryview) -> bool:
         existing = done.get(number)
@@ -278,7 +323,10 @@ async def upload_file(
             return False
         return (await md5_digest(chunk)).hex() == existing.etag.lower()
 
-    plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=False, done=done)
+    # An encrypted upload that is never resumed is not left behind either (nor resumed later
+    # by a call without the key).
+    abort = sse is not None
+    plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
     async with aiofiles.open(path, "rb") as f:
         source = AsyncFileSource(f, size)
         return await run_multipart(req, source, plan, progress=progress, skip_part=unchanged)

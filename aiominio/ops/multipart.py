@@ -16,6 +16,7 @@ from typing import Any
 from aiominio.core import planning, signing, xml
 from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
 from aiominio.core.headers import unquote_etag
+from aiominio.core.sse import Sse, SseCustomerKey, read_headers, write_headers
 from aiominio.errors import (
     IncompleteBody,
     InvalidArgument,
@@ -59,6 +60,9 @@ class MultipartUpload:
     full_object: bool = False
     #: If-Match / If-None-Match for CompleteMultipartUpload (a conditional write).
     conditions: dict[str, str] = field(default_factory=dict)
+    #: The SSE-C key the upload was created with: every part, the completion and the HEADs
+    #: after it send it too.
+    customer_key: SseCustomerKey | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -81,6 +85,7 @@ async def create_multipart(
     *,
     headers: Mapping[str, str],
     integrity: Integrity | None,
+    sse: Sse | None = None,
 ) -> MultipartUpload:
     """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
     server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
@@ -88,7 +93,9 @@ async def create_multipart(
 
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
+    ``sse`` is asked for here; an SSE-C key is kept on the upload for its parts.
     """
+    headers = {**headers, **write_headers(sse)}
 
     async def create() -> MultipartUpload:
         if integrity != "crc32":
@@ -109,7 +116,9 @@ async def create_multipart(
 
     creating = asyncio.ensure_future(create())
     try:
-        return await asyncio.shield(creating)
+        upload = await asyncio.shield(creating)
+        upload.customer_key = sse if isinstance(sse, SseCustomerKey) else None
+        return upload
     except asyncio.CancelledError:
         cleanup = asyncio.ensure_future(_abort_once_created(req, creating))
         with contextlib.suppress(asyncio.CancelledError):
@@ -158,7 +167,7 @@ async def upload_part(
         upload.bucket,
         upload.key,
         query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
-        headers=extra,
+        headers={**extra, **read_headers(upload.customer_key)},
         body=data,
         payload_hash=signing.UNSIGNED_PAYLOAD,
     )
@@ -287,7 +296,11 @@ async def complete_multipart(
     """
     crcs = [p.checksum_crc32 for p in parts]
     whole = None
-    headers = {"Content-Type": "application/xml", **upload.conditions}
+    headers = {
+        "Content-Type": "application/xml",
+        **upload.conditions,
+        **read_headers(upload.customer_key),
+    }
     if all(crcs):
         whole = combine_b64(CRC32, [(p.checksum_crc32 or "", p.size) for p in parts])
         if upload.full_object:
@@ -312,7 +325,7 @@ async def complete_multipart(
         # then there, with the ETag that these parts make.
         expected = multipart_etag([p.etag for p in parts])
         if retried and expected is not None:
-            stat = await stat_object(req, upload.bucket, upload.key)
+            stat = await stat_object(req, upload.bucket, upload.key, sse=upload.customer_key)
             if stat.etag == expected:
                 return PutResult(stat.etag, stat.version_id)
         raise
@@ -326,8 +339,14 @@ async def complete_multipart(
     version_id = resp.headers.get("x-amz-version-id")
     etag = answer.etag
     if not etag:
-        what = "CompleteMultipartUpload"
-        stat = await stat_written(req, upload.bucket, upload.key, version_id=version_id, what=what)
+        stat = await stat_written(
+            req,
+            upload.bucket,
+            upload.key,
+            version_id=version_id,
+            what="CompleteMultipartUpload",
+            sse=upload.customer_key,
+        )
         etag = stat.etag
     return PutResult(etag, version_id, stored or (whole if upload.full_object else None))
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from aiominio.core import checksums, xml
 from aiominio.core.conditions import check_version_id
 from aiominio.core.headers import stat_from_headers
+from aiominio.core.sse import SseCustomerKey, read_headers
 from aiominio.core.validation import MAX_KEYS, check_object_key
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey
 from aiominio.models import DeleteError, ObjectStat, ObjectVersion
@@ -31,11 +32,13 @@ async def stat_object(
     version_id: str | None = None,
     checksum_mode: bool = False,
     conditions: Mapping[str, str] | None = None,
+    sse: SseCustomerKey | None = None,
 ) -> ObjectStat:
     """HeadObject; a missing bucket is told apart from a missing key. With ``checksum_mode`` the
     answer carries the object's stored checksums (``x-amz-checksum-*``) too; ``conditions`` are
-    If-* headers (a 412 is PreconditionFailed, a 304 NotModified)."""
-    headers = dict(conditions or {})
+    If-* headers (a 412 is PreconditionFailed, a 304 NotModified); ``sse`` the SSE-C key of an
+    object encrypted with one."""
+    headers = {**(conditions or {}), **read_headers(sse)}
     if checksum_mode:
         headers["x-amz-checksum-mode"] = "ENABLED"
     try:
@@ -58,7 +61,13 @@ async def stat_object(
 
 
 async def stat_written(
-    req: Requester, bucket: str, key: str, *, version_id: str | None, what: str
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    version_id: str | None,
+    what: str,
+    sse: SseCustomerKey | None = None,
 ) -> ObjectStat:
     """HeadObject of an object just written, for what the write's answer left out (an empty
     ETag, no LastModified): of the version that answer named, if it named one. ``what`` names
@@ -66,7 +75,7 @@ async def stat_written(
     # "null" (an unversioned bucket's version, as moto names it) is the latest one; moto refuses
     # a HEAD that asks for it by that name.
     named = version_id if version_id != "null" else None
-    stat = await stat_object(req, bucket, key, version_id=named)
+    stat = await stat_object(req, bucket, key, version_id=named, sse=sse)
     if not stat.etag:
         raise InvalidResponseError(f"{what} of {bucket}/{key}: no ETag in the answer nor a HEAD")
     return stat

@@ -10,6 +10,7 @@ from aiominio.core import planning
 from aiominio.core.checksums import BodyCheck, body_check
 from aiominio.core.conditions import READ_CONDITIONS
 from aiominio.core.headers import stat_from_headers, unquote_etag
+from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
@@ -43,6 +44,9 @@ class ObjectReader:
     ``headers`` may carry If-* conditions: they are sent with the first request; a resumed body
     is asked for with If-Match on the first answer's ETag instead, and of the version that
     answer named, so it is always the rest of the same object.
+
+    ``sse``, the SSE-C key of an object encrypted with one, goes with every request, resumes
+    included. Such an object's ETag is no MD5 of its data: only a checksum verifies it.
     """
 
     def __init__(
@@ -56,6 +60,7 @@ class ObjectReader:
         version_id: str | None = None,
         headers: dict[str, str] | None = None,
         verify: bool = True,
+        sse: SseCustomerKey | None = None,
     ) -> None:
         self._requester = requester
         self.bucket = bucket
@@ -63,7 +68,8 @@ class ObjectReader:
         self._offset = offset
         self._length = length
         self._version_id = version_id
-        self._headers = dict(headers or {})
+        self._headers = {**(headers or {}), **read_headers(sse)}
+        self._customer_key = sse is not None
         self._resp: StreamingResponse | None = None
         self._stat: ObjectStat | None = None
         self.content_length: int | None = None
@@ -94,7 +100,7 @@ class ObjectReader:
         if whole or "content-range" in resp.headers:
             self._total = self._stat.size
         if self._verify and resp.status == 200:
-            self._check = body_check(resp.headers)
+            self._check = body_check(encrypted_view(resp.headers, self._customer_key))
         return self
 
     async def _open(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from aiominio.core import signing
 from aiominio.core.checksums import Integrity
 from aiominio.core.headers import unquote_etag
+from aiominio.core.sse import Sse, SseCustomerKey, write_headers
 from aiominio.errors import IncompleteBody
 from aiominio.models import PutResult
 from aiominio.ops.integrity import checksum_headers
@@ -25,15 +26,16 @@ async def put_single(
     headers: Mapping[str, str],
     integrity: Integrity,
     progress: Progress | None = None,
+    sse: Sse | None = None,
 ) -> PutResult:
     """One PUT, with a checksum the server verifies, and the server's answer checked (an answer
-    without an ETag is completed by a HEAD)."""
+    without an ETag is completed by a HEAD). ``sse``: the encryption to ask for."""
     extra, check, crc = await checksum_headers(data, integrity)
     resp = await req.execute(
         "PUT",
         bucket,
         key,
-        headers={**headers, **extra},
+        headers={**headers, **extra, **write_headers(sse)},
         body=data,
         payload_hash=signing.UNSIGNED_PAYLOAD,
     )
@@ -43,7 +45,11 @@ async def put_single(
     etag = unquote_etag(resp.headers.get("etag", ""))
     version_id = resp.headers.get("x-amz-version-id")
     if not etag:
-        etag = (await stat_written(req, bucket, key, version_id=version_id, what="PUT")).etag
+        customer_key = sse if isinstance(sse, SseCustomerKey) else None
+        stat = await stat_written(
+            req, bucket, key, version_id=version_id, what="PUT", sse=customer_key
+        )
+        etag = stat.etag
     return PutResult(etag, version_id, crc)
 
 
@@ -60,10 +66,12 @@ async def put_object(
     integrity: Integrity,
     progress: Progress | None = None,
     conditions: Mapping[str, str] | None = None,
+    sse: Sse | None = None,
 ) -> PutResult:
     """Upload ``source``: bodies up to ``threshold`` bytes (and streams that end before it) in
     one PUT, larger ones as a multipart upload that is aborted if it fails. ``conditions``
-    (If-Match, If-None-Match) go on the PUT, or on the CompleteMultipartUpload."""
+    (If-Match, If-None-Match) go on the PUT, or on the CompleteMultipartUpload. ``sse`` is
+    asked for on the PUT or the CreateMultipartUpload (an SSE-C key goes with every part)."""
     single_headers = {**headers, **(conditions or {})}
     if source.size is not None and source.size <= threshold:
         body = await source.read(source.size)
@@ -77,6 +85,7 @@ async def put_object(
             headers=single_headers,
             integrity=integrity,
             progress=progress,
+            sse=sse,
         )
     first = None
     if source.size is None:
@@ -90,8 +99,9 @@ async def put_object(
                 headers=single_headers,
                 integrity=integrity,
                 progress=progress,
+                sse=sse,
             )
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity)
+    upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity, sse=sse)
     upload.conditions = dict(conditions or {})
     plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
     return await run_multipart(req, source, plan, progress=progress, first_chunk=first)

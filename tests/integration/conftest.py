@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+import trustme
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aiohttp.typedefs import Handler
@@ -34,6 +35,36 @@ def seaweedfs_server() -> Iterator[testing.LocalServer]:
 def moto_server() -> Iterator[testing.LocalServer]:
     with testing.moto() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def tls_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def tls_seaweedfs(
+    tls_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[testing.LocalServer]:
+    """SeaweedFS serving S3 over HTTPS only, with a certificate of ``tls_ca`` (clients need
+    ``ssl_context=tls_ca_bundle``)."""
+    folder = tmp_path_factory.mktemp("tls-session")
+    cert = tls_ca.issue_cert("127.0.0.1", "localhost")
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    for extra in cert.cert_chain_pems[1:]:
+        extra.write_to_path(str(cert_file), append=True)
+    cert.private_key_pem.write_to_path(str(key_file))
+    with testing.seaweedfs(tls_cert=str(cert_file), tls_key=str(key_file)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_ca_bundle(tls_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The path of a CA bundle that trusts ``tls_seaweedfs``."""
+    bundle = tmp_path_factory.mktemp("tls-ca") / "ca.pem"
+    tls_ca.cert_pem.write_to_path(str(bundle))
+    return str(bundle)
 
 
 @pytest.fixture(params=["seaweedfs", "moto"])

@@ -1,13 +1,16 @@
-"""No secret key or session token in any repr, str, exception or log line of the operations.
+"""No secret key, session token or SSE-C key in any repr, str, exception or log line of the
+operations.
 
 (Presigned URLs and POST forms carry the session token by design, as S3 requires; they are the
 one output that must, and are left out of the search.)"""
 
 from __future__ import annotations
 
+import base64
 import logging
 import pickle
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,4 +91,62 @@ async def test_no_secret_anywhere(
             "TemporarySecret0123456789",
             TOKEN,
         ],
+    )
+
+
+CUSTOMER_KEY = b"CustomerKeyThatMustNeverLeak0123"
+
+
+async def test_no_customer_key_anywhere(
+    tls_seaweedfs: testing.LocalServer,
+    tls_ca_bundle: str,
+    moto_server: testing.LocalServer,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    """An SSE-C key in no repr, str, exception or log: of the key, the operations' results and
+    the server's refusals (no key, another key), nor of the client's own (a key over HTTP)."""
+    caplog.set_level(logging.DEBUG)
+    key = aiominio.SseCustomerKey(CUSTOMER_KEY)
+    other = aiominio.SseCustomerKey(CUSTOMER_KEY[::-1])
+    seen: list[Any] = [key, other]
+    async with tls_seaweedfs.client(ssl_context=tls_ca_bundle) as client:
+        bucket = unique_bucket("ssec")
+        await client.make_bucket(bucket)
+        try:
+            seen.append(await client.put_object(bucket, "k", b"data", sse=key))
+            seen.append(await client.stat_object(bucket, "k", sse=key))
+            seen.append(await client.copy_object(bucket, "c", bucket, "k", source_sse=key, sse=key))
+            seen.append(await client.fget_object(bucket, "c", tmp_path / "c", sse=key))
+            async with client.get_object(bucket, "k", sse=key) as obj:
+                seen += [obj, obj.stat, await obj.read()]
+            failing: list[Callable[[], Awaitable[object]]] = [
+                lambda: client.stat_object(bucket, "k", sse=other),
+                lambda: client.stat_object(bucket, "k"),
+                lambda: client.copy_object(bucket, "d", bucket, "k", source_sse=other),
+                lambda: client.fget_object(bucket, "k", tmp_path / "k", sse=other),
+            ]
+            for call in failing:
+                with pytest.raises(aiominio.S3Error) as info:
+                    await call()
+                seen += [info.value, info.value.args, pickle.loads(pickle.dumps(info.value))]
+            with pytest.raises(aiominio.AccessDenied) as denied:
+                async with client.get_object(bucket, "k", sse=other) as obj:
+                    await obj.read()
+            seen.append(denied.value)
+        finally:
+            await empty_and_remove(client, bucket)
+    async with moto_server.client() as plain:
+        with pytest.raises(aiominio.InvalidArgument) as refused:
+            await plain.put_object("b", "k", b"x", sse=key)
+        seen.append(refused.value)
+    with pytest.raises(aiominio.InvalidArgument) as short:
+        aiominio.SseCustomerKey(CUSTOMER_KEY[:31])
+    seen.append(short.value)
+    assert sum(isinstance(x, aiominio.S3Error) for x in seen) == 2 * len(failing) + 1
+    raw = CUSTOMER_KEY.decode()
+    _search(
+        seen,
+        caplog.records,
+        [raw, raw[:31], base64.b64encode(CUSTOMER_KEY).decode(), CUSTOMER_KEY.hex()],
     )

@@ -763,6 +763,50 @@ case(
     wrong_type=[5, b"v1"],
 )
 
+
+# -- server-side encryption -------------------------------------------------------------------
+case(
+    "SseCustomerKey",
+    lambda c, v: aiominio.SseCustomerKey(v),
+    "SSE-C key",
+    invalid=[b"", b"k" * 31, b"k" * 33, bytearray(16)],
+    wrong_type=[None, "k" * 32, 32],
+)
+case(
+    "SseKms",
+    lambda c, v: aiominio.SseKms(*v),
+    "key_id|context",
+    invalid=[("",)],
+    wrong_type=[(None,), (b"arn",), ("arn", {"a": 1}), ("arn", [("a", "b")])],
+)
+SSE_C = aiominio.SseCustomerKey(bytes(32))
+SSE_TYPES: list[Any] = ["AES256", bytes(32), {"key": "k"}]
+# The client of these rows speaks plain HTTP: an SSE-C key is refused before anything is sent.
+for method, call in {
+    "put_object": lambda c, v: c.put_object(B, K, b"x", sse=v),
+    "fput_object": lambda c, v: c.fput_object(B, K, "/tmp/x", sse=v),
+    "copy_object": lambda c, v: c.copy_object(B, K, B, "src", sse=v),
+    "presigned_put_object": lambda c, v: c.presigned_put_object(B, K, sse=v),
+}.items():
+    case(f"{method}.sse", call, "sse", invalid=[SSE_C], wrong_type=SSE_TYPES)
+for method, call in {
+    "get_object": lambda c, v: c.get_object(B, K, sse=v),
+    "get_partial_object": lambda c, v: c.get_partial_object(B, K, 0, 1, sse=v),
+    "fget_object": lambda c, v: c.fget_object(B, K, "/tmp/x", sse=v),
+    "stat_object": lambda c, v: c.stat_object(B, K, sse=v),
+    "presigned_get_object": lambda c, v: c.presigned_get_object(B, K, sse=v),
+    "copy_object.source": lambda c, v: c.copy_object(B, K, B, "src", source_sse=v),
+}.items():
+    # Only an SSE-C key is given to read: SSE-S3 and SSE-KMS objects need none.
+    case(
+        f"{method}.sse",
+        call,
+        "sse|SSE-C|needs no key",
+        invalid=[SSE_C, aiominio.SseS3(), aiominio.SseKms("arn:key")],
+        wrong_type=SSE_TYPES,
+    )
+
+
 # -- policies and notifications ----------------------------------------------------------------
 case(
     "set_bucket_policy.policy",
