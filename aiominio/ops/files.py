@@ -7,10 +7,12 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime, timezone
+from typing import TypeVar
 
 import aiofiles
+from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
 
 from aiominio.core import planning
 from aiominio.core.checksums import (
@@ -37,7 +39,26 @@ else:
     import fcntl
 
 _READ_CHUNK = 8 << 20
+_File = TypeVar("_File", AsyncBufferedReader, AsyncBufferedIOBase)
 _LOCK_POLL = 0.05  # seconds between tries of a partial file another download holds
+
+
+@contextlib.asynccontextmanager
+async def _opened(opening: Awaitable[_File]) -> AsyncIterator[_File]:
+    """An aiofiles file, closed on exit. aiofiles opens a file in a thread and, when the caller
+    is cancelled meanwhile, drops the file the thread still opens, unclosed; here the open runs
+    to its end and that file is closed before the cancellation goes on."""
+    opening_task = asyncio.ensure_future(opening)
+    try:
+        f = await asyncio.shield(opening_task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await (await asyncio.shield(opening_task)).close()
+        raise
+    try:
+        yield f
+    finally:
+        await f.close()
 
 
 def partial_path(path: str, etag: str) -> str:
@@ -216,7 +237,7 @@ async def _fill(
     if offset > stat.size:
         os.truncate(part, 0)  # not removed: the file is locked
         offset = 0
-    async with aiofiles.open(part, "ab") as out:
+    async with _opened(aiofiles.open(part, "ab")) as out:
         if offset >= stat.size:
             return
         headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
@@ -254,7 +275,7 @@ async def upload_file(
     interrupted one of the same key (keeping its parts whose MD5 matches the file)."""
     size = os.path.getsize(path)
     if size <= threshold:
-        async with aiofiles.open(path, "rb") as f:
+        async with _opened(aiofiles.open(path, "rb")) as f:
             data = await f.read()
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
@@ -272,7 +293,7 @@ async def upload_file(
         return (await md5_digest(chunk)).hex() == existing.etag.lower()
 
     plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=False, done=done)
-    async with aiofiles.open(path, "rb") as f:
+    async with _opened(aiofiles.open(path, "rb")) as f:
         source = AsyncFileSource(f, size)
         return await run_multipart(req, source, plan, progress=progress, skip_part=unchanged)
 
