@@ -1,5 +1,6 @@
 """A cancellation storm: 200 concurrent mixed operations against SeaweedFS, about half of them
-cancelled part-way, then checks that nothing leaked and nothing half-done is visible.
+chosen to be cancelled part-way (a third or so are: the others end before their chosen event),
+then checks that nothing leaked and nothing half-done is visible.
 
 Operations: small and multipart puts, ``async with get_object`` reads, ``fput_object`` (small and
 multipart), ``fget_object``, paged listings and copies, all started at once on one client whose
