@@ -4,12 +4,14 @@ Through :class:`tests.staleproxy.StaleProxy` every connection serves one answer 
 by the proxy as the next request starts arriving on it, unanswered: every reuse of a pooled
 connection fails before any byte of an answer, the worst case of a load balancer's idle timeout.
 
-With the default retries every operation succeeds, POSTs included. With ``max_attempts=1`` (no
-retries of ours), what surfaces depends on the method: aiohttp itself resends an idempotent
-request (GET, HEAD, PUT, DELETE) once when a connection drops before an answer (its
-``retry_persistent_connection``), so those still succeed when the resend gets a fresh connection;
-a POST (CreateMultipartUpload, CompleteMultipartUpload, multi-object delete) is not resent by
-aiohttp and fails with :class:`aiominio.ConnectionLostError`.
+With the default retries every operation succeeds, POSTs included: a request cut off on a
+connection reused from the pool before any byte of an answer is resent at once, without costing
+an attempt (the pool may hold more stale connections than the policy has attempts). With
+``max_attempts=1`` (no resends of ours, stale ones included), what surfaces depends on the
+method: aiohttp itself resends an idempotent request (GET, HEAD, PUT, DELETE) once when a
+connection drops before an answer (its ``retry_persistent_connection``), so those still succeed
+when the resend gets a fresh connection; a POST (CreateMultipartUpload, CompleteMultipartUpload,
+multi-object delete) is not resent by aiohttp and fails with :class:`aiominio.ConnectionLostError`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ async def test_every_method_survives_stale_connections(
     seaweedfs_server: testing.LocalServer, stale_bucket: str, tmp_path: Path
 ) -> None:
     rng = random.Random(14)
-    small = {f"small/{i}": rng.randbytes(rng.choice([0, 1, 4096, 70_000])) for i in range(16)}
+    small = {f"small/{i}": rng.randbytes(rng.choice([0, 1, 4096, 70_000])) for i in range(24)}
     big = rng.randbytes(12 * MiB + 12345)
     src = tmp_path / "src.bin"
     src.write_bytes(rng.randbytes(11 * MiB))
@@ -71,7 +73,8 @@ async def test_every_method_survives_stale_connections(
     ):
         other = unique_bucket("stale2")
         await c.make_bucket(other)  # PUT
-        # Concurrent small PUTs leave several idle (stale) connections in the pool.
+        # 24 concurrent PUTs leave some 24 idle (stale) connections in the pool: more than the
+        # 10 attempts of the retry policy, which is why stale resends must not count as attempts.
         await asyncio.gather(*(c.put_object(stale_bucket, k, v) for k, v in small.items()))
         put = await c.put_object(stale_bucket, "big", big, part_size=5 * MiB)  # POST x2
         await c.fput_object(stale_bucket, "file", src)  # multipart from a file
