@@ -76,7 +76,13 @@ class TLSError(ConnectError):
 
 
 class ConnectionLostError(TransportError, ConnectionError):
-    """The connection was reset or closed while the request or response was in flight."""
+    """The connection was reset or closed while the request or response was in flight.
+
+    ``stale_connection`` is true when the connection came from the pool and was closed before
+    any byte of an answer arrived (a keep-alive connection a server or load balancer had let go).
+    """
+
+    stale_connection: bool = False
 
 
 class RequestTimeout(TransportError, TimeoutError):

@@ -26,7 +26,7 @@ from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, bu
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_region
 from aiominio.credentials import Credentials, CredentialsProvider
-from aiominio.errors import NoSuchBucket, S3Error
+from aiominio.errors import ConnectionLostError, NoSuchBucket, S3Error
 from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
 from aiominio.version import __version__
 
@@ -287,6 +287,7 @@ class Requester:
             await self._pause(resume.attempt, first_failure)
         attempt = 1
         corrected = False
+        stale = 0
         while True:
             try:
                 return await self._attempt(
@@ -305,6 +306,21 @@ class Requester:
                 if self._learn_region(exc, bucket, region, corrected):
                     corrected = True
                     continue  # signed for the wrong region: once more, for the right one
+                if (
+                    isinstance(exc, ConnectionLostError)
+                    and exc.stale_connection
+                    and self._retry.max_attempts > 1
+                    and stale <= self._transport.max_connections
+                ):
+                    # A pooled connection that had been closed: the request never reached the
+                    # server. Every idle connection of the pool may be as stale (an idle timeout
+                    # of a load balancer), so these resends go at once and cost no attempt;
+                    # each one retires a connection, so they end when the pool is drained.
+                    # ``max_attempts=1`` turns them off with every other resend.
+                    stale += 1
+                    if retried is not None:
+                        retried.append(exc)
+                    continue
                 if first_failure is None:
                     first_failure = time.monotonic()
                 if not self._may_retry(exc, attempt, first_failure):

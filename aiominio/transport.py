@@ -7,6 +7,7 @@ this boundary. It knows nothing about S3 beyond sending bytes and reading answer
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ssl
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -143,6 +144,15 @@ class StreamingResponse:
 
 
 READ_BUFSIZE = 1 << 20
+# Whether the request this task is sending went out on a connection reused from the pool (set
+# by a trace hook of the pool's own session; a caller's session is not traced).
+_reused: contextvars.ContextVar[bool] = contextvars.ContextVar("aiominio_reused", default=False)
+
+
+async def _on_reuse(*_: object) -> None:
+    _reused.set(True)
+
+
 _AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingError)
 
 
@@ -223,6 +233,11 @@ class Transport:
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def max_connections(self) -> int:
+        """The size of the pool this transport makes (not of a session passed in)."""
+        return self._max_connections
+
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientClosedError("this client is closed; create a new one")
@@ -243,8 +258,11 @@ class Transport:
                 ssl=self._ssl,
                 ttl_dns_cache=300,
             )
+            trace = aiohttp.TraceConfig()
+            trace.on_connection_reuseconn.append(_on_reuse)
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                trace_configs=[trace],
                 timeout=self.timeouts.to_aiohttp(),
                 # A larger stream buffer means fewer pauses of the socket reader and bigger
                 # chunks per read: a third less CPU per GiB downloaded.
@@ -273,6 +291,7 @@ class Transport:
             data = _BufferPayload(body)
         pool_limit = (timeouts or self.timeouts).pool
         started = asyncio.get_running_loop().time()
+        _reused.set(False)
         try:
             return await session.request(
                 method,
@@ -293,6 +312,10 @@ class Transport:
             translated = _translate(exc, waited=waited)
             if translated is exc:
                 raise
+            if isinstance(translated, ConnectionLostError) and _reused.get():
+                # No answer had begun (this is before the headers): the server or a proxy had
+                # closed the pooled connection, and the request never reached it.
+                translated.stale_connection = True
             raise translated from exc
 
     async def request(

@@ -7,10 +7,12 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime, timezone
+from typing import Any, TypeVar
 
 import aiofiles
+from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
 
 from aiominio.core import planning
 from aiominio.core.checksums import (
@@ -38,7 +40,39 @@ else:
     import fcntl
 
 _READ_CHUNK = 8 << 20
+_File = TypeVar("_File", AsyncBufferedReader, AsyncBufferedIOBase)
 _LOCK_POLL = 0.05  # seconds between tries of a partial file another download holds
+
+
+@contextlib.asynccontextmanager
+async def _opened(opening: Awaitable[_File]) -> AsyncIterator[_File]:
+    """An aiofiles file, closed on exit whatever happens.
+
+    aiofiles opens and closes a file by a job for a thread; a cancellation that lands while the
+    job waits for a free thread calls the job off, and the file stays open: an open whose file
+    is dropped, or a close never done (the cancellation storm test saw both). Here the open and
+    the close run to their end, shielded, even when the call is cancelled meanwhile.
+    """
+    opening_task = asyncio.ensure_future(opening)
+    try:
+        f = await asyncio.shield(opening_task)
+    except asyncio.CancelledError:
+        opening_task.add_done_callback(_close_opened)
+        raise
+    try:
+        yield f
+    finally:
+        await asyncio.shield(_closing(f))
+
+
+def _closing(f: AsyncBufferedReader | AsyncBufferedIOBase) -> asyncio.Future[None]:
+    """Close ``f`` in a task of its own, which a cancellation of the caller does not reach."""
+    return asyncio.ensure_future(f.close())
+
+
+def _close_opened(opening: asyncio.Future[Any]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        _closing(opening.result())
 
 
 def partial_path(path: str, etag: str) -> str:
@@ -244,7 +278,7 @@ async def _fill(
     if offset > stat.size:
         os.truncate(part, 0)  # not removed: the file is locked
         offset = 0
-    async with aiofiles.open(part, "ab") as out:
+    async with _opened(aiofiles.open(part, "ab")) as out:
         if offset >= stat.size:
             return
         headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
@@ -294,7 +328,7 @@ async def upload_file(
     could be completed in its place."""
     size = os.path.getsize(path)
     if size <= threshold:
-        async with aiofiles.open(path, "rb") as f:
+        async with _opened(aiofiles.open(path, "rb")) as f:
             data = await f.read()
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
@@ -327,7 +361,7 @@ async def upload_file(
     # by a call without the key).
     abort = sse is not None
     plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
-    async with aiofiles.open(path, "rb") as f:
+    async with _opened(aiofiles.open(path, "rb")) as f:
         source = AsyncFileSource(f, size)
         return await run_multipart(req, source, plan, progress=progress, skip_part=unchanged)
 
