@@ -31,7 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -204,8 +204,6 @@ def seaweedfs(
     """
     secret_key = secret_key or secrets.token_urlsafe(24)
     workdir = Path(tempfile.mkdtemp(prefix="aiominio-seaweedfs-"))
-    taken: set[int] = set()
-    s3, master, volume, filer = (find_free_port(with_grpc=True, taken=taken) for _ in range(4))
     pairs = [(access_key, secret_key), *(identities or [])]
     ids = {
         "identities": [
@@ -220,78 +218,107 @@ def seaweedfs(
     config = workdir / "identities.json"
     config.write_text(json.dumps(ids))
     os.chmod(config, 0o600)
-    data = workdir / "data"
-    data.mkdir()
-    cmd = [
-        _binary("weed"),
-        "server",
-        f"-dir={data}",
-        "-ip=127.0.0.1",
-        "-ip.bind=127.0.0.1",
-        "-s3",
-        f"-s3.config={config}",
-        f"-master.port={master}",
-        f"-volume.port={volume}",
-        f"-filer.port={filer}",
-        "-volume.max=500",
-        "-master.volumeSizeLimitMB=512",
-        # Side services with fixed default ports would collide between two instances.
-        "-s3.port.iceberg=0",
-        "-s3.port.lance=0",
-        "-master.telemetry=false",
-    ]
-    scheme = "http"
-    if tls_cert and tls_key:
-        scheme = "https"
-        cmd += [
-            f"-s3.port={find_free_port(with_grpc=True, taken=taken)}",
-            f"-s3.port.https={s3}",
-            f"-s3.cert.file={tls_cert}",
-            f"-s3.key.file={tls_key}",
+
+    def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
+        data = workdir / "data"
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir()
+        taken: set[int] = set()
+        s3, master, volume, filer = (find_free_port(with_grpc=True, taken=taken) for _ in range(4))
+        cmd = [
+            _binary("weed"),
+            "server",
+            f"-dir={data}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            "-s3",
+            f"-s3.config={config}",
+            f"-master.port={master}",
+            f"-volume.port={volume}",
+            f"-filer.port={filer}",
+            "-volume.max=500",
+            "-master.volumeSizeLimitMB=512",
+            # Side services with fixed default ports would collide between two instances.
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-master.telemetry=false",
         ]
-    else:
-        cmd.append(f"-s3.port={s3}")
-    log = workdir / "weed.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        scheme = "http"
+        if tls_cert and tls_key:
+            scheme = "https"
+            cmd += [
+                f"-s3.port={find_free_port(with_grpc=True, taken=taken)}",
+                f"-s3.port.https={s3}",
+                f"-s3.cert.file={tls_cert}",
+                f"-s3.key.file={tls_key}",
+            ]
+        else:
+            cmd.append(f"-s3.port={s3}")
+        log = workdir / "weed.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        server = LocalServer(
+            "seaweedfs", f"{scheme}://127.0.0.1:{s3}", access_key, secret_key, True, workdir
         )
-    _RUNNING.add(proc)
-    server = LocalServer(
-        "seaweedfs", f"{scheme}://127.0.0.1:{s3}", access_key, secret_key, True, workdir
-    )
+        return proc, server, log
+
+    proc, server = _start(launch, timeout)
     try:
-        _wait_ready(proc, server, time.monotonic() + timeout, log)
         yield server
     finally:
         _stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _start(
+    launch: Callable[[], tuple[subprocess.Popen[bytes], LocalServer, Path]], timeout: float
+) -> tuple[subprocess.Popen[bytes], LocalServer]:
+    """Launch a server and wait until it serves, on fresh ports again when one it was given was
+    taken in the meantime (another test run on the same machine may grab a port between our
+    check that it is free and the server's bind)."""
+    for attempt in range(1, 4):
+        proc, server, log = launch()
+        _RUNNING.add(proc)
+        try:
+            _wait_ready(proc, server, time.monotonic() + timeout, log)
+            return proc, server
+        except BaseException as exc:
+            _stop(proc)
+            taken = "address already in use" in log.read_text(errors="replace").lower()
+            if not (isinstance(exc, RuntimeError) and taken and attempt < 3):
+                raise
+    raise AssertionError("unreachable")
+
+
 @contextlib.contextmanager
 def moto(*, timeout: float = 60.0) -> Iterator[LocalServer]:
     """Run moto's server on loopback. It accepts any keys and checks no signatures."""
     workdir = Path(tempfile.mkdtemp(prefix="aiominio-moto-"))
-    port = find_free_port()
     log = workdir / "moto.log"
     env = dict(os.environ)
     env.pop("AWS_ACCESS_KEY_ID", None)
     env.pop("AWS_SECRET_ACCESS_KEY", None)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=env,
+
+    def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
+        port = find_free_port()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                cwd=workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=env,
+            )
+        server = LocalServer(
+            "moto", f"http://127.0.0.1:{port}", "testing", "testing-secret", False, workdir
         )
-    _RUNNING.add(proc)
-    server = LocalServer(
-        "moto", f"http://127.0.0.1:{port}", "testing", "testing-secret", False, workdir
-    )
+        return proc, server, log
+
+    proc, server = _start(launch, timeout)
     try:
-        _wait_ready(proc, server, time.monotonic() + timeout, log)
         yield server
     finally:
         _stop(proc)
