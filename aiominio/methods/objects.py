@@ -87,14 +87,8 @@ class ObjectMethods(MethodsBase):
             InvalidResponseError: the body did not match its checksum, or a resumed answer was
                 not the rest of the body.
         """
-        check_bucket_name(bucket)
-        check_object_key(key)
-        check_version_id(version_id)
-        conditions = read_conditions(
-            if_match=if_match,
-            if_none_match=if_none_match,
-            if_modified_since=if_modified_since,
-            if_unmodified_since=if_unmodified_since,
+        conditions = _checked_read(
+            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         key_sse = check_read_sse(sse, self.requester.endpoint)
         return ObjectReader(
@@ -135,16 +129,10 @@ class ObjectMethods(MethodsBase):
             InvalidRange: the offset is past the end of the object.
             PreconditionFailed, NotModified: as for :meth:`get_object`.
         """
-        check_bucket_name(bucket)
-        check_object_key(key)
-        offset, length = planning.check_range(offset, length)
-        check_version_id(version_id)
-        conditions = read_conditions(
-            if_match=if_match,
-            if_none_match=if_none_match,
-            if_modified_since=if_modified_since,
-            if_unmodified_since=if_unmodified_since,
+        conditions = _checked_read(
+            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
+        offset, length = planning.check_range(offset, length)
         return ObjectReader(
             self.requester,
             bucket,
@@ -196,14 +184,8 @@ class ObjectMethods(MethodsBase):
         resumes included. Such an object is verified by a whole-object checksum only (its
         ETag, multipart or not, is no MD5 of the data).
         """
-        check_bucket_name(bucket)
-        check_object_key(key)
-        check_version_id(version_id)
-        conditions = read_conditions(
-            if_match=if_match,
-            if_none_match=if_none_match,
-            if_modified_since=if_modified_since,
-            if_unmodified_since=if_unmodified_since,
+        conditions = _checked_read(
+            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         return await files.download_file(
             self.requester,
@@ -240,14 +222,8 @@ class ObjectMethods(MethodsBase):
             PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
             NotModified: ``if_none_match`` or ``if_modified_since`` held.
         """
-        check_bucket_name(bucket)
-        check_object_key(key)
-        check_version_id(version_id)
-        conditions = read_conditions(
-            if_match=if_match,
-            if_none_match=if_none_match,
-            if_modified_since=if_modified_since,
-            if_unmodified_since=if_unmodified_since,
+        conditions = _checked_read(
+            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         return await objects.stat_object(
             self.requester,
@@ -550,3 +526,25 @@ class ObjectMethods(MethodsBase):
         check_bucket_name(bucket)
         check_object_key(key)
         await multipart.remove_incomplete_upload(self.requester, bucket, key)
+
+
+def _checked_read(
+    bucket: object,
+    key: object,
+    version_id: object,
+    if_match: str | None,
+    if_none_match: str | None,
+    if_modified_since: datetime | None,
+    if_unmodified_since: datetime | None,
+) -> dict[str, str]:
+    """Check what every read of an object names (bucket, key, version, conditions); return the
+    condition headers."""
+    check_bucket_name(bucket)
+    check_object_key(key)
+    check_version_id(version_id)
+    return read_conditions(
+        if_match=if_match,
+        if_none_match=if_none_match,
+        if_modified_since=if_modified_since,
+        if_unmodified_since=if_unmodified_since,
+    )

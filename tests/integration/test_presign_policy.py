@@ -111,7 +111,7 @@ async def test_post_policy_upload(
 async def test_canned_policy_allows_anonymous_reads_under_prefix(
     server: testing.LocalServer, client: aiominio.Client, bucket: str, http: aiohttp.ClientSession
 ) -> None:
-    # Both servers follow the bucket policy for anonymous requests (see SERVERS.md).
+    # Both servers follow the bucket policy for anonymous requests.
     await client.put_object(bucket, "img-x", b"image")
     await client.put_object(bucket, "doc-x", b"document")
     assert await client.get_bucket_policy(bucket, "img-") is aiominio.Policy.NONE
