@@ -12,6 +12,7 @@ from dataclasses import KW_ONLY, dataclass
 
 from aiominio.core import planning
 from aiominio.core.conditions import check_version_id
+from aiominio.core.sse import SseCustomerKey
 from aiominio.core.validation import check_bucket_name, check_int, check_object_key
 from aiominio.errors import InvalidArgument
 
@@ -27,6 +28,7 @@ class ComposeSource:
         offset: the first byte to copy (default 0).
         length: how many bytes to copy (default: to the end of the object).
         version_id: the version to copy (default: the latest).
+        sse: the SSE-C key the source is stored with (its repr hides the key).
     """
 
     bucket: str
@@ -35,6 +37,7 @@ class ComposeSource:
     offset: int | None = None
     length: int | None = None
     version_id: str | None = None
+    sse: SseCustomerKey | None = None
 
 
 @dataclass(frozen=True, slots=True)

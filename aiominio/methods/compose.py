@@ -8,6 +8,7 @@ from datetime import datetime
 from aiominio.core import planning
 from aiominio.core.compose import ComposeSource, check_sources
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, upload_headers
+from aiominio.core.sse import Sse, check_read_sse, check_sse
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
 from aiominio.models import CopyResult
@@ -35,6 +36,7 @@ class ComposeMethods(MethodsBase):
         storage_class: str | None = None,
         part_size: int | None = None,
         concurrency: int | None = None,
+        sse: Sse | None = None,
     ) -> CopyResult:
         """Create ``bucket``/``key`` as the concatenation of ``sources``, in order, on the server.
 
@@ -55,6 +57,11 @@ class ComposeMethods(MethodsBase):
         ``expires``, ``storage_class``) given, as with :meth:`put_object`; none are taken from
         the sources (the content type is ``application/octet-stream`` unless given).
 
+        ``sse`` encrypts the new object (:class:`~aiominio.SseCustomerKey`,
+        :class:`~aiominio.SseS3` or :class:`~aiominio.SseKms`, as for :meth:`put_object`);
+        a source stored with SSE-C names its key in ``ComposeSource(..., sse=key)``. Both SSE-C
+        keys need an HTTPS endpoint.
+
         Example::
 
             await client.compose_object("logs", "all.log", [
@@ -67,8 +74,9 @@ class ComposeMethods(MethodsBase):
 
         Raises:
             InvalidArgument: no sources or more than 10,000, a bad source (the message names
-                its index, ``sources[1]``), a range beyond its object, or a piece under 5 MiB
-                that is not the last.
+                its index, ``sources[1]``), a range beyond its object, a piece under 5 MiB
+                that is not the last, or an SSE-C key over plain HTTP.
+            TypeError: ``sse`` or a source's ``sse`` of the wrong kind.
             NoSuchKey, NoSuchBucket: a source does not exist.
             PreconditionFailed: a source changed during the compose.
         """
@@ -78,6 +86,9 @@ class ComposeMethods(MethodsBase):
         if part_size is not None:
             planning.check_part_size(part_size)
         workers = check_concurrency(concurrency)
+        checked_sse = check_sse(sse, self.requester.endpoint)
+        for i, source in enumerate(checked):
+            check_read_sse(source.sse, self.requester.endpoint, f"sources[{i}].sse")
         headers = upload_headers(
             DEFAULT_CONTENT_TYPE if content_type is None else content_type,
             metadata,
@@ -97,4 +108,5 @@ class ComposeMethods(MethodsBase):
             headers=headers,
             part_size=part_size,
             concurrency=workers,
+            sse=checked_sse,
         )

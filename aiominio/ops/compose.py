@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
+from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_headers
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.multipart import (
@@ -34,6 +35,7 @@ async def compose_object(
     headers: Mapping[str, str],
     part_size: int | None,
     concurrency: int,
+    sse: Sse | None = None,
 ) -> CopyResult:
     """Concatenate ``sources`` (checked already) into ``bucket``/``key``.
 
@@ -41,22 +43,24 @@ async def compose_object(
     part copies are planned and checked, and only then is the multipart upload created. Every
     part copy is pinned to its source's ETag (``x-amz-copy-source-if-match``): a source written
     over meanwhile fails the compose with PreconditionFailed instead of mixing two versions.
-    On any failure or cancellation the upload is aborted.
+    On any failure or cancellation the upload is aborted. ``sse`` encrypts the new object; a
+    source's own SSE-C key reads it.
     """
+    keys = {(s.bucket, s.key, s.version_id): s.sse for s in reversed(sources)}
     objects = list(dict.fromkeys((s.bucket, s.key, s.version_id) for s in sources))
     stats = await _bounded(
         concurrency,
-        [partial(stat_object, req, o[0], o[1], version_id=o[2]) for o in objects],
+        [partial(stat_object, req, o[0], o[1], version_id=o[2], sse=keys[o]) for o in objects],
     )
     described: dict[_Object, ObjectStat] = dict(zip(objects, stats, strict=True))
     of_source = [described[(s.bucket, s.key, s.version_id)] for s in sources]
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None)
+    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
     try:
         parts = await _bounded(
             concurrency,
             [
-                partial(_copy_part, req, upload, p, sources[p.source], of_source[p.source])
+                partial(_copy_part, req, upload, p, sources[p.source], of_source[p.source], sse)
                 for p in plan
             ],
         )
@@ -65,12 +69,20 @@ async def compose_object(
         await abort_quietly(req, upload)
         raise
     # CompleteMultipartUpload does not say when the object was written.
-    stat = await stat_written(req, bucket, key, version_id=put.version_id, what="compose")
+    customer_key = sse if isinstance(sse, SseCustomerKey) else None
+    stat = await stat_written(
+        req, bucket, key, version_id=put.version_id, what="compose", sse=customer_key
+    )
     return CopyResult(put.etag or stat.etag, stat.last_modified, put.version_id)
 
 
 async def _copy_part(
-    req: Requester, upload: MultipartUpload, part: PartCopy, source: ComposeSource, stat: ObjectStat
+    req: Requester,
+    upload: MultipartUpload,
+    part: PartCopy,
+    source: ComposeSource,
+    stat: ObjectStat,
+    sse: Sse | None,
 ) -> Part:
     where = f"part {part.number} of composing {upload.bucket}/{upload.key}"
     copy_source = "/" + signing.uri_encode(f"{source.bucket}/{source.key}", keep_slash=True)
@@ -85,6 +97,8 @@ async def _copy_part(
             "x-amz-copy-source": copy_source,
             "x-amz-copy-source-range": planning.range_header(part.offset, part.length),
             "x-amz-copy-source-if-match": f'"{stat.etag}"',
+            **copy_source_headers(source.sse),
+            **part_headers(sse),
         },
         error_document=True,
     )

@@ -786,6 +786,7 @@ for method, call in {
     "put_object": lambda c, v: c.put_object(B, K, b"x", sse=v),
     "fput_object": lambda c, v: c.fput_object(B, K, "/tmp/x", sse=v),
     "copy_object": lambda c, v: c.copy_object(B, K, B, "src", sse=v),
+    "compose_object": lambda c, v: c.compose_object(B, K, ONE, sse=v),
     "presigned_put_object": lambda c, v: c.presigned_put_object(B, K, sse=v),
 }.items():
     case(f"{method}.sse", call, "sse", invalid=[SSE_C], wrong_type=SSE_TYPES)
@@ -796,6 +797,7 @@ for method, call in {
     "stat_object": lambda c, v: c.stat_object(B, K, sse=v),
     "presigned_get_object": lambda c, v: c.presigned_get_object(B, K, sse=v),
     "copy_object.source": lambda c, v: c.copy_object(B, K, B, "src", source_sse=v),
+    "compose_object.source": lambda c, v: c.compose_object(B, K, [*ONE, compose_source(sse=v)]),
 }.items():
     # Only an SSE-C key is given to read: SSE-S3 and SSE-KMS objects need none.
     case(
