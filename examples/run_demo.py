@@ -80,8 +80,41 @@ def main() -> int:
                 print(f"demo: examples/{script} failed with exit code {done.returncode}")
                 return done.returncode
         print("\ndemo: stopping SeaweedFS", flush=True)
+        code = _encryption_demo(env, Path(tmp))
+        if code != 0:
+            return code
     print("demo: done")
     return 0
+
+
+def _encryption_demo(env: dict[str, str], tmp: Path) -> int:
+    """SSE-C needs HTTPS: a second SeaweedFS serving HTTPS with a certificate of a private CA
+    (made by trustme, which ``nox -s demo`` installs)."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert_file, key_file, bundle = tmp / "cert.pem", tmp / "key.pem", tmp / "ca.pem"
+    for i, pem in enumerate(cert.cert_chain_pems):
+        pem.write_to_path(str(cert_file), append=i > 0)
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(bundle))
+    print("\ndemo: starting SeaweedFS over HTTPS for server-side encryption ...", flush=True)
+    with testing.seaweedfs(tls_cert=str(cert_file), tls_key=str(key_file)) as server:
+        tls_env = dict(
+            env,
+            AIOMINIO_ENDPOINT=server.endpoint,
+            AIOMINIO_ACCESS_KEY=server.access_key,
+            AIOMINIO_SECRET_KEY=server.secret_key,
+            AIOMINIO_CA_BUNDLE=str(bundle),
+            AIOMINIO_BUCKET="vault",
+        )
+        print("\n== examples/server_side_encryption.py", flush=True)
+        script = str(HERE / "server_side_encryption.py")
+        done = subprocess.run([sys.executable, script], env=tls_env, check=False)
+        if done.returncode != 0:
+            print(f"demo: examples/server_side_encryption.py failed: exit code {done.returncode}")
+        return done.returncode
 
 
 if __name__ == "__main__":

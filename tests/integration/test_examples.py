@@ -38,6 +38,9 @@ def test_demo_runs_every_example() -> None:
         "Removed the object photo.jpg",
         "Bucket 'mybucket' removed successfully.",
         "Bucket 'mybucket' does not exist.",
+        "read back with the key: top secret",
+        "without the key the server refuses:",
+        "copied under a new key: top secret",
         "demo: done",
     ):
         assert expected in out, f"{expected!r} missing from the demo output:\n{out[-3000:]}"
