@@ -37,9 +37,7 @@ def docs(session: nox.Session) -> None:
     """Build the documentation site (mkdocs.yml, docs/) into site/. ``--strict`` turns every
     warning, a docstring griffe cannot parse or a broken link included, into a failure."""
     session.install("-e", ".", "mkdocs-material", "mkdocstrings[python]")
-    session.run(
-        "mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"}
-    )
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session
