@@ -70,7 +70,8 @@ class Client(
         ssl_context: an ``ssl.SSLContext`` to verify the server with, or a path to a CA bundle;
             ``False`` turns verification off (not recommended).
         multipart_threshold: bodies larger than this are uploaded in parts (default 5 MiB).
-        retry: the retry policy (default: 5 attempts, exponential backoff with full jitter).
+        retry: the retry policy (default ``RetryPolicy()``: up to 10 attempts within 60 s of
+            the first failure, exponential backoff with full jitter).
         integrity: how uploads are verified: ``"crc32"`` (default; ``x-amz-checksum-crc32``,
             checked by S3, MinIO and SeaweedFS) or ``"md5"`` (``Content-MD5``, for servers that
             predate the checksum headers; about seven times the CPU).

@@ -276,10 +276,12 @@ class ObjectMethods(MethodsBase):
             metadata: user metadata (stored as ``x-amz-meta-*``), ASCII names and values; a
                 standard header's name (``Cache-Control``, ...) is refused: it has a keyword.
             tags: tags to store with the object (at most 10; sent as ``x-amz-tagging``).
-            cache_control, content_disposition, content_encoding, content_language: the
-                standard headers to store with the object (ASCII, one line each); a
-                ``Content-Encoding`` is stored and sent back as is (``get_object`` returns the
-                stored bytes, undecoded).
+            cache_control: the ``Cache-Control`` to store with the object. Like the three
+                standard headers below, ASCII and one line.
+            content_disposition: the ``Content-Disposition`` to store.
+            content_encoding: the ``Content-Encoding`` to store; it is stored and sent back as
+                is (``get_object`` returns the stored bytes, undecoded).
+            content_language: the ``Content-Language`` to store.
             expires: the ``Expires`` to store (a timezone-aware datetime).
             storage_class: the storage class (``STANDARD``, ``REDUCED_REDUNDANCY``, ... any
                 token the server knows).

@@ -1,0 +1,98 @@
+"""A griffe extension for the documentation build: Sphinx roles in docstrings become links.
+
+The docstrings name other objects the reStructuredText way (``:class:`~aiominio.NoSuchKey```,
+``:meth:`get_object```), which Markdown would show as is. This turns each role into an optional
+cross-reference: a link where the object is documented on the site, plain code where it is not
+(an internal module), so no warning either way. A literal block introduced by ``::`` keeps its
+indented code and loses the marker. Nothing in the package changes; only what the site
+shows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import griffe
+
+_ROLE = re.compile(r":(?:class|meth|func|mod|attr|data|exc|obj):`(~?)([^`<>]+)`")
+_LITERAL_BLOCK = re.compile(r"(\S)::$", re.MULTILINE)
+_LITERAL_BLOCK_ALONE = re.compile(r"^[ \t]*::[ \t]*$", re.MULTILINE)
+_CLIENT = "aiominio.Client"
+
+
+class RstRoles(griffe.Extension):
+    """Rewrite the Sphinx roles of every docstring of a package once it is loaded."""
+
+    def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
+        client = _lookup(pkg, _CLIENT)
+        client_members = set(client.all_members) if isinstance(client, griffe.Class) else set()
+        for obj in _walk(pkg):
+            if obj.docstring is None:
+                continue
+            text = obj.docstring.value
+
+            def link(match: re.Match[str], obj: griffe.Object = obj) -> str:
+                short, name = match[1] == "~", match[2].strip().removesuffix("()")
+                target = _resolve(pkg, obj, name, client_members)
+                shown = name.rsplit(".", 1)[-1] if short else name
+                if target is None:
+                    return f"`{shown}`"
+                return f'<autoref identifier="{target}" optional>`{shown}`</autoref>'
+
+            text = _ROLE.sub(link, text)
+            text = _LITERAL_BLOCK.sub(r"\1:", text)
+            text = _LITERAL_BLOCK_ALONE.sub("", text)
+            obj.docstring.value = text
+
+
+def _walk(obj: griffe.Object) -> Any:
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias and isinstance(member, griffe.Object):
+            yield from _walk(member)
+
+
+def _lookup(pkg: griffe.Module, path: str) -> griffe.Object | griffe.Alias | None:
+    if path != pkg.path and not path.startswith(pkg.path + "."):
+        return None
+    try:
+        found = pkg[path[len(pkg.path) + 1 :]] if path != pkg.path else pkg
+    except (KeyError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found
+
+
+def _resolve(
+    pkg: griffe.Module, obj: griffe.Object, name: str, client_members: set[str]
+) -> str | None:
+    """The documented path ``name`` stands for, seen from ``obj``; None when it is unknown."""
+    candidates: list[str] = []
+    if name.startswith(pkg.path + ".") or name == pkg.path:
+        candidates.append(name)
+    else:
+        head = name.split(".", 1)[0]
+        # A method of one of the client's method groups names its siblings by their bare name;
+        # the site documents them as methods of the Client.
+        if head in client_members and (
+            obj.parent is not None and obj.parent.is_class and "methods" in obj.parent.path
+        ):
+            candidates.append(f"{_CLIENT}.{name}")
+        scope: griffe.Object | None = obj if obj.is_class or obj.is_module else obj.parent
+        while scope is not None:
+            candidates.append(f"{scope.path}.{name}")
+            scope = scope.parent
+        candidates.append(f"{pkg.path}.{name}")
+    for path in candidates:
+        found = _lookup(pkg, path)
+        if found is None:
+            continue
+        if found.is_alias and path.count(".") > 1:
+            # A name a module imported: the site documents it where it is defined (or where the
+            # package exports it, which the fallback of mkdocstrings finds from there).
+            try:
+                return found.final_target.path
+            except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+                return None
+        return path
+    return None
