@@ -4,8 +4,10 @@ Installing aiominio adds no fixtures and starts nothing. Enable the plugin in on
 
 - ``-p aiominio.testing.plugin`` on the command line, or in ``addopts``;
 - ``pytest_plugins = ["aiominio.testing.plugin"]`` in your root ``conftest.py``;
-- ``aiominio_fixtures = true`` in the pytest configuration, or ``-p aiominio`` (these two go
-  through the ``pytest11`` entry point, so they need plugin autoloading or ``-p aiominio``).
+- ``aiominio_fixtures = true`` in the pytest configuration, or ``-p aiominio``: both go through
+  the ``pytest11`` entry point (:mod:`aiominio.testing.opt_in`, a switch with no fixtures).
+
+With ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, name pytest-asyncio too: ``-p asyncio``.
 
 Fixtures:
 
@@ -33,43 +35,12 @@ from aiominio.testing._servers import LocalServer, seaweedfs
 
 try:
     import pytest_asyncio
-except ImportError:  # the autoloaded switch must import without it; enabling then fails clearly
-    HAS_PYTEST_ASYNCIO = False
-else:
-    HAS_PYTEST_ASYNCIO = True
+except ImportError as exc:
+    raise ImportError(
+        "aiominio.testing.plugin needs pytest-asyncio 0.24 or later: pip install pytest-asyncio"
+    ) from exc
 
-__all__ = ["OptIn", "opt_in", "s3_bucket", "s3_client", "s3_server"]
-
-PLUGIN = "aiominio.testing.plugin"
-
-
-class OptIn:
-    """What the ``pytest11`` entry point registers when pytest autoloads plugins: an ini option,
-    and the plugin itself only when that option is true or ``-p aiominio`` was given."""
-
-    def pytest_addoption(self, parser: pytest.Parser) -> None:
-        parser.addini(
-            "aiominio_fixtures",
-            type="bool",
-            default=False,
-            help="enable aiominio's s3_server, s3_client and s3_bucket fixtures "
-            "(same as -p aiominio.testing.plugin)",
-        )
-
-    def pytest_configure(self, config: pytest.Config) -> None:
-        named: list[str] = config.option.plugins or []
-        if config.getini("aiominio_fixtures") or "aiominio" in named:
-            config.pluginmanager.import_plugin(PLUGIN)
-
-
-opt_in = OptIn()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if not HAS_PYTEST_ASYNCIO:
-        raise pytest.UsageError(
-            f"{PLUGIN} needs pytest-asyncio 0.24 or later: pip install pytest-asyncio"
-        )
+__all__ = ["s3_bucket", "s3_client", "s3_server"]
 
 
 @pytest.fixture(scope="session")
@@ -79,24 +50,23 @@ def s3_server() -> Iterator[LocalServer]:
         yield server
 
 
-if HAS_PYTEST_ASYNCIO:
+@pytest_asyncio.fixture(loop_scope="function")
+async def s3_client(s3_server: LocalServer) -> AsyncIterator[Client]:
+    """An :class:`aiominio.Client` for ``s3_server``, closed after the test."""
+    async with s3_server.client() as client:
+        yield client
 
-    @pytest_asyncio.fixture(loop_scope="function")
-    async def s3_client(s3_server: LocalServer) -> AsyncIterator[Client]:
-        """An :class:`aiominio.Client` for ``s3_server``, closed after the test."""
-        async with s3_server.client() as client:
-            yield client
 
-    @pytest_asyncio.fixture(loop_scope="function")
-    async def s3_bucket(s3_client: Client) -> AsyncIterator[str]:
-        """A fresh, empty bucket; afterwards emptied (objects and incomplete uploads) and
-        removed."""
-        name = f"test-{secrets.token_hex(6)}"
-        await s3_client.make_bucket(name)
-        yield name
-        with contextlib.suppress(NoSuchBucket):
-            async for upload in s3_client.list_incomplete_uploads(name, recursive=True):
-                await s3_client.remove_incomplete_upload(name, upload.key)
-            keys = [o.key async for o in s3_client.list_objects(name, recursive=True)]
-            await s3_client.remove_objects(name, keys)
-            await s3_client.remove_bucket(name)
+@pytest_asyncio.fixture(loop_scope="function")
+async def s3_bucket(s3_client: Client) -> AsyncIterator[str]:
+    """A fresh, empty bucket; afterwards emptied (objects and incomplete uploads) and
+    removed."""
+    name = f"test-{secrets.token_hex(6)}"
+    await s3_client.make_bucket(name)
+    yield name
+    with contextlib.suppress(NoSuchBucket):
+        async for upload in s3_client.list_incomplete_uploads(name, recursive=True):
+            await s3_client.remove_incomplete_upload(name, upload.key)
+        keys = [o.key async for o in s3_client.list_objects(name, recursive=True)]
+        await s3_client.remove_objects(name, keys)
+        await s3_client.remove_bucket(name)
