@@ -28,7 +28,16 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[speedups]", "mypy", "types-defusedxml", "types-aiofiles")
+    # pytest and pytest-asyncio: aiominio.testing.plugin is type-checked too.
+    session.install(
+        "-e",
+        ".[speedups]",
+        "mypy",
+        "types-defusedxml",
+        "types-aiofiles",
+        "pytest",
+        "pytest-asyncio",
+    )
     session.run("mypy", "--strict", "aiominio")
 
 

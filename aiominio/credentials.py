@@ -25,7 +25,7 @@ import configparser
 import hashlib
 import json
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -209,7 +209,20 @@ class RefreshingProvider:
         raise NotImplementedError
 
 
-Fetch = Callable[..., Awaitable["FetchResponse"]]
+class Fetch(Protocol):
+    """How a credentials provider sends one HTTP request (:func:`aiominio.transport.fetch`, or a
+    stand-in in tests)."""
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        /,
+        *,
+        headers: Mapping[str, str] | None = ...,
+        body: bytes | None = ...,
+        timeout: float = ...,
+    ) -> Awaitable[FetchResponse]: ...
 
 
 class FetchResponse(Protocol):

@@ -34,7 +34,7 @@ Arguments of the wrong type raise the builtin ``TypeError``, as Python itself do
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 
 class AiominioError(Exception):
@@ -187,10 +187,32 @@ class S3Error(AiominioError):
         )
 
     @classmethod
-    def from_code(cls, code: str, message: str = "", **fields: Any) -> S3Error:
-        """Make the exception of the subclass registered for ``code`` (else ``S3Error``);
-        ``fields`` are the keyword arguments of :class:`S3Error`."""
-        return cls._registry.get(code, S3Error)(code, message, **fields)
+    def from_code(
+        cls,
+        code: str,
+        message: str = "",
+        *,
+        status: int = 0,
+        request_id: str | None = None,
+        host_id: str | None = None,
+        resource: str | None = None,
+        bucket: str | None = None,
+        key: str | None = None,
+        region: str | None = None,
+    ) -> S3Error:
+        """Make the exception of the subclass registered for ``code`` (else ``S3Error``); the
+        other arguments are those of :class:`S3Error`."""
+        return cls._registry.get(code, S3Error)(
+            code,
+            message,
+            status=status,
+            request_id=request_id,
+            host_id=host_id,
+            resource=resource,
+            bucket=bucket,
+            key=key,
+            region=region,
+        )
 
 
 def _rebuild_s3_error(

@@ -20,9 +20,11 @@ import enum
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from aiominio.errors import InvalidArgument
+
+#: A parsed bucket policy document: the JSON object, as :func:`json.loads` gives it.
+PolicyDocument = dict[str, object]
 
 VERSION = "2012-10-17"
 READ_OBJECT = frozenset({"s3:GetObject"})
@@ -52,13 +54,21 @@ class Policy(str, enum.Enum):
         return self in (Policy.WRITEONLY, Policy.READWRITE)
 
 
-def _as_list(value: Any) -> list[Any]:
+def _as_list(value: object) -> list[object]:
     if value is None:
         return []
-    return value if isinstance(value, list) else [value]
+    return list(value) if isinstance(value, list) else [value]
 
 
-def _anonymous(principal: Any) -> bool:
+def _strings(value: object) -> list[str] | None:
+    """``value`` as a list of strings (a JSON string or array of them), or None when it has
+    anything else in it."""
+    items = _as_list(value)
+    strings = [item for item in items if isinstance(item, str)]
+    return strings if len(strings) == len(items) else None
+
+
+def _anonymous(principal: object) -> bool:
     if principal == "*":
         return True
     if isinstance(principal, dict) and set(principal) == {"AWS"}:
@@ -75,7 +85,7 @@ class _Atom:
     prefix: str | None = None
 
 
-def _explode(statement: dict[str, Any], *, owning: bool = True) -> list[_Atom] | None:
+def _explode(statement: PolicyDocument, *, owning: bool = True) -> list[_Atom] | None:
     """The anonymous grants of a statement as atoms, or None when it grants none this module
     understands. With ``owning`` (rewriting a document), statements carrying a ``Sid`` are left
     to whoever wrote them."""
@@ -87,14 +97,18 @@ def _explode(statement: dict[str, Any], *, owning: bool = True) -> list[_Atom] |
     prefixes: list[str | None] = [None]
     condition = statement.get("Condition")
     if condition:
-        if set(condition) != {"StringEquals"} or set(condition["StringEquals"]) != {"s3:prefix"}:
+        if not isinstance(condition, dict) or set(condition) != {"StringEquals"}:
             return None
-        prefixes = list(_as_list(condition["StringEquals"]["s3:prefix"]))
-    actions = _as_list(statement.get("Action"))
-    resources = _as_list(statement.get("Resource"))
-    if not actions or not resources or not all(isinstance(a, str) for a in actions):
-        return None
-    if not all(isinstance(r, str) for r in resources):
+        equals = condition["StringEquals"]
+        if not isinstance(equals, dict) or set(equals) != {"s3:prefix"}:
+            return None
+        named = _strings(equals["s3:prefix"])
+        if named is None:
+            return None
+        prefixes = list(named)
+    actions = _strings(statement.get("Action"))
+    resources = _strings(statement.get("Resource"))
+    if not actions or not resources:
         return None
     return [_Atom(a, r, p) for a in actions for r in resources for p in prefixes]
 
@@ -117,7 +131,7 @@ def _covers(pattern: str, resource: str) -> bool:
     return False
 
 
-def parse_document(text: str | bytes | None) -> dict[str, Any]:
+def parse_document(text: str | bytes | None) -> PolicyDocument:
     """Parse a policy document (an empty one when ``text`` is empty)."""
     if not text:
         return {"Version": VERSION, "Statement": []}
@@ -127,15 +141,16 @@ def parse_document(text: str | bytes | None) -> dict[str, Any]:
         raise InvalidArgument(f"the bucket policy is not valid JSON: {exc}") from None
     if not isinstance(doc, dict):
         raise InvalidArgument("a bucket policy must be a JSON object")
-    doc["Statement"] = _as_list(doc.get("Statement"))
-    return doc
+    document: PolicyDocument = {str(k): v for k, v in doc.items()}
+    document["Statement"] = _as_list(document.get("Statement"))
+    return document
 
 
-def derive_policy(document: dict[str, Any], bucket: str, prefix: str = "") -> Policy:
+def derive_policy(document: PolicyDocument, bucket: str, prefix: str = "") -> Policy:
     """The canned policy that the anonymous-allow statements of ``document`` give ``prefix``."""
     target = _objects_arn(bucket, prefix)
     granted: set[str] = set()
-    for statement in document.get("Statement", []):
+    for statement in _as_list(document.get("Statement")):
         atoms = _explode(statement, owning=False) if isinstance(statement, dict) else None
         for atom in atoms or []:
             if atom.prefix is None and _covers(atom.resource, target):
@@ -154,8 +169,8 @@ def derive_policy(document: dict[str, Any], bucket: str, prefix: str = "") -> Po
 
 
 def apply_policy(
-    document: dict[str, Any], bucket: str, prefix: str, policy: Policy
-) -> dict[str, Any]:
+    document: PolicyDocument, bucket: str, prefix: str, policy: Policy
+) -> PolicyDocument:
     """A copy of ``document`` with the canned statements of ``prefix`` set to ``policy``.
 
     Statements this module does not own (other principals, Deny, other conditions, a ``Sid``)
@@ -166,9 +181,9 @@ def apply_policy(
         policy = Policy(policy)
     bucket_arn = _bucket_arn(bucket)
     target = _objects_arn(bucket, prefix)
-    kept: list[dict[str, Any]] = []
+    kept: list[object] = []
     atoms: set[_Atom] = set()
-    for statement in document.get("Statement", []):
+    for statement in _as_list(document.get("Statement")):
         exploded = _explode(statement) if isinstance(statement, dict) else None
         if exploded is None:
             kept.append(statement)
@@ -199,14 +214,14 @@ def apply_policy(
         atoms.add(_Atom(COMMON_BUCKET, bucket_arn))
     if any(a.action in WRITE_OBJECT for a in object_atoms):
         atoms.add(_Atom(WRITE_BUCKET, bucket_arn))
-    statements = kept + _group(atoms)
+    statements: list[object] = [*kept, *_group(atoms)]
     out = {k: v for k, v in document.items() if k != "Statement"}
     out.setdefault("Version", VERSION)
     out["Statement"] = statements
     return out
 
 
-def _group(atoms: Iterable[_Atom]) -> list[dict[str, Any]]:
+def _group(atoms: Iterable[_Atom]) -> list[PolicyDocument]:
     """Build statements from atoms: one per (resource, prefix condition), actions sorted."""
     by_key: dict[tuple[str, str | None], set[str]] = {}
     for atom in atoms:
@@ -215,7 +230,7 @@ def _group(atoms: Iterable[_Atom]) -> list[dict[str, Any]]:
     for (resource, prefix), actions in sorted(
         by_key.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
     ):
-        statement: dict[str, Any] = {
+        statement: PolicyDocument = {
             "Effect": "Allow",
             "Principal": {"AWS": ["*"]},
             "Action": sorted(actions),
@@ -227,5 +242,5 @@ def _group(atoms: Iterable[_Atom]) -> list[dict[str, Any]]:
     return statements
 
 
-def dump_document(document: dict[str, Any]) -> str:
+def dump_document(document: PolicyDocument) -> str:
     return json.dumps(document, separators=(",", ":"))

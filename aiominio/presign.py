@@ -11,7 +11,7 @@ import base64
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Union
 
 from aiominio.core import signing
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
@@ -141,6 +141,10 @@ def response_header_query(response_headers: Mapping[str, str] | None) -> dict[st
     return out
 
 
+#: One condition of a POST policy: ``["eq", "$key", "a.txt"]``, ``["content-length-range", 1, 9]``.
+Condition = list[Union[str, int]]  # noqa: UP007
+
+
 class PostPolicy:
     """A browser-upload (POST) policy, built step by step as in the MinIO reference.
 
@@ -157,7 +161,7 @@ class PostPolicy:
     def __init__(self) -> None:
         self.bucket: str | None = None
         self.expiration: datetime | None = None
-        self.conditions: list[Any] = []
+        self.conditions: list[Condition] = []
         self.form_data: dict[str, str] = {}
         self._key_set = False
 
@@ -267,7 +271,7 @@ class PostPolicy:
             )
 
 
-def _targets(condition: Any, field: str) -> bool:
+def _targets(condition: Condition, field: str) -> bool:
     if isinstance(condition, list) and len(condition) == 3:
         return str(condition[1]).lower() == f"${field}".lower()
     return False

@@ -10,15 +10,27 @@ import asyncio
 import inspect
 import os
 import stat
-from collections.abc import AsyncIterable, Callable
-from typing import IO, Any, Protocol, Union, cast
+from collections.abc import AsyncIterable, Awaitable, Callable
+from typing import IO, Protocol, Union, cast
 
 from aiominio.core.validation import check_int
 from aiominio.errors import InvalidArgument
 
-Data = Union[bytes, bytearray, memoryview, str, IO[bytes], AsyncIterable[bytes], Any]  # noqa: UP007
-#: A callback that receives the number of bytes transferred so far.
-Progress = Callable[[int], Any]
+
+class AsyncReadable(Protocol):
+    """A binary file with an awaitable ``read``: an aiofiles file opened with ``"rb"``, or
+    anything like it (a ``readinto`` is used when it has one)."""
+
+    def read(self, size: int, /) -> Awaitable[bytes]: ...
+
+
+#: What an upload reads from: bytes-like, text (sent as UTF-8), a binary file (sync or
+#: :class:`AsyncReadable`), or an async iterable of bytes.
+Data = Union[  # noqa: UP007
+    bytes, bytearray, memoryview, str, IO[bytes], AsyncReadable, AsyncIterable[bytes]
+]
+#: A callback that receives the number of bytes transferred so far; what it returns is ignored.
+Progress = Callable[[int], object]
 #: Reads of a sync file up to this size run on the loop; larger ones in a worker thread.
 _INLINE_READ_MAX = 64 * 1024
 
@@ -88,9 +100,9 @@ class _SyncFileSource:
 
 
 class AsyncFileSource:
-    """An aiofiles file (any object with awaitable ``read`` and ``readinto``)."""
+    """An aiofiles file (any :class:`AsyncReadable`)."""
 
-    def __init__(self, f: Any, size: int | None) -> None:
+    def __init__(self, f: AsyncReadable, size: int | None) -> None:
         self._f = f
         self.size = size
 
@@ -108,13 +120,21 @@ class AsyncFileSource:
 
     async def read_into(self, view: memoryview) -> int:
         """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        readinto: Callable[[memoryview], Awaitable[int | None]] | None = getattr(
+            self._f, "readinto", None
+        )
         filled = 0
         while filled < len(view):
-            got = await self._f.readinto(view[filled:])
+            if readinto is not None:
+                got = await readinto(view[filled:]) or 0
+            else:
+                data = await self._f.read(len(view) - filled)
+                got = len(data)
+                view[filled : filled + got] = data
             if not got:
                 break
             filled += got
-        return int(filled)
+        return filled
 
 
 class _IterSource:
@@ -156,19 +176,20 @@ def make_source(data: Data, size: int | None) -> Source:
     if read is not None:
         _check_file(data)
         if inspect.iscoroutinefunction(read):
-            return AsyncFileSource(data, size)
+            return AsyncFileSource(cast("AsyncReadable", data), size)
+        sync_file = cast("IO[bytes]", data)
         if size is None:
-            size = _remaining_file_size(data)
-        return _SyncFileSource(cast("IO[bytes]", data), size)
+            size = _remaining_file_size(sync_file)
+        return _SyncFileSource(sync_file, size)
     if hasattr(data, "__aiter__"):
-        return _IterSource(data, size)
+        return _IterSource(cast("AsyncIterable[bytes]", data), size)
     raise TypeError(
         "data must be bytes, bytearray, memoryview, str, a binary file object, an aiofiles file "
         f"or an async iterable of bytes, not {type(data).__name__}"
     )
 
 
-def _check_file(f: Any) -> None:
+def _check_file(f: object) -> None:
     """A file must be open and binary: text would be re-encoded, a closed one fails mid-upload."""
     if getattr(f, "closed", False) is True:
         raise InvalidArgument(f"the file {_file_name(f)} is closed")
@@ -179,12 +200,12 @@ def _check_file(f: Any) -> None:
         )
 
 
-def _file_name(f: Any) -> str:
+def _file_name(f: object) -> str:
     name = getattr(f, "name", None)
     return repr(name) if isinstance(name, (str, bytes)) else "object"
 
 
-def _remaining_file_size(f: Any) -> int | None:
+def _remaining_file_size(f: IO[bytes]) -> int | None:
     try:
         st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):

@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 from aiominio.core.endpoint import Endpoint
 from aiominio.errors import InvalidArgument
@@ -74,7 +73,7 @@ class SseCustomerKey:
     def __hash__(self) -> int:
         return hash((SseCustomerKey, self._key))
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         return (SseCustomerKey, (self._key,))
 
     def headers(self) -> dict[str, str]:
@@ -170,7 +169,7 @@ class SseKms:
         items = None if self._context is None else frozenset(self._context.items())
         return hash((SseKms, self._key_id, items))
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         context = None if self._context is None else dict(self._context)
         return (SseKms, (self._key_id, context))
 

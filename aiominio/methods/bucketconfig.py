@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from aiominio.core.validation import check_bucket_name, check_prefix
 from aiominio.errors import InvalidArgument
@@ -27,7 +26,7 @@ class BucketConfigMethods(MethodsBase):
         check_bucket_name(bucket)
         return await bucketconfig.get_policy_json(self.requester, bucket)
 
-    async def set_bucket_policy_json(self, bucket: str, policy: str | Mapping[str, Any]) -> None:
+    async def set_bucket_policy_json(self, bucket: str, policy: str | Mapping[str, object]) -> None:
         """Replace the bucket's policy with a document (JSON text or a dict)."""
         check_bucket_name(bucket)
         text = policy if isinstance(policy, str) else json.dumps(policy)

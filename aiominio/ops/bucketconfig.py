@@ -3,11 +3,9 @@ notification configuration."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucketPolicy
 from aiominio.notification import NotificationConfig
-from aiominio.policy import Policy, apply_policy, derive_policy
+from aiominio.policy import Policy, PolicyDocument, apply_policy, derive_policy
 from aiominio.policy import dump_document as dump_policy
 from aiominio.policy import parse_document as parse_policy
 from aiominio.requester import Query, Requester
@@ -43,7 +41,7 @@ async def delete_policy(req: Requester, bucket: str) -> None:
     await req.execute("DELETE", bucket, query=_POLICY)
 
 
-async def _policy_document(req: Requester, bucket: str) -> dict[str, Any]:
+async def _policy_document(req: Requester, bucket: str) -> PolicyDocument:
     try:
         text = await get_policy_json(req, bucket)
     except NoSuchBucketPolicy:

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import aiofiles
 from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
@@ -70,7 +70,9 @@ def _closing(f: AsyncBufferedReader | AsyncBufferedIOBase) -> asyncio.Future[Non
     return asyncio.ensure_future(f.close())
 
 
-def _close_opened(opening: asyncio.Future[Any]) -> None:
+def _close_opened(
+    opening: asyncio.Future[AsyncBufferedReader] | asyncio.Future[AsyncBufferedIOBase],
+) -> None:
     if not opening.cancelled() and opening.exception() is None:
         _closing(opening.result())
 

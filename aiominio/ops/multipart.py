@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
@@ -185,7 +184,7 @@ async def run_multipart(
     *,
     progress: Progress | None = None,
     first_chunk: bytes | memoryview | None = None,
-    skip_part: Callable[[int, bytes | memoryview], Any] | None = None,
+    skip_part: Callable[[int, bytes | memoryview], Awaitable[bool]] | None = None,
 ) -> PutResult:
     """Upload ``source`` as the parts of ``plan.upload`` with bounded concurrency, then complete.
 

@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 
 from aiominio import testing
+from aiominio.testing import _servers
 
 
 def test_a_port_taken_before_the_server_binds_it_is_replaced(
@@ -25,7 +26,8 @@ def test_a_port_taken_before_the_server_binds_it_is_replaced(
             handed.append(port)
             return port
 
-        monkeypatch.setattr(testing, "find_free_port", first_one_taken)
+        # The servers look the function up in the module that defines them.
+        monkeypatch.setattr(_servers, "find_free_port", first_one_taken)
         with testing.moto() as server:
             assert handed[0] == taken and len(handed) == 2
             assert server.endpoint.endswith(f":{handed[1]}")

