@@ -47,6 +47,8 @@ from aiominio.models import ObjectVersion
 from aiominio.version import __version__
 
 AWS_ENDPOINT = "https://s3.amazonaws.com"
+#: ``-`` as cp's SOURCE or DEST: stdin or stdout.
+STDIO = LocalPath("-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +282,9 @@ def _copy(
 ) -> None:
     if isinstance(source, LocalPath) and isinstance(dest, LocalPath):
         raise click.UsageError("one of SOURCE and DEST must be an s3:// location")
+    if STDIO in (source, dest):
+        _copy_stdio(ctx, source, dest, recursive=recursive, move=move)
+        return
     if isinstance(source, LocalPath) and os.path.isdir(source.path) and not recursive:
         raise click.UsageError(f"{source.path} is a directory (use --recursive)")
     settings = _settings(ctx, quiet)
@@ -293,6 +298,28 @@ def _copy(
             return failed + transfers.failed
 
     _fail_if(run(main()))
+
+
+def _copy_stdio(
+    ctx: click.Context, source: Location, dest: Location, *, recursive: bool, move: bool
+) -> None:
+    """``cp - s3://b/k`` uploads stdin; ``cp s3://b/k -`` writes the object to stdout."""
+    if recursive or move:
+        raise click.UsageError("- (stdin or stdout) works with cp of one object only")
+    if isinstance(dest, S3Location) and dest.is_dir:
+        raise click.UsageError(f"{dest} is a bucket or prefix: name the object to write stdin to")
+    if isinstance(source, S3Location) and source.is_dir:
+        raise click.UsageError(f"{source} is not an object")
+    settings = _settings(ctx)
+
+    async def main() -> None:
+        async with settings.client() as client:
+            if isinstance(dest, S3Location):
+                await _from_stdin(client, dest)
+            elif isinstance(source, S3Location):
+                await _to_stdout(client, source)
+
+    run(main())
 
 
 async def _plan_copy(
@@ -521,22 +548,31 @@ def cat(ctx: click.Context, target: S3Location, version_id: str | None) -> None:
     settings = _settings(ctx)
 
     async def main() -> None:
-        out = sys.stdout.buffer
-        async with (
-            settings.client() as client,
-            client.get_object(target.bucket, target.key, version_id=version_id) as obj,
-        ):
-            try:
-                async for chunk in obj:
-                    await asyncio.to_thread(out.write, chunk)
-                await asyncio.to_thread(out.flush)
-            except BrokenPipeError:
-                # The reader went away (``| head``): not an error; keep Python from
-                # complaining when it flushes stdout at exit.
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
+        async with settings.client() as client:
+            await _to_stdout(client, target, version_id=version_id)
 
     run(main())
+
+
+async def _to_stdout(client: Client, source: S3Location, *, version_id: str | None = None) -> None:
+    """Stream an object to stdout."""
+    out = sys.stdout.buffer
+    async with client.get_object(source.bucket, source.key, version_id=version_id) as obj:
+        try:
+            async for chunk in obj:
+                await asyncio.to_thread(out.write, chunk)
+            await asyncio.to_thread(out.flush)
+        except BrokenPipeError:
+            # The reader went away (``| head``): not an error; keep Python from complaining
+            # when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+
+
+async def _from_stdin(client: Client, dest: S3Location) -> None:
+    """Upload stdin to an object (in parts once it passes the multipart threshold; a failed or
+    interrupted upload is aborted)."""
+    await client.put_object(dest.bucket, dest.key, sys.stdin.buffer)
 
 
 @cli.command()
