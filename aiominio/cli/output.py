@@ -56,6 +56,15 @@ def error_line(exc: BaseException) -> str:
     return f"{PROG}: error: " + " ".join(text.split())
 
 
+def report(console: Console, line: str) -> None:
+    """Print an error line on stderr, above the progress bars if they are drawn; even a quiet
+    console shows errors."""
+    if console.quiet:
+        sys.stderr.write(line + "\n")
+    else:
+        console.print(line, markup=False)
+
+
 def is_reportable(exc: BaseException) -> bool:
     """Errors a command reports as one line (anything else is a bug and keeps its traceback)."""
     return isinstance(exc, AiominioError | OSError | ValueError | TimeoutError)

@@ -8,6 +8,7 @@ import contextlib
 import glob
 import mimetypes
 import os
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from aiominio.cli.mirror import Entry
-from aiominio.cli.output import error_line, is_reportable, transfer_progress
+from aiominio.cli.output import error_line, is_reportable, report, transfer_progress
 from aiominio.cli.paths import (
     LocalPath,
     Location,
@@ -87,9 +88,12 @@ def walk_local(root: str) -> Iterator[tuple[str, str]]:
                 yield path, local_relative_key(path, root)
 
 
+#: A download in progress: ``fget_object`` writes ``<name>.<16 hex digits>.part``.
+_PARTIAL_DOWNLOAD = re.compile(r".+\.[0-9a-f]{16}\.part")
+
+
 def _is_partial_download(name: str) -> bool:
-    # A download in progress (``fget_object``'s ``<name>.<tag>.part``): not a file to upload.
-    return name.endswith(".part") and name.count(".") >= 2
+    return _PARTIAL_DOWNLOAD.fullmatch(name) is not None
 
 
 def local_tree(root: str) -> dict[str, Entry]:
@@ -225,7 +229,7 @@ class Transfers:
             if not is_reportable(exc):
                 raise
             self.failed += 1
-            progress.console.print(f"{error_line(exc)} ({job.source})", markup=False)
+            report(progress.console, f"{error_line(exc)} ({job.source})")
         else:
             self.done += 1
             verb = "move" if self.move else job.verb

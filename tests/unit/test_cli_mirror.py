@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiominio.cli.mirror import MTIME_SLACK, Entry, needs_copy, plan_mirror
+from aiominio.cli.transfer import local_tree
 
 
 def test_missing_entries_are_copied_and_equal_ones_left() -> None:
@@ -52,3 +55,12 @@ def test_plans_are_sorted_and_an_empty_source_deletes_everything() -> None:
     assert plan.delete == ("a", "z")
     source = {"z": Entry(1, 1.0), "a": Entry(1, 1.0), "m": Entry(1, 1.0)}
     assert plan_mirror(source, {}).copy == ("a", "m", "z")
+
+
+def test_a_local_tree_leaves_out_downloads_in_progress(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for name in ["a.txt", "sub/report.v2.part", "sub/b.bin.0123456789abcdef.part", "sub/c"]:
+        (tmp_path / name).write_bytes(b"x" * len(name))
+    tree = local_tree(str(tmp_path))
+    assert sorted(tree) == ["a.txt", "sub/c", "sub/report.v2.part"]
+    assert tree["a.txt"].size == len("a.txt") and tree["a.txt"].etag is None
