@@ -174,9 +174,10 @@ def ls(
     human: bool,
     as_json: bool,
 ) -> None:
-    """List buckets (no TARGET), or the objects under s3://bucket[/prefix].
+    """List buckets, or objects under a prefix.
 
-    Lines are: date (UTC), size in bytes, key; DIR for a common prefix.
+    With no TARGET, the buckets; else the objects under s3://bucket[/prefix]. Lines are:
+    date (UTC), size in bytes, key; DIR for a common prefix.
     """
     settings = _settings(ctx)
 
@@ -223,7 +224,7 @@ def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> Non
 
 
 def _transfer_options(f: Any) -> Any:
-    f = click.option("--recursive", "-r", is_flag=True, help="Every file or object below SRC.")(f)
+    f = click.option("--recursive", "-r", is_flag=True, help="Everything below SOURCE.")(f)
     f = click.option(
         "--concurrency",
         "-j",
@@ -248,8 +249,12 @@ def cp(
     concurrency: int,
     quiet: bool,
 ) -> None:
-    """Copy SOURCE to DEST: a local file to S3, an object to a local file, or an object to
-    another (a server-side copy). With --recursive, a directory or prefix with all below it."""
+    """Copy files and objects.
+
+    A local file to S3, an object to a local file, or an object to another (a server-side
+    copy). With --recursive, a directory or prefix with everything below it. "-" as SOURCE
+    reads stdin, as DEST writes stdout.
+    """
     _copy(ctx, source, dest, recursive=recursive, concurrency=concurrency, quiet=quiet, move=False)
 
 
@@ -266,7 +271,10 @@ def mv(
     concurrency: int,
     quiet: bool,
 ) -> None:
-    """Move SOURCE to DEST: copy as cp does, then remove each source once its copy succeeded."""
+    """Move files and objects.
+
+    Copies as cp does, then removes each source once its copy succeeded.
+    """
     _copy(ctx, source, dest, recursive=recursive, concurrency=concurrency, quiet=quiet, move=True)
 
 
@@ -373,8 +381,11 @@ async def _single_job(client: Client, source: Location, dest: Location) -> Job:
 def rm(
     ctx: click.Context, target: S3Location, recursive: bool, versions: bool, quiet: bool
 ) -> None:
-    """Remove an object, or with --recursive every object under a prefix (in batches of up to
-    1,000 keys). In a versioned bucket this adds delete markers unless --versions is given."""
+    """Remove objects.
+
+    One object, or with --recursive every object under a prefix (in batches of up to 1,000
+    keys). In a versioned bucket this adds delete markers unless --versions is given.
+    """
     if not recursive and target.is_dir:
         raise click.UsageError(f"{target} is a bucket or prefix (use --recursive)")
     settings = _settings(ctx, quiet)
@@ -502,7 +513,10 @@ async def _empty_bucket(client: Client, bucket: str, console: Any) -> int:
 @json_option
 @click.pass_context
 def stat(ctx: click.Context, target: S3Location, version_id: str | None, as_json: bool) -> None:
-    """Describe an object: size, ETag, content type, last modified, metadata."""
+    """Describe an object.
+
+    Size, ETag, content type, last modified, version, standard headers and metadata.
+    """
     if target.is_dir:
         raise click.UsageError(f"{target} is not an object")
     settings = _settings(ctx)
@@ -589,7 +603,10 @@ async def _from_stdin(client: Client, dest: S3Location) -> None:
 def presign(
     ctx: click.Context, method: Literal["get", "put"], target: S3Location, expires: int
 ) -> None:
-    """Print a URL that anyone can GET (download) or PUT (upload) the object with."""
+    """Print a presigned URL.
+
+    Anyone can GET (download) or PUT (upload) the object with it until it expires.
+    """
     if target.is_dir:
         raise click.UsageError(f"{target} is not an object")
     settings = _settings(ctx)
@@ -630,9 +647,12 @@ def mirror(
     concurrency: int,
     quiet: bool,
 ) -> None:
-    """Make DEST (a local directory or an s3:// prefix) a copy of SOURCE, one way: copy what is
-    missing or differs (size, else ETag or a newer modification time), and with --delete remove
-    what SOURCE has not."""
+    """Sync a directory or prefix, one way.
+
+    Makes DEST (a local directory or an s3:// prefix) a copy of SOURCE: copies what is missing
+    or differs (size, else ETag or a newer modification time) and, with --delete, removes what
+    SOURCE has not.
+    """
     if isinstance(source, LocalPath) and isinstance(dest, LocalPath):
         raise click.UsageError("one of SOURCE and DEST must be an s3:// location")
     if isinstance(source, LocalPath) and not os.path.isdir(source.path):
