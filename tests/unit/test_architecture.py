@@ -223,6 +223,20 @@ def test_the_library_imports_without_the_cli_extra() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_the_command_line_without_its_extra_says_what_to_install() -> None:
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['click'] = None\n"  # as if click were not installed
+        "sys.argv = ['aiominio', 'ls']\n"
+        "runpy.run_module('aiominio', run_name='__main__')\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ran.returncode == 1
+    assert ran.stderr == (
+        "aiominio: error: the command line needs its extra: pip install 'aiominio[cli]'\n"
+    )
+
+
 # -- the checks check ---------------------------------------------------------------------
 
 
