@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import click
+from rich.console import Console
 
 from aiominio.cli import output
 from aiominio.cli.mirror import plan_mirror
@@ -409,7 +410,7 @@ async def _remove_all(
     *,
     recursive: bool,
     versions: bool,
-    console: Any,
+    console: Console,
 ) -> tuple[int, int]:
     """Remove what ``target`` names; ``(removed, failed)``. Failures are reported as lines."""
     bucket = target.bucket
@@ -490,7 +491,7 @@ async def _check_empty(client: Client, bucket: str) -> None:
         )
 
 
-async def _empty_bucket(client: Client, bucket: str, console: Any) -> int:
+async def _empty_bucket(client: Client, bucket: str, console: Console) -> int:
     async for upload in client.list_incomplete_uploads(bucket, recursive=True):
         await client.remove_incomplete_upload(bucket, upload.key)
     whole = S3Location(bucket)
@@ -572,15 +573,9 @@ async def _to_stdout(client: Client, source: S3Location, *, version_id: str | No
     """Stream an object to stdout."""
     out = sys.stdout.buffer
     async with client.get_object(source.bucket, source.key, version_id=version_id) as obj:
-        try:
-            async for chunk in obj:
-                await asyncio.to_thread(out.write, chunk)
-            await asyncio.to_thread(out.flush)
-        except BrokenPipeError:
-            # The reader went away (``| head``): not an error; keep Python from complaining
-            # when it flushes stdout at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        async for chunk in obj:
+            await asyncio.to_thread(out.write, chunk)
+        await asyncio.to_thread(out.flush)
 
 
 async def _from_stdin(client: Client, dest: S3Location) -> None:
@@ -703,7 +698,9 @@ def _child_text(root: Location, rel: str) -> str:
     return os.path.join(root.path, rel)
 
 
-async def _delete_extra(client: Client, root: Location, rels: tuple[str, ...], console: Any) -> int:
+async def _delete_extra(
+    client: Client, root: Location, rels: tuple[str, ...], console: Console
+) -> int:
     """Remove the mirror's extra entries; how many could not be."""
     if not rels:
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Coroutine
@@ -70,6 +71,12 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     except click.exceptions.Exit:
         raise
+    except BrokenPipeError:
+        # The reader of stdout went away (``aiominio ls | head``): nothing is wrong. Point
+        # stdout at /dev/null so Python's flush at exit does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise click.exceptions.Exit(0) from None
     except Exception as exc:
         if isinstance(exc, click.ClickException) or not is_reportable(exc):
             raise
