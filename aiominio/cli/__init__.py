@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import click
 
-from aiominio.cli.commands import cli
+from aiominio.cli import commands, copying  # noqa: F401  (they add their commands to cli)
+from aiominio.cli.app import cli
 from aiominio.cli.runner import EXIT_INTERRUPTED
 
 __all__ = ["cli", "main"]

@@ -9,6 +9,7 @@ import glob
 import mimetypes
 import os
 import re
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -162,6 +163,21 @@ async def remove_location(client: Client, location: Location) -> None:
         await client.remove_object(location.bucket, location.key)
     else:
         await asyncio.to_thread(os.remove, location.path)
+
+
+async def to_stdout(client: Client, source: S3Location, *, version_id: str | None = None) -> None:
+    """Stream an object to stdout."""
+    out = sys.stdout.buffer
+    async with client.get_object(source.bucket, source.key, version_id=version_id) as obj:
+        async for chunk in obj:
+            await asyncio.to_thread(out.write, chunk)
+        await asyncio.to_thread(out.flush)
+
+
+async def from_stdin(client: Client, dest: S3Location) -> None:
+    """Upload stdin to an object (in parts once it passes the multipart threshold; a failed or
+    interrupted upload is aborted)."""
+    await client.put_object(dest.bucket, dest.key, sys.stdin.buffer)
 
 
 # -- running jobs ------------------------------------------------------------------------------
