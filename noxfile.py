@@ -27,8 +27,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package."""
-    session.install("-e", ".", "mypy", "types-defusedxml", "types-aiofiles")
+    """mypy --strict on the package (the command line's extra included: click and rich)."""
+    session.install("-e", ".[cli]", "mypy", "types-defusedxml", "types-aiofiles")
     session.run("mypy", "--strict", "aiominio")
 
 
