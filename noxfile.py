@@ -27,11 +27,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package."""
-    # pytest and pytest-asyncio: aiominio.testing.plugin is type-checked too.
+    """mypy --strict on the package (the extras included: click and rich for the command line,
+    the native CRCs; pytest and pytest-asyncio for aiominio.testing.plugin)."""
     session.install(
         "-e",
-        ".[speedups]",
+        ".[speedups,cli]",
         "mypy",
         "types-defusedxml",
         "types-aiofiles",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -37,7 +39,11 @@ LAYERS = {
     "aiominio.client": 6,
     "aiominio.testing": 7,
     "aiominio": 7,  # the package: re-exports the public names
+    "aiominio.cli": 8,  # the command line, over the public client
+    "aiominio.__main__": 9,
 }
+#: Third-party packages of the ``cli`` extra: only the command line may import them.
+CLI_ONLY = {"click", "rich"}
 NO_IO_IN_CORE = {"aiohttp", "asyncio", "aiofiles", "yarl"}
 
 
@@ -193,6 +199,42 @@ def test_only_the_transport_imports_aiohttp_and_the_core_does_no_io() -> None:
                 core_io.append(f"{name}:{line} imports {target}")
     assert aiohttp_users == {"aiominio.transport"}
     assert core_io == []
+
+
+def test_only_the_command_line_imports_click_and_rich() -> None:
+    modules = package_sources()
+    users = {
+        name
+        for name, source in modules.items()
+        for target, _, _ in imports(name, source, modules)
+        if target.split(".")[0] in CLI_ONLY
+    }
+    assert users
+    assert all(name.split(".")[:2] == ["aiominio", "cli"] for name in users), sorted(users)
+
+
+def test_the_library_imports_without_the_cli_extra() -> None:
+    code = (
+        "import sys, aiominio, aiominio.testing\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'click', 'rich'}"
+        " or m.split('.')[:2] == ['aiominio', 'cli'])\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_command_line_without_its_extra_says_what_to_install() -> None:
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['click'] = None\n"  # as if click were not installed
+        "sys.argv = ['aiominio', 'ls']\n"
+        "runpy.run_module('aiominio', run_name='__main__')\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ran.returncode == 1
+    assert ran.stderr == (
+        "aiominio: error: the command line needs its extra: pip install 'aiominio[cli]'\n"
+    )
 
 
 # -- the checks check ---------------------------------------------------------------------

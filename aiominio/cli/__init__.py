@@ -1,0 +1,31 @@
+"""The ``aiominio`` command line (``pip install 'aiominio[cli]'``): ls, cp, mv, rm, mb, rb, stat,
+cat, presign and mirror over the library's client.
+
+The library itself never imports this package (nor click and rich, which it needs).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from aiominio.cli import commands, copying  # noqa: F401  (they add their commands to cli)
+from aiominio.cli.app import cli
+from aiominio.cli.runner import EXIT_INTERRUPTED
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script: run the command line and exit with its code."""
+    try:
+        code = cli.main(args=argv, prog_name="aiominio", standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.stderr.write("aiominio: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,129 @@
+"""The ``aiominio`` command group: the options every command shares (endpoint, credentials,
+region, quiet), the client they make, and the location arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import click
+
+from aiominio.cli import output
+from aiominio.cli.paths import LocalPath, Location, PathError, parse_location, parse_s3
+from aiominio.cli.runner import EXIT_ERROR
+from aiominio.client import Client
+from aiominio.core.retry import RetryPolicy
+from aiominio.credentials import CredentialsProvider, SharedFileProvider, StaticProvider
+from aiominio.version import __version__
+
+AWS_ENDPOINT = "https://s3.amazonaws.com"
+#: ``-`` as cp's SOURCE or DEST: stdin or stdout.
+STDIO = LocalPath("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The options every command shares."""
+
+    endpoint_url: str | None
+    profile: str | None
+    region: str | None
+    no_sign_request: bool
+    quiet: bool
+    max_attempts: int | None = None
+
+    def client(self) -> Client:
+        """A client for the endpoint, with credentials from ``--profile`` or the default chain
+        (environment, shared files with ``AWS_PROFILE``, web identity)."""
+        endpoint = self.endpoint_url
+        if not endpoint:
+            endpoint = f"https://s3.{self.region}.amazonaws.com" if self.region else AWS_ENDPOINT
+        credentials: CredentialsProvider | None = None
+        if self.no_sign_request:
+            credentials = StaticProvider(None)
+        elif self.profile:
+            credentials = SharedFileProvider(self.profile)
+        retry = RetryPolicy(self.max_attempts) if self.max_attempts is not None else None
+        return Client(endpoint, region=self.region, credentials=credentials, retry=retry)
+
+
+def _parsed(
+    ctx: click.Context, param: click.Parameter, value: str | None, *, s3_only: bool
+) -> Location | None:
+    """An argument as an :class:`S3Location` (``s3://bucket/key``) or a :class:`LocalPath`;
+    a bad one is a usage error (exit code 2)."""
+    if value is None:
+        return None
+    try:
+        return parse_s3(value) if s3_only else parse_location(value)
+    except PathError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def s3_location(ctx: click.Context, param: click.Parameter, value: str | None) -> Location | None:
+    """An ``s3://`` location argument."""
+    return _parsed(ctx, param, value, s3_only=True)
+
+
+def any_location(ctx: click.Context, param: click.Parameter, value: str | None) -> Location | None:
+    """An ``s3://`` location or local path argument."""
+    return _parsed(ctx, param, value, s3_only=False)
+
+
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bars or per-file messages."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one per line).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name=output.PROG)
+@click.option(
+    "--endpoint-url",
+    envvar=["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"],
+    metavar="URL",
+    help="The S3 endpoint (env AWS_ENDPOINT_URL); default AWS.",
+)
+@click.option(
+    "--profile", metavar="NAME", help="A profile of ~/.aws/credentials (env AWS_PROFILE)."
+)
+@click.option(
+    "--region",
+    envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
+    help="The region to sign for (env AWS_REGION); discovered per bucket when not given.",
+)
+@click.option("--no-sign-request", is_flag=True, help="Send anonymous requests.")
+@click.option(
+    "--max-attempts",
+    envvar="AWS_MAX_ATTEMPTS",
+    type=click.IntRange(1, 100),
+    help="Attempts per request, the first included (env AWS_MAX_ATTEMPTS; default 10).",
+)
+@quiet_option
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    endpoint_url: str | None,
+    profile: str | None,
+    region: str | None,
+    no_sign_request: bool,
+    max_attempts: int | None,
+    quiet: bool,
+) -> None:
+    """Work with buckets and objects of Amazon S3 and S3-compatible storage.
+
+    Locations are s3://bucket/key; anything else is a local path.
+    """
+    ctx.obj = Settings(endpoint_url, profile, region, no_sign_request, quiet, max_attempts)
+
+
+def settings_of(ctx: click.Context, quiet: bool = False) -> Settings:
+    """The group's settings; ``quiet`` (a command's own ``--quiet``) turns quiet on."""
+    settings = ctx.find_object(Settings)
+    assert settings is not None, "a command runs inside the aiominio group"
+    return dataclasses.replace(settings, quiet=True) if quiet else settings
+
+
+def fail_if(failed: int) -> None:
+    if failed:
+        raise click.exceptions.Exit(EXIT_ERROR)

@@ -1,0 +1,313 @@
+"""The commands that list, describe, print and remove: ls, stat, cat, presign, rm, mb, rb."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from typing import Literal
+
+import click
+from rich.console import Console
+
+from aiominio.cli import output
+from aiominio.cli.app import cli, fail_if, json_option, quiet_option, s3_location, settings_of
+from aiominio.cli.paths import S3Location, dir_prefix
+from aiominio.cli.runner import run
+from aiominio.cli.transfer import to_stdout
+from aiominio.client import Client
+from aiominio.errors import BucketNotEmpty, S3Error
+from aiominio.models import ObjectVersion
+
+# -- ls ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", callback=s3_location, required=False)
+@click.option("--recursive", "-r", is_flag=True, help="List every key under the prefix.")
+@click.option("--versions", is_flag=True, help="List every version and delete marker.")
+@click.option("--human-readable", "-H", "human", is_flag=True, help="Sizes as KiB, MiB, ...")
+@json_option
+@click.pass_context
+def ls(
+    ctx: click.Context,
+    target: S3Location | None,
+    recursive: bool,
+    versions: bool,
+    human: bool,
+    as_json: bool,
+) -> None:
+    """List buckets, or objects under a prefix.
+
+    With no TARGET, the buckets; else the objects under s3://bucket[/prefix]. Lines are:
+    date (UTC), size in bytes, key; DIR for a common prefix.
+    """
+    settings = settings_of(ctx)
+
+    async def main() -> None:
+        async with settings.client() as client:
+            if target is None:
+                for bucket in await client.list_buckets():
+                    if as_json:
+                        output.print_json(bucket)
+                    else:
+                        click.echo(f"{output.date_text(bucket.creation_date)}  {bucket.name}")
+            elif versions:
+                async for version in client.list_object_versions(
+                    target.bucket, target.key, recursive=recursive
+                ):
+                    _print_version(version, human=human, as_json=as_json)
+            else:
+                async for obj in client.list_objects(target.bucket, target.key, recursive):
+                    if as_json:
+                        output.print_json(obj)
+                    elif obj.is_dir:
+                        click.echo(f"{'':19}  {'DIR':>12}  {obj.key}")
+                    else:
+                        size = output.size_text(obj.size, human=human)
+                        click.echo(f"{output.date_text(obj.last_modified)}  {size:>12}  {obj.key}")
+
+    run(main())
+
+
+def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> None:
+    if as_json:
+        output.print_json(version)
+        return
+    if version.is_dir:
+        click.echo(f"{'':19}  {'DIR':>12}  {'':36}  {version.key}")
+        return
+    size = "DELETED" if version.is_delete_marker else output.size_text(version.size, human=human)
+    latest = "  (latest)" if version.is_latest else ""
+    when = output.date_text(version.last_modified)
+    click.echo(f"{when}  {size:>12}  {version.version_id:<36}  {version.key}{latest}")
+
+
+# -- rm, mb, rb --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", callback=s3_location)
+@click.option("--recursive", "-r", is_flag=True, help="Every object under the prefix.")
+@click.option("--versions", is_flag=True, help="Every version and delete marker, for good.")
+@quiet_option
+@click.pass_context
+def rm(
+    ctx: click.Context, target: S3Location, recursive: bool, versions: bool, quiet: bool
+) -> None:
+    """Remove objects.
+
+    One object, or with --recursive every object under a prefix (in batches of up to 1,000
+    keys). In a versioned bucket this adds delete markers unless --versions is given.
+    """
+    if not recursive and target.is_dir:
+        raise click.UsageError(f"{target} is a bucket or prefix (use --recursive)")
+    settings = settings_of(ctx, quiet)
+    console = output.stderr_console(quiet=settings.quiet)
+
+    async def main() -> int:
+        async with settings.client() as client:
+            removed, failed = await _remove_all(
+                client, target, recursive=recursive, versions=versions, console=console
+            )
+            what = "versions" if versions else "objects"
+            console.print(f"removed {removed} {what}", markup=False)
+            return failed
+
+    fail_if(run(main()))
+
+
+async def _remove_all(
+    client: Client,
+    target: S3Location,
+    *,
+    recursive: bool,
+    versions: bool,
+    console: Console,
+) -> tuple[int, int]:
+    """Remove what ``target`` names; ``(removed, failed)``. Failures are reported as lines."""
+    bucket = target.bucket
+    if not recursive and not versions:
+        await client.remove_object(bucket, target.key)
+        return 1, 0
+    count = 0
+    prefix = dir_prefix(target.key) if recursive else target.key
+
+    async def keys() -> AsyncIterator[str | ObjectVersion]:
+        nonlocal count
+        if versions:
+            async for v in client.list_object_versions(bucket, prefix, recursive=True):
+                if not v.is_dir and (recursive or v.key == target.key):
+                    count += 1
+                    yield v
+        else:
+            async for obj in client.list_objects(bucket, prefix, recursive=True):
+                if not obj.is_dir:
+                    count += 1
+                    yield obj.key
+
+    errors = await client.remove_objects(bucket, keys())
+    for err in errors:
+        sys.stderr.write(f"{output.PROG}: error: {err.code}: {err.message} ({err.key})\n")
+    return count - len(errors), len(errors)
+
+
+@cli.command()
+@click.argument("target", callback=s3_location)
+@click.pass_context
+def mb(ctx: click.Context, target: S3Location) -> None:
+    """Make a bucket (in --region, when given)."""
+    if target.key:
+        raise click.UsageError("mb takes a bucket: s3://bucket")
+    settings = settings_of(ctx)
+
+    async def main() -> None:
+        async with settings.client() as client:
+            await client.make_bucket(target.bucket, settings.region)
+
+    run(main())
+
+
+@cli.command()
+@click.argument("target", callback=s3_location)
+@click.option("--force", is_flag=True, help="Remove every object, version and upload first.")
+@click.pass_context
+def rb(ctx: click.Context, target: S3Location, force: bool) -> None:
+    """Remove a bucket; it must be empty unless --force is given."""
+    if target.key:
+        raise click.UsageError("rb takes a bucket: s3://bucket")
+    settings = settings_of(ctx)
+    console = output.stderr_console(quiet=True)
+
+    async def main() -> int:
+        async with settings.client() as client:
+            failed = 0
+            if force:
+                failed = await _empty_bucket(client, target.bucket, console)
+            else:
+                await _check_empty(client, target.bucket)
+            if not failed:
+                await client.remove_bucket(target.bucket)
+            return failed
+
+    fail_if(run(main()))
+
+
+async def _check_empty(client: Client, bucket: str) -> None:
+    """Refuse to remove a bucket with objects in it (some servers, SeaweedFS among them, would
+    remove it with everything in it)."""
+    async for _ in client.list_objects(bucket, recursive=True, page_size=1):
+        raise BucketNotEmpty(
+            "BucketNotEmpty",
+            "the bucket is not empty (use --force to remove everything in it)",
+            bucket=bucket,
+        )
+
+
+async def _empty_bucket(client: Client, bucket: str, console: Console) -> int:
+    async for upload in client.list_incomplete_uploads(bucket, recursive=True):
+        await client.remove_incomplete_upload(bucket, upload.key)
+    whole = S3Location(bucket)
+    failed = 0
+    try:
+        _, failed = await _remove_all(client, whole, recursive=True, versions=True, console=console)
+    except S3Error as exc:
+        if exc.code != "NotImplemented":
+            raise  # a server without versioning: plain objects below
+    _, more = await _remove_all(client, whole, recursive=True, versions=False, console=console)
+    return failed + more
+
+
+# -- stat, cat, presign ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("target", callback=s3_location)
+@click.option("--version-id", help="A version of the object.")
+@json_option
+@click.pass_context
+def stat(ctx: click.Context, target: S3Location, version_id: str | None, as_json: bool) -> None:
+    """Describe an object.
+
+    Size, ETag, content type, last modified, version, standard headers and metadata.
+    """
+    if target.is_dir:
+        raise click.UsageError(f"{target} is not an object")
+    settings = settings_of(ctx)
+
+    async def main() -> None:
+        async with settings.client() as client:
+            info = await client.stat_object(target.bucket, target.key, version_id=version_id)
+        if as_json:
+            fields = output.to_jsonable(info)
+            assert isinstance(fields, dict)  # a dataclass becomes a dict
+            fields.pop("headers", None)
+            output.print_json({"bucket": target.bucket, "key": target.key, **fields})
+            return
+        rows = {
+            "Key": str(target),
+            "Size": f"{info.size} ({output.human_size(info.size)})",
+            "ETag": info.etag,
+            "Content-Type": info.content_type,
+            "Last-Modified": output.date_text(info.last_modified).strip() or "-",
+        }
+        optional = {
+            "Version": info.version_id,
+            "Storage-Class": info.storage_class,
+            "Cache-Control": info.cache_control,
+            "Content-Disposition": info.content_disposition,
+            "Content-Encoding": info.content_encoding,
+            "Content-Language": info.content_language,
+        }
+        rows.update({name: value for name, value in optional.items() if value})
+        rows.update({f"Meta {name}": value for name, value in sorted(info.metadata.items())})
+        output.stdout_console().print(output.key_value_table(rows))
+
+    run(main())
+
+
+@cli.command()
+@click.argument("target", callback=s3_location)
+@click.option("--version-id", help="A version of the object.")
+@click.pass_context
+def cat(ctx: click.Context, target: S3Location, version_id: str | None) -> None:
+    """Write an object's bytes to stdout."""
+    if target.is_dir:
+        raise click.UsageError(f"{target} is not an object")
+    settings = settings_of(ctx)
+
+    async def main() -> None:
+        async with settings.client() as client:
+            await to_stdout(client, target, version_id=version_id)
+
+    run(main())
+
+
+@cli.command()
+@click.argument("method", type=click.Choice(["get", "put"]))
+@click.argument("target", callback=s3_location)
+@click.option(
+    "--expires",
+    type=click.IntRange(1, 7 * 24 * 3600),
+    default=3600,
+    show_default=True,
+    help="Seconds the URL stays valid (up to 7 days).",
+)
+@click.pass_context
+def presign(
+    ctx: click.Context, method: Literal["get", "put"], target: S3Location, expires: int
+) -> None:
+    """Print a presigned URL.
+
+    Anyone can GET (download) or PUT (upload) the object with it until it expires.
+    """
+    if target.is_dir:
+        raise click.UsageError(f"{target} is not an object")
+    settings = settings_of(ctx)
+
+    async def main() -> str:
+        async with settings.client() as client:
+            if method == "get":
+                return await client.presigned_get_object(target.bucket, target.key, expires)
+            return await client.presigned_put_object(target.bucket, target.key, expires)
+
+    click.echo(run(main()))

@@ -1,0 +1,315 @@
+"""Running transfers: uploads, downloads and server-side copies, several files at once, with
+one overall progress bar and a bar of its own for each large file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import glob
+import mimetypes
+import os
+import re
+import sys
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import Progress, TaskID
+
+from aiominio.cli.mirror import Entry
+from aiominio.cli.output import error_line, is_reportable, report, transfer_progress
+from aiominio.cli.paths import (
+    LocalPath,
+    Location,
+    PathError,
+    S3Location,
+    dir_prefix,
+    join_key,
+    local_relative_key,
+    relative_key,
+    safe_local_relative,
+)
+from aiominio.client import Client
+from aiominio.core.headers import DEFAULT_CONTENT_TYPE
+from aiominio.sources import Progress as LibraryProgress
+
+#: Files at least this large get a progress bar of their own.
+LARGE_FILE = 8 << 20
+DEFAULT_CONCURRENCY = 8
+
+
+def library_progress(advance: Callable[[int], None]) -> LibraryProgress:
+    """The ``progress=`` callback for the library: it reports the bytes done so far; ``advance``
+    gets the bytes added since the last call. (The one place that knows the callback's
+    signature.)"""
+    last = 0
+
+    def on_progress(done: int) -> None:
+        nonlocal last
+        advance(done - last)
+        last = done
+
+    return on_progress
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One file or object to transfer.
+
+    Attributes:
+        source, dest: a local file and an object, in either order, or two objects.
+        size: the bytes to move (for the progress bars).
+        mtime: when set, the downloaded file's modification time (seconds since the epoch),
+            so a later ``mirror`` sees it as up to date.
+    """
+
+    source: Location
+    dest: Location
+    size: int
+    mtime: float | None = None
+
+    @property
+    def verb(self) -> str:
+        if isinstance(self.source, LocalPath):
+            return "upload"
+        return "download" if isinstance(self.dest, LocalPath) else "copy"
+
+
+# -- the trees on either side ------------------------------------------------------------------
+
+
+def walk_local(root: str) -> Iterator[tuple[str, str]]:
+    """``(path, relative key)`` of every regular file under ``root``, in sorted order
+    (symbolic links to files are followed, to directories not)."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and not _is_partial_download(name):
+                yield path, local_relative_key(path, root)
+
+
+#: A download in progress: ``fget_object`` writes ``<name>.<16 hex digits>.part``.
+_PARTIAL_DOWNLOAD = re.compile(r".+\.[0-9a-f]{16}\.part")
+
+
+def _is_partial_download(name: str) -> bool:
+    return _PARTIAL_DOWNLOAD.fullmatch(name) is not None
+
+
+def local_tree(root: str) -> dict[str, Entry]:
+    """Every file under ``root`` by relative key."""
+    tree = {}
+    for path, rel in walk_local(root):
+        st = os.stat(path)
+        tree[rel] = Entry(st.st_size, st.st_mtime)
+    return tree
+
+
+async def s3_tree(client: Client, location: S3Location) -> dict[str, Entry]:
+    """Every object under the "directory" ``location`` by relative key (folder markers, keys
+    ending in ``/``, are left out)."""
+    prefix = dir_prefix(location.key)
+    tree = {}
+    async for obj in client.list_objects(location.bucket, prefix, recursive=True):
+        if obj.is_dir or obj.key.endswith("/"):
+            continue
+        mtime = obj.last_modified.timestamp() if obj.last_modified else 0.0
+        tree[relative_key(obj.key, prefix)] = Entry(obj.size, mtime, obj.etag)
+    return tree
+
+
+async def objects_under(client: Client, location: S3Location) -> AsyncIterator[tuple[str, int]]:
+    """``(key, size)`` of every object under the "directory" ``location``."""
+    prefix = dir_prefix(location.key)
+    async for obj in client.list_objects(location.bucket, prefix, recursive=True):
+        if not obj.is_dir and not obj.key.endswith("/"):
+            yield obj.key, obj.size
+
+
+def tree_jobs(
+    source: Location,
+    dest: Location,
+    relatives: Iterable[str],
+    sizes: dict[str, Entry],
+    *,
+    keep_mtime: bool = False,
+) -> list[Job]:
+    """The jobs that copy each relative path of the tree ``source`` into the tree ``dest``."""
+    jobs = []
+    for rel in relatives:
+        entry = sizes[rel]
+        jobs.append(
+            Job(
+                tree_child(source, rel),
+                tree_child(dest, rel),
+                entry.size,
+                mtime=entry.mtime if keep_mtime and isinstance(dest, LocalPath) else None,
+            )
+        )
+    return jobs
+
+
+def tree_child(root: Location, rel: str) -> Location:
+    """The file or object ``rel`` (a relative key) of the tree ``root``."""
+    if isinstance(root, S3Location):
+        return S3Location(root.bucket, join_key(root.key, rel))
+    return LocalPath(os.path.join(root.path, safe_local_relative(rel)))
+
+
+async def remove_location(client: Client, location: Location) -> None:
+    """Remove one file or object."""
+    if isinstance(location, S3Location):
+        await client.remove_object(location.bucket, location.key)
+    else:
+        await asyncio.to_thread(os.remove, location.path)
+
+
+async def to_stdout(client: Client, source: S3Location, *, version_id: str | None = None) -> None:
+    """Stream an object to stdout."""
+    out = sys.stdout.buffer
+    async with client.get_object(source.bucket, source.key, version_id=version_id) as obj:
+        async for chunk in obj:
+            await asyncio.to_thread(out.write, chunk)
+        await asyncio.to_thread(out.flush)
+
+
+async def from_stdin(client: Client, dest: S3Location) -> None:
+    """Upload stdin to an object (in parts once it passes the multipart threshold; a failed or
+    interrupted upload is aborted)."""
+    await client.put_object(dest.bucket, dest.key, sys.stdin.buffer)
+
+
+# -- running jobs ------------------------------------------------------------------------------
+
+
+class Transfers:
+    """Runs jobs ``concurrency`` at a time, drawing the bars on ``console`` (stderr).
+
+    A job that fails is reported as one line and the others go on; :attr:`failed` counts them.
+    Cancelled (Ctrl-C), the jobs in flight are cancelled and clean up after themselves: a
+    multipart upload is aborted, a partial download removed.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        console: Console,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        move: bool = False,
+    ) -> None:
+        self.client = client
+        self.console = console
+        self.concurrency = max(1, concurrency)
+        self.move = move
+        self.failed = 0
+        self.done = 0
+
+    async def run(self, jobs: list[Job]) -> None:
+        total = sum(job.size for job in jobs)
+        with transfer_progress(self.console) as progress:
+            overall = progress.add_task(self._summary(len(jobs)), total=total or None)
+            pending = iter(jobs)
+
+            async def worker() -> None:
+                for job in pending:
+                    await self._one(job, progress, overall, len(jobs))
+
+            workers = [asyncio.ensure_future(worker()) for _ in range(self.concurrency)]
+            try:
+                await asyncio.gather(*workers)
+            finally:
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+
+    def _summary(self, count: int) -> str:
+        return f"{self.done}/{count} files"
+
+    async def _one(self, job: Job, progress: Progress, overall: TaskID, count: int) -> None:
+        own: TaskID | None = None
+        if job.size >= LARGE_FILE and not progress.disable:
+            own = progress.add_task(_short(job), total=job.size)
+
+        def advance(n: int) -> None:
+            progress.advance(overall, n)
+            if own is not None:
+                progress.advance(own, n)
+
+        try:
+            await self._transfer(job, library_progress(advance))
+            if self.move:
+                await remove_location(self.client, job.source)
+        except Exception as exc:
+            if not is_reportable(exc):
+                raise
+            self.failed += 1
+            report(progress.console, f"{error_line(exc)} ({job.source})")
+        else:
+            self.done += 1
+            verb = "move" if self.move else job.verb
+            progress.console.print(f"{verb}: {job.source} -> {job.dest}", markup=False)
+        finally:
+            if own is not None:
+                progress.remove_task(own)
+            progress.update(overall, description=self._summary(count))
+
+    async def _transfer(self, job: Job, on_progress: LibraryProgress) -> None:
+        src, dst = job.source, job.dest
+        if isinstance(src, LocalPath) and isinstance(dst, S3Location):
+            await upload(self.client, src.path, dst, size=job.size, progress=on_progress)
+        elif isinstance(src, S3Location) and isinstance(dst, LocalPath):
+            await download(self.client, src, dst.path, progress=on_progress, mtime=job.mtime)
+        elif isinstance(src, S3Location) and isinstance(dst, S3Location):
+            await self.client.copy_object(dst.bucket, dst.key, src.bucket, src.key)
+            on_progress(job.size)
+        else:
+            raise PathError("copy local files with cp(1); one side must be s3://")
+
+
+def _short(job: Job) -> str:
+    name = str(job.source).rstrip("/").rsplit("/", 1)[-1]
+    return name if len(name) <= 30 else "…" + name[-29:]
+
+
+async def upload(
+    client: Client, path: str, dest: S3Location, *, size: int, progress: LibraryProgress
+) -> None:
+    """Upload one file. A multipart upload that fails or is cancelled is aborted (the library's
+    ``put_object`` does so; ``fput_object`` would keep it to resume)."""
+    content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
+    f = await asyncio.to_thread(open, path, "rb")
+    try:
+        await client.put_object(
+            dest.bucket, dest.key, f, size, content_type=content_type, progress=progress
+        )
+    finally:
+        f.close()
+
+
+async def download(
+    client: Client,
+    source: S3Location,
+    path: str,
+    *,
+    progress: LibraryProgress,
+    mtime: float | None = None,
+) -> None:
+    """Download one object to ``path``. The library writes it to a partial file beside ``path``
+    and renames it into place when complete and verified; if the download fails or is cancelled,
+    the partial file is removed too (the library keeps it to resume; a command line should
+    leave nothing behind)."""
+    folder = os.path.dirname(path) or "."
+    await asyncio.to_thread(os.makedirs, folder, exist_ok=True)
+    pattern = glob.escape(path) + ".*.part"
+    before = set(glob.glob(pattern))
+    try:
+        await client.fget_object(source.bucket, source.key, path, progress=progress)
+    except BaseException:
+        for leftover in set(glob.glob(pattern)) - before:
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+        raise
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))

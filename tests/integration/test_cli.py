@@ -1,0 +1,396 @@
+"""The ``aiominio`` command line, run for real (``python -m aiominio``) against SeaweedFS.
+
+Each test starts the command as a subprocess with the endpoint and keys in its environment, as
+a user's shell would, and checks what it did through a library client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import aiominio
+from aiominio import testing
+from aiominio.models import Versioning
+from tests.integration.conftest import empty_and_remove, unique_bucket
+
+pytestmark = pytest.mark.integration
+
+BIG = 200 << 20  # large enough that an upload or download is still running when interrupted
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    out: bytes
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out.decode()
+
+
+def cli_env(server: testing.LocalServer, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=server.endpoint,
+        AWS_ACCESS_KEY_ID=server.access_key,
+        AWS_SECRET_ACCESS_KEY=server.secret_key,
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
+        AWS_CONFIG_FILE=str(home / "none"),
+        COLUMNS="200",
+    )
+    return env
+
+
+@pytest.fixture
+def env(seaweedfs_server: testing.LocalServer, tmp_path: Path) -> dict[str, str]:
+    return cli_env(seaweedfs_server, tmp_path)
+
+
+async def start(
+    env: dict[str, str], *args: str, cwd: Path | None = None
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aiominio",
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+    )
+
+
+async def cli(env: dict[str, str], *args: str, cwd: Path | None = None, stdin: bytes = b"") -> Ran:
+    proc = await start(env, *args, cwd=cwd)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
+    assert proc.returncode is not None
+    ran = Ran(proc.returncode, out, err.decode())
+    assert "Traceback" not in ran.err, ran.err
+    secret = env.get("AWS_SECRET_ACCESS_KEY")
+    assert not secret or secret not in ran.err + out.decode(errors="replace")
+    return ran
+
+
+async def ok(env: dict[str, str], *args: str, cwd: Path | None = None, stdin: bytes = b"") -> Ran:
+    ran = await cli(env, *args, cwd=cwd, stdin=stdin)
+    assert ran.code == 0, (args, ran.err)
+    return ran
+
+
+@pytest.fixture
+async def sw(seaweedfs_server: testing.LocalServer) -> AsyncIterator[aiominio.Client]:
+    async with seaweedfs_server.client() as c:
+        yield c
+
+
+@pytest.fixture
+async def bucket(sw: aiominio.Client) -> AsyncIterator[str]:
+    name = unique_bucket("cli")
+    await sw.make_bucket(name)
+    yield name
+    await empty_and_remove(sw, name)
+
+
+def make_tree(root: Path) -> dict[str, bytes]:
+    files = {
+        "a.txt": b"alpha\n",
+        "sub/b.bin": os.urandom(70_000),
+        "sub/deeper/c.json": b'{"c": 1}',
+        "space name é.txt": b"unicode",
+    }
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return files
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+async def keys(client: aiominio.Client, bucket: str, prefix: str = "") -> list[str]:
+    return [o.key async for o in client.list_objects(bucket, prefix, recursive=True)]
+
+
+# -- buckets, single objects ----------------------------------------------------------------
+
+
+async def test_mb_ls_cp_both_ways_stat_cat(
+    env: dict[str, str], sw: aiominio.Client, tmp_path: Path
+) -> None:
+    name = unique_bucket("cli")
+    await ok(env, "mb", f"s3://{name}")
+    try:
+        assert name in (await ok(env, "ls")).text.split()
+        data = os.urandom(6 << 20)  # above the 5 MiB multipart threshold
+        src = tmp_path / "up.bin"
+        src.write_bytes(data)
+        await ok(env, "cp", str(src), f"s3://{name}/dir/")
+        assert await keys(sw, name) == ["dir/up.bin"]
+        down = tmp_path / "down.bin"
+        await ok(env, "cp", f"s3://{name}/dir/up.bin", str(down))
+        assert down.read_bytes() == data
+
+        line = (await ok(env, "ls", f"s3://{name}/dir/")).text.strip()
+        date, time, size, key = line.split()
+        assert (size, key) == (str(len(data)), "dir/up.bin")
+        assert len(date) == 10 and len(time) == 8
+        listed = json.loads((await ok(env, "ls", "--json", f"s3://{name}", "-r")).text)
+        assert listed["key"] == "dir/up.bin" and listed["size"] == len(data)
+
+        stat = json.loads((await ok(env, "stat", "--json", f"s3://{name}/dir/up.bin")).text)
+        real = await sw.stat_object(name, "dir/up.bin")
+        assert stat["size"] == len(data) and stat["etag"] == real.etag
+        assert stat["bucket"] == name and stat["key"] == "dir/up.bin"
+        human = (await ok(env, "stat", f"s3://{name}/dir/up.bin")).text
+        assert real.etag in human and str(len(data)) in human
+
+        assert (await ok(env, "cat", f"s3://{name}/dir/up.bin")).out == data
+
+        piped = os.urandom(5_500_000)  # from stdin, of unknown size: in parts
+        await ok(env, "cp", "-", f"s3://{name}/piped.bin", stdin=piped)
+        assert (await ok(env, "cp", f"s3://{name}/piped.bin", "-")).out == piped
+    finally:
+        await empty_and_remove(sw, name)
+
+
+async def test_recursive_cp_both_ways_and_server_side_copy(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    files = make_tree(tmp_path / "src")
+    await ok(env, "cp", "-r", "-j", "3", str(tmp_path / "src"), f"s3://{bucket}/t")
+    assert sorted(await keys(sw, bucket)) == sorted(f"t/{rel}" for rel in files)
+    await ok(env, "cp", "--recursive", f"s3://{bucket}/t", str(tmp_path / "back"))
+    assert read_tree(tmp_path / "back") == files
+    await ok(env, "cp", "-r", f"s3://{bucket}/t/sub", f"s3://{bucket}/copy")
+    assert sorted(await keys(sw, bucket, "copy/")) == ["copy/b.bin", "copy/deeper/c.json"]
+    async with sw.get_object(bucket, "copy/b.bin") as obj:
+        assert await obj.read() == files["sub/b.bin"]
+
+
+async def test_mv_removes_the_source_only_after_the_copy(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "m.txt"
+    src.write_bytes(b"move me")
+    assert (await ok(env, "--quiet", "mv", str(src), f"s3://{bucket}/m.txt")).err == ""
+    assert not src.exists()
+    await ok(env, "mv", f"s3://{bucket}/m.txt", f"s3://{bucket}/n.txt")
+    assert await keys(sw, bucket) == ["n.txt"]
+    await ok(env, "mv", f"s3://{bucket}/n.txt", str(tmp_path))
+    assert (tmp_path / "n.txt").read_bytes() == b"move me"
+    assert await keys(sw, bucket) == []
+    # a copy that fails (no such bucket) leaves the source where it is
+    ran = await cli(env, "mv", "-q", str(tmp_path / "n.txt"), "s3://no-such-bucket-cli-test/n.txt")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: NoSuchBucket:")
+    assert (tmp_path / "n.txt").exists()
+
+
+async def test_rm_rm_recursive_and_rb(
+    env: dict[str, str], sw: aiominio.Client, tmp_path: Path
+) -> None:
+    name = unique_bucket("cli")
+    await sw.make_bucket(name)
+    try:
+        for key in ["keep.txt", "p/a", "p/b", "p/q/c", "px"]:
+            await sw.put_object(name, key, b"x")
+        await ok(env, "rm", f"s3://{name}/keep.txt")
+        ran = await ok(env, "rm", "-r", f"s3://{name}/p")
+        assert "removed 3 objects" in ran.err
+        assert await keys(sw, name) == ["px"]  # "p" is a directory: px is not under it
+        refused = await cli(env, "rb", f"s3://{name}")
+        assert refused.code == 1
+        assert refused.err.startswith("aiominio: error: BucketNotEmpty:")
+        assert await sw.bucket_exists(name)
+        await ok(env, "rb", "--force", f"s3://{name}")
+        assert not await sw.bucket_exists(name)
+    finally:
+        await empty_and_remove(sw, name)
+
+
+async def test_rb_force_removes_every_version(env: dict[str, str], sw: aiominio.Client) -> None:
+    name = unique_bucket("cliv")
+    await sw.make_bucket(name)
+    try:
+        await sw.set_bucket_versioning(name, Versioning.ENABLED)
+        await sw.put_object(name, "k", b"one")
+        await sw.put_object(name, "k", b"two")
+        await sw.remove_object(name, "k")  # a delete marker
+        listed = (await ok(env, "ls", "--versions", f"s3://{name}", "-r")).text
+        assert "DELETED" in listed and len(listed.strip().splitlines()) == 3
+        await ok(env, "rb", "--force", f"s3://{name}")
+        assert not await sw.bucket_exists(name)
+    finally:
+        if await sw.bucket_exists(name):
+            versions = [v async for v in sw.list_object_versions(name, recursive=True)]
+            await sw.remove_objects(name, versions)
+            await sw.remove_bucket(name)
+
+
+# -- presign, mirror ------------------------------------------------------------------------
+
+
+async def test_presigned_urls_work(env: dict[str, str], sw: aiominio.Client, bucket: str) -> None:
+    await sw.put_object(bucket, "p.txt", b"presigned body")
+    url = (await ok(env, "presign", "get", f"s3://{bucket}/p.txt", "--expires", "120")).text
+    url = url.strip()
+    assert "X-Amz-Expires=120" in url
+
+    def fetch() -> bytes:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            body: bytes = resp.read()
+            return body
+
+    assert await asyncio.to_thread(fetch) == b"presigned body"
+    put_url = (await ok(env, "presign", "put", f"s3://{bucket}/up.txt")).text.strip()
+
+    def upload() -> int:
+        req = urllib.request.Request(put_url, data=b"put via url", method="PUT")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            status: int = resp.status
+            return status
+
+    assert await asyncio.to_thread(upload) == 200
+    async with sw.get_object(bucket, "up.txt") as obj:
+        assert await obj.read() == b"put via url"
+
+
+async def test_mirror_up_and_down_with_delete_and_dry_run(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    files = make_tree(src)
+    dest = f"s3://{bucket}/m"
+    dry = await ok(env, "mirror", "--dry-run", str(src), dest)
+    assert dry.text.count("would upload:") == len(files)
+    assert await keys(sw, bucket) == []
+
+    ran = await ok(env, "mirror", str(src), dest)
+    assert f"{len(files)} copied" in ran.err
+    assert sorted(await keys(sw, bucket)) == sorted(f"m/{rel}" for rel in files)
+    again = await ok(env, "mirror", str(src), dest)
+    assert f"0 copied, 0 deleted, {len(files)} unchanged" in again.err
+
+    (src / "a.txt").write_bytes(b"alpha, longer now\n")
+    (src / "sub" / "b.bin").unlink()
+    (src / "new.txt").write_bytes(b"new")
+    dry = await ok(env, "mirror", "-n", "--delete", str(src), dest)
+    assert "would delete: " + f"{dest}/sub/b.bin" in dry.text
+    assert "m/sub/b.bin" in await keys(sw, bucket)
+    ran = await ok(env, "mirror", "--delete", str(src), dest)
+    assert "2 copied, 1 deleted" in ran.err
+    assert read_tree(src).keys() == {k[2:] for k in await keys(sw, bucket)}
+    async with sw.get_object(bucket, "m/a.txt") as obj:
+        assert await obj.read() == b"alpha, longer now\n"
+
+    back = tmp_path / "back"
+    (back / "old").mkdir(parents=True)
+    (back / "old" / "extra.txt").write_bytes(b"not in the source")
+    await ok(env, "mirror", "--delete", dest, str(back))
+    assert read_tree(back) == read_tree(src)
+    again = await ok(env, "mirror", dest, str(back))
+    assert "0 copied" in again.err
+
+
+# -- errors, exit codes ---------------------------------------------------------------------
+
+
+async def test_errors_are_one_line_with_exit_codes(
+    env: dict[str, str], bucket: str, tmp_path: Path
+) -> None:
+    ran = await cli(env, "ls", "s3://no-such-bucket-cli-test")
+    assert ran.code == 1
+    assert ran.err.startswith("aiominio: error: NoSuchBucket:")
+    assert ran.err.count("\n") == 1
+    ran = await cli(env, "cat", f"s3://{bucket}/missing")
+    assert (ran.code, ran.out) == (1, b"")
+    assert ran.err.startswith("aiominio: error: NoSuchKey:") and ran.err.count("\n") == 1
+    ran = await cli(env, "cp", str(tmp_path / "missing"), f"s3://{bucket}/x")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: FileNotFoundError:")
+    for usage in (["ls", "not-s3"], ["cp", "a", "b"], ["rm", f"s3://{bucket}"]):
+        ran = await cli(env, *usage)
+        assert ran.code == 2, usage
+    closed = f"http://127.0.0.1:{testing.find_free_port()}"
+    ran = await cli(env, "--endpoint-url", closed, "--max-attempts", "1", "ls")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: ConnectError:")
+    wrong = {**env, "AWS_SECRET_ACCESS_KEY": "wrong-secret-value"}
+    ran = await cli(wrong, "ls", f"s3://{bucket}")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: SignatureDoesNotMatch")
+    assert "wrong-secret-value" not in ran.err
+
+
+async def test_profile_credentials(
+    seaweedfs_server: testing.LocalServer, bucket: str, tmp_path: Path
+) -> None:
+    env = cli_env(seaweedfs_server, tmp_path)
+    creds = tmp_path / "credentials"
+    creds.write_text(
+        f"[other]\naws_access_key_id = {seaweedfs_server.access_key}\n"
+        f"aws_secret_access_key = {seaweedfs_server.secret_key}\n"
+    )
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(creds)
+    assert (await cli(env, "ls", f"s3://{bucket}")).code == 1  # no keys: anonymous, refused
+    await ok(env, "--profile", "other", "ls", f"s3://{bucket}")
+    env["AWS_PROFILE"] = "other"
+    await ok(env, "ls", f"s3://{bucket}")
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------
+
+
+async def wait_for(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 30) -> None:
+    """Poll ``check`` (a server or file-system state no event tells us about)."""
+    for _ in range(int(timeout / 0.05)):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+async def test_ctrl_c_aborts_uploads_and_downloads_cleanly(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.bin"
+    with big.open("wb") as f:
+        f.truncate(BIG)
+    proc = await start(env, "cp", str(big), f"s3://{bucket}/big.bin")
+
+    async def uploading() -> bool:
+        return bool([u async for u in sw.list_incomplete_uploads(bucket, recursive=True)])
+
+    await wait_for(uploading, "the multipart upload to start")
+    proc.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err.decode() and b"Traceback" not in err
+    assert not await uploading()
+    assert await keys(sw, bucket) == []
+
+    await sw.fput_object(bucket, "big.bin", big)
+    target = tmp_path / "down"
+    target.mkdir()
+    proc = await start(env, "cp", f"s3://{bucket}/big.bin", str(target / "big.bin"))
+
+    async def downloading() -> bool:
+        return any(p.stat().st_size > 0 for p in target.iterdir())
+
+    await wait_for(downloading, "the download to start")
+    proc.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert list(target.iterdir()) == []  # neither the file nor its partial download
