@@ -138,25 +138,42 @@ class AsyncFileSource:
 
 
 class _IterSource:
+    """An async iterable of bytes, copied straight into each part's buffer: one copy per byte,
+    and nothing held but the part being filled and the rest of the last chunk."""
+
     def __init__(self, it: AsyncIterable[bytes], size: int | None) -> None:
         self._it = it.__aiter__()
-        self._pending = bytearray()
+        self._rest = memoryview(b"")
         self._done = False
         self.size = size
 
-    async def read(self, n: int) -> bytes:
-        while len(self._pending) < n and not self._done:
-            try:
-                chunk = await self._it.__anext__()
-            except StopAsyncIteration:
-                self._done = True
-                break
-            if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                raise TypeError(f"async iterables must yield bytes, got {type(chunk).__name__}")
-            self._pending += chunk
-        out = bytes(self._pending[:n])
-        del self._pending[:n]
-        return out
+    async def read(self, n: int) -> memoryview:
+        buf = bytearray(n)
+        got = await self.read_into(memoryview(buf))
+        return memoryview(buf)[:got]
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
+        filled = 0
+        while filled < len(view):
+            if not self._rest:
+                if self._done:
+                    break
+                try:
+                    chunk = await self._it.__anext__()
+                except StopAsyncIteration:
+                    self._done = True
+                    break
+                if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                    raise TypeError(
+                        f"async iterables must yield bytes, got {type(chunk).__name__}"
+                    )
+                self._rest = memoryview(chunk).cast("B")
+            take = min(len(view) - filled, len(self._rest))
+            view[filled : filled + take] = self._rest[:take]
+            self._rest = self._rest[take:]
+            filled += take
+        return filled
 
 
 def make_source(data: Data, size: int | None) -> Source:

@@ -15,6 +15,7 @@ import pytest
 import aiominio
 from aiominio import testing
 from tests.conftest import Traced
+from tests.integration.conftest import empty_and_remove
 
 MiB = 1024 * 1024
 
@@ -307,6 +308,40 @@ async def test_one_gib_upload_stays_within_memory_bound(
         finally:
             await c.remove_object(bucket, "one-gib")
             await c.remove_bucket(bucket)
+
+
+async def test_stream_of_unknown_size_stays_within_memory_bound(
+    seaweedfs_server: testing.LocalServer,
+) -> None:
+    """An async iterable is copied once, straight into reused part buffers: Python memory stays
+    under part_size x (concurrency + 1), plus the last chunk and small change, whatever the
+    chunk size the stream yields."""
+    part_size, concurrency = 5 * MiB, 2
+    for chunk_size in (64 * 1024, 3 * MiB + 1):
+        block = os.urandom(chunk_size)
+        count = (40 * MiB) // chunk_size + 1
+
+        async def stream(block: bytes = block, count: int = count) -> AsyncIterator[bytes]:
+            for _ in range(count):
+                yield block
+
+        async with seaweedfs_server.client() as c:
+            bucket = f"memstream-{os.urandom(4).hex()}"
+            await c.make_bucket(bucket)
+            try:
+                tracemalloc.start()
+                tracemalloc.reset_peak()
+                base = tracemalloc.get_traced_memory()[0]
+                await c.put_object(
+                    bucket, "s", stream(), part_size=part_size, concurrency=concurrency
+                )
+                peak = tracemalloc.get_traced_memory()[1] - base
+                tracemalloc.stop()
+                bound = part_size * (concurrency + 1) + 2 * MiB
+                assert peak < bound, (chunk_size, peak / MiB)
+                assert (await c.stat_object(bucket, "s")).size == count * chunk_size
+            finally:
+                await empty_and_remove(c, bucket)
 
 
 @pytest.mark.parametrize("integrity", ["crc32", "md5"])
