@@ -29,7 +29,7 @@ from aiominio.ops import files, multipart, objects, uploads
 from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
 from aiominio.ops.objects import ToDelete
-from aiominio.ops.reader import ObjectReader
+from aiominio.ops.reader import ObjectReader, PendingReader
 from aiominio.sources import Data, Progress, make_source
 
 
@@ -48,8 +48,8 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
-    ) -> ObjectReader:
-        """Download an object as a stream; use the result with ``async with``.
+    ) -> PendingReader[ObjectReader]:
+        """Download an object as a stream: use the result with ``async with``, or ``await`` it.
 
         With ``verify`` (the default) the body is checked as it streams against a whole-object
         digest the server returns (asked for with ``x-amz-checksum-mode: ENABLED``), the first
@@ -68,6 +68,21 @@ class ObjectMethods(MethodsBase):
                 async for chunk in obj:
                     sink.write(chunk)
 
+        Awaited, it returns the reader once the answer's status and headers are in (errors
+        such as :class:`~aiominio.NoSuchKey` are raised by the ``await``), for a body that
+        outlives the function that opened it, such as a web response::
+
+            obj = await client.get_object("photos", "cat.jpg")  # 404 here, before any reply
+            try:
+                async for chunk in obj:
+                    await response.write(chunk)
+            finally:
+                await obj.close()
+
+        The connection is then released at the end of the body, when reading fails, on
+        ``await obj.close()``, or (with a :class:`ResourceWarning`) when the reader is
+        garbage collected.
+
         A body that breaks off is resumed from the next byte; the resumed answer must be exactly
         the rest of the same object (a 206 with the right Content-Range, total and ETag), else it
         is asked again and, within the retry budget, fails.
@@ -81,7 +96,7 @@ class ObjectMethods(MethodsBase):
         object's ETag is no MD5 of its data, so only a checksum the server returns verifies it.
 
         Raises:
-            NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
+            NoSuchKey, NoSuchBucket: on entering the ``async with`` block (or on ``await``).
             PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
             NotModified: ``if_none_match`` or ``if_modified_since`` held (no body).
             InvalidResponseError: the body did not match its checksum, or a resumed answer was
@@ -91,7 +106,7 @@ class ObjectMethods(MethodsBase):
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         key_sse = check_read_sse(sse, self.requester.endpoint)
-        return ObjectReader(
+        reader = ObjectReader(
             self.requester,
             bucket,
             key,
@@ -100,6 +115,7 @@ class ObjectMethods(MethodsBase):
             verify=verify,
             sse=key_sse,
         )
+        return PendingReader(reader)
 
     def get_partial_object(
         self,
@@ -114,14 +130,15 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
-    ) -> ObjectReader:
+    ) -> PendingReader[ObjectReader]:
         """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
 
         A range cannot be verified against the object's checksum or ETag (they cover the whole
         object, and S3 keeps no digest of a range); only that the answer is exactly the range
         asked for (a 206 with that Content-Range) is checked. Reading from offset 0 with no
         length is a whole-object read, verified as by :meth:`get_object`. The conditions and
-        ``sse`` are those of :meth:`get_object`.
+        ``sse`` are those of :meth:`get_object`, and so is the result: use it with
+        ``async with``, or ``await`` it and release it as :meth:`get_object` says.
 
         Raises:
             InvalidArgument / TypeError: a negative or non-integer offset or length, before any
@@ -133,7 +150,7 @@ class ObjectMethods(MethodsBase):
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         offset, length = planning.check_range(offset, length)
-        return ObjectReader(
+        reader = ObjectReader(
             self.requester,
             bucket,
             key,
@@ -143,6 +160,7 @@ class ObjectMethods(MethodsBase):
             headers=conditions,
             sse=check_read_sse(sse, self.requester.endpoint),
         )
+        return PendingReader(reader)
 
     async def fget_object(
         self,
