@@ -78,7 +78,7 @@ from aiominio.notification import (
     TopicConfig,
     new_arn,
 )
-from aiominio.ops.reader import ObjectReader, PendingReader
+from aiominio.ops.reader import ObjectReader
 from aiominio.policy import Policy
 from aiominio.presign import PostPolicy
 from aiominio.transport import Timeouts
@@ -136,7 +136,6 @@ __all__ = [
     "ObjectStat",
     "ObjectVersion",
     "Part",
-    "PendingReader",
     "Policy",
     "PoolTimeout",
     "PostPolicy",

@@ -29,7 +29,7 @@ from aiominio.ops import files, multipart, objects, uploads
 from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
 from aiominio.ops.objects import ToDelete
-from aiominio.ops.reader import ObjectReader, PendingReader
+from aiominio.ops.reader import ObjectReader
 from aiominio.sources import Data, Progress, make_source
 
 
@@ -48,7 +48,7 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
-    ) -> PendingReader[ObjectReader]:
+    ) -> ObjectReader:
         """Download an object as a stream: use the result with ``async with``, or ``await`` it.
 
         With ``verify`` (the default) the body is checked as it streams against a whole-object
@@ -106,7 +106,7 @@ class ObjectMethods(MethodsBase):
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         key_sse = check_read_sse(sse, self.requester.endpoint)
-        reader = ObjectReader(
+        return ObjectReader(
             self.requester,
             bucket,
             key,
@@ -115,7 +115,6 @@ class ObjectMethods(MethodsBase):
             verify=verify,
             sse=key_sse,
         )
-        return PendingReader(reader)
 
     def get_partial_object(
         self,
@@ -130,7 +129,7 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
-    ) -> PendingReader[ObjectReader]:
+    ) -> ObjectReader:
         """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
 
         A range cannot be verified against the object's checksum or ETag (they cover the whole
@@ -150,7 +149,7 @@ class ObjectMethods(MethodsBase):
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
         offset, length = planning.check_range(offset, length)
-        reader = ObjectReader(
+        return ObjectReader(
             self.requester,
             bucket,
             key,
@@ -160,7 +159,6 @@ class ObjectMethods(MethodsBase):
             headers=conditions,
             sse=check_read_sse(sse, self.requester.endpoint),
         )
-        return PendingReader(reader)
 
     async def fget_object(
         self,

@@ -8,8 +8,7 @@ integrity       the checksum headers that let the server verify a body, and the 
 multipart       create, fill, complete and abort multipart uploads
 uploads         ``put_object``: one PUT, or a multipart upload with bounded memory
 copy            server-side copy, in parts above 5 GiB
-reader          :class:`ObjectReader`, a streamed download that resumes where it broke off, and
-                :class:`PendingReader`, which opens it when awaited or entered
+reader          :class:`ObjectReader`, a streamed download that resumes where it broke off
 files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
 bucketconfig    bucket policy and notification configuration
 tagging         object (and version) tags and bucket tags

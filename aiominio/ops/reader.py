@@ -1,6 +1,5 @@
 """Downloads as streams: :class:`ObjectReader`, which resumes a body that breaks off and
-verifies a whole object against the checksum the server stored, and :class:`PendingReader`, what
-``get_object`` returns: awaited or entered with ``async with``, it opens the reader."""
+verifies a whole object against the checksum the server stored."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import time
 import warnings
 from collections.abc import Generator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from aiominio.core import planning
 from aiominio.core.checksums import BodyCheck, body_check
@@ -31,16 +30,19 @@ def pinned_version(stat: ObjectStat) -> str | None:
 
 
 class ObjectReader:
-    """The body of an object being downloaded.
+    """The body of an object being downloaded: enter it with ``async with``, or ``await`` it.
+
+    ``async with client.get_object(b, k) as obj:`` opens the reader and releases its connection
+    when the block ends, on error and cancellation too. ``obj = await client.get_object(b, k)``
+    opens it and hands it over, like aiohttp's ``await session.get()``: the status is known
+    (:class:`~aiominio.NoSuchKey` and the like are raised by the ``await``) but the body is not
+    read yet, so a web handler can answer 404 before it starts a response. The connection is
+    then released when the body has been read to its end, when reading it fails, or on
+    :meth:`close` (``async with obj:`` calls it too); a reader dropped before any of these
+    releases it when garbage collected, with a :class:`ResourceWarning`.
 
     ``async for chunk in reader`` yields the body as it arrives; ``await reader.read(n)`` reads up
     to ``n`` bytes (all the rest by default). ``reader.stat`` describes the object.
-
-    The connection is released when the body has been read to its end, when reading it fails,
-    on :meth:`close`, and when an ``async with`` block around the reader ends (on error and
-    cancellation too). A reader opened with ``await`` (see :class:`PendingReader`) that is
-    dropped before any of these releases its connection when it is garbage collected, with a
-    :class:`ResourceWarning`.
 
     With ``verify`` (the default), a whole object (no offset, no length) is asked for with
     ``x-amz-checksum-mode: ENABLED`` and checked as it streams against the cheapest whole-object
@@ -99,6 +101,13 @@ class ObjectReader:
             raise RuntimeError("this reader is closed")
         if not self._opened:  # else opened by ``await``: the block only closes it
             await self._start()
+        return self
+
+    def __await__(self) -> Generator[Any, None, ObjectReader]:
+        return self._started().__await__()
+
+    async def _started(self) -> ObjectReader:
+        await self._start()
         return self
 
     async def _start(self) -> None:
@@ -327,42 +336,3 @@ _NOT_OPEN = (
     "open the reader first: 'async with client.get_object(...) as obj' "
     "or 'obj = await client.get_object(...)'"
 )
-
-ReaderT = TypeVar("ReaderT", bound=ObjectReader)
-
-
-class PendingReader(Generic[ReaderT]):
-    """A download not yet started, as ``get_object`` returns it: await it or enter it.
-
-    ``async with client.get_object(b, k) as obj:`` opens the reader and releases its connection
-    when the block ends. ``obj = await client.get_object(b, k)`` opens it and hands it over:
-    the status is known (:class:`~aiominio.NoSuchKey` and the like are raised by the ``await``)
-    but the body not read yet, so a web handler can answer 404 before it starts a response.
-    The caller then owns the connection: it is released at the end of the body, when reading
-    fails, or on ``await obj.close()``; one left to the garbage collector is released with a
-    :class:`ResourceWarning`.
-    """
-
-    __slots__ = ("_reader",)
-
-    def __init__(self, reader: ReaderT) -> None:
-        self._reader = reader
-
-    def __await__(self) -> Generator[Any, None, ReaderT]:
-        return self._open().__await__()
-
-    async def _open(self) -> ReaderT:
-        await self._reader._start()
-        return self._reader
-
-    async def __aenter__(self) -> ReaderT:
-        await self._reader.__aenter__()
-        return self._reader
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._reader.__aexit__(exc_type, exc, tb)

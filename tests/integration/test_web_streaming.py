@@ -195,7 +195,13 @@ async def test_async_with_still_works_and_closes_an_awaited_reader(
         async with c.get_object(bucket, big) as obj:
             assert await obj.read(3) == BIG[:3]
         assert obj.closed
+        reader = c.get_object(bucket, big)
+        async with reader:  # the reader itself is what the block opens
+            assert await reader.read(3) == BIG[:3]
+        assert reader.closed
         opened = await c.get_object(bucket, big)
+        with pytest.raises(RuntimeError, match="already open"):
+            await opened
         async with opened as same:  # the block only closes what 'await' opened
             assert same is opened
             assert await same.read(3) == BIG[:3]
