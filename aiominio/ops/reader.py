@@ -274,6 +274,7 @@ class ObjectReader:
     async def _next_chunk(self, limit: int | None = None) -> bytes:
         if self._finished and not self._closed:
             return b""
+        self._response()  # misuse (not open, closed) raises here, and changes nothing
         try:
             chunk = await self._receive(limit)
         except Exception:

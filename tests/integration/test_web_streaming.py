@@ -14,11 +14,13 @@ buffers before the reader reads.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import gc
 import socket
 import sys
 import warnings
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ from aiohttp import web
 
 import aiominio
 from aiominio import testing
+from tests.integration.conftest import StartWebServer
 
 ROOT = Path(__file__).resolve().parents[2]
 MiB = 1024 * 1024
@@ -176,6 +179,29 @@ async def test_a_dropped_reader_is_released_by_gc_with_a_resource_warning(
             del obj
             gc.collect()
         await assert_pool_free(c, pool.waited, bucket)
+
+
+async def test_awaited_reader_is_verified_and_released_on_a_mismatch(
+    web_server: StartWebServer,
+) -> None:
+    """A stand-in server whose body does not match the CRC32 it announces."""
+    body = b"the stored bytes" * 1000
+    wrong = base64.b64encode(zlib.crc32(body[::-1]).to_bytes(4, "big")).decode()
+
+    async def get(request: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"ETag": '"e"', "x-amz-checksum-crc32": wrong})
+
+    fake = await web_server(web.get("/bkt/k", get))
+    async with aiominio.Client(fake.url, access_key="a", secret_key="b", region="us-east-1") as c:
+        with pytest.raises(RuntimeError, match="open the reader first"):
+            await c.get_object("bkt", "k").read()  # neither awaited nor entered
+        obj = await c.get_object("bkt", "k")
+        with pytest.raises(aiominio.InvalidResponseError, match="crc32"):
+            async for _ in obj:
+                pass
+        assert obj.closed  # the failure released the connection
+        with dropped_quietly():
+            del obj
 
 
 async def test_partial_object_awaitable(pool: Pool, bucket: str, big: str) -> None:
