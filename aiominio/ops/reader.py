@@ -3,7 +3,10 @@ verifies a whole object against the checksum the server stored."""
 
 from __future__ import annotations
 
+import contextlib
 import time
+import warnings
+from collections.abc import Callable, Generator
 from types import TracebackType
 
 from aiominio.core import planning
@@ -26,11 +29,19 @@ def pinned_version(stat: ObjectStat) -> str | None:
 
 
 class ObjectReader:
-    """The body of an object being downloaded; use it as an async context manager.
+    """The body of an object being downloaded: enter it with ``async with``, or ``await`` it.
+
+    ``async with client.get_object(b, k) as obj:`` opens the reader and releases its connection
+    when the block ends, on error and cancellation too. ``obj = await client.get_object(b, k)``
+    opens it and hands it over, like aiohttp's ``await session.get()``: the status is known
+    (:class:`~aiominio.NoSuchKey` and the like are raised by the ``await``) but the body is not
+    read yet, so a web handler can answer 404 before it starts a response. The connection is
+    then released when the body has been read to its end, when reading it fails, or on
+    :meth:`close` (``async with obj:`` calls it too); a reader dropped before any of these
+    releases it when garbage collected, with a :class:`ResourceWarning`.
 
     ``async for chunk in reader`` yields the body as it arrives; ``await reader.read(n)`` reads up
-    to ``n`` bytes (all the rest by default). ``reader.stat`` describes the object. Leaving the
-    ``async with`` block releases the connection, on error and cancellation too.
+    to ``n`` bytes (all the rest by default). ``reader.stat`` describes the object.
 
     With ``verify`` (the default), a whole object (no offset, no length) is asked for with
     ``x-amz-checksum-mode: ENABLED`` and checked as it streams against the cheapest whole-object
@@ -80,19 +91,39 @@ class ObjectReader:
         self._check: BodyCheck | None = None
         self._total: int | None = None
         self.verified_by: str | None = None
+        self._opened = False
+        self._finished = False  # the body was read to its end
+        self._closed = False
 
     async def __aenter__(self) -> ObjectReader:
-        if self._resp is not None:
+        if self._closed:
+            raise RuntimeError("this reader is closed")
+        if not self._opened:  # else opened by ``await``: the block only closes it
+            await self._start()
+        return self
+
+    def __await__(self) -> Generator[object, None, ObjectReader]:
+        return self._started().__await__()
+
+    async def _started(self) -> ObjectReader:
+        await self._start()
+        return self
+
+    async def _start(self) -> None:
+        """Send the request and receive the answer's status and headers (an error such as
+        :class:`~aiominio.NoSuchKey` is raised here); from then on the reader holds a
+        connection."""
+        if self._opened or self._closed:
             raise RuntimeError("this reader is already open")
+        self._opened = True
         headers = dict(self._headers)
         if self._verify:
             headers["x-amz-checksum-mode"] = "ENABLED"
-        resp = self._resp = await self._open(self._offset, headers)
         try:
+            resp = self._resp = await self._open(self._offset, headers)
             self._stat = stat_from_headers(resp.headers)
         except BaseException:
-            resp.release()  # __aexit__ does not run when __aenter__ fails
-            self._resp = None
+            await self.close()  # __aexit__ does not run when __aenter__ fails
             raise
         length = resp.headers.get("content-length", "")
         self.content_length = int(length) if length.isascii() and length.isdigit() else None
@@ -101,7 +132,6 @@ class ObjectReader:
             self._total = self._stat.size
         if self._verify and resp.status == 200:
             self._check = body_check(encrypted_view(resp.headers, self._customer_key))
-        return self
 
     async def _open(
         self, offset: int, headers: dict[str, str], resume: Resume | None = None
@@ -179,19 +209,48 @@ class ObjectReader:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._resp is not None:
-            self._resp.release()
+        await self.close()
+
+    async def close(self) -> None:
+        """Release the connection (closed if the body was not read to its end). Idempotent;
+        reading after it raises ``RuntimeError``."""
+        self._closed = True
+        self._release()
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran or the ``async with`` block ended."""
+        return self._closed
+
+    def _release(self) -> None:
+        resp, self._resp = self._resp, None
+        if resp is not None:
+            resp.release()
+
+    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
+        resp = getattr(self, "_resp", None)
+        if resp is None:
+            return
+        # After the event loop closed there is nothing left to release the connection to.
+        with contextlib.suppress(Exception):
+            resp.release()
+        _warn(
+            f"unclosed object reader of {self.bucket}/{self.key}: read it to the end, "
+            "'await obj.close()' or use 'async with client.get_object(...)'",
+            ResourceWarning,
+            source=self,
+        )
 
     @property
     def stat(self) -> ObjectStat:
         """The object's size, ETag, content type, metadata, ... (from the GET answer)."""
         if self._stat is None:
-            raise RuntimeError("open the reader with 'async with' first")
+            raise RuntimeError(_NOT_OPEN)
         return self._stat
 
     def _response(self) -> StreamingResponse:
         if self._resp is None:
-            raise RuntimeError("open the reader with 'async with' first")
+            raise RuntimeError("this reader is closed" if self._closed else _NOT_OPEN)
         return self._resp
 
     async def read(self, n: int = -1) -> bytes:
@@ -212,6 +271,20 @@ class ObjectReader:
         return b"".join(parts)
 
     async def _next_chunk(self, limit: int | None = None) -> bytes:
+        if self._finished and not self._closed:
+            return b""
+        self._response()  # misuse (not open, closed) raises here, and changes nothing
+        try:
+            chunk = await self._receive(limit)
+        except Exception:
+            await self.close()  # the body cannot go on: give the connection back now
+            raise
+        if not chunk or (self.content_length is not None and self._received >= self.content_length):
+            self._finished = True
+            self._release()
+        return chunk
+
+    async def _receive(self, limit: int | None) -> bytes:
         while True:
             resp = self._response()
             try:
@@ -257,3 +330,9 @@ class ObjectReader:
         if not chunk:
             raise StopAsyncIteration
         return chunk
+
+
+_NOT_OPEN = (
+    "open the reader first: 'async with client.get_object(...) as obj' "
+    "or 'obj = await client.get_object(...)'"
+)
