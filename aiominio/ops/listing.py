@@ -73,6 +73,10 @@ async def list_objects(
             if ahead is not None and ahead[0] == cursor:
                 resp = await ahead[1]
             else:
+                if ahead is not None:  # the hint was wrong: that page is not the next one
+                    ahead[1].cancel()
+                    with contextlib.suppress(BaseException):
+                        await ahead[1]
                 resp = await req.execute("GET", bucket, query=query_for(cursor))
             ahead = None
     finally:

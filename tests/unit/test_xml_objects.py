@@ -168,3 +168,32 @@ def test_peek_next_cursor() -> None:
     assert xml.peek_next_cursor(v1, v2=True) is None  # no token in a v1 answer
     no_marker = b"<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"
     assert xml.peek_next_cursor(no_marker, v2=False) is None
+    # v1 without NextMarker (no delimiter): the last key, decoded as the parsed page decodes it.
+    keys = (
+        b"<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
+        b"<Contents><Key>first</Key></Contents><Contents><Key>l%C3%BCst+%26</Key></Contents>"
+        b"</ListBucketResult>"
+    )
+    assert xml.peek_next_cursor(keys, v2=False) == "lüst &"
+    assert xml.peek_next_cursor(keys, v2=False) == xml.parse_list_objects(keys).cursor_after(
+        None, v2=False
+    )
+    assert xml.peek_next_cursor(keys, v2=True) is None  # v2 needs its token
+    assert xml.peek_next_cursor(keys.replace(b"true", b"false"), v2=False) is None
+
+
+def test_owner_elements_are_cut_before_parsing_and_nothing_else() -> None:
+    """v1 pages name each object's owner; the elements are cut from the raw answer before it is
+    parsed. A key that spells ``<Owner>`` (escaped, as XML text must be) is untouched."""
+    body = (
+        b"<ListBucketResult><IsTruncated>false</IsTruncated>"
+        b"<Contents><Key>&lt;Owner&gt;x&lt;/Owner&gt;</Key><Size>3</Size>"
+        b"<Owner><ID>u</ID><DisplayName>u</DisplayName></Owner><ETag>&#34;e&#34;</ETag></Contents>"
+        b"<Contents><Key>b</Key><Owner><ID>u</ID></Owner><Size>4</Size></Contents>"
+        b"</ListBucketResult>"
+    )
+    page = xml.parse_list_objects(body)
+    assert [(e.key, e.size, e.etag) for e in page.entries] == [
+        ("<Owner>x</Owner>", 3, "e"),
+        ("b", 4, ""),
+    ]
