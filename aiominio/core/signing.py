@@ -81,6 +81,8 @@ def canonical_query(params: Iterable[tuple[str, str]]) -> str:
 
 
 def _trim(value: str) -> str:
+    if "  " not in value and value.isprintable() and value.strip() == value:
+        return value  # the usual case: nothing to fold (isprintable: no tab, CR or LF)
     return " ".join(value.split())
 
 
@@ -118,7 +120,17 @@ def amz_date(now: datetime) -> str:
     """Format an aware datetime as the ``X-Amz-Date`` value (``YYYYMMDDTHHMMSSZ``)."""
     if now.tzinfo is None:
         raise ValueError("the signing time must be timezone-aware")
-    return now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    global _AMZ_DATE
+    second = int(now.timestamp() // 1)  # floor: int() would merge -0.5 and 0.5
+    cached_second, cached = _AMZ_DATE  # one read: another thread may replace it meanwhile
+    if cached_second == second:
+        return cached  # every request of the same second: strftime once
+    value = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    _AMZ_DATE = (second, value)
+    return value
+
+
+_AMZ_DATE: tuple[int, str] = (-1, "")
 
 
 def scope(date: str, region: str, service: str = "s3") -> str:
