@@ -234,6 +234,15 @@ class ProgressReporter:
         if self._wake is not None and self._due():
             self._wake.set()
 
+    async def advance(self, n: int) -> None:
+        """Count ``n`` more bytes done, telling the callback at each step they cross (a large
+        chunk is told in steps, so no call is more than a step after the one before)."""
+        while n > 0:
+            piece = min(n, max(1, max(self._told, 0) + PROGRESS_STEP - self.done))
+            self.add(piece)
+            n -= piece
+            await self.report()
+
     def body_counter(self) -> Callable[[int], None]:
         """A ``sent`` hook for one request body: it is told how much of the body the current
         attempt has written; bytes a retried attempt writes again are not counted twice."""

@@ -99,6 +99,9 @@ class _BufferPayload(aiohttp.payload.Payload):
             await writer.write(view[start : start + self._SLICE])
             if self._sent is not None:
                 self._sent(min(start + self._SLICE, len(view)))
+                # A socket that takes every slice at once never lets the loop run: yield, so
+                # that whoever tells the progress hears of each slice.
+                await asyncio.sleep(0)
 
 
 @dataclass(frozen=True, slots=True)

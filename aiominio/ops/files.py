@@ -334,8 +334,7 @@ async def _fill(
                 )
             async for chunk in reader:
                 await out.write(chunk)
-                reporter.add(len(chunk))
-                await reporter.report()
+                await reporter.advance(len(chunk))
 
 
 async def upload_file(

@@ -160,13 +160,12 @@ async def fill_ranges(
                 if len(pending) >= _WRITE_SIZE:
                     await write(pending, at)
                     at += len(pending)
-                    reporter.add(len(pending))
+                    await reporter.advance(len(pending))
                     pending = bytearray()
-                    await reporter.report()
         if pending:
             await write(pending, at)
             at += len(pending)
-            reporter.add(len(pending))
+            await reporter.advance(len(pending))
         if at - start != length:
             raise InvalidResponseError(
                 f"{bucket}/{key}: range {start}-{start + length - 1} gave {at - start} bytes"
