@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import json
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aiominio.core import planning
 from aiominio.core.sse import SseCustomerKey
@@ -24,6 +25,7 @@ from aiominio.sources import ProgressReporter
 
 _WRITE_SIZE = 1 << 20  # bytes a range gathers before a positioned write
 _RECORD_VERSION = 1
+T = TypeVar("T")
 
 
 def record_path(part: str) -> str:
@@ -60,8 +62,9 @@ def _save_record(path: str, record: dict[str, Any]) -> None:
 
 
 def remove_record(part: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(record_path(part))
+    for path in (record_path(part), f"{record_path(part)}.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 def contiguous_prefix(part: str) -> int | None:
@@ -122,16 +125,20 @@ async def fill_ranges(
     reporter.done = sum(ranges[i][1] for i in done)
     todo = iter([i for i in range(len(ranges)) if i not in done])
     saving = asyncio.Lock()
-    writes: set[asyncio.Future[int]] = set()
+    jobs: set[asyncio.Future[Any]] = set()
     fd = os.open(part, os.O_WRONLY)
 
+    async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+        # A job in a thread runs to its end even when its awaiter is cancelled: the file is
+        # closed (else a reused descriptor could take its bytes), and the call returns, only
+        # after every one has.
+        job = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        jobs.add(job)
+        job.add_done_callback(jobs.discard)
+        return await asyncio.shield(job)
+
     async def write(data: bytes | bytearray, at: int) -> None:
-        # A write in a thread runs to its end even when its awaiter is cancelled; the file is
-        # closed only after every one has (else a reused descriptor could take its bytes).
-        job = asyncio.ensure_future(asyncio.to_thread(os.pwrite, fd, data, at))
-        writes.add(job)
-        job.add_done_callback(writes.discard)
-        written = await asyncio.shield(job)
+        written = await in_thread(os.pwrite, fd, data, at)
         if written != len(data):
             raise OSError(f"short write to {part!r}: {written} of {len(data)} bytes")
 
@@ -173,7 +180,7 @@ async def fill_ranges(
         done.add(index)
         async with saving:
             record = {**identity, "done": sorted(done)}
-            await asyncio.to_thread(_save_record, record_file, record)
+            await in_thread(_save_record, record_file, record)
         await reporter.report()
 
     async def worker() -> None:
@@ -189,8 +196,8 @@ async def fill_ranges(
         await asyncio.gather(*workers, return_exceptions=True)
         raise
     finally:
-        if writes:
-            idle = asyncio.gather(*writes, return_exceptions=True)
+        if jobs:
+            idle = asyncio.gather(*jobs, return_exceptions=True)
             idle.add_done_callback(lambda _: os.close(fd))
             await asyncio.shield(idle)
         else:
