@@ -237,8 +237,12 @@ class ProgressReporter:
     async def advance(self, n: int) -> None:
         """Count ``n`` more bytes done, telling the callback at each step they cross (a large
         chunk is told in steps, so no call is more than a step after the one before)."""
+        if self._progress is None:
+            self.add(n)
+            return
         while n > 0:
-            piece = min(n, max(1, max(self._told, 0) + PROGRESS_STEP - self.done))
+            to_step = max(self._told, 0) + PROGRESS_STEP - self.done
+            piece = min(n, to_step) if to_step > 0 else n
             self.add(piece)
             n -= piece
             await self.report()
