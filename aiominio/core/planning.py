@@ -138,7 +138,7 @@ MIN_RANGE_SIZE = 1 << 20
 #: The range size of a parallel download when none is given (see benchmarks/README.md).
 DEFAULT_RANGE_SIZE = 16 << 20
 #: Ranges a download fetches at once when no concurrency is given (see benchmarks/README.md).
-DEFAULT_DOWNLOAD_CONCURRENCY = 4
+DEFAULT_DOWNLOAD_CONCURRENCY = 8
 
 
 def check_range_size(part_size: object) -> int:

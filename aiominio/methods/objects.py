@@ -179,7 +179,7 @@ class ObjectMethods(MethodsBase):
         parallel download, stay behind for the next call to resume; they can be removed).
 
         An object of at least two ``part_size`` ranges (default 16 MiB, at least 1 MiB) is
-        fetched ``concurrency`` ranges at a time (default 4; 1 reads it as one stream), each
+        fetched ``concurrency`` ranges at a time (default 8; 1 reads it as one stream), each
         with a Range request pinned by If-Match to the ETag the HEAD gave (an object that
         changes meanwhile fails the download with a 412, and it starts over once). The ranges
         are written in place into the partial file, grown to the object's size at the start;
