@@ -16,7 +16,7 @@ import functools
 import hashlib
 import platform
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, overload
@@ -225,6 +225,7 @@ class Requester:
         stream: Literal[False] = False,
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> Response: ...
 
     @overload
@@ -243,6 +244,7 @@ class Requester:
         stream: Literal[True],
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> StreamingResponse: ...
 
     async def execute(
@@ -260,6 +262,7 @@ class Requester:
         stream: bool = False,
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> Response | StreamingResponse:
         """Sign and send one request, retrying transient failures; raise the server's error.
 
@@ -276,6 +279,8 @@ class Requester:
             retried: the failures that were retried are appended to it.
             resume: this request continues a body that broke off: the failure is judged and
                 waited for against that body's retry budget first.
+            sent: told, as a large body is written, how many of its bytes the current attempt
+                has written (each attempt counts from 0 again).
         """
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
             raise TypeError("request bodies are buffered bytes, so that they can be retried")
@@ -301,6 +306,7 @@ class Requester:
                     region,
                     error_document=error_document,
                     stream=stream,
+                    sent=sent,
                 )
             except Exception as exc:
                 if self._learn_region(exc, bucket, region, corrected):
@@ -350,6 +356,7 @@ class Requester:
         *,
         error_document: bool,
         stream: bool,
+        sent: Callable[[int], None] | None = None,
     ) -> Response | StreamingResponse:
         url, all_headers = await self._prepare(
             method, bucket, key, query, headers, body, payload_hash, region
@@ -368,7 +375,7 @@ class Requester:
                 streamed.status, streamed.headers, error_body, bucket=bucket, key=key
             )
         resp = await self._transport.request(
-            method, url, all_headers, body, timeouts=self._timeouts
+            method, url, all_headers, body, timeouts=self._timeouts, sent=sent
         )
         if resp.status >= 300:
             raise xml.parse_error(

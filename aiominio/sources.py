@@ -1,16 +1,18 @@
-"""Upload bodies from what callers have: bytes, str, sync and aiofiles files, async iterables.
+"""Upload bodies from what callers have: bytes, str, sync and aiofiles files, async iterables;
+and the progress of a transfer, told to a caller's callback.
 
-Each is wrapped as a :class:`Source` that reads exactly ``n`` bytes at a time (fewer only at the
-end), so an upload can be cut into parts without knowing what it reads from.
+Each body is wrapped as a :class:`Source` that reads exactly ``n`` bytes at a time (fewer only at
+the end), so an upload can be cut into parts without knowing what it reads from.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import stat
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from typing import IO, Protocol, Union, cast
 
 from aiominio.core.validation import check_int
@@ -29,8 +31,12 @@ class AsyncReadable(Protocol):
 Data = Union[  # noqa: UP007
     bytes, bytearray, memoryview, str, IO[bytes], AsyncReadable, AsyncIterable[bytes]
 ]
-#: A callback that receives the number of bytes transferred so far; what it returns is ignored.
-Progress = Callable[[int], object]
+#: A progress callback: ``progress(done, total)``, the bytes transferred so far and the whole
+#: transfer's size (``None`` when unknown, as for an async iterable of unknown length). It may be
+#: a coroutine function (it is awaited). Raising from it stops the transfer with that exception.
+Progress = Callable[[int, int | None], Awaitable[None] | None]
+#: A transfer tells its progress at least this often (in bytes), and once more at its end.
+PROGRESS_STEP = 1 << 20
 #: Reads of a sync file up to this size run on the loop; larger ones in a worker thread.
 _INLINE_READ_MAX = 64 * 1024
 
@@ -228,3 +234,123 @@ def _remaining_file_size(f: IO[bytes]) -> int | None:
         return int(st.st_size - f.tell())
     except (AttributeError, OSError, ValueError):
         return None
+
+
+def check_progress(progress: object) -> Progress | None:
+    """``progress`` if it is ``None`` or callable; else TypeError, before any request is sent."""
+    if progress is None or callable(progress):
+        return cast("Progress | None", progress)
+    raise TypeError(
+        "progress must be a callable taking (done, total) (a function or a coroutine "
+        f"function), not {type(progress).__name__}"
+    )
+
+
+class ProgressReporter:
+    """Counts the bytes of one transfer and tells a :data:`Progress` callback about them.
+
+    The callback is called each time at least :data:`PROGRESS_STEP` more bytes were done, and by
+    :meth:`report` with ``final=True`` at the end (``done == total`` when the total is known);
+    never twice with the same count, always with a larger one than before, one call at a time
+    (an async callback is awaited before the next call begins).
+    """
+
+    def __init__(self, progress: Progress | None, total: int | None, *, done: int = 0) -> None:
+        self._progress = progress
+        self.total = total
+        self.done = done
+        self._told = -1
+        self._lock = asyncio.Lock()
+        self._wake: asyncio.Event | None = None
+        self._failure: Exception | None = None
+
+    def add(self, n: int) -> None:
+        """Count ``n`` more bytes done (a sync call: the transport's body writer makes it)."""
+        self.done += n
+        if self._wake is not None and self._due():
+            self._wake.set()
+
+    async def advance(self, n: int) -> None:
+        """Count ``n`` more bytes done, telling the callback at each step they cross (a large
+        chunk is told in steps, so no call is more than a step after the one before)."""
+        if self._progress is None:
+            self.add(n)
+            return
+        while n > 0:
+            to_step = max(self._told, 0) + PROGRESS_STEP - self.done
+            piece = min(n, to_step) if to_step > 0 else n
+            self.add(piece)
+            n -= piece
+            await self.report()
+
+    def body_counter(self) -> Callable[[int], None]:
+        """A ``sent`` hook for one request body: it is told how much of the body the current
+        attempt has written; bytes a retried attempt writes again are not counted twice."""
+        best = 0
+
+        def sent(position: int) -> None:
+            nonlocal best
+            if position > best:
+                self.add(position - best)
+                best = position
+
+        return sent
+
+    async def report(self, *, final: bool = False) -> None:
+        """Call the callback if a step's worth of bytes was done since its last call, or all of
+        them; with ``final``, if anything was done since its last call, or it was never called."""
+        if self._progress is None or not (final or self._due()):
+            return
+        async with self._lock:
+            done = self.done
+            if done <= self._told or not (final or self._due()):
+                return
+            self._told = done
+            result = self._progress(done, self.total)
+            if inspect.isawaitable(result):
+                await result
+
+    def _due(self) -> bool:
+        if self.total is not None and self.done >= self.total:
+            return True
+        return self.done - max(self._told, 0) >= PROGRESS_STEP
+
+    @contextlib.asynccontextmanager
+    async def pumping(self) -> AsyncIterator[None]:
+        """Call the callback from a task of its own while the block runs, as :meth:`add` is
+        told of bytes written by the transport (which must not run a caller's code: an
+        exception there would read as a broken connection, and be retried).
+
+        A callback that raises cancels the block's task; the block then raises that exception.
+        """
+        owner = asyncio.current_task()
+        if self._progress is None or owner is None:
+            yield
+            return
+        wake = self._wake = asyncio.Event()
+
+        async def pump() -> None:
+            while True:
+                await wake.wait()
+                wake.clear()
+                try:
+                    await self.report()
+                except Exception as exc:
+                    self._failure = exc
+                    owner.cancel()
+                    return
+
+        task = asyncio.ensure_future(pump())
+        try:
+            yield
+        except asyncio.CancelledError:
+            if self._failure is None:
+                raise
+            uncancel = getattr(owner, "uncancel", None)  # Python 3.11+
+            if uncancel is not None:
+                uncancel()
+            raise self._failure from None
+        finally:
+            self._wake = None
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

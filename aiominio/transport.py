@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -75,10 +75,13 @@ class _BufferPayload(aiohttp.payload.Payload):
 
     _SLICE = 1 << 20
 
-    def __init__(self, value: bytes | bytearray | memoryview) -> None:
+    def __init__(
+        self, value: bytes | bytearray | memoryview, sent: Callable[[int], None] | None = None
+    ) -> None:
         view = memoryview(value).cast("B")
         super().__init__(view, content_type=None)
         self._size = view.nbytes
+        self._sent = sent
 
     def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
         return bytes(self._value).decode(encoding, errors)
@@ -94,6 +97,11 @@ class _BufferPayload(aiohttp.payload.Payload):
             view = view[:content_length]
         for start in range(0, len(view), self._SLICE):
             await writer.write(view[start : start + self._SLICE])
+            if self._sent is not None:
+                self._sent(min(start + self._SLICE, len(view)))
+                # A socket that takes every slice at once never lets the loop run: yield, so
+                # that whoever tells the progress hears of each slice.
+                await asyncio.sleep(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +287,7 @@ class Transport:
         headers: Mapping[str, str],
         body: Body,
         timeouts: Timeouts | None,
+        sent: Callable[[int], None] | None = None,
     ) -> aiohttp.ClientResponse:
         session = self._get_session()
         kwargs: dict[str, object] = {}
@@ -288,7 +297,7 @@ class Transport:
             kwargs["ssl"] = self._ssl
         data: object = body
         if isinstance(body, (bytes, bytearray, memoryview)) and len(body) > 65536:
-            data = _BufferPayload(body)
+            data = _BufferPayload(body, sent)
         pool_limit = (timeouts or self.timeouts).pool
         started = asyncio.get_running_loop().time()
         _reused.set(False)
@@ -326,9 +335,11 @@ class Transport:
         body: Body = None,
         *,
         timeouts: Timeouts | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> Response:
-        """Send a request and read the whole answer."""
-        resp = await self._send(method, url, headers, body, timeouts)
+        """Send a request and read the whole answer. ``sent`` is told, as a large body is
+        written, how many of its bytes this attempt has written so far."""
+        resp = await self._send(method, url, headers, body, timeouts, sent)
         try:
             data = await resp.read()
         except BaseException as exc:

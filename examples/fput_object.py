@@ -21,7 +21,7 @@ async def main(path: str) -> None:
             "40mbfile-from-path",
             path,
             "application/octet-stream",
-            progress=lambda sent: print(f"  {sent:>10} bytes sent"),
+            progress=lambda sent, total: print(f"  {sent:>10} of {total} bytes sent"),
         )
         print(f"40mbfile-from-path: etag={result.etag}")
 

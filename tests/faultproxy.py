@@ -57,6 +57,7 @@ class FaultProxy:
         stall_seconds: float = 3.0,
         faults: tuple[str, ...] = FAULTS,
         only: Callable[[str], bool] | None = None,
+        flip_ranges: bool = False,
     ) -> None:
         self.upstream_port = upstream_port
         self.rate = rate
@@ -64,6 +65,9 @@ class FaultProxy:
         self.stall_seconds = stall_seconds
         self.faults = faults
         self.only = only  # fault only requests whose request line this accepts
+        # ``flip`` also corrupts closed ranges: only a check of the whole downloaded file
+        # (fget_object's, after a parallel ranged download) can catch those.
+        self.flip_ranges = flip_ranges
         self.requests = 0
         self.injected: Counter[str] = Counter()
         self.seen: Counter[str] = Counter()  # attempts per request identity
@@ -139,7 +143,9 @@ class FaultProxy:
         self.seen[identity] += 1
         fault = self.decide(identity, attempt)
         if fault is not None and not self.applies(fault, request_line, range_header):
-            fault = None
+            ranged_get = request_line.startswith("GET ") and bool(range_header)
+            if not (fault == "flip" and self.flip_ranges and ranged_get):
+                fault = None
         if fault == "range_ignored" and self._path(request_line) not in self._whole:
             fault = None
         if fault is not None:

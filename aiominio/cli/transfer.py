@@ -44,7 +44,7 @@ def library_progress(advance: Callable[[int], None]) -> LibraryProgress:
     signature.)"""
     last = 0
 
-    def on_progress(done: int) -> None:
+    def on_progress(done: int, total: int | None = None) -> None:
         nonlocal last
         advance(done - last)
         last = done
@@ -263,7 +263,7 @@ class Transfers:
             await download(self.client, src, dst.path, progress=on_progress, mtime=job.mtime)
         elif isinstance(src, S3Location) and isinstance(dst, S3Location):
             await self.client.copy_object(dst.bucket, dst.key, src.bucket, src.key)
-            on_progress(job.size)
+            on_progress(job.size, job.size)
         else:
             raise PathError("copy local files with cp(1); one side must be s3://")
 

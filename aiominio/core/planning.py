@@ -131,3 +131,24 @@ def range_answer_problem(
     if declared is not None and declared != str(last - first + 1):
         return f"Content-Range {raw!r} and Content-Length {declared} disagree"
     return None
+
+
+#: The smallest range a parallel download (``fget_object(concurrency=...)``) fetches.
+MIN_RANGE_SIZE = 1 << 20
+#: The range size of a parallel download when none is given (see benchmarks/README.md).
+DEFAULT_RANGE_SIZE = 16 << 20
+#: Ranges a download fetches at once when no concurrency is given (see benchmarks/README.md).
+DEFAULT_DOWNLOAD_CONCURRENCY = 8
+
+
+def check_range_size(part_size: object) -> int:
+    """The range size of a parallel download: 1 MiB to 5 GiB."""
+    size = check_int("part_size", part_size)
+    if not MIN_RANGE_SIZE <= size <= MAX_PART_SIZE:
+        raise InvalidArgument(f"part_size must be between 1 MiB and 5 GiB, got {size}")
+    return size
+
+
+def plan_ranges(size: int, part_size: int) -> list[tuple[int, int]]:
+    """``(start, length)`` of each range of an object of ``size`` bytes cut every ``part_size``."""
+    return [(start, min(part_size, size - start)) for start in range(0, size, part_size)]

@@ -30,7 +30,7 @@ from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
 from aiominio.ops.objects import ToDelete
 from aiominio.ops.reader import ObjectReader
-from aiominio.sources import Data, Progress, make_source
+from aiominio.sources import Data, Progress, check_progress, make_source
 
 
 class ObjectMethods(MethodsBase):
@@ -174,8 +174,10 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
+        concurrency: int | None = None,
+        part_size: int | None = None,
     ) -> ObjectStat:
-        """Download an object to a file, safely.
+        """Download an object to a file, safely; in parallel ranges when it is large.
 
         The body is written to ``<file_path>.<tag>.part`` beside the target and renamed into place
         only once it is complete and its size checks out and, with ``verify`` (the default), its
@@ -189,7 +191,21 @@ class ObjectMethods(MethodsBase):
         file, as long as the object's ETag has not changed. The partial file is locked (``flock``)
         while it is written: a second call for the same path (in this or another process) waits
         for the first to finish, then downloads the object again. A failed download never leaves
-        a file at ``file_path``. ``progress`` receives the bytes written so far.
+        a file at ``file_path``; a cancelled one neither (its partial file, and the record of a
+        parallel download, stay behind for the next call to resume; they can be removed).
+
+        An object of at least two ``part_size`` ranges (default 16 MiB, at least 1 MiB) is
+        fetched ``concurrency`` ranges at a time (default 8; 1 reads it as one stream), each
+        with a Range request pinned by If-Match to the ETag the HEAD gave (an object that
+        changes meanwhile fails the download with a 412, and it starts over once). The ranges
+        are written in place into the partial file, grown to the object's size at the start;
+        ``<partial>.ranges.json`` beside it records the ranges done, and the object (ETag, size,
+        version) and range size they are of: an interrupted download resumes the missing ranges
+        only, and one of another object or range size starts over.
+
+        ``progress(done, total)`` (a function or a coroutine function) is called with the bytes
+        in the file (a resumed download's included) and the object's size, at least every MiB
+        and once at the end with ``done == total``; an exception it raises stops the download.
 
         The conditions (as for :meth:`get_object`) are checked on the HEAD that starts the
         download, before any file is touched: a 412 raises :class:`~aiominio.PreconditionFailed`,
@@ -203,6 +219,13 @@ class ObjectMethods(MethodsBase):
         conditions = _checked_read(
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
         )
+        check_progress(progress)
+        conc = planning.DEFAULT_DOWNLOAD_CONCURRENCY
+        if concurrency is not None:
+            conc = check_concurrency(concurrency)
+        psize = planning.DEFAULT_RANGE_SIZE
+        if part_size is not None:
+            psize = planning.check_range_size(part_size)
         return await files.download_file(
             self.requester,
             bucket,
@@ -213,6 +236,8 @@ class ObjectMethods(MethodsBase):
             verify=verify,
             conditions=conditions,
             sse=check_read_sse(sse, self.requester.endpoint),
+            concurrency=conc,
+            part_size=psize,
         )
 
     async def stat_object(
@@ -303,7 +328,11 @@ class ObjectMethods(MethodsBase):
                 token the server knows).
             part_size: the part size (5 MiB to 5 GiB); planned from the size when not given.
             concurrency: parts in flight at once (default 4).
-            progress: called with the number of bytes uploaded so far.
+            progress: ``progress(done, total)``, a function or a coroutine function (awaited):
+                the bytes written to the server so far and the body's size (``None`` when it is
+                not known, as for an async iterable without ``size``); called at least every
+                MiB and once at the end (``done == total`` when the size is known). An
+                exception it raises stops the upload (which is aborted) and is raised.
             if_none_match: ``"*"``: create the object only if the key is free, else
                 :class:`~aiominio.PreconditionFailed` (where the server supports it).
             if_match: replace the object only while its ETag is this one, else
@@ -332,6 +361,7 @@ class ObjectMethods(MethodsBase):
         )
         conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
         checked_sse = check_sse(sse, self.requester.endpoint)
+        check_progress(progress)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
         psize = planning.plan_part_size(source.size, part_size)
@@ -382,9 +412,12 @@ class ObjectMethods(MethodsBase):
         clears it. ``metadata``, ``tags``, the standard headers and ``sse`` are as for
         :meth:`put_object`; with ``sse`` an interrupted upload is not resumed, and a failed one
         is aborted (the server does not tell how an upload is encrypted, so one started
-        without the key could otherwise be completed in its place).
+        without the key could otherwise be completed in its place). ``progress`` is as for
+        :meth:`put_object`, with the file's size as the total; parts kept from an interrupted
+        upload count as done at once.
         """
         check_bucket_name(bucket)
+        check_progress(progress)
         check_object_key(key)
         path = os.fspath(file_path)
         if content_type is None:

@@ -29,10 +29,11 @@ from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
 from aiominio.ops.objects import stat_object, version_query
+from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
 from aiominio.ops.reader import ObjectReader, pinned_version
 from aiominio.ops.uploads import put_single
 from aiominio.requester import Requester
-from aiominio.sources import AsyncFileSource, Progress
+from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
 
 if sys.platform == "win32":
     import msvcrt
@@ -95,8 +96,14 @@ async def download_file(
     verify: bool = True,
     conditions: Mapping[str, str] | None = None,
     sse: SseCustomerKey | None = None,
+    concurrency: int = 1,
+    part_size: int = planning.DEFAULT_RANGE_SIZE,
 ) -> ObjectStat:
     """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
+
+    With ``concurrency`` > 1 an object of at least two ``part_size`` ranges is fetched in
+    ranges, that many at once (:mod:`aiominio.ops.ranged`); a smaller one as one stream.
+    ``progress`` is told of the bytes in the file at least every MiB, and once at the end.
 
     ``conditions`` (If-* headers) go on the HEAD that starts it; the body is then read pinned
     to the ETag, and the version, that HEAD described. ``sse`` (an SSE-C key) goes with every
@@ -109,6 +116,7 @@ async def download_file(
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     parent = os.path.dirname(os.path.abspath(path))
+    reporter = ProgressReporter(progress, None)
     for attempt in range(2):
         stat = await stat_object(
             req,
@@ -122,9 +130,25 @@ async def download_file(
         pinned = version_id or pinned_version(stat)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
+        reporter.total = stat.size
+        ranged_fill = concurrency > 1 and stat.size >= 2 * part_size
         async with _locked(part):
             try:
-                await _fill(req, bucket, key, stat, part, pinned, progress, sse)
+                if ranged_fill:
+                    await fill_ranges(
+                        req,
+                        bucket,
+                        key,
+                        stat,
+                        part,
+                        pinned,
+                        sse,
+                        concurrency=concurrency,
+                        part_size=part_size,
+                        reporter=reporter,
+                    )
+                else:
+                    await _fill(req, bucket, key, stat, part, pinned, reporter, sse)
                 have = os.path.getsize(part)
                 if have != stat.size:
                     raise InvalidResponseError(
@@ -137,10 +161,13 @@ async def download_file(
                 # not what was stored: never keep it, begin again once.
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(part)
+                remove_record(part)
                 if attempt:
                     raise
                 continue
             os.replace(part, path)
+            remove_record(part)
+        await reporter.report(final=True)
         return stat
     raise AssertionError("unreachable")
 
@@ -273,13 +300,20 @@ async def _fill(
     stat: ObjectStat,
     part: str,
     version_id: str | None,
-    progress: Progress | None,
+    reporter: ProgressReporter,
     sse: SseCustomerKey | None,
 ) -> None:
     offset = os.path.getsize(part)
+    prefix = await asyncio.to_thread(contiguous_prefix, part)
+    if prefix is not None:
+        # A parallel download's partial file: keep only the ranges done from its start.
+        os.truncate(part, prefix)
+        remove_record(part)
+        offset = prefix
     if offset > stat.size:
         os.truncate(part, 0)  # not removed: the file is locked
         offset = 0
+    reporter.done = offset
     async with _opened(aiofiles.open(part, "ab")) as out:
         if offset >= stat.size:
             return
@@ -294,7 +328,6 @@ async def _fill(
             verify=False,
             sse=sse,
         )
-        done = offset
         async with reader:
             sized = reader.content_length is not None
             if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
@@ -303,9 +336,7 @@ async def _fill(
                 )
             async for chunk in reader:
                 await out.write(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done)
+                await reporter.advance(len(chunk))
 
 
 async def upload_file(
@@ -327,8 +358,44 @@ async def upload_file(
 
     With ``sse`` no interrupted upload is resumed, and a failed one is aborted: the server does
     not say how an upload is encrypted, so one started without encryption (or with another key)
-    could be completed in its place."""
+    could be completed in its place. ``progress`` is told of the bytes written (parts kept
+    from the interrupted upload count at once) at least every MiB, and once at the end."""
     size = os.path.getsize(path)
+    reporter = ProgressReporter(progress, size)
+    async with reporter.pumping():
+        result = await _upload_file(
+            req,
+            bucket,
+            key,
+            path=path,
+            size=size,
+            headers=headers,
+            part_size=part_size,
+            concurrency=concurrency,
+            threshold=threshold,
+            integrity=integrity,
+            reporter=reporter,
+            sse=sse,
+        )
+    await reporter.report(final=True)
+    return result
+
+
+async def _upload_file(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    path: str,
+    size: int,
+    headers: Mapping[str, str],
+    part_size: int | None,
+    concurrency: int,
+    threshold: int,
+    integrity: Integrity,
+    reporter: ProgressReporter,
+    sse: Sse | None,
+) -> PutResult:
     if size <= threshold:
         async with _opened(aiofiles.open(path, "rb")) as f:
             data = await f.read()
@@ -341,7 +408,7 @@ async def upload_file(
             data=data,
             headers=headers,
             integrity=integrity,
-            progress=progress,
+            reporter=reporter,
             sse=sse,
         )
     if sse is None:
@@ -365,7 +432,7 @@ async def upload_file(
     plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
     async with _opened(aiofiles.open(path, "rb")) as f:
         source = AsyncFileSource(f, size)
-        return await run_multipart(req, source, plan, progress=progress, skip_part=unchanged)
+        return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
 
 
 async def _resumable_upload(

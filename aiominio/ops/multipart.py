@@ -29,7 +29,7 @@ from aiominio.ops.integrity import checksum_headers, crc32_b64
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.requester import Requester
-from aiominio.sources import Progress, Source
+from aiominio.sources import ProgressReporter, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
 _STRAY_CLOCK_LEEWAY = timedelta(seconds=5)
@@ -157,8 +157,10 @@ async def upload_part(
     number: int,
     data: bytes | memoryview,
     integrity: Integrity,
+    sent: Callable[[int], None] | None = None,
 ) -> Part:
-    """UploadPart, with a checksum the server verifies, and the server's answer checked."""
+    """UploadPart, with a checksum the server verifies, and the server's answer checked.
+    ``sent`` is told how much of the body the current attempt has written."""
     where = f"part {number} of {upload.bucket}/{upload.key}"
     extra, check, crc = await checksum_headers(data, integrity)
     resp = await req.execute(
@@ -169,6 +171,7 @@ async def upload_part(
         headers={**extra, **read_headers(upload.customer_key)},
         body=data,
         payload_hash=signing.UNSIGNED_PAYLOAD,
+        sent=sent,
     )
     etag = unquote_etag(resp.headers.get("etag", ""))
     if not etag:
@@ -182,7 +185,7 @@ async def run_multipart(
     source: Source,
     plan: MultipartPlan,
     *,
-    progress: Progress | None = None,
+    reporter: ProgressReporter | None = None,
     first_chunk: bytes | memoryview | None = None,
     skip_part: Callable[[int, bytes | memoryview], Awaitable[bool]] | None = None,
 ) -> PutResult:
@@ -195,7 +198,6 @@ async def run_multipart(
     upload = plan.upload
     slots = asyncio.Semaphore(plan.concurrency)
     tasks: list[asyncio.Task[Part]] = []
-    sent = 0
     # File sources read into a fixed set of reused buffers: memory stays at part_size x
     # concurrency, and no fresh pages (faults, allocator growth) are paid for each part.
     read_into = getattr(source, "read_into", None)
@@ -209,19 +211,14 @@ async def run_multipart(
         slots.release()
 
     async def send(number: int, chunk: bytes | memoryview, reuse: Part | None) -> Part:
-        # Progress is reported from the part's own task, so a callback that raises (a way to
-        # stop an upload) fails the upload like any other error.
-        nonlocal sent
         if reuse is not None:
-            part = reuse
-        else:
-            part = await upload_part(
-                req, upload, number=number, data=chunk, integrity=plan.integrity
-            )
-        sent += part.size
-        if progress is not None:
-            progress(sent)
-        return part
+            if reporter is not None:
+                reporter.add(reuse.size)
+            return reuse
+        counter = reporter.body_counter() if reporter is not None else None
+        return await upload_part(
+            req, upload, number=number, data=chunk, integrity=plan.integrity, sent=counter
+        )
 
     try:
         number = 0

@@ -14,7 +14,7 @@ from aiominio.ops.integrity import checksum_headers
 from aiominio.ops.multipart import MultipartPlan, create_multipart, run_multipart
 from aiominio.ops.objects import stat_written
 from aiominio.requester import Requester
-from aiominio.sources import Progress, Source
+from aiominio.sources import Progress, ProgressReporter, Source
 
 
 async def put_single(
@@ -25,12 +25,14 @@ async def put_single(
     data: bytes | memoryview,
     headers: Mapping[str, str],
     integrity: Integrity,
-    progress: Progress | None = None,
+    reporter: ProgressReporter | None = None,
     sse: Sse | None = None,
 ) -> PutResult:
     """One PUT, with a checksum the server verifies, and the server's answer checked (an answer
-    without an ETag is completed by a HEAD). ``sse``: the encryption to ask for."""
+    without an ETag is completed by a HEAD). ``sse``: the encryption to ask for; ``reporter``
+    counts the body's bytes as they are written."""
     extra, check, crc = await checksum_headers(data, integrity)
+    counter = reporter.body_counter() if reporter is not None else None
     resp = await req.execute(
         "PUT",
         bucket,
@@ -38,10 +40,11 @@ async def put_single(
         headers={**headers, **extra, **write_headers(sse)},
         body=data,
         payload_hash=signing.UNSIGNED_PAYLOAD,
+        sent=counter,
     )
     check(resp.headers, f"{bucket}/{key}")
-    if progress is not None:
-        progress(len(data))
+    if counter is not None:
+        counter(len(data))  # a small body is written in one piece, without telling
     etag = unquote_etag(resp.headers.get("etag", ""))
     version_id = resp.headers.get("x-amz-version-id")
     if not etag:
@@ -71,7 +74,43 @@ async def put_object(
     """Upload ``source``: bodies up to ``threshold`` bytes (and streams that end before it) in
     one PUT, larger ones as a multipart upload that is aborted if it fails. ``conditions``
     (If-Match, If-None-Match) go on the PUT, or on the CompleteMultipartUpload. ``sse`` is
-    asked for on the PUT or the CreateMultipartUpload (an SSE-C key goes with every part)."""
+    asked for on the PUT or the CreateMultipartUpload (an SSE-C key goes with every part).
+    ``progress`` is told of the bytes written at least every MiB, and once at the end."""
+    reporter = ProgressReporter(progress, source.size)
+    async with reporter.pumping():
+        result = await _put(
+            req,
+            bucket,
+            key,
+            source=source,
+            headers=headers,
+            part_size=part_size,
+            concurrency=concurrency,
+            threshold=threshold,
+            integrity=integrity,
+            reporter=reporter,
+            conditions=conditions,
+            sse=sse,
+        )
+    await reporter.report(final=True)
+    return result
+
+
+async def _put(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    source: Source,
+    headers: Mapping[str, str],
+    part_size: int,
+    concurrency: int,
+    threshold: int,
+    integrity: Integrity,
+    reporter: ProgressReporter,
+    conditions: Mapping[str, str] | None,
+    sse: Sse | None,
+) -> PutResult:
     single_headers = {**headers, **(conditions or {})}
     if source.size is not None and source.size <= threshold:
         body = await source.read(source.size)
@@ -84,7 +123,7 @@ async def put_object(
             data=body,
             headers=single_headers,
             integrity=integrity,
-            progress=progress,
+            reporter=reporter,
             sse=sse,
         )
     first = None
@@ -98,10 +137,10 @@ async def put_object(
                 data=first,
                 headers=single_headers,
                 integrity=integrity,
-                progress=progress,
+                reporter=reporter,
                 sse=sse,
             )
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity, sse=sse)
     upload.conditions = dict(conditions or {})
     plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
-    return await run_multipart(req, source, plan, progress=progress, first_chunk=first)
+    return await run_multipart(req, source, plan, reporter=reporter, first_chunk=first)

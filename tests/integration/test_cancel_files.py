@@ -42,7 +42,7 @@ async def test_fget_cancelled_at_its_last_chunk_closes_its_file(
     busy: list[asyncio.Future[bool]] = []
     target = tmp_path / "out.bin"
 
-    def progress(done: int) -> None:
+    def progress(done: int, total: int | None) -> None:
         if done == len(data):
             busy.append(loop.run_in_executor(None, gate.wait))  # the one thread is taken
             task = asyncio.current_task()

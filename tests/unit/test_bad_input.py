@@ -451,6 +451,40 @@ case(
     wrong_type=KEY_TYPES,
 )
 case(
+    "fget_object.concurrency",
+    lambda c, v: c.fget_object(B, K, "/tmp/x", concurrency=v),
+    "concurrency",
+    invalid=[0, -1, 65],
+    wrong_type=["4", 2.0],
+)
+case(
+    "fget_object.part_size",
+    lambda c, v: c.fget_object(B, K, "/tmp/x", part_size=v),
+    "part_size",
+    invalid=[0, 1024 * 1024 - 1, 5 * GiB + 1],
+    wrong_type=["16M", 8.0],
+)
+#: Progress callbacks: anything not callable is refused before a request is sent.
+NOT_CALLABLE: list[Any] = [42, "print", [print], b"x"]
+case(
+    "put_object.progress",
+    lambda c, v: c.put_object(B, K, b"x", progress=v),
+    "progress",
+    wrong_type=NOT_CALLABLE,
+)
+case(
+    "fput_object.progress",
+    lambda c, v: c.fput_object(B, K, "/dev/null", progress=v),
+    "progress",
+    wrong_type=NOT_CALLABLE,
+)
+case(
+    "fget_object.progress",
+    lambda c, v: c.fget_object(B, K, "/tmp/x", progress=v),
+    "progress",
+    wrong_type=NOT_CALLABLE,
+)
+case(
     "copy_object.source_bucket",
     lambda c, v: c.copy_object(B, K, v, K),
     "bucket name",

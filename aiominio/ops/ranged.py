@@ -1,0 +1,208 @@
+"""Parallel ranged downloads: ranges fetched at once into a preallocated partial file, with a
+record of the ranges done beside it so an interrupted download resumes where it stopped.
+
+The record (``<partial>.ranges.json``) names the object it is of (ETag, size, version) and the
+range size; one that does not match is ignored and the download starts over. A range is marked
+done only once its bytes were written to the file, so a range in the record is in the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiominio.core import planning
+from aiominio.core.sse import SseCustomerKey
+from aiominio.errors import InvalidResponseError
+from aiominio.models import ObjectStat
+from aiominio.ops.reader import ObjectReader
+from aiominio.requester import Requester
+from aiominio.sources import ProgressReporter
+
+_WRITE_SIZE = 1 << 20  # bytes a range gathers before a positioned write
+_RECORD_VERSION = 1
+T = TypeVar("T")
+
+
+def record_path(part: str) -> str:
+    """Where the record of the ranges done of the partial file ``part`` is kept."""
+    return f"{part}.ranges.json"
+
+
+def _identity(stat: ObjectStat, version_id: str | None, part_size: int) -> dict[str, object]:
+    return {
+        "format": _RECORD_VERSION,
+        "etag": stat.etag,
+        "size": stat.size,
+        "version_id": version_id,
+        "part_size": part_size,
+    }
+
+
+def _load_record(path: str) -> dict[str, object] | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}  # unreadable: present but of nothing
+    return record if isinstance(record, dict) else {}
+
+
+def _save_record(path: str, record: dict[str, object]) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(record, f)
+    os.replace(tmp, path)
+
+
+def remove_record(part: str) -> None:
+    for path in (record_path(part), f"{record_path(part)}.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+
+def contiguous_prefix(part: str) -> int | None:
+    """For a single-stream resume of a partial file a parallel download left: the bytes from
+    the start that are all in ranges done (``None``: no record, the file is append-only)."""
+    record = _load_record(record_path(part))
+    if record is None:
+        return None
+    listed = record.get("done")
+    done = set(listed) if isinstance(listed, list) else set()
+    part_size = record.get("part_size")
+    size = record.get("size")
+    if not isinstance(part_size, int) or not isinstance(size, int) or part_size <= 0:
+        return 0
+    n = 0
+    while n in done:
+        n += 1
+    return min(n * part_size, size)
+
+
+def _done_ranges(part: str, identity: dict[str, object], size: int, part_size: int) -> set[int]:
+    """The ranges already in the partial file: those of a matching record; or, where no record
+    was kept, the whole ranges of what a single-stream download had appended."""
+    record = _load_record(record_path(part))
+    if record is None:
+        have = os.path.getsize(part)
+        if have > size:
+            return set()
+        return set(range(have // part_size))
+    if {k: record.get(k) for k in identity} != identity:
+        return set()  # another object, or cut another way: start over
+    count = len(planning.plan_ranges(size, part_size))
+    listed = record.get("done")
+    if not isinstance(listed, list):
+        return set()
+    return {i for i in listed if isinstance(i, int) and 0 <= i < count}
+
+
+async def fill_ranges(
+    req: Requester,
+    bucket: str,
+    key: str,
+    stat: ObjectStat,
+    part: str,
+    version_id: str | None,
+    sse: SseCustomerKey | None,
+    *,
+    concurrency: int,
+    part_size: int,
+    reporter: ProgressReporter,
+) -> None:
+    """Fetch the ranges of ``stat``'s object that ``part`` lacks, ``concurrency`` at a time,
+    each pinned to the ETag by If-Match, into their places in ``part``."""
+    ranges = planning.plan_ranges(stat.size, part_size)
+    identity = _identity(stat, version_id, part_size)
+    record_file = record_path(part)
+    done = await asyncio.to_thread(_done_ranges, part, identity, stat.size, part_size)
+    # The record is written before the file is grown: a file of full size with no record
+    # would read as a complete single-stream download.
+    await asyncio.to_thread(_save_record, record_file, {**identity, "done": sorted(done)})
+    os.truncate(part, stat.size)
+    reporter.done = sum(ranges[i][1] for i in done)
+    todo = iter([i for i in range(len(ranges)) if i not in done])
+    saving = asyncio.Lock()
+    jobs: set[Awaitable[object]] = set()
+    fd = os.open(part, os.O_WRONLY)
+
+    async def in_thread(fn: Callable[..., T], *args: object) -> T:
+        # A job in a thread runs to its end even when its awaiter is cancelled: the file is
+        # closed (else a reused descriptor could take its bytes), and the call returns, only
+        # after every one has.
+        job = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        jobs.add(job)
+        job.add_done_callback(jobs.discard)
+        return await asyncio.shield(job)
+
+    async def write(data: bytes | bytearray, at: int) -> None:
+        written = await in_thread(os.pwrite, fd, data, at)
+        if written != len(data):
+            raise OSError(f"short write to {part!r}: {written} of {len(data)} bytes")
+
+    async def fetch(index: int) -> None:
+        start, length = ranges[index]
+        reader = ObjectReader(
+            req,
+            bucket,
+            key,
+            offset=start,
+            length=length,
+            version_id=version_id,
+            headers={"If-Match": f'"{stat.etag}"'} if stat.etag else {},
+            verify=False,
+            sse=sse,
+        )
+        at = start
+        pending = bytearray()
+        async with reader:
+            if reader.stat.etag != stat.etag:
+                raise InvalidResponseError(
+                    f"{bucket}/{key}: a range describes another object than the HEAD did"
+                )
+            async for chunk in reader:
+                pending += chunk
+                if len(pending) >= _WRITE_SIZE:
+                    await write(pending, at)
+                    at += len(pending)
+                    await reporter.advance(len(pending))
+                    pending = bytearray()
+        if pending:
+            await write(pending, at)
+            at += len(pending)
+            await reporter.advance(len(pending))
+        if at - start != length:
+            raise InvalidResponseError(
+                f"{bucket}/{key}: range {start}-{start + length - 1} gave {at - start} bytes"
+            )
+        done.add(index)
+        async with saving:
+            record = {**identity, "done": sorted(done)}
+            await in_thread(_save_record, record_file, record)
+        await reporter.report()
+
+    async def worker() -> None:
+        for index in todo:  # shared: each range is taken by one worker
+            await fetch(index)
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException:
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
+    finally:
+        if jobs:
+            idle = asyncio.gather(*jobs, return_exceptions=True)
+            idle.add_done_callback(lambda _: os.close(fd))
+            await asyncio.shield(idle)
+        else:
+            os.close(fd)
