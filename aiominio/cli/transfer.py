@@ -302,7 +302,8 @@ async def download(
     leave nothing behind)."""
     folder = os.path.dirname(path) or "."
     await asyncio.to_thread(os.makedirs, folder, exist_ok=True)
-    pattern = glob.escape(path) + ".*.part"
+    # The partial file, and the record of the ranges done that a parallel download keeps.
+    pattern = glob.escape(path) + ".*.part*"
     before = set(glob.glob(pattern))
     try:
         await client.fget_object(source.bucket, source.key, path, progress=progress)

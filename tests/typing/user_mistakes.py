@@ -11,7 +11,11 @@ from aiominio.credentials import AssumeRoleProvider
 from aiominio.testing import LocalServer
 
 
-def progress_in_text(done: str) -> None:
+def progress_in_text(done: str, total: int | None) -> None:
+    print(done, total)
+
+
+def progress_without_total(done: int) -> None:
     print(done)
 
 
@@ -24,6 +28,7 @@ async def mistakes(server: LocalServer, client: Client, bucket: str) -> None:
     with open("notes.txt") as text_file:
         await client.put_object(bucket, "k", text_file)  # error
     await client.put_object(bucket, "k", b"", progress=progress_in_text)  # error
+    await client.put_object(bucket, "k", b"", progress=progress_without_total)  # error
     not_a_client: int = server.client()  # error
     server.client(no_such_option=1)  # error
     server.client(max_connections="8")  # error

@@ -66,12 +66,12 @@ async def chunks() -> AsyncIterator[bytes]:
     yield b"part two"
 
 
-def report(done: int) -> None:
-    print(done)
+def report(done: int, total: int | None) -> None:
+    print(done, total)
 
 
-async def report_async(done: int) -> None:
-    print(done)
+async def report_async(done: int, total: int | None) -> None:
+    print(done, total)
 
 
 class Answer:
@@ -111,6 +111,9 @@ async def objects(client: Client, bucket: str, tmp: Path) -> None:
 
     put = await client.fput_object(bucket, "k", tmp / "local", "text/plain", progress=report)
     stat: ObjectStat = await client.fget_object(bucket, "k", str(tmp / "copy"), verify=True)
+    stat = await client.fget_object(
+        bucket, "k", str(tmp / "copy"), concurrency=8, part_size=16 * 1024 * 1024, progress=report
+    )
     stat = await client.stat_object(bucket, "k", if_none_match=etag)
     size: int = stat.size
     modified: datetime | None = stat.last_modified
