@@ -129,6 +129,12 @@ def parse_args() -> argparse.Namespace:
         help="concurrent tasks (threads for the sync libraries) of conc_get/conc_put",
     )
     p.add_argument(
+        "--conc-count",
+        type=int,
+        default=5000,
+        help="requests at each level of the concurrency sweep (over the --count small objects)",
+    )
+    p.add_argument(
         "--pool",
         choices=["match", "default"],
         default="match",
@@ -185,10 +191,10 @@ def label(case: Case, args: argparse.Namespace) -> str:
         "list_v2": f"list {args.list_keys} keys, v2",
         "stat": f"{args.count} x stat, 32 at once",
         "delete": f"{args.count} x delete, 32 at once",
-        "size_put": f"PUT {size_name(p)}, {sweep_ops(p, args) if p else 0} one at a time",
-        "size_get": f"GET {size_name(p)}, {sweep_ops(p, args) if p else 0} one at a time",
-        "conc_get": f"{args.count} x {args.small_size} B GET, {p} at once",
-        "conc_put": f"{args.count} x {args.small_size} B PUT, {p} at once",
+        "size_put": f"PUT {size_name(p)} x {sweep_ops(p, args) if p else 0}, one at a time",
+        "size_get": f"GET {size_name(p)} x {sweep_ops(p, args) if p else 0}, one at a time",
+        "conc_get": f"{args.conc_count} x {args.small_size} B GET, {p} at once",
+        "conc_put": f"{args.conc_count} x {args.small_size} B PUT, {p} at once",
         "parallel_get": f"fget {args.pget_mib} MiB, {p} x {args.pget_part_mib} MiB ranges",
     }[w]
     return text + (" (shaped link)" if case.shaped else "")
@@ -280,13 +286,14 @@ def run_worker(
         size, count, key = case.param, sweep_ops(case.param, args), f"sweep/{case.param}"
         url = urls.get(key, "")
     elif w in ("conc_get", "conc_put"):
-        concurrency = case.param
+        concurrency, count = case.param, args.conc_count
         pool = case.param if args.pool == "match" or lib != "aiominio" else 0
     elif w == "parallel_get":
         concurrency, key = case.param, "pget-source"
     cmd = [sys.executable, str(HERE / "worker.py"), lib, w]
     cmd += ["--endpoint", endpoint, "--bucket", bucket, "--size", str(size)]
     cmd += ["--file", file_path, "--count", str(count), "--small-size", str(args.small_size)]
+    cmd += ["--objects", str(args.count)]
     cmd += ["--concurrency", str(concurrency), "--pool", str(pool), "--key", key, "--url", url]
     cmd += ["--part-size", str(args.pget_part_mib * MiB)]
     env = dict(os.environ, BENCH_ACCESS_KEY=server.access_key, BENCH_SECRET_KEY=server.secret_key)
@@ -311,6 +318,8 @@ def figures(case: Case, m: dict[str, Any], args: argparse.Namespace) -> dict[str
         }.get(w, case.param * (sweep_ops(case.param, args) if case.param else 1))
         return {"throughput": size / MiB / wall, "cpu": cpu / (size / GiB), "rss": m["rss_mib"]}
     n = args.list_keys if w in LISTS else args.count
+    if w in ("conc_get", "conc_put"):
+        n = args.conc_count
     out = {"throughput": n / wall, "cpu": cpu * 1000 / n, "rss": m["rss_mib"]}
     if isinstance(result, dict) and "errors" in result:
         out["errors"] = float(sum(result["errors"].values()))
@@ -560,9 +569,17 @@ def main() -> int:
                         flush=True,
                     )
     done_workloads = {c.workload for c in results}
+    shown = {"list_v1": "obstore", "get_large": "aiohttp"}  # notes about one library's cells
     note_list = [
-        NOTES[w] for w in NOTES if w in done_workloads and (w != "list_v1" or "obstore" in libs)
+        NOTES[w] for w in NOTES if w in done_workloads and shown.get(w, "aiominio") in libs
     ]
+    if done_workloads & {"conc_get", "conc_put"}:
+        note_list.append(
+            "concurrency sweep: every library's pool sized to the concurrency (`--pool match`)"
+            if args.pool == "match"
+            else "concurrency sweep: aiominio at its default pool (64 connections, `--pool "
+            "default`), the others' pools sized to the concurrency"
+        )
     note_list += scale_notes(results, libs, args) + list(notes.values())
     table = markdown(results, libs, args, note_list)
     args.out.mkdir(parents=True, exist_ok=True)

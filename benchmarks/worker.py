@@ -52,6 +52,11 @@ def threads_limited(n: int, fn: Callable[[int], Any], concurrency: int = CONCURR
         list(pool.map(fn, range(n)))
 
 
+def small(i: int) -> str:
+    """The key of the ``i``-th small GET: the prepared ``--objects`` small objects, in turn."""
+    return f"small/{i % A.objects}"
+
+
 def error_name(e: BaseException) -> str:
     return f"{type(e).__module__}.{type(e).__name__}"
 
@@ -135,7 +140,7 @@ class Aiominio:
 
     async def conc_get(self, count: int) -> dict[str, Any]:
         async def get(i: int) -> None:
-            async with self.c.get_object(A.bucket, f"small/{i}") as obj:
+            async with self.c.get_object(A.bucket, small(i)) as obj:
                 await obj.read()
 
         return await conc_async(count, get)
@@ -168,7 +173,7 @@ class Aiominio:
         by: set[str] = set()
 
         async def get(i: int) -> None:
-            async with self.c.get_object(A.bucket, f"small/{i}") as obj:
+            async with self.c.get_object(A.bucket, small(i)) as obj:
                 await obj.read()
             by.add(str(obj.verified_by))
 
@@ -179,7 +184,7 @@ class Aiominio:
         return len([o async for o in self.c.list_objects_v2(A.bucket, "list/", recursive=True)])
 
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/aiominio/{i}"))
@@ -219,7 +224,7 @@ class Obstore:
         import obstore
 
         async def get(i: int) -> None:
-            resp = await obstore.get_async(self.s, f"small/{i}")
+            resp = await obstore.get_async(self.s, small(i))
             await resp.bytes_async()
 
         return await conc_async(count, get)
@@ -285,7 +290,7 @@ class Obstore:
         import obstore
 
         async def get(i: int) -> None:
-            resp = await obstore.get_async(self.s, f"small/{i}")
+            resp = await obstore.get_async(self.s, small(i))
             await resp.bytes_async()
 
         await gather_limited(count, get)
@@ -301,7 +306,7 @@ class Obstore:
     async def stat(self, count: int) -> None:
         import obstore
 
-        await gather_limited(count, lambda i: obstore.head_async(self.s, f"small/{i}"))
+        await gather_limited(count, lambda i: obstore.head_async(self.s, small(i)))
 
     async def delete(self, count: int) -> None:
         import obstore
@@ -347,7 +352,7 @@ class MiniopyAsync:
 
     async def small_get(self, count: int) -> None:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(A.bucket, f"small/{i}")
+            resp = await self.c.get_object(A.bucket, small(i))
             await resp.read()
             resp.release()
 
@@ -361,7 +366,7 @@ class MiniopyAsync:
         return len([o async for o in objs])
 
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/miniopy/{i}"))
@@ -382,7 +387,7 @@ class MiniopyAsync:
 
     async def conc_get(self, count: int) -> dict[str, Any]:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(A.bucket, f"small/{i}")
+            resp = await self.c.get_object(A.bucket, small(i))
             await resp.read()
             resp.release()
 
@@ -427,7 +432,7 @@ class Aiobotocore:
 
     async def conc_get(self, count: int) -> dict[str, Any]:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")
+            resp = await self.c.get_object(Bucket=A.bucket, Key=small(i))
             async with resp["Body"] as body:
                 await body.read()
 
@@ -477,14 +482,14 @@ class Aiobotocore:
 
     async def small_get(self, count: int) -> None:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")
+            resp = await self.c.get_object(Bucket=A.bucket, Key=small(i))
             async with resp["Body"] as body:
                 await body.read()
 
         await gather_limited(count, get)
 
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(
@@ -524,7 +529,7 @@ class MinioPy:
 
     def small_get(self, count: int) -> None:
         def get(i: int) -> None:
-            resp = self.c.get_object(A.bucket, f"small/{i}")
+            resp = self.c.get_object(A.bucket, small(i))
             resp.read()
             resp.close()
             resp.release_conn()
@@ -554,7 +559,7 @@ class MinioPy:
 
     def conc_get(self, count: int) -> dict[str, Any]:
         def get(i: int) -> None:
-            resp = self.c.get_object(A.bucket, f"small/{i}")
+            resp = self.c.get_object(A.bucket, small(i))
             resp.read()
             resp.close()
             resp.release_conn()
@@ -568,7 +573,7 @@ class MinioPy:
         )
 
     def stat(self, count: int) -> None:
-        threads_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        threads_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     def delete(self, count: int) -> None:
         threads_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/minio/{i}"))
@@ -604,7 +609,7 @@ class Boto3:
 
     def conc_get(self, count: int) -> dict[str, Any]:
         return conc_threads(
-            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")["Body"].read()
+            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=small(i))["Body"].read()
         )
 
     def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
@@ -641,11 +646,11 @@ class Boto3:
 
     def small_get(self, count: int) -> None:
         threads_limited(
-            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")["Body"].read()
+            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=small(i))["Body"].read()
         )
 
     def stat(self, count: int) -> None:
-        threads_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+        threads_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=small(i)))
 
     def delete(self, count: int) -> None:
         threads_limited(
@@ -730,6 +735,9 @@ def main() -> None:
         wall, cpu, result = run_sync(kind())
     else:
         wall, cpu, result = asyncio.run(run_async(kind()))
+    if isinstance(result, dict) and "unsupported" in result:
+        print(json.dumps({"unsupported": result["unsupported"]}), flush=True)
+        return
     print(
         json.dumps({"wall": wall, "cpu": cpu, "rss_mib": peak_rss_mib(), "result": result}),
         flush=True,
@@ -745,6 +753,7 @@ parser.add_argument("--size", type=int, default=0)
 parser.add_argument("--file", default="")
 parser.add_argument("--count", type=int, default=0)
 parser.add_argument("--small-size", type=int, default=4096)
+parser.add_argument("--objects", type=int, default=1, help="small objects prepared")
 parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="conc_*, parallel_get")
 parser.add_argument("--pool", type=int, default=0, help="connection pool size (0: default)")
 parser.add_argument("--key", default="", help="the object of size_get and parallel_get")
