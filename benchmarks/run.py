@@ -213,7 +213,8 @@ def put_many(c: Any, bucket: str, items: Iterator[tuple[str, bytes]], n: int) ->
 def pattern(size: int) -> bytes:
     """``size`` bytes of random data (a random 64 MiB block repeated for larger sizes)."""
     block = os.urandom(min(size, 64 * MiB))
-    return (block * (size // len(block) + 1))[:size]
+    whole, rest = divmod(size, len(block))
+    return block * whole + block[:rest]
 
 
 async def prepare(
@@ -490,7 +491,7 @@ def charts(results: Results, libs: list[str], args: argparse.Namespace) -> list[
         ax.set_xticks([j + 0.4 - width / 2 for j in range(len(rows))])
         ax.set_xticklabels([label(c, args) for c in rows], rotation=20, ha="right", fontsize=8)
         ax.set_ylabel(ylabel)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.grid(True, axis="y", alpha=0.3)
         save(fig, name)
 

@@ -120,7 +120,7 @@ class Aiominio:
 
     async def get_large(self) -> dict[str, Any]:
         n = 0
-        async with self.c.get_object(A.bucket, "large-source") as obj:  # verify=True: the default
+        async with self.c.get_object(A.bucket, "large-source", verify=True) as obj:
             async for chunk in obj:
                 n += len(chunk)
         return {"bytes": n, "verified_by": obj.verified_by}
@@ -132,7 +132,7 @@ class Aiominio:
     async def size_get(self, ops: int) -> dict[str, Any]:
         n, by = 0, set()
         for _ in range(ops):
-            async with self.c.get_object(A.bucket, A.key) as obj:
+            async with self.c.get_object(A.bucket, A.key, verify=True) as obj:
                 async for chunk in obj:
                     n += len(chunk)
             by.add(str(obj.verified_by))
@@ -140,7 +140,7 @@ class Aiominio:
 
     async def conc_get(self, count: int) -> dict[str, Any]:
         async def get(i: int) -> None:
-            async with self.c.get_object(A.bucket, small(i)) as obj:
+            async with self.c.get_object(A.bucket, small(i), verify=True) as obj:
                 await obj.read()
 
         return await conc_async(count, get)
@@ -156,14 +156,19 @@ class Aiominio:
     async def parallel_get(self, path: str) -> dict[str, Any]:
         try:
             await self.c.fget_object(
-                A.bucket, A.key, path, concurrency=A.concurrency, part_size=A.part_size
+                A.bucket,
+                A.key,
+                path,
+                verify=True,
+                concurrency=A.concurrency,
+                part_size=A.part_size,
             )
         except TypeError as e:  # an aiominio whose fget_object has no parallel ranges yet
             if "concurrency" not in str(e) and "part_size" not in str(e):
                 raise
             if A.concurrency != 1:
                 return {"unsupported": "this aiominio's fget_object has no concurrency="}
-            await self.c.fget_object(A.bucket, A.key, path)
+            await self.c.fget_object(A.bucket, A.key, path, verify=True)
         return {"bytes": os.path.getsize(path)}
 
     async def small_put(self, count: int, data: bytes) -> None:
@@ -173,7 +178,7 @@ class Aiominio:
         by: set[str] = set()
 
         async def get(i: int) -> None:
-            async with self.c.get_object(A.bucket, small(i)) as obj:
+            async with self.c.get_object(A.bucket, small(i), verify=True) as obj:
                 await obj.read()
             by.add(str(obj.verified_by))
 
