@@ -61,7 +61,9 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """aiominio against its peers on a local SeaweedFS (arguments go to benchmarks/run.py)."""
+    """aiominio against its peers on a local SeaweedFS (arguments go to benchmarks/run.py).
+    matplotlib draws the charts (benchmarks/results/*.png); like the peers, it is installed here
+    only, never a dependency of aiominio."""
     session.install(
         "-e",
         ".[speedups]",
@@ -71,6 +73,7 @@ def bench(session: nox.Session) -> None:
         "minio",
         "aiobotocore",
         "boto3",
+        "matplotlib",
     )
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -13,6 +13,7 @@ import os
 import resource
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -34,8 +35,10 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def gather_limited(n: int, fn: Callable[[int], Awaitable[Any]]) -> None:
-    sem = asyncio.Semaphore(CONCURRENCY)
+async def gather_limited(
+    n: int, fn: Callable[[int], Awaitable[Any]], concurrency: int = CONCURRENCY
+) -> None:
+    sem = asyncio.Semaphore(concurrency)
 
     async def one(i: int) -> None:
         async with sem:
@@ -44,9 +47,52 @@ async def gather_limited(n: int, fn: Callable[[int], Awaitable[Any]]) -> None:
     await asyncio.gather(*(one(i) for i in range(n)))
 
 
-def threads_limited(n: int, fn: Callable[[int], Any]) -> None:
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
+def threads_limited(n: int, fn: Callable[[int], Any], concurrency: int = CONCURRENCY) -> None:
+    with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(fn, range(n)))
+
+
+def small(i: int) -> str:
+    """The key of the ``i``-th small GET: the prepared ``--objects`` small objects, in turn."""
+    return f"small/{i % A.objects}"
+
+
+def error_name(e: BaseException) -> str:
+    return f"{type(e).__module__}.{type(e).__name__}"
+
+
+async def conc_async(n: int, fn: Callable[[int], Awaitable[Any]]) -> dict[str, Any]:
+    """``n`` calls, ``--concurrency`` at once, every exception counted by its type instead of
+    raised (the concurrency sweep reports failures next to ops/s)."""
+    errors: Counter[str] = Counter()
+
+    async def one(i: int) -> None:
+        try:
+            await fn(i)
+        except Exception as e:
+            errors[error_name(e)] += 1
+
+    await gather_limited(n, one, A.concurrency)
+    return {"ok": n - sum(errors.values()), "errors": dict(errors)}
+
+
+def conc_threads(n: int, fn: Callable[[int], Any]) -> dict[str, Any]:
+    errors: Counter[str] = Counter()
+
+    def one(i: int) -> None:
+        try:
+            fn(i)
+        except Exception as e:
+            errors[error_name(e)] += 1  # Counter += from threads: under the GIL, good enough
+
+    threads_limited(n, one, A.concurrency)
+    return {"ok": n - sum(errors.values()), "errors": dict(errors)}
+
+
+def preallocate(path: str, size: int) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.ftruncate(fd, size)
+    return fd
 
 
 # -- the libraries ----------------------------------------------------------------------------
@@ -56,7 +102,10 @@ class Aiominio:
     async def __aenter__(self) -> Aiominio:
         import aiominio
 
-        self.c = aiominio.Client(A.endpoint, access_key=A.access_key, secret_key=A.secret_key)
+        pool = {"max_connections": A.pool} if A.pool else {}
+        self.c = aiominio.Client(
+            A.endpoint, access_key=A.access_key, secret_key=A.secret_key, **pool
+        )
         await self.c.__aenter__()
         return self
 
@@ -69,28 +118,78 @@ class Aiominio:
     async def put_file(self, path: str) -> None:
         await self.c.fput_object(A.bucket, "file/aiominio", path)
 
-    async def get_large(self) -> int:
+    async def get_large(self) -> dict[str, Any]:
         n = 0
-        async with self.c.get_object(A.bucket, "large-source") as obj:
+        async with self.c.get_object(A.bucket, "large-source", verify=True) as obj:
             async for chunk in obj:
                 n += len(chunk)
-        return n
+        return {"bytes": n, "verified_by": obj.verified_by}
+
+    async def size_put(self, ops: int, data: bytes) -> None:
+        for i in range(ops):
+            await self.c.put_object(A.bucket, f"sweep-put/aiominio/{len(data)}/{i}", data)
+
+    async def size_get(self, ops: int) -> dict[str, Any]:
+        n, by = 0, set()
+        for _ in range(ops):
+            async with self.c.get_object(A.bucket, A.key, verify=True) as obj:
+                async for chunk in obj:
+                    n += len(chunk)
+            by.add(str(obj.verified_by))
+        return {"bytes": n, "verified_by": ",".join(sorted(by))}
+
+    async def conc_get(self, count: int) -> dict[str, Any]:
+        async def get(i: int) -> None:
+            async with self.c.get_object(A.bucket, small(i), verify=True) as obj:
+                await obj.read()
+
+        return await conc_async(count, get)
+
+    async def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        return await conc_async(
+            count, lambda i: self.c.put_object(A.bucket, f"cp/aiominio/{i}", data)
+        )
+
+    async def list_v1(self) -> int:
+        return len([o async for o in self.c.list_objects(A.bucket, "list/", recursive=True)])
+
+    async def parallel_get(self, path: str) -> dict[str, Any]:
+        try:
+            await self.c.fget_object(
+                A.bucket,
+                A.key,
+                path,
+                verify=True,
+                concurrency=A.concurrency,
+                part_size=A.part_size,
+            )
+        except TypeError as e:  # an aiominio whose fget_object has no parallel ranges yet
+            if "concurrency" not in str(e) and "part_size" not in str(e):
+                raise
+            if A.concurrency != 1:
+                return {"unsupported": "this aiominio's fget_object has no concurrency="}
+            await self.c.fget_object(A.bucket, A.key, path, verify=True)
+        return {"bytes": os.path.getsize(path)}
 
     async def small_put(self, count: int, data: bytes) -> None:
         await gather_limited(count, lambda i: self.c.put_object(A.bucket, f"sp/aiominio/{i}", data))
 
-    async def small_get(self, count: int) -> None:
+    async def small_get(self, count: int) -> dict[str, Any]:
+        by: set[str] = set()
+
         async def get(i: int) -> None:
-            async with self.c.get_object(A.bucket, f"small/{i}") as obj:
+            async with self.c.get_object(A.bucket, small(i), verify=True) as obj:
                 await obj.read()
+            by.add(str(obj.verified_by))
 
         await gather_limited(count, get)
+        return {"verified_by": ",".join(sorted(by))}
 
-    async def list_keys(self) -> int:
+    async def list_v2(self) -> int:
         return len([o async for o in self.c.list_objects_v2(A.bucket, "list/", recursive=True)])
 
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/aiominio/{i}"))
@@ -109,6 +208,59 @@ class Obstore:
             client_options={"allow_http": True},
         )
         return self
+
+    async def size_put(self, ops: int, data: bytes) -> None:
+        import obstore
+
+        for i in range(ops):
+            await obstore.put_async(self.s, f"sweep-put/obstore/{len(data)}/{i}", data)
+
+    async def size_get(self, ops: int) -> int:
+        import obstore
+
+        n = 0
+        for _ in range(ops):
+            resp = await obstore.get_async(self.s, A.key)
+            async for chunk in resp.stream():
+                n += len(chunk)
+        return n
+
+    async def conc_get(self, count: int) -> dict[str, Any]:
+        import obstore
+
+        async def get(i: int) -> None:
+            resp = await obstore.get_async(self.s, small(i))
+            await resp.bytes_async()
+
+        return await conc_async(count, get)
+
+    async def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        import obstore
+
+        return await conc_async(count, lambda i: obstore.put_async(self.s, f"cp/obstore/{i}", data))
+
+    async def parallel_get(self, path: str) -> dict[str, Any]:
+        """Ranges of ``part_size``, ``concurrency`` at once, each written at its offset of a
+        preallocated file. One ``get_range_async`` per range: ``get_ranges_async`` merges
+        adjacent ranges into one request (object_store's coalescing), which would be one stream.
+        """
+        import obstore
+
+        size = (await obstore.head_async(self.s, A.key))["size"]
+        fd = preallocate(path, size)
+        sem = asyncio.Semaphore(A.concurrency)
+
+        async def one(start: int) -> None:
+            async with sem:
+                end = min(start + A.part_size, size)
+                buf = await obstore.get_range_async(self.s, A.key, start=start, end=end)
+                await asyncio.to_thread(os.pwrite, fd, memoryview(buf), start)
+
+        try:
+            await asyncio.gather(*(one(s) for s in range(0, size, A.part_size)))
+        finally:
+            os.close(fd)
+        return {"bytes": size}
 
     async def __aexit__(self, *exc: object) -> None:
         pass
@@ -143,12 +295,12 @@ class Obstore:
         import obstore
 
         async def get(i: int) -> None:
-            resp = await obstore.get_async(self.s, f"small/{i}")
+            resp = await obstore.get_async(self.s, small(i))
             await resp.bytes_async()
 
         await gather_limited(count, get)
 
-    async def list_keys(self) -> int:
+    async def list_v2(self) -> int:  # obstore has one listing (ListObjectsV2)
         import obstore
 
         n = 0
@@ -159,7 +311,7 @@ class Obstore:
     async def stat(self, count: int) -> None:
         import obstore
 
-        await gather_limited(count, lambda i: obstore.head_async(self.s, f"small/{i}"))
+        await gather_limited(count, lambda i: obstore.head_async(self.s, small(i)))
 
     async def delete(self, count: int) -> None:
         import obstore
@@ -205,20 +357,52 @@ class MiniopyAsync:
 
     async def small_get(self, count: int) -> None:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(A.bucket, f"small/{i}")
+            resp = await self.c.get_object(A.bucket, small(i))
             await resp.read()
             resp.release()
 
         await gather_limited(count, get)
 
-    async def list_keys(self) -> int:
+    async def list_v2(self) -> int:
         return len([o async for o in self.c.list_objects(A.bucket, "list/", recursive=True)])
 
+    async def list_v1(self) -> int:
+        objs = self.c.list_objects(A.bucket, "list/", recursive=True, use_api_v1=True)
+        return len([o async for o in objs])
+
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/miniopy/{i}"))
+
+    async def size_put(self, ops: int, data: bytes) -> None:
+        for i in range(ops):
+            key = f"sweep-put/miniopy/{len(data)}/{i}"
+            await self.c.put_object(A.bucket, key, io.BytesIO(data), len(data))
+
+    async def size_get(self, ops: int) -> int:
+        n = 0
+        for _ in range(ops):
+            resp = await self.c.get_object(A.bucket, A.key)
+            async for chunk in resp.content.iter_chunked(1 << 20):
+                n += len(chunk)
+            resp.release()
+        return n
+
+    async def conc_get(self, count: int) -> dict[str, Any]:
+        async def get(i: int) -> None:
+            resp = await self.c.get_object(A.bucket, small(i))
+            await resp.read()
+            resp.release()
+
+        return await conc_async(count, get)
+
+    async def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        return await conc_async(
+            count,
+            lambda i: self.c.put_object(A.bucket, f"cp/miniopy/{i}", io.BytesIO(data), len(data)),
+        )
 
 
 class Aiobotocore:
@@ -232,10 +416,50 @@ class Aiobotocore:
             aws_access_key_id=A.access_key,
             aws_secret_access_key=A.secret_key,
             region_name="us-east-1",
-            config=Config(max_pool_connections=CONCURRENCY),
+            config=Config(max_pool_connections=A.pool or CONCURRENCY),
         )
         self.c = await self._cm.__aenter__()
         return self
+
+    async def size_put(self, ops: int, data: bytes) -> None:
+        for i in range(ops):
+            key = f"sweep-put/aiobotocore/{len(data)}/{i}"
+            await self.c.put_object(Bucket=A.bucket, Key=key, Body=data)
+
+    async def size_get(self, ops: int) -> int:
+        n = 0
+        for _ in range(ops):
+            resp = await self.c.get_object(Bucket=A.bucket, Key=A.key)
+            async with resp["Body"] as body:
+                while chunk := await body.read(1 << 20):
+                    n += len(chunk)
+        return n
+
+    async def conc_get(self, count: int) -> dict[str, Any]:
+        async def get(i: int) -> None:
+            resp = await self.c.get_object(Bucket=A.bucket, Key=small(i))
+            async with resp["Body"] as body:
+                await body.read()
+
+        return await conc_async(count, get)
+
+    async def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        return await conc_async(
+            count,
+            lambda i: self.c.put_object(Bucket=A.bucket, Key=f"cp/aiobotocore/{i}", Body=data),
+        )
+
+    async def _list(self, api: str) -> int:
+        n = 0
+        async for page in self.c.get_paginator(api).paginate(Bucket=A.bucket, Prefix="list/"):
+            n += len(page.get("Contents", []))
+        return n
+
+    async def list_v1(self) -> int:
+        return await self._list("list_objects")
+
+    async def list_v2(self) -> int:
+        return await self._list("list_objects_v2")
 
     async def __aexit__(self, *exc: object) -> None:
         await self._cm.__aexit__(None, None, None)
@@ -263,22 +487,14 @@ class Aiobotocore:
 
     async def small_get(self, count: int) -> None:
         async def get(i: int) -> None:
-            resp = await self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")
+            resp = await self.c.get_object(Bucket=A.bucket, Key=small(i))
             async with resp["Body"] as body:
                 await body.read()
 
         await gather_limited(count, get)
 
-    async def list_keys(self) -> int:
-        n = 0
-        async for page in self.c.get_paginator("list_objects_v2").paginate(
-            Bucket=A.bucket, Prefix="list/"
-        ):
-            n += len(page.get("Contents", []))
-        return n
-
     async def stat(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+        await gather_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=small(i)))
 
     async def delete(self, count: int) -> None:
         await gather_limited(
@@ -294,7 +510,7 @@ class MinioPy:
         from minio import Minio
 
         host = A.endpoint.split("://", 1)[1]
-        pool = urllib3.PoolManager(maxsize=CONCURRENCY)
+        pool = urllib3.PoolManager(maxsize=A.pool or CONCURRENCY)
         self.c = Minio(host, A.access_key, A.secret_key, secure=False, http_client=pool)
 
     def put_large(self, data: bytes) -> None:
@@ -318,18 +534,51 @@ class MinioPy:
 
     def small_get(self, count: int) -> None:
         def get(i: int) -> None:
-            resp = self.c.get_object(A.bucket, f"small/{i}")
+            resp = self.c.get_object(A.bucket, small(i))
             resp.read()
             resp.close()
             resp.release_conn()
 
         threads_limited(count, get)
 
-    def list_keys(self) -> int:
+    def list_v2(self) -> int:
         return len(list(self.c.list_objects(A.bucket, "list/", recursive=True)))
 
+    def list_v1(self) -> int:
+        objs = self.c.list_objects(A.bucket, "list/", recursive=True, use_api_v1=True)
+        return len(list(objs))
+
+    def size_put(self, ops: int, data: bytes) -> None:
+        for i in range(ops):
+            key = f"sweep-put/minio/{len(data)}/{i}"
+            self.c.put_object(A.bucket, key, io.BytesIO(data), len(data))
+
+    def size_get(self, ops: int) -> int:
+        n = 0
+        for _ in range(ops):
+            resp = self.c.get_object(A.bucket, A.key)
+            n += sum(len(c) for c in resp.stream(1 << 20))
+            resp.close()
+            resp.release_conn()
+        return n
+
+    def conc_get(self, count: int) -> dict[str, Any]:
+        def get(i: int) -> None:
+            resp = self.c.get_object(A.bucket, small(i))
+            resp.read()
+            resp.close()
+            resp.release_conn()
+
+        return conc_threads(count, get)
+
+    def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        return conc_threads(
+            count,
+            lambda i: self.c.put_object(A.bucket, f"cp/minio/{i}", io.BytesIO(data), len(data)),
+        )
+
     def stat(self, count: int) -> None:
-        threads_limited(count, lambda i: self.c.stat_object(A.bucket, f"small/{i}"))
+        threads_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     def delete(self, count: int) -> None:
         threads_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/minio/{i}"))
@@ -348,8 +597,42 @@ class Boto3:
             aws_access_key_id=A.access_key,
             aws_secret_access_key=A.secret_key,
             region_name="us-east-1",
-            config=Config(max_pool_connections=CONCURRENCY),
+            config=Config(max_pool_connections=A.pool or CONCURRENCY),
         )
+
+    def size_put(self, ops: int, data: bytes) -> None:
+        for i in range(ops):
+            key = f"sweep-put/boto3/{len(data)}/{i}"
+            self.c.put_object(Bucket=A.bucket, Key=key, Body=data)
+
+    def size_get(self, ops: int) -> int:
+        n = 0
+        for _ in range(ops):
+            body = self.c.get_object(Bucket=A.bucket, Key=A.key)["Body"]
+            n += sum(len(c) for c in body.iter_chunks(1 << 20))
+        return n
+
+    def conc_get(self, count: int) -> dict[str, Any]:
+        return conc_threads(
+            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=small(i))["Body"].read()
+        )
+
+    def conc_put(self, count: int, data: bytes) -> dict[str, Any]:
+        return conc_threads(
+            count, lambda i: self.c.put_object(Bucket=A.bucket, Key=f"cp/boto3/{i}", Body=data)
+        )
+
+    def _list(self, api: str) -> int:
+        n = 0
+        for page in self.c.get_paginator(api).paginate(Bucket=A.bucket, Prefix="list/"):
+            n += len(page.get("Contents", []))
+        return n
+
+    def list_v1(self) -> int:
+        return self._list("list_objects")
+
+    def list_v2(self) -> int:
+        return self._list("list_objects_v2")
 
     def put_large(self, data: bytes) -> None:
         self.c.upload_fileobj(io.BytesIO(data), A.bucket, "large/boto3")
@@ -368,24 +651,44 @@ class Boto3:
 
     def small_get(self, count: int) -> None:
         threads_limited(
-            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=f"small/{i}")["Body"].read()
+            count, lambda i: self.c.get_object(Bucket=A.bucket, Key=small(i))["Body"].read()
         )
 
-    def list_keys(self) -> int:
-        n = 0
-        for page in self.c.get_paginator("list_objects_v2").paginate(
-            Bucket=A.bucket, Prefix="list/"
-        ):
-            n += len(page.get("Contents", []))
-        return n
-
     def stat(self, count: int) -> None:
-        threads_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=f"small/{i}"))
+        threads_limited(count, lambda i: self.c.head_object(Bucket=A.bucket, Key=small(i)))
 
     def delete(self, count: int) -> None:
         threads_limited(
             count, lambda i: self.c.delete_object(Bucket=A.bucket, Key=f"del/boto3/{i}")
         )
+
+
+class BareAiohttp:
+    """Not a client: aiohttp's own cost of a large GET (a presigned URL, ``iter_any``), the
+    floor under any aiohttp-based client's streamed download."""
+
+    async def __aenter__(self) -> BareAiohttp:
+        import aiohttp
+
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.session.close()
+
+    async def _get(self) -> int:
+        n = 0
+        async with self.session.get(A.url) as resp:
+            resp.raise_for_status()
+            async for chunk in resp.content.iter_any():
+                n += len(chunk)
+        return n
+
+    async def get_large(self) -> int:
+        return await self._get()
+
+    async def size_get(self, ops: int) -> int:
+        return sum([await self._get() for _ in range(ops)])
 
 
 LIBRARIES: dict[str, type] = {
@@ -395,17 +698,20 @@ LIBRARIES: dict[str, type] = {
     "aiobotocore": Aiobotocore,
     "minio-py": MinioPy,
     "boto3": Boto3,
+    "aiohttp": BareAiohttp,
 }
 
 
 def call_args(workload: str) -> tuple[Any, ...]:
     if workload == "put_large":
         return (os.urandom(A.size),)
-    if workload == "put_file":
+    if workload in ("put_file", "parallel_get"):
         return (A.file,)
-    if workload in ("get_large", "list_keys"):
+    if workload in ("get_large", "list_v1", "list_v2"):
         return ()
-    if workload == "small_put":
+    if workload == "size_put":
+        return (A.count, os.urandom(A.size))
+    if workload in ("small_put", "conc_put"):
         return (A.count, os.urandom(A.small_size))
     return (A.count,)
 
@@ -427,10 +733,16 @@ def run_sync(lib: Any) -> tuple[float, float, Any]:
 
 def main() -> None:
     kind = LIBRARIES[A.library]
+    if not hasattr(kind, A.workload):
+        print(json.dumps({"unsupported": f"{A.library} has no {A.workload}"}), flush=True)
+        return
     if kind in (MinioPy, Boto3):
         wall, cpu, result = run_sync(kind())
     else:
         wall, cpu, result = asyncio.run(run_async(kind()))
+    if isinstance(result, dict) and "unsupported" in result:
+        print(json.dumps({"unsupported": result["unsupported"]}), flush=True)
+        return
     print(
         json.dumps({"wall": wall, "cpu": cpu, "rss_mib": peak_rss_mib(), "result": result}),
         flush=True,
@@ -446,6 +758,12 @@ parser.add_argument("--size", type=int, default=0)
 parser.add_argument("--file", default="")
 parser.add_argument("--count", type=int, default=0)
 parser.add_argument("--small-size", type=int, default=4096)
+parser.add_argument("--objects", type=int, default=1, help="small objects prepared")
+parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="conc_*, parallel_get")
+parser.add_argument("--pool", type=int, default=0, help="connection pool size (0: default)")
+parser.add_argument("--key", default="", help="the object of size_get and parallel_get")
+parser.add_argument("--part-size", type=int, default=16 << 20, help="parallel_get range size")
+parser.add_argument("--url", default="", help="presigned URL of the object (bare aiohttp)")
 A = parser.parse_args()
 A.access_key = os.environ["BENCH_ACCESS_KEY"]
 A.secret_key = os.environ["BENCH_SECRET_KEY"]
