@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from aiominio.core.lifecycle import (
+from aiominio.core.ruledoc import (
     as_tuple,
     check_bool,
     check_sequence,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from aiominio.core.lifecycle import (
+from aiominio.core.ruledoc import (
     as_tuple,
     check_rule_id,
     check_sequence,
@@ -133,7 +133,7 @@ class CorsConfig:
                     allowed_headers=_texts(el, "AllowedHeader"),
                     expose_headers=_texts(el, "ExposeHeader"),
                     max_age_seconds=optional_int(el, "MaxAgeSeconds"),
-                    id=optional_text(el, "ID"),
+                    id=optional_text(el, "ID") or None,
                 )
                 for el in root.findall("CORSRule")
             )

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aiominio.core.lifecycle import (
+from aiominio.core.ruledoc import (
     as_dict,
     as_tuple,
     build_filter,
@@ -187,7 +187,7 @@ def _parse_rule(el: ET.Element) -> ReplicationRule:
     existing = el.find("ExistingObjectReplication")
     return ReplicationRule(
         destination_bucket=required_text(dest, "Bucket"),
-        id=optional_text(el, "ID"),
+        id=optional_text(el, "ID") or None,
         enabled=parse_status(el, "replication rule"),
         priority=optional_int(el, "Priority"),
         filter=ReplicationFilter(prefix, tags),

@@ -33,7 +33,7 @@ from aiominio import (
     Versioning,
     testing,
 )
-from tests.integration.conftest import StartWebServer
+from tests.integration.conftest import StartWebServer, unique_bucket
 
 UTC = timezone.utc
 
@@ -219,20 +219,44 @@ REPLICATION = ReplicationConfig(
 )
 
 
+async def _set_replication(
+    server: testing.LocalServer, client: aiominio.Client, bucket: str, config: ReplicationConfig
+) -> None:
+    """Set ``config``; on SeaweedFS, assert its answer and skip the test."""
+    if server.name == "seaweedfs":
+        with pytest.raises(aiominio.S3Error) as info:
+            await client.set_bucket_replication(bucket, config)
+        assert (info.value.status, info.value.code) == (409, "BucketAlreadyOwnedByYou")
+        assert await client.get_bucket_replication(bucket) is None
+        # Not calling delete_bucket_replication here: SeaweedFS takes it for DeleteBucket.
+        pytest.skip("SeaweedFS 4.48: PutBucketReplication is taken for CreateBucket")
+    await client.set_bucket_replication(bucket, config)
+
+
+async def test_delete_bucket_replication_without_configuration(
+    server: testing.LocalServer, client: aiominio.Client
+) -> None:
+    name = unique_bucket("repl")
+    await client.make_bucket(name)
+    try:
+        await client.delete_bucket_replication(name)
+        if server.name == "seaweedfs":
+            # What the README and the method's docstring warn about.
+            assert not await client.bucket_exists(name)
+            pytest.skip("SeaweedFS 4.48: DeleteBucketReplication removes the (empty) bucket")
+        assert await client.bucket_exists(name)
+    finally:
+        if await client.bucket_exists(name):
+            await client.remove_bucket(name)
+
+
 async def test_bucket_replication_is_stored(
     server: testing.LocalServer, client: aiominio.Client, bucket: str
 ) -> None:
     # Stored configuration only: no server here copies objects to the destination.
     await client.set_bucket_versioning(bucket, Versioning.ENABLED)
     assert await client.get_bucket_replication(bucket) is None
-    if server.name == "seaweedfs":
-        with pytest.raises(aiominio.S3Error) as info:
-            await client.set_bucket_replication(bucket, REPLICATION)
-        assert (info.value.status, info.value.code) == (409, "BucketAlreadyOwnedByYou")
-        assert await client.get_bucket_replication(bucket) is None
-        # Not calling delete_bucket_replication here: SeaweedFS takes it for DeleteBucket.
-        pytest.skip("SeaweedFS 4.48: PutBucketReplication is taken for CreateBucket")
-    await client.set_bucket_replication(bucket, REPLICATION)
+    await _set_replication(server, client, bucket, REPLICATION)
     assert await client.get_bucket_replication(bucket) == REPLICATION
     await client.delete_bucket_replication(bucket)
     assert await client.get_bucket_replication(bucket) is None
@@ -241,8 +265,6 @@ async def test_bucket_replication_is_stored(
 async def test_bucket_replication_prefix_filter_and_delete_markers(
     server: testing.LocalServer, client: aiominio.Client, bucket: str
 ) -> None:
-    if server.name == "seaweedfs":
-        pytest.skip("SeaweedFS 4.48: PutBucketReplication is taken for CreateBucket")
     await client.set_bucket_versioning(bucket, Versioning.ENABLED)
     rule = ReplicationRule(
         "arn:aws:s3:::backup-bucket",
@@ -252,7 +274,7 @@ async def test_bucket_replication_prefix_filter_and_delete_markers(
         delete_marker_replication=True,
     )
     config = ReplicationConfig(role="arn:aws:iam::123456789012:role/r", rules=[rule])
-    await client.set_bucket_replication(bucket, config)
+    await _set_replication(server, client, bucket, config)
     got = await client.get_bucket_replication(bucket)
     assert got is not None
     assert got.rules == (
