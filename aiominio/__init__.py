@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from aiominio.client import Client
+from aiominio.core.bucket_encryption import SseConfig, SseRule
 from aiominio.core.compose import ComposeSource
+from aiominio.core.cors import CorsConfig, CorsRule
+from aiominio.core.lifecycle import (
+    Expiration,
+    LifecycleConfig,
+    LifecycleFilter,
+    LifecycleRule,
+    NoncurrentVersionExpiration,
+    NoncurrentVersionTransition,
+    Transition,
+)
+from aiominio.core.replication import ReplicationConfig, ReplicationFilter, ReplicationRule
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
 from aiominio.credentials import (
@@ -101,12 +113,15 @@ __all__ = [
     "ConnectError",
     "ConnectionLostError",
     "CopyResult",
+    "CorsConfig",
+    "CorsRule",
     "Credentials",
     "CredentialsProvider",
     "DeleteError",
     "EntityTooLarge",
     "EnvironmentProvider",
     "EventLoopError",
+    "Expiration",
     "IncompleteBody",
     "InternalError",
     "InvalidAccessKeyId",
@@ -114,10 +129,15 @@ __all__ = [
     "InvalidBucketName",
     "InvalidRange",
     "InvalidResponseError",
+    "LifecycleConfig",
+    "LifecycleFilter",
+    "LifecycleRule",
     "NoSuchBucket",
     "NoSuchBucketPolicy",
     "NoSuchKey",
     "NoSuchUpload",
+    "NoncurrentVersionExpiration",
+    "NoncurrentVersionTransition",
     "NotModified",
     "NotificationConfig",
     "ObjectAttributes",
@@ -142,19 +162,25 @@ __all__ = [
     "PreconditionFailed",
     "PutResult",
     "QueueConfig",
+    "ReplicationConfig",
+    "ReplicationFilter",
+    "ReplicationRule",
     "RequestTimeout",
     "RetryPolicy",
     "S3Error",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SlowDown",
+    "SseConfig",
     "SseCustomerKey",
     "SseKms",
+    "SseRule",
     "SseS3",
     "StaticProvider",
     "TLSError",
     "Timeouts",
     "TopicConfig",
+    "Transition",
     "TransportError",
     "Upload",
     "Versioning",

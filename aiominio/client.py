@@ -21,6 +21,7 @@ from aiominio.credentials import CredentialsProvider, provider_for
 from aiominio.errors import ClientClosedError, InvalidArgument
 from aiominio.methods.attributes import AttributeMethods
 from aiominio.methods.bucketconfig import BucketConfigMethods
+from aiominio.methods.bucketrules import BucketRuleMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
 from aiominio.methods.objects import ObjectMethods
@@ -36,6 +37,7 @@ class Client(
     ObjectMethods,
     PresignMethods,
     BucketConfigMethods,
+    BucketRuleMethods,
     VersioningMethods,
     TaggingMethods,
     ComposeMethods,

@@ -11,6 +11,7 @@ copy            server-side copy, in parts above 5 GiB
 reader          :class:`ObjectReader`, a streamed download that resumes where it broke off
 files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
 bucketconfig    bucket policy and notification configuration
+bucketrules     lifecycle, default encryption, CORS and replication configuration
 tagging         object (and version) tags and bucket tags
 presigning      presigned URLs and POST policies with the client's keys and the bucket's region
 ==============  ================================================================================

@@ -47,6 +47,11 @@ def test_demo_runs_every_example() -> None:
         "read back with the key: top secret",
         "without the key the server refuses:",
         "copied under a new key: top secret",
+        "Lifecycle rules of 'mybucket': ['expire-logs', 'old-versions', 'end-of-project']",
+        "Lifecycle of 'mybucket' after delete: None",
+        "Default encryption of 'mybucket' now: AES256",
+        "CORS: ('*',) may ('GET',)",
+        "Bucket replication is not supported by this server (BucketAlreadyOwnedByYou)",
         "demo: done",
     ):
         assert expected in out, f"{expected!r} missing from the demo output:\n{out[-3000:]}"

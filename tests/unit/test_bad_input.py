@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -874,6 +874,231 @@ case(
     lambda c, v: c.get_bucket_policy(B, v),
     "prefix",
     wrong_type=[None, 5],
+)
+
+
+# -- lifecycle, default encryption, CORS and replication ---------------------------------------
+UTC = timezone.utc
+RULE_DOCUMENTS: dict[str, Any] = {
+    "lifecycle": aiominio.LifecycleConfig(
+        rules=[aiominio.LifecycleRule(expiration=aiominio.Expiration(days=1))]
+    ),
+    "encryption": aiominio.SseConfig.sse_s3(),
+    "cors": aiominio.CorsConfig(rules=[aiominio.CorsRule(["GET"], ["*"])]),
+    "replication": aiominio.ReplicationConfig(
+        "arn:aws:iam::123456789012:role/r", [aiominio.ReplicationRule("arn:aws:s3:::dest")]
+    ),
+}
+for document, good in RULE_DOCUMENTS.items():
+    for verb in ("set", "get", "delete"):
+        method = f"{verb}_bucket_{document}"
+        extra = (good,) if verb == "set" else ()
+        case(
+            method,
+            lambda c, v, m=method, x=extra: getattr(c, m)(v, *x),
+            "bucket name",
+            invalid=BAD_BUCKETS,
+            wrong_type=BUCKET_TYPES,
+        )
+    others = [d for d in RULE_DOCUMENTS.values() if d is not good]
+    case(
+        f"set_bucket_{document}.config",
+        lambda c, v, m=f"set_bucket_{document}": getattr(c, m)(B, v),
+        "config must be",
+        wrong_type=[None, {"rules": []}, "<xml/>", *others],
+    )
+
+
+def lifecycle(**rule: Any) -> aiominio.LifecycleConfig:
+    """A configuration of one rule: ``rule`` over a rule that expires objects after a day."""
+    fields: dict[str, Any] = {"expiration": aiominio.Expiration(days=1), **rule}
+    return aiominio.LifecycleConfig(rules=[aiominio.LifecycleRule(**fields)])
+
+
+MIDNIGHT = datetime(2030, 1, 1, tzinfo=UTC)
+for name, match, invalid, wrong_type in [
+    (
+        "rules",
+        "rules",
+        [
+            aiominio.LifecycleConfig(rules=[]),
+            aiominio.LifecycleConfig(rules=[lifecycle().rules[0]] * 1001),
+        ],
+        [aiominio.LifecycleConfig(rules="r"), aiominio.LifecycleConfig(rules=[{"ID": "a"}])],
+    ),
+    (
+        "id",
+        "id",
+        [lifecycle(id=""), lifecycle(id="x" * 256), lifecycle(id="a\nb")],
+        [lifecycle(id=5)],
+    ),
+    ("enabled", "enabled", [], [lifecycle(enabled="Enabled"), lifecycle(enabled=1)]),
+    (
+        "filter",
+        "filter|tags|prefix",
+        [
+            lifecycle(filter=aiominio.LifecycleFilter(prefix="p" * 1025)),
+            lifecycle(filter=aiominio.LifecycleFilter(tags={"": "v"})),
+            lifecycle(filter=aiominio.LifecycleFilter(tags={f"k{i}": "v" for i in range(11)})),
+            lifecycle(filter=aiominio.LifecycleFilter(object_size_greater_than=-1)),
+            lifecycle(filter=aiominio.LifecycleFilter(object_size_less_than=0)),
+            lifecycle(
+                filter=aiominio.LifecycleFilter(object_size_greater_than=9, object_size_less_than=5)
+            ),
+        ],
+        [lifecycle(filter="logs/"), lifecycle(filter=aiominio.LifecycleFilter(prefix=3))],
+    ),
+    (
+        "expiration",
+        "expiration",
+        [
+            lifecycle(expiration=aiominio.Expiration(days=0)),
+            lifecycle(expiration=aiominio.Expiration()),
+            lifecycle(expiration=aiominio.Expiration(days=1, date=MIDNIGHT)),
+            lifecycle(expiration=aiominio.Expiration(date=MIDNIGHT + timedelta(minutes=1))),
+            lifecycle(expiration=aiominio.Expiration(date=datetime(2030, 1, 1))),
+        ],
+        [
+            lifecycle(expiration=30),
+            lifecycle(expiration=aiominio.Expiration(days="30")),
+            lifecycle(expiration=aiominio.Expiration(date="2030-01-01")),
+        ],
+    ),
+    (
+        "transitions",
+        "transition",
+        [
+            lifecycle(transitions=[aiominio.Transition("GLACIER")]),
+            lifecycle(transitions=[aiominio.Transition("GLACIER", days=-1)]),
+            lifecycle(transitions=[aiominio.Transition("", days=1)]),
+        ],
+        [lifecycle(transitions=[("GLACIER", 30)]), lifecycle(transitions="GLACIER")],
+    ),
+    (
+        "noncurrent_version_expiration",
+        "noncurrent",
+        [
+            lifecycle(noncurrent_version_expiration=aiominio.NoncurrentVersionExpiration(0)),
+            lifecycle(noncurrent_version_expiration=aiominio.NoncurrentVersionExpiration(1, 0)),
+            lifecycle(noncurrent_version_expiration=aiominio.NoncurrentVersionExpiration(1, 101)),
+        ],
+        [lifecycle(noncurrent_version_expiration=7)],
+    ),
+    (
+        "noncurrent_version_transitions",
+        "noncurrent",
+        [
+            lifecycle(
+                noncurrent_version_transitions=[aiominio.NoncurrentVersionTransition(-1, "X")]
+            ),
+            lifecycle(noncurrent_version_transitions=[aiominio.NoncurrentVersionTransition(1, "")]),
+        ],
+        [lifecycle(noncurrent_version_transitions=[aiominio.Transition("X", days=1)])],
+    ),
+    (
+        "abort_incomplete_multipart_upload_days",
+        "abort_incomplete|tag filter",
+        [
+            lifecycle(abort_incomplete_multipart_upload_days=0),
+            lifecycle(
+                filter=aiominio.LifecycleFilter(tags={"a": "b"}),
+                abort_incomplete_multipart_upload_days=1,
+            ),
+        ],
+        [lifecycle(abort_incomplete_multipart_upload_days="7")],
+    ),
+    ("actions", "no action", [lifecycle(expiration=None)], []),
+]:
+    case(
+        f"set_bucket_lifecycle.{name}",
+        lambda c, v: c.set_bucket_lifecycle(B, v),
+        match,
+        invalid=invalid,
+        wrong_type=wrong_type,
+    )
+case(
+    "set_bucket_encryption.rules",
+    lambda c, v: c.set_bucket_encryption(B, v),
+    "rules|algorithm|kms_key_id|bucket_key_enabled|SseRule",
+    invalid=[
+        aiominio.SseConfig(rules=[]),
+        aiominio.SseConfig(rules=[aiominio.SseRule("AES256")] * 2),
+        aiominio.SseConfig(rules=[aiominio.SseRule("DES")]),
+        aiominio.SseConfig(rules=[aiominio.SseRule("AES256", "key-1")]),
+        aiominio.SseConfig(rules=[aiominio.SseRule("aws:kms", "key\n1")]),
+    ],
+    wrong_type=[
+        aiominio.SseConfig(rules=["AES256"]),
+        aiominio.SseConfig(rules=[aiominio.SseRule(256)]),
+        aiominio.SseConfig(rules=[aiominio.SseRule("aws:kms", bucket_key_enabled="yes")]),
+    ],
+)
+
+
+def cors(**rule: Any) -> aiominio.CorsConfig:
+    fields: dict[str, Any] = {"allowed_methods": ["GET"], "allowed_origins": ["*"], **rule}
+    return aiominio.CorsConfig(rules=[aiominio.CorsRule(**fields)])
+
+
+case(
+    "set_bucket_cors.rules",
+    lambda c, v: c.set_bucket_cors(B, v),
+    "rules|allowed_|max_age|id|control",
+    invalid=[
+        aiominio.CorsConfig(rules=[]),
+        aiominio.CorsConfig(rules=cors().rules * 101),
+        cors(allowed_methods=[]),
+        cors(allowed_methods=["PATCH"]),
+        cors(allowed_origins=[]),
+        cors(allowed_origins=["https://*.*.example.com"]),
+        cors(allowed_headers=["x-amz-*-*"]),
+        cors(expose_headers=["x\r\nInjected: 1"]),
+        cors(max_age_seconds=-1),
+        cors(id="i" * 256),
+    ],
+    wrong_type=[
+        cors(allowed_methods="GET"),
+        cors(allowed_origins=[5]),
+        cors(max_age_seconds=1.5),
+        aiominio.CorsConfig(rules=[{"AllowedMethod": "GET"}]),
+    ],
+)
+
+
+def replication(role: str = "arn:aws:iam::1:role/r", **rule: Any) -> aiominio.ReplicationConfig:
+    fields: dict[str, Any] = {"destination_bucket": "arn:aws:s3:::dest", **rule}
+    return aiominio.ReplicationConfig(role, [aiominio.ReplicationRule(**fields)])
+
+
+case(
+    "set_bucket_replication.rules",
+    lambda c, v: c.set_bucket_replication(B, v),
+    "rules|role|destination_bucket|priority|id|filter|tags|storage_class|delete_marker|enabled",
+    invalid=[
+        aiominio.ReplicationConfig("arn:aws:iam::1:role/r", []),
+        replication(role="my-role"),
+        replication(destination_bucket="dest"),
+        replication(destination_bucket=""),
+        replication(priority=-1),
+        replication(id="r" * 256),
+        replication(filter=aiominio.ReplicationFilter(tags={"k": "v" * 257})),
+        replication(storage_class=""),
+        replication(
+            filter=aiominio.ReplicationFilter(tags={"k": "v"}), delete_marker_replication=True
+        ),
+        aiominio.ReplicationConfig(
+            "arn:aws:iam::1:role/r",
+            [aiominio.ReplicationRule("arn:aws:s3:::d", priority=1)] * 2,
+        ),
+    ],
+    wrong_type=[
+        replication(role=None),
+        replication(destination_bucket=None),
+        replication(priority="1"),
+        replication(enabled="Enabled"),
+        replication(filter=aiominio.LifecycleFilter()),
+        aiominio.ReplicationConfig("arn:aws:iam::1:role/r", ["arn:aws:s3:::d"]),
+    ],
 )
 
 
