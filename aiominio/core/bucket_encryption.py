@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiominio.core.ruledoc import (
@@ -63,7 +64,7 @@ class SseRule:
 class SseConfig:
     """A bucket's default encryption configuration: one :class:`SseRule` (S3 takes one)."""
 
-    rules: tuple[SseRule, ...]
+    rules: Sequence[SseRule]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", as_tuple(self.rules))

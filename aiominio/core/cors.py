@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiominio.core.ruledoc import (
@@ -46,10 +47,10 @@ class CorsRule:
         id: the rule's name, up to 255 characters.
     """
 
-    allowed_methods: tuple[str, ...]
-    allowed_origins: tuple[str, ...]
-    allowed_headers: tuple[str, ...] = ()
-    expose_headers: tuple[str, ...] = ()
+    allowed_methods: Sequence[str]
+    allowed_origins: Sequence[str]
+    allowed_headers: Sequence[str] = ()
+    expose_headers: Sequence[str] = ()
     max_age_seconds: int | None = None
     id: str | None = None
 
@@ -84,7 +85,7 @@ class CorsRule:
 class CorsConfig:
     """A bucket's CORS configuration: 1 to 100 rules."""
 
-    rules: tuple[CorsRule, ...]
+    rules: Sequence[CorsRule]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", as_tuple(self.rules))

@@ -15,7 +15,7 @@ The filter grammar and the checks of the values are those of :mod:`aiominio.core
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -219,9 +219,9 @@ class LifecycleRule:
     enabled: bool = True
     filter: LifecycleFilter = field(default_factory=LifecycleFilter)
     expiration: Expiration | None = None
-    transitions: tuple[Transition, ...] = ()
+    transitions: Sequence[Transition] = ()
     noncurrent_version_expiration: NoncurrentVersionExpiration | None = None
-    noncurrent_version_transitions: tuple[NoncurrentVersionTransition, ...] = ()
+    noncurrent_version_transitions: Sequence[NoncurrentVersionTransition] = ()
     abort_incomplete_multipart_upload_days: int | None = None
 
     def __post_init__(self) -> None:
@@ -289,7 +289,7 @@ def _check_type(name: str, value: object, kind: type) -> None:
 class LifecycleConfig:
     """A bucket's lifecycle configuration: 1 to 1000 rules with distinct ids."""
 
-    rules: tuple[LifecycleRule, ...]
+    rules: Sequence[LifecycleRule]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", as_tuple(self.rules))

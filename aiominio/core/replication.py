@@ -15,7 +15,7 @@ server (AWS and MinIO replicate to the destination; no local test server here do
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiominio.core.ruledoc import (
@@ -118,7 +118,7 @@ class ReplicationConfig:
     rules (distinct ids and priorities)."""
 
     role: str
-    rules: tuple[ReplicationRule, ...]
+    rules: Sequence[ReplicationRule]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", as_tuple(self.rules))

@@ -23,6 +23,15 @@ from aiominio import (
     Client,
     ComposeSource,
     CopyResult,
+    CorsConfig,
+    CorsRule,
+    Expiration,
+    LifecycleConfig,
+    LifecycleFilter,
+    LifecycleRule,
+    ReplicationConfig,
+    ReplicationRule,
+    SseConfig,
     Credentials,
     DeleteError,
     EnvironmentProvider,
@@ -208,8 +217,32 @@ async def buckets(client: Client, bucket: str) -> None:
     xml: bytes = read_back.to_xml()
     await client.delete_bucket_notification(bucket)
 
+    rule = LifecycleRule(
+        id="logs",
+        filter=LifecycleFilter(prefix="logs/"),
+        expiration=Expiration(days=30),
+        abort_incomplete_multipart_upload_days=7,
+    )
+    await client.set_bucket_lifecycle(bucket, LifecycleConfig(rules=[rule]))
+    lifecycle: LifecycleConfig | None = await client.get_bucket_lifecycle(bucket)
+    await client.delete_bucket_lifecycle(bucket)
+    await client.set_bucket_encryption(bucket, SseConfig.sse_s3())
+    encryption: SseConfig | None = await client.get_bucket_encryption(bucket)
+    await client.delete_bucket_encryption(bucket)
+    cors_rule = CorsRule(allowed_methods=["GET", "PUT"], allowed_origins=["https://example.com"])
+    await client.set_bucket_cors(bucket, CorsConfig(rules=[cors_rule]))
+    cors: CorsConfig | None = await client.get_bucket_cors(bucket)
+    await client.delete_bucket_cors(bucket)
+    replication = ReplicationConfig(
+        role="arn:aws:iam::123456789012:role/replication",
+        rules=[ReplicationRule(destination_bucket="arn:aws:s3:::backup")],
+    )
+    await client.set_bucket_replication(bucket, replication)
+    replicated: ReplicationConfig | None = await client.get_bucket_replication(bucket)
+    await client.delete_bucket_replication(bucket)
+
     await client.remove_bucket(bucket)
-    print(exists, created, state, tags, policy, xml)
+    print(exists, created, state, tags, policy, xml, lifecycle, encryption, cors, replicated)
 
 
 async def presigning(client: Client, bucket: str) -> None:
