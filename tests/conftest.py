@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,9 +85,13 @@ class RequestLog:
         self.in_flight = 0
         self.peak = 0
         self.trace = aiohttp.TraceConfig()
+        #: The HTTP status of every answer received, and the exception class of every request
+        #: that got none (retried ones included): what the server did, not what the caller saw.
+        self.statuses: Counter[int] = Counter()
+        self.exceptions: Counter[str] = Counter()
         self.trace.on_request_start.append(self._start)
-        self.trace.on_request_end.append(self._end)
-        self.trace.on_request_exception.append(self._end)
+        self.trace.on_request_end.append(self._answered)
+        self.trace.on_request_exception.append(self._failed)
 
     async def _start(
         self, session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestStartParams
@@ -95,7 +100,19 @@ class RequestLog:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
 
-    async def _end(self, *_: object) -> None:
+    async def _answered(
+        self, session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        self.statuses[params.response.status] += 1
+        self.in_flight -= 1
+
+    async def _failed(
+        self,
+        session: aiohttp.ClientSession,
+        ctx: object,
+        params: aiohttp.TraceRequestExceptionParams,
+    ) -> None:
+        self.exceptions[type(params.exception).__name__] += 1
         self.in_flight -= 1
 
     def of(self, method: str, url_contains: str = "") -> list[Sent]:
