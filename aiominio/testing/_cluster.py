@@ -159,6 +159,10 @@ class LocalCluster(LocalServer):
             raise RuntimeError("this cluster has no nodes to control")
         return self.nodes
 
+    def live_volume_servers(self) -> int:
+        """How many volume servers the master counts now."""
+        return self._nodes().live_volume_servers()
+
     def kill_volume(self, index: int) -> None:
         """Kill volume server ``index`` with SIGKILL and wait until the master no longer counts
         it (the master notices at once: the node's heartbeat stream breaks)."""
