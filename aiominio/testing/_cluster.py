@@ -109,6 +109,16 @@ class _Nodes:
             for rack in dc.get("Racks") or []
         )
 
+    def volumes_on(self, index: int, collection: str | None) -> tuple[int, int]:
+        """How many volume files (of ``collection``, or of any) volume server ``index`` keeps
+        in its data directory, and how many bytes they hold. Read from the disk: the master's
+        figures lag behind by a heartbeat."""
+        folder = Path(next(a for a in self.volumes[index].cmd if a.startswith("-dir="))[5:])
+        pattern = f"{collection}_*.dat" if collection else "*.dat"
+        files = list(folder.glob(pattern))
+        # Every volume file starts with an 8-byte superblock.
+        return len(files), sum(max(0, f.stat().st_size - 8) for f in files)
+
     def wait_volume_servers(self, count: int, deadline: float) -> None:
         while self.live_volume_servers() != count:
             for node in (self.master, *(v for v in self.volumes if v.proc is not None)):
@@ -162,6 +172,11 @@ class LocalCluster(LocalServer):
     def live_volume_servers(self) -> int:
         """How many volume servers the master counts now."""
         return self._nodes().live_volume_servers()
+
+    def volumes_on(self, index: int, bucket: str | None = None) -> tuple[int, int]:
+        """How many volumes volume server ``index`` keeps (of ``bucket``'s collection, or all),
+        and how many bytes of data they hold."""
+        return self._nodes().volumes_on(index, bucket)
 
     def kill_volume(self, index: int) -> None:
         """Kill volume server ``index`` with SIGKILL and wait until the master no longer counts

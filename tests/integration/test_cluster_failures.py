@@ -229,13 +229,13 @@ def report(title: str, outcomes: Outcomes, log: RequestLog, client: aiominio.Cli
 async def check(
     cluster: testing.LocalCluster,
     traced: Traced,
+    bucket: str,
     title: str,
     seed: int,
     disrupt: Callable[[], Awaitable[None]],
     heal: Callable[[], Awaitable[None]],
 ) -> Outcomes:
     client, log = traced(cluster)
-    bucket = unique_bucket("cf")
     await client.make_bucket(bucket)
     try:
         outcomes, workers = await run_workload(client, bucket, seed, disrupt, heal)
@@ -255,16 +255,24 @@ async def test_a_volume_server_killed_mid_workload(
     cluster: testing.LocalCluster, traced: Traced
 ) -> None:
     victim = random.Random(16).randrange(cluster.volume_servers)
+    bucket = unique_bucket("cf")
+
+    held: list[tuple[int, int]] = []
 
     async def disrupt() -> None:
+        # The victim holds copies of the workload's data: the kill takes some away.
+        held.append(await asyncio.to_thread(cluster.volumes_on, victim, bucket))
         await asyncio.to_thread(cluster.kill_volume, victim)
 
     async def heal() -> None:
         await asyncio.to_thread(cluster.start_volume, victim)
 
     outcomes = await check(
-        cluster, traced, f"volume server {victim} killed (SIGKILL)", 16, disrupt, heal
+        cluster, traced, bucket, f"volume server {victim} killed (SIGKILL)", 16, disrupt, heal
     )
+    volumes, size = held[0]
+    print(f"  the killed server held {volumes} volumes of the bucket, {size} bytes")
+    assert volumes > 0 and size > 0
     # The workload went on while the node was down, and ended with it back.
     assert sum(outcomes.by_phase["during"].values()) > 0
     assert sum(outcomes.by_phase["after"].values()) > 0
@@ -279,5 +287,7 @@ async def test_the_filer_restarted_mid_workload(
     async def heal() -> None:
         pass
 
-    outcomes = await check(cluster, traced, "filer killed and restarted", 17, disrupt, heal)
+    outcomes = await check(
+        cluster, traced, unique_bucket("cf"), "filer killed and restarted", 17, disrupt, heal
+    )
     assert sum(outcomes.by_phase["during"].values()) > 0
