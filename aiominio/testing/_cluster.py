@@ -47,6 +47,8 @@ class _Node:
         self.workdir = workdir
         self.log = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        #: Started and not killed on purpose since.
+        self.should_run = False
 
     def start(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -61,9 +63,11 @@ class _Node:
                 start_new_session=True,
             )
         RUNNING.add(self.proc)
+        self.should_run = True
 
     def kill(self) -> None:
         """SIGKILL, no grace: the node dies as in a power cut."""
+        self.should_run = False
         if self.proc is None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -121,10 +125,9 @@ class _Nodes:
 
     def wait_volume_servers(self, count: int, deadline: float) -> None:
         while self.live_volume_servers() != count:
-            for node in (self.master, *(v for v in self.volumes if v.proc is not None)):
-                if node.proc is not None and node.proc.poll() is None:
-                    continue
-                if node is self.master or node.proc is not None:
+            # A node that died on its own will not be counted: say why at once.
+            for node in (self.master, *self.volumes):
+                if node is self.master or node.should_run:
                     node.check_alive()
             if time.monotonic() > deadline:
                 raise RuntimeError(
@@ -158,6 +161,7 @@ class LocalCluster(LocalServer):
         volume_servers: how many volume servers it has.
         replication: the master's default replication (``"001"``: one more copy on another
             server of the same rack).
+        nodes: its processes, which the methods below control.
     """
 
     volume_servers: int = 3
@@ -183,16 +187,16 @@ class LocalCluster(LocalServer):
         it (the master notices at once: the node's heartbeat stream breaks)."""
         nodes = self._nodes()
         nodes.volumes[index].kill()
-        live = sum(1 for v in nodes.volumes if v.proc is not None and v.proc.poll() is None)
-        nodes.wait_volume_servers(live, time.monotonic() + 30)
+        nodes.wait_volume_servers(sum(v.should_run for v in nodes.volumes), time.monotonic() + 30)
 
     def start_volume(self, index: int, *, timeout: float = 30.0) -> None:
         """Start volume server ``index`` again, with its data directory and ports, and wait until
         the master counts it."""
         nodes = self._nodes()
         nodes.volumes[index].start()
-        live = sum(1 for v in nodes.volumes if v.proc is not None and v.proc.poll() is None)
-        nodes.wait_volume_servers(live, time.monotonic() + timeout)
+        nodes.wait_volume_servers(
+            sum(v.should_run for v in nodes.volumes), time.monotonic() + timeout
+        )
 
     def restart_filer(self, *, timeout: float = 30.0) -> None:
         """Kill the filer with SIGKILL, start it again on its store and ports, and wait until the
