@@ -261,6 +261,9 @@ def seaweedfs_cluster(
         raise ValueError("volume_servers must be between 1 and 16")
     if not _REPLICATION.fullmatch(replication):
         raise ValueError(f"replication must be three digits, not {replication!r}")
+    if replication[:2] != "00":
+        # Every node runs in one data centre and one rack.
+        raise ValueError(f"replication {replication} needs other data centres or racks")
     if 1 + int(replication[2]) > volume_servers:
         raise ValueError(f"replication {replication} needs more than {volume_servers} servers")
     weed = find_binary("weed")
@@ -276,7 +279,9 @@ def seaweedfs_cluster(
                 _wait_cluster(nodes, server, volume_servers, time.monotonic() + timeout)
                 break
             except BaseException as exc:
-                logs = " ".join(n.log.read_text(errors="replace") for n in nodes.all())
+                logs = " ".join(
+                    n.log.read_text(errors="replace") for n in nodes.all() if n.log.exists()
+                )
                 for node in nodes.all():
                     node.stop()
                 taken = "address already in use" in logs.lower()

@@ -41,7 +41,8 @@ def test_a_port_taken_before_the_server_binds_it_is_replaced(
 
 
 @pytest.mark.parametrize(
-    ("volume_servers", "replication"), [(0, "000"), (17, "000"), (3, "01"), (3, "0x1"), (2, "002")]
+    ("volume_servers", "replication"),
+    [(0, "000"), (17, "000"), (3, "01"), (3, "0x1"), (2, "002"), (3, "010"), (3, "100")],
 )
 def test_the_cluster_arguments_are_checked_before_anything_starts(
     volume_servers: int, replication: str
