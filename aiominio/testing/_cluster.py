@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiominio.errors import InvalidArgument
 from aiominio.testing._servers import (
     RUNNING,
     LocalServer,
@@ -255,17 +256,19 @@ def seaweedfs_cluster(
         timeout: seconds to wait for the whole cluster to serve.
 
     Raises:
+        InvalidArgument: a server count out of 1..16, or a replication this cluster (one data
+            centre, one rack, ``volume_servers`` servers) cannot satisfy; before anything starts.
         RuntimeError: ``weed`` is not installed, or the cluster did not start.
     """
     if not 1 <= volume_servers <= 16:
-        raise ValueError("volume_servers must be between 1 and 16")
+        raise InvalidArgument("volume_servers must be between 1 and 16")
     if not _REPLICATION.fullmatch(replication):
-        raise ValueError(f"replication must be three digits, not {replication!r}")
+        raise InvalidArgument(f"replication must be three digits, not {replication!r}")
     if replication[:2] != "00":
         # Every node runs in one data centre and one rack.
-        raise ValueError(f"replication {replication} needs other data centres or racks")
+        raise InvalidArgument(f"replication {replication} needs other data centres or racks")
     if 1 + int(replication[2]) > volume_servers:
-        raise ValueError(f"replication {replication} needs more than {volume_servers} servers")
+        raise InvalidArgument(f"replication {replication} needs more than {volume_servers} servers")
     weed = find_binary("weed")
     secret_key = secret_key or secrets.token_urlsafe(24)
     workdir = Path(tempfile.mkdtemp(prefix="aiominio-seaweedfs-cluster-"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from aiominio.errors import InvalidArgument
 from aiominio.testing._cluster import seaweedfs_cluster
 from aiominio.testing._servers import LocalServer, seaweedfs_process
 
@@ -95,7 +96,7 @@ def serve(
         The exit status: 0 when stopped by a signal, 1 when the server could not start or died.
     """
     if cluster and (port is not None or data_dir is not None):
-        raise ValueError("port and data_dir are for the single server, not the cluster")
+        raise InvalidArgument("port and data_dir are for the single server, not the cluster")
     out = sys.stdout if out is None else out
     stop_on = (signal.SIGINT, signal.SIGTERM)
     what = "a SeaweedFS cluster" if cluster else "SeaweedFS"

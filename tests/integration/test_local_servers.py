@@ -12,6 +12,7 @@ import urllib.request
 
 import pytest
 
+import aiominio
 from aiominio import testing
 from aiominio.testing import _servers
 
@@ -48,7 +49,7 @@ def test_the_cluster_arguments_are_checked_before_anything_starts(
     volume_servers: int, replication: str
 ) -> None:
     with (
-        pytest.raises(ValueError, match=r"volume_servers|replication"),
+        pytest.raises(aiominio.InvalidArgument, match=r"volume_servers|replication"),
         testing.seaweedfs_cluster(volume_servers, replication),
     ):
         pass
