@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,14 +30,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also run the tests marked slow (nox -s tests and CI pass it)",
     )
 
+    parser.addoption(
+        "--run-cluster",
+        action="store_true",
+        help="also run the object and listing tests against a SeaweedFS cluster (--run-slow does)",
+    )
+
+
+#: The test modules whose ``server`` tests also run against the SeaweedFS cluster.
+CLUSTER_MODULES = frozenset({"test_objects.py", "test_listing.py", "test_transfers.py"})
+
+
+def _on_cluster(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("server") == "cluster"
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--run-slow"):
-        return
-    skip = pytest.mark.skip(reason="slow: run with --run-slow (nox -s tests and CI do)")
+    # The cluster is a third ``server`` for the object and listing tests only: the rest of the
+    # suite does not run against it at all.
+    elsewhere = [i for i in items if _on_cluster(i) and i.path.name not in CLUSTER_MODULES]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [i for i in items if not (_on_cluster(i) and i.path.name not in CLUSTER_MODULES)]
+    run_slow = config.getoption("--run-slow")
+    run_cluster = run_slow or config.getoption("--run-cluster")
+    skip_slow = pytest.mark.skip(reason="slow: run with --run-slow (nox -s tests and CI do)")
+    skip_cluster = pytest.mark.skip(
+        reason="cluster: run with --run-cluster or --run-slow (nox -s tests and CI do)"
+    )
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        if _on_cluster(item):
+            item.add_marker(pytest.mark.cluster)
+        if "cluster" in item.keywords and not run_cluster:
+            item.add_marker(skip_cluster)
+        elif "slow" in item.keywords and not run_slow:
+            item.add_marker(skip_slow)
 
 
 @dataclass(frozen=True)
@@ -56,9 +85,13 @@ class RequestLog:
         self.in_flight = 0
         self.peak = 0
         self.trace = aiohttp.TraceConfig()
+        #: The HTTP status of every answer received, and the exception class of every request
+        #: that got none (retried ones included): what the server did, not what the caller saw.
+        self.statuses: Counter[int] = Counter()
+        self.exceptions: Counter[str] = Counter()
         self.trace.on_request_start.append(self._start)
-        self.trace.on_request_end.append(self._end)
-        self.trace.on_request_exception.append(self._end)
+        self.trace.on_request_end.append(self._answered)
+        self.trace.on_request_exception.append(self._failed)
 
     async def _start(
         self, session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestStartParams
@@ -67,7 +100,19 @@ class RequestLog:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
 
-    async def _end(self, *_: object) -> None:
+    async def _answered(
+        self, session: aiohttp.ClientSession, ctx: object, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        self.statuses[params.response.status] += 1
+        self.in_flight -= 1
+
+    async def _failed(
+        self,
+        session: aiohttp.ClientSession,
+        ctx: object,
+        params: aiohttp.TraceRequestExceptionParams,
+    ) -> None:
+        self.exceptions[type(params.exception).__name__] += 1
         self.in_flight -= 1
 
     def of(self, method: str, url_contains: str = "") -> list[Sent]:

@@ -8,19 +8,32 @@ it serves requests, and stops it (and every process it started) on exit::
         async with server.client() as client:
             ...
 
-``python -m aiominio.testing serve`` runs one until Ctrl-C and prints the environment to point
-a program at it; :mod:`aiominio.testing.plugin` is an opt-in pytest plugin with ``s3_server``,
-``s3_client`` and ``s3_bucket`` fixtures. See ``docs/guides/testing.md``.
+:func:`seaweedfs_cluster` runs SeaweedFS as a cluster of separate processes (a master, volume
+servers with replication, a filer, the S3 gateway) whose nodes a test can kill and bring back.
+
+``python -m aiominio.testing serve`` (``--cluster`` for the cluster) runs one until Ctrl-C and
+prints the environment to point a program at it; :mod:`aiominio.testing.plugin` is an opt-in
+pytest plugin with ``s3_server``, ``s3_client`` and ``s3_bucket`` fixtures. See
+``docs/guides/testing.md``.
 """
 
 from __future__ import annotations
 
+from aiominio.testing._cluster import LocalCluster, seaweedfs_cluster
+from aiominio.testing._serve import serve
 from aiominio.testing._servers import (
     LocalServer,
     find_free_port,
     moto,
     seaweedfs,
-    serve,
 )
 
-__all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs", "serve"]
+__all__ = [
+    "LocalCluster",
+    "LocalServer",
+    "find_free_port",
+    "moto",
+    "seaweedfs",
+    "seaweedfs_cluster",
+    "serve",
+]

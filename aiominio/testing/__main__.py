@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from aiominio.testing._servers import serve
+from aiominio.testing._serve import serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,11 +34,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--dir",
         help="keep the data in this directory, across runs (default: a temporary one, removed)",
     )
+    run.add_argument(
+        "--cluster",
+        action="store_true",
+        help="run a cluster instead: a master, three volume servers (replication 001), a filer "
+        "and the S3 gateway, each its own process (not with --port or --dir)",
+    )
     args = parser.parse_args(argv)
+    if args.cluster and (args.port is not None or args.dir is not None):
+        parser.error("--cluster takes no --port or --dir")
     if args.port is not None and not 0 < args.port < 65536:
         parser.error(f"--port must be between 1 and 65535, not {args.port}")
     return serve(
-        port=args.port, access_key=args.access_key, secret_key=args.secret_key, data_dir=args.dir
+        port=args.port,
+        access_key=args.access_key,
+        secret_key=args.secret_key,
+        data_dir=args.dir,
+        cluster=args.cluster,
     )
 
 

