@@ -48,6 +48,7 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
+        progress: Progress | None = None,
     ) -> ObjectReader:
         """Download an object as a stream: use the result with ``async with``, or ``await`` it.
 
@@ -58,8 +59,12 @@ class ObjectMethods(MethodsBase):
         (when the answer has a Content-Length; else at the end of the body). A multipart object
         whose only digest is its ``<md5>-N`` ETag cannot be verified while streaming
         (:meth:`fget_object` verifies it); ``obj.verified_by`` names the digest that matched,
-        ``None`` when there was none. CRC32C and CRC64NVME are computed
-        in pure Python (about 25 and 15 MB/s), the others in C.
+        ``None`` when there was none. CRC64NVME is computed in pure Python (about 15 MB/s),
+        and so is CRC32C unless ``aiominio[speedups]`` is installed; the others in C.
+
+        ``progress(done, total)`` is told of the body's bytes as they are read (at least every
+        MiB, and at the end; ``total`` is the answer's Content-Length, ``None`` without one); a
+        coroutine function is awaited; a callback that raises stops the download.
 
         Example::
 
@@ -114,6 +119,7 @@ class ObjectMethods(MethodsBase):
             headers=conditions,
             verify=verify,
             sse=key_sse,
+            progress=check_progress(progress),
         )
 
     def get_partial_object(
@@ -129,14 +135,15 @@ class ObjectMethods(MethodsBase):
         if_modified_since: datetime | None = None,
         if_unmodified_since: datetime | None = None,
         sse: SseCustomerKey | None = None,
+        progress: Progress | None = None,
     ) -> ObjectReader:
         """Download ``length`` bytes from ``offset`` (to the end when ``length`` is None).
 
         A range cannot be verified against the object's checksum or ETag (they cover the whole
         object, and S3 keeps no digest of a range); only that the answer is exactly the range
         asked for (a 206 with that Content-Range) is checked. Reading from offset 0 with no
-        length is a whole-object read, verified as by :meth:`get_object`. The conditions and
-        ``sse`` are those of :meth:`get_object`, and so is the result: use it with
+        length is a whole-object read, verified as by :meth:`get_object`. The conditions,
+        ``sse`` and ``progress`` are those of :meth:`get_object`, and so is the result: use it with
         ``async with``, or ``await`` it and release it as :meth:`get_object` says.
 
         Raises:
@@ -158,6 +165,7 @@ class ObjectMethods(MethodsBase):
             version_id=version_id,
             headers=conditions,
             sse=check_read_sse(sse, self.requester.endpoint),
+            progress=check_progress(progress),
         )
 
     async def fget_object(

@@ -18,6 +18,7 @@ from aiominio.errors import ConnectionLostError, InvalidResponseError, Transport
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
 from aiominio.requester import Requester, Resume
+from aiominio.sources import Progress, ProgressReporter
 from aiominio.transport import StreamingResponse
 
 
@@ -72,6 +73,7 @@ class ObjectReader:
         headers: dict[str, str] | None = None,
         verify: bool = True,
         sse: SseCustomerKey | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self._requester = requester
         self.bucket = bucket
@@ -94,6 +96,7 @@ class ObjectReader:
         self._opened = False
         self._finished = False  # the body was read to its end
         self._closed = False
+        self._reporter = None if progress is None else ProgressReporter(progress, None)
 
     async def __aenter__(self) -> ObjectReader:
         if self._closed:
@@ -127,6 +130,8 @@ class ObjectReader:
             raise
         length = resp.headers.get("content-length", "")
         self.content_length = int(length) if length.isascii() and length.isdigit() else None
+        if self._reporter is not None:
+            self._reporter.total = self.content_length
         whole = resp.status == 200 and self.content_length is not None
         if whole or "content-range" in resp.headers:
             self._total = self._stat.size
@@ -282,6 +287,14 @@ class ObjectReader:
         if not chunk or (self.content_length is not None and self._received >= self.content_length):
             self._finished = True
             self._release()
+        if self._reporter is not None:
+            try:
+                await self._reporter.advance(len(chunk))
+                if self._finished:
+                    await self._reporter.report(final=True)
+            except Exception:
+                await self.close()  # a callback that raises stops the download
+                raise
         return chunk
 
     async def _receive(self, limit: int | None) -> bytes:

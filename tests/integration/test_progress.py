@@ -1,4 +1,5 @@
-"""Progress callbacks: ``progress(done, total)`` for put_object, fput_object and fget_object.
+"""Progress callbacks: ``progress(done, total)`` for put_object, fput_object, fget_object,
+get_object and get_partial_object.
 
 The calls must rise, end with ``done == total`` (``total`` None for a body of unknown length),
 come at least every MiB, and an async callback must be awaited (each call finished before the
@@ -136,3 +137,41 @@ async def test_raising_callback_stops_the_upload(client: aiominio.Client, bucket
     assert [u async for u in client.list_incomplete_uploads(bucket, recursive=True)] == []
     with pytest.raises(aiominio.NoSuchKey):
         await client.stat_object(bucket, "stopped")
+
+
+async def test_get_object_progress(client: aiominio.Client, bucket: str) -> None:
+    """As the body is read: every MiB and at the end, the total the Content-Length; async
+    callbacks awaited; a range counts its own bytes."""
+    data = pattern(5 * MiB + 77, seed=26)
+    await client.put_object(bucket, "r", data)
+    calls: list[tuple[int, int | None]] = []
+    async with client.get_object(bucket, "r", progress=lambda d, t: calls.append((d, t))) as obj:
+        assert await obj.read() == data
+    assert_progress(calls, len(data), len(data))
+    assert max(gaps(calls)) <= MiB, gaps(calls)
+
+    seen: list[tuple[int, int | None]] = []
+
+    async def slow(done: int, total: int | None) -> None:
+        await asyncio.sleep(0)
+        seen.append((done, total))
+
+    obj = await client.get_partial_object(bucket, "r", MiB, 2 * MiB + 1, progress=slow)
+    got = b"".join([chunk async for chunk in obj])
+    assert got == data[MiB : 3 * MiB + 1]
+    assert_progress(seen, 2 * MiB + 1, 2 * MiB + 1)
+
+
+async def test_raising_callback_stops_the_download(client: aiominio.Client, bucket: str) -> None:
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        if done >= MiB:
+            raise Stop
+
+    await client.put_object(bucket, "s", pattern(4 * MiB, seed=27))
+    obj = await client.get_object(bucket, "s", progress=stop)
+    with pytest.raises(Stop):
+        await obj.read()
+    assert obj.closed

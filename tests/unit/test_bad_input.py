@@ -485,6 +485,18 @@ case(
     wrong_type=NOT_CALLABLE,
 )
 case(
+    "get_object.progress",
+    lambda c, v: c.get_object(B, K, progress=v),
+    "progress",
+    wrong_type=NOT_CALLABLE,
+)
+case(
+    "get_partial_object.progress",
+    lambda c, v: c.get_partial_object(B, K, 0, 1, progress=v),
+    "progress",
+    wrong_type=NOT_CALLABLE,
+)
+case(
     "copy_object.source_bucket",
     lambda c, v: c.copy_object(B, K, v, K),
     "bucket name",
