@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiominio.client import Client
 from aiominio.core.compose import ComposeSource
+from aiominio.core.objectlock import ObjectLockConfig, Retention, RetentionMode
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
 from aiominio.credentials import (
@@ -127,6 +128,7 @@ __all__ = [
     "ObjectCreatedPost",
     "ObjectCreatedPut",
     "ObjectInfo",
+    "ObjectLockConfig",
     "ObjectPart",
     "ObjectReader",
     "ObjectReducedRedundancyLostObject",
@@ -143,6 +145,8 @@ __all__ = [
     "PutResult",
     "QueueConfig",
     "RequestTimeout",
+    "Retention",
+    "RetentionMode",
     "RetryPolicy",
     "S3Error",
     "ServiceUnavailable",

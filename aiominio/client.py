@@ -23,6 +23,7 @@ from aiominio.methods.attributes import AttributeMethods
 from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
+from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
 from aiominio.methods.tagging import TaggingMethods
@@ -40,6 +41,7 @@ class Client(
     TaggingMethods,
     ComposeMethods,
     AttributeMethods,
+    ObjectLockMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

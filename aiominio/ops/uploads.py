@@ -31,6 +31,10 @@ async def put_single(
     """One PUT, with a checksum the server verifies, and the server's answer checked (an answer
     without an ETag is completed by a HEAD). ``sse``: the encryption to ask for."""
     extra, check, crc = await checksum_headers(data, integrity)
+    if crc is not None:
+        # Named as the SDKs name it: a bucket with object lock (moto, and S3 for a retention)
+        # refuses a PUT with neither Content-MD5 nor this header.
+        extra["x-amz-sdk-checksum-algorithm"] = "CRC32"
     resp = await req.execute(
         "PUT",
         bucket,
