@@ -6,6 +6,15 @@ from aiominio.client import Client
 from aiominio.core.compose import ComposeSource
 from aiominio.core.objectlock import ObjectLockConfig, Retention, RetentionMode
 from aiominio.core.retry import RetryPolicy
+from aiominio.core.select import (
+    CSVInput,
+    CSVOutput,
+    JSONInput,
+    JSONOutput,
+    ParquetInput,
+    SelectRequest,
+    SelectStats,
+)
 from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
 from aiominio.credentials import (
     Credentials,
@@ -80,6 +89,7 @@ from aiominio.notification import (
     new_arn,
 )
 from aiominio.ops.reader import ObjectReader
+from aiominio.ops.select import SelectResult
 from aiominio.policy import Policy
 from aiominio.presign import PostPolicy
 from aiominio.transport import Timeouts
@@ -94,6 +104,8 @@ __all__ = [
     "BucketAlreadyOwnedByYou",
     "BucketNotEmpty",
     "BucketNotification",
+    "CSVInput",
+    "CSVOutput",
     "Checksum",
     "Client",
     "ClientClosedError",
@@ -115,6 +127,8 @@ __all__ = [
     "InvalidBucketName",
     "InvalidRange",
     "InvalidResponseError",
+    "JSONInput",
+    "JSONOutput",
     "NoSuchBucket",
     "NoSuchBucketPolicy",
     "NoSuchKey",
@@ -137,6 +151,7 @@ __all__ = [
     "ObjectRemovedDeleteMarkerCreated",
     "ObjectStat",
     "ObjectVersion",
+    "ParquetInput",
     "Part",
     "Policy",
     "PoolTimeout",
@@ -149,6 +164,9 @@ __all__ = [
     "RetentionMode",
     "RetryPolicy",
     "S3Error",
+    "SelectRequest",
+    "SelectResult",
+    "SelectStats",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SlowDown",

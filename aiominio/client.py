@@ -26,6 +26,7 @@ from aiominio.methods.compose import ComposeMethods
 from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
+from aiominio.methods.select import SelectMethods
 from aiominio.methods.tagging import TaggingMethods
 from aiominio.methods.versions import VersioningMethods
 from aiominio.requester import Requester
@@ -42,6 +43,7 @@ class Client(
     ComposeMethods,
     AttributeMethods,
     ObjectLockMethods,
+    SelectMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 
