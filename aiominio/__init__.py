@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiominio.client import Client
 from aiominio.core.compose import ComposeSource
+from aiominio.core.listen import BucketEvent
 from aiominio.core.objectlock import ObjectLockConfig, Retention, RetentionMode
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.select import (
@@ -88,6 +89,7 @@ from aiominio.notification import (
     TopicConfig,
     new_arn,
 )
+from aiominio.ops.listen import BucketEventStream
 from aiominio.ops.reader import ObjectReader
 from aiominio.ops.select import SelectResult
 from aiominio.policy import Policy
@@ -102,6 +104,8 @@ __all__ = [
     "Bucket",
     "BucketAlreadyExists",
     "BucketAlreadyOwnedByYou",
+    "BucketEvent",
+    "BucketEventStream",
     "BucketNotEmpty",
     "BucketNotification",
     "CSVInput",

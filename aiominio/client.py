@@ -23,6 +23,7 @@ from aiominio.methods.attributes import AttributeMethods
 from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
+from aiominio.methods.listen import ListenMethods
 from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
@@ -44,6 +45,7 @@ class Client(
     AttributeMethods,
     ObjectLockMethods,
     SelectMethods,
+    ListenMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

@@ -1016,6 +1016,31 @@ case(
 )
 
 
+# -- MinIO's event listening -------------------------------------------------------------------
+case(
+    "listen_bucket_notification",
+    lambda c, v: c.listen_bucket_notification(v),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+for argument in ("prefix", "suffix"):
+    case(
+        f"listen_bucket_notification.{argument}",
+        lambda c, v, a=argument: c.listen_bucket_notification(B, **{a: v}),
+        argument,
+        invalid=["a\nb", "x" * 1025],
+        wrong_type=[None, b"p", 3],
+    )
+case(
+    "listen_bucket_notification.events",
+    lambda c, v: c.listen_bucket_notification(B, events=v),
+    "events",
+    invalid=[[], ["ObjectCreated:*"], ["s3:"], ["s3:ObjectCreated:*\r\nX: 1"]],
+    wrong_type=["s3:ObjectCreated:*", None, [1], 5],
+)
+
+
 @pytest.mark.parametrize("bad", CASES)
 async def test_refused_before_the_network(traced: Traced, bad: Case) -> None:
     endpoint = f"http://127.0.0.1:{testing.find_free_port()}"
