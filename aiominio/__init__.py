@@ -15,8 +15,19 @@ from aiominio.core.lifecycle import (
     NoncurrentVersionTransition,
     Transition,
 )
+from aiominio.core.listen import BucketEvent
+from aiominio.core.objectlock import ObjectLockConfig, Retention, RetentionMode
 from aiominio.core.replication import ReplicationConfig, ReplicationFilter, ReplicationRule
 from aiominio.core.retry import RetryPolicy
+from aiominio.core.select import (
+    CSVInput,
+    CSVOutput,
+    JSONInput,
+    JSONOutput,
+    ParquetInput,
+    SelectRequest,
+    SelectStats,
+)
 from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
 from aiominio.credentials import (
     Credentials,
@@ -90,7 +101,9 @@ from aiominio.notification import (
     TopicConfig,
     new_arn,
 )
+from aiominio.ops.listen import BucketEventStream
 from aiominio.ops.reader import ObjectReader
+from aiominio.ops.select import SelectResult
 from aiominio.policy import Policy
 from aiominio.presign import PostPolicy
 from aiominio.transport import Timeouts
@@ -103,8 +116,12 @@ __all__ = [
     "Bucket",
     "BucketAlreadyExists",
     "BucketAlreadyOwnedByYou",
+    "BucketEvent",
+    "BucketEventStream",
     "BucketNotEmpty",
     "BucketNotification",
+    "CSVInput",
+    "CSVOutput",
     "Checksum",
     "Client",
     "ClientClosedError",
@@ -129,6 +146,8 @@ __all__ = [
     "InvalidBucketName",
     "InvalidRange",
     "InvalidResponseError",
+    "JSONInput",
+    "JSONOutput",
     "LifecycleConfig",
     "LifecycleFilter",
     "LifecycleRule",
@@ -147,6 +166,7 @@ __all__ = [
     "ObjectCreatedPost",
     "ObjectCreatedPut",
     "ObjectInfo",
+    "ObjectLockConfig",
     "ObjectPart",
     "ObjectReader",
     "ObjectReducedRedundancyLostObject",
@@ -155,6 +175,7 @@ __all__ = [
     "ObjectRemovedDeleteMarkerCreated",
     "ObjectStat",
     "ObjectVersion",
+    "ParquetInput",
     "Part",
     "Policy",
     "PoolTimeout",
@@ -166,8 +187,13 @@ __all__ = [
     "ReplicationFilter",
     "ReplicationRule",
     "RequestTimeout",
+    "Retention",
+    "RetentionMode",
     "RetryPolicy",
     "S3Error",
+    "SelectRequest",
+    "SelectResult",
+    "SelectStats",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",
     "SlowDown",

@@ -24,8 +24,11 @@ from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.bucketrules import BucketRuleMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
+from aiominio.methods.listen import ListenMethods
+from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
+from aiominio.methods.select import SelectMethods
 from aiominio.methods.tagging import TaggingMethods
 from aiominio.methods.versions import VersioningMethods
 from aiominio.requester import Requester
@@ -42,6 +45,9 @@ class Client(
     TaggingMethods,
     ComposeMethods,
     AttributeMethods,
+    ObjectLockMethods,
+    SelectMethods,
+    ListenMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from aiominio.core.objectlock import check_flag
 from aiominio.core.validation import (
     MAX_KEYS,
     check_bucket_name,
@@ -19,13 +20,18 @@ from aiominio.ops import buckets, listing
 class BucketMethods(MethodsBase):
     """Create, list, probe and remove buckets; list objects and incomplete uploads."""
 
-    async def make_bucket(self, bucket: str, region: str | None = None) -> None:
+    async def make_bucket(
+        self, bucket: str, region: str | None = None, *, object_lock: bool = False
+    ) -> None:
         """Create a bucket.
 
         Args:
             bucket: the name, checked against the S3 naming rules before any request.
             region: where to create it; defaults to the client's region, else us-east-1.
                 A region other than us-east-1 is sent as the LocationConstraint.
+            object_lock: create it with object lock enabled
+                (``x-amz-bucket-object-lock-enabled``), which enables versioning too; see
+                :meth:`set_object_lock_config`. It cannot be turned on later.
 
         Raises:
             InvalidArgument: the name or region is invalid, or contradicts the client's region.
@@ -35,7 +41,8 @@ class BucketMethods(MethodsBase):
         check_bucket_name(bucket)
         if region is not None:
             check_region(region)
-        await buckets.make_bucket(self.requester, bucket, region=region)
+        check_flag("object_lock", object_lock)
+        await buckets.make_bucket(self.requester, bucket, region=region, object_lock=object_lock)
 
     async def list_buckets(self) -> list[Bucket]:
         """List the buckets the credentials own, with their creation dates."""

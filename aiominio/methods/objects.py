@@ -20,6 +20,7 @@ from aiominio.core.headers import (
     standard_headers,
     upload_headers,
 )
+from aiominio.core.objectlock import Retention, check_flag, lock_headers
 from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse, check_sse
 from aiominio.core.tagging import TAGGING_DIRECTIVE, check_tags, tagging_header
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
@@ -305,6 +306,8 @@ class ObjectMethods(MethodsBase):
         if_none_match: str | None = None,
         if_match: str | None = None,
         sse: Sse | None = None,
+        retention: Retention | None = None,
+        legal_hold: bool | None = None,
     ) -> PutResult:
         """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
 
@@ -348,6 +351,10 @@ class ObjectMethods(MethodsBase):
             sse: server-side encryption: :class:`~aiominio.SseCustomerKey` (SSE-C, over HTTPS
                 only; the key is needed to read the object), :class:`~aiominio.SseS3` or
                 :class:`~aiominio.SseKms`.
+            retention: the new version's :class:`~aiominio.Retention` (in a bucket with
+                object lock; sent as ``x-amz-object-lock-mode`` and ``-retain-until-date``).
+            legal_hold: ``True`` puts a legal hold on the new version, ``False`` stores none
+                (``x-amz-object-lock-legal-hold``).
 
         Conditions travel on the PUT, or on the CompleteMultipartUpload of a multipart upload
         (its parts are uploaded first, then aborted if the condition fails). A request that is
@@ -367,6 +374,7 @@ class ObjectMethods(MethodsBase):
             expires=expires,
             storage_class=storage_class,
         )
+        headers.update(lock_headers(retention, legal_hold))
         conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
         checked_sse = check_sse(sse, self.requester.endpoint)
         check_progress(progress)
@@ -407,6 +415,8 @@ class ObjectMethods(MethodsBase):
         concurrency: int | None = None,
         progress: Progress | None = None,
         sse: Sse | None = None,
+        retention: Retention | None = None,
+        legal_hold: bool | None = None,
     ) -> PutResult:
         """Upload a file; resumable.
 
@@ -417,7 +427,8 @@ class ObjectMethods(MethodsBase):
         different parts are sent. A resumed upload keeps the content type, metadata, tags and
         standard headers of the attempt that started it. A failed or cancelled ``fput_object``
         leaves its incomplete upload in place for that reason; :meth:`remove_incomplete_upload`
-        clears it. ``metadata``, ``tags``, the standard headers and ``sse`` are as for
+        clears it. ``metadata``, ``tags``, the standard headers, ``sse``, ``retention`` and
+        ``legal_hold`` are as for
         :meth:`put_object`; with ``sse`` an interrupted upload is not resumed, and a failed one
         is aborted (the server does not tell how an upload is encrypted, so one started
         without the key could otherwise be completed in its place). ``progress`` is as for
@@ -441,6 +452,7 @@ class ObjectMethods(MethodsBase):
             expires=expires,
             storage_class=storage_class,
         )
+        headers.update(lock_headers(retention, legal_hold))
         conc = check_concurrency(concurrency)
         if part_size is not None:
             planning.check_part_size(part_size)
@@ -552,17 +564,33 @@ class ObjectMethods(MethodsBase):
             source_sse=checked_source_sse,
         )
 
-    async def remove_object(self, bucket: str, key: str, *, version_id: str | None = None) -> None:
+    async def remove_object(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        version_id: str | None = None,
+        bypass_governance: bool = False,
+    ) -> None:
         """Remove an object. Removing a key that does not exist is not an error (S3 semantics).
 
         In a versioned bucket, removing without ``version_id`` adds a delete marker (the versions
         stay, see :meth:`list_object_versions`); with ``version_id`` that version (or delete
-        marker) is removed for good.
+        marker) is removed for good. A version under a ``GOVERNANCE`` retention can be removed
+        only with ``bypass_governance=True`` (and the permission for it); one under a
+        ``COMPLIANCE`` retention or a legal hold cannot be (``AccessDenied``).
         """
         check_bucket_name(bucket)
         check_object_key(key)
         check_version_id(version_id)
-        await objects.remove_object(self.requester, bucket, key, version_id=version_id)
+        check_flag("bypass_governance", bypass_governance)
+        await objects.remove_object(
+            self.requester,
+            bucket,
+            key,
+            version_id=version_id,
+            bypass_governance=bypass_governance,
+        )
 
     async def remove_objects(
         self, bucket: str, keys: Iterable[ToDelete] | AsyncIterable[ToDelete]

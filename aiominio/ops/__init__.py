@@ -14,6 +14,9 @@ bucketconfig    bucket policy and notification configuration
 bucketrules     lifecycle, default encryption, CORS and replication configuration
 tagging         object (and version) tags and bucket tags
 presigning      presigned URLs and POST policies with the client's keys and the bucket's region
+objectlock      a bucket's object lock configuration, a version's retention and legal hold
+select          ``SelectResult``: the records of an S3 Select as they stream
+listen          ``BucketEventStream``: MinIO's bucket events as they happen, reconnecting
 ==============  ================================================================================
 
 :class:`~aiominio.Client` checks the arguments before it calls these.

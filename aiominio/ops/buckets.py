@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from aiominio.core import xml
 from aiominio.core.endpoint import DEFAULT_REGION
+from aiominio.core.objectlock import BUCKET_LOCK_HEADER
 from aiominio.errors import InvalidArgument, NoSuchBucket
 from aiominio.models import Bucket
 from aiominio.requester import Requester
 
 
-async def make_bucket(req: Requester, bucket: str, *, region: str | None = None) -> None:
-    """CreateBucket, in ``region`` (default: the client's, else us-east-1)."""
+async def make_bucket(
+    req: Requester, bucket: str, *, region: str | None = None, object_lock: bool = False
+) -> None:
+    """CreateBucket, in ``region`` (default: the client's, else us-east-1); with
+    ``object_lock``, with object lock (and so versioning) enabled."""
     if region is not None and req.region and region != req.region:
         raise InvalidArgument(f"region {region!r} differs from the client's region {req.region!r}")
     region = region or req.region or DEFAULT_REGION
     body = None if region == DEFAULT_REGION else xml.build_create_bucket(region)
-    await req.execute("PUT", bucket, body=body, region=region)
+    headers = {BUCKET_LOCK_HEADER: "true"} if object_lock else None
+    await req.execute("PUT", bucket, headers=headers, body=body, region=region)
     req.remember_region(bucket, region)
 
 

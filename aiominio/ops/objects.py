@@ -7,6 +7,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from aiominio.core import checksums, xml
 from aiominio.core.conditions import check_version_id
 from aiominio.core.headers import stat_from_headers
+from aiominio.core.objectlock import BYPASS_GOVERNANCE_HEADER
 from aiominio.core.sse import SseCustomerKey, read_headers
 from aiominio.core.validation import MAX_KEYS, check_object_key
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey
@@ -82,10 +83,16 @@ async def stat_written(
 
 
 async def remove_object(
-    req: Requester, bucket: str, key: str, *, version_id: str | None = None
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    version_id: str | None = None,
+    bypass_governance: bool = False,
 ) -> None:
-    """DeleteObject."""
-    await req.execute("DELETE", bucket, key, query=version_query(version_id))
+    """DeleteObject (past a governance-mode retention with ``bypass_governance``)."""
+    headers = {BYPASS_GOVERNANCE_HEADER: "true"} if bypass_governance else None
+    await req.execute("DELETE", bucket, key, query=version_query(version_id), headers=headers)
 
 
 def delete_target(item: object) -> tuple[str, str | None]:

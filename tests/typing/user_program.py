@@ -245,6 +245,48 @@ async def buckets(client: Client, bucket: str) -> None:
     print(exists, created, state, tags, policy, xml, lifecycle, encryption, cors, replicated)
 
 
+async def locks_select_and_events(client: Client, bucket: str, path: Path) -> None:
+    await client.make_bucket(bucket, object_lock=True)
+    await client.set_object_lock_config(
+        bucket, aiominio.ObjectLockConfig(aiominio.RetentionMode.GOVERNANCE, days=1)
+    )
+    lock: aiominio.ObjectLockConfig = await client.get_object_lock_config(bucket)
+    until = datetime.now(timezone.utc) + timedelta(days=1)
+    retention = aiominio.Retention(aiominio.RetentionMode.COMPLIANCE, until)
+    put: PutResult = await client.put_object(
+        bucket, "k", b"x", retention=retention, legal_hold=True
+    )
+    await client.fput_object(bucket, "f", path, retention=retention, legal_hold=False)
+    await client.set_object_retention(
+        bucket, "k", retention, version_id=put.version_id, bypass_governance=True
+    )
+    kept: aiominio.Retention | None = await client.get_object_retention(bucket, "k")
+    await client.enable_object_legal_hold(bucket, "k", version_id=put.version_id)
+    await client.disable_object_legal_hold(bucket, "k")
+    held: bool = await client.is_object_legal_hold_enabled(bucket, "k")
+    await client.remove_object(bucket, "k", version_id=put.version_id, bypass_governance=True)
+
+    request = aiominio.SelectRequest(
+        "SELECT * FROM S3Object",
+        aiominio.CSVInput(file_header_info="USE", compression="GZIP"),
+        aiominio.JSONOutput(),
+        request_progress=True,
+    )
+    async with client.select_object_content(bucket, "k.csv", request) as result:
+        chunks: list[bytes] = [chunk async for chunk in result]
+    stats: aiominio.SelectStats | None = result.stats
+
+    async with client.listen_bucket_notification(
+        bucket, prefix="p/", events=["s3:ObjectCreated:*"]
+    ) as events:
+        async for event in events:
+            name: str = event.event_name
+            size: int | None = event.size
+            print(name, size)
+            break
+    print(lock, kept, held, chunks, stats)
+
+
 async def presigning(client: Client, bucket: str) -> None:
     get_url: str = await client.presigned_get_object(
         bucket, "k", timedelta(hours=1), response_headers={"response-content-type": "text/plain"}

@@ -888,6 +888,204 @@ case(
     wrong_type=[None, 5],
 )
 
+# -- object lock -------------------------------------------------------------------------------
+GOV = aiominio.RetentionMode.GOVERNANCE
+LATER = datetime(2030, 1, 1, tzinfo=timezone.utc)
+HOLD = aiominio.Retention(GOV, LATER)
+LOCK_METHODS: dict[str, Callable[..., Any]] = {
+    "set_object_retention": lambda c, b, k, **kw: c.set_object_retention(b, k, HOLD, **kw),
+    "get_object_retention": lambda c, b, k, **kw: c.get_object_retention(b, k, **kw),
+    "enable_object_legal_hold": lambda c, b, k, **kw: c.enable_object_legal_hold(b, k, **kw),
+    "disable_object_legal_hold": lambda c, b, k, **kw: c.disable_object_legal_hold(b, k, **kw),
+    "is_object_legal_hold_enabled": lambda c, b, k, **kw: c.is_object_legal_hold_enabled(
+        b, k, **kw
+    ),
+}
+for method, call in LOCK_METHODS.items():
+    case(
+        method,
+        lambda c, v, f=call: f(c, v, K),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+    case(f"{method}.key", lambda c, v, f=call: f(c, B, v), "object key", invalid=BAD_KEYS)
+    case(
+        f"{method}.version_id",
+        lambda c, v, f=call: f(c, B, K, version_id=v),
+        "version_id",
+        invalid=["", "v\n1"],
+        wrong_type=[5],
+    )
+for method in ("set_object_lock_config", "get_object_lock_config"):
+    extra = (aiominio.ObjectLockConfig(),) if method == "set_object_lock_config" else ()
+    case(
+        method,
+        lambda c, v, m=method, x=extra: getattr(c, m)(v, *x),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+case(
+    "set_object_lock_config.config",
+    lambda c, v: c.set_object_lock_config(B, v),
+    "config",
+    wrong_type=[None, {"mode": "GOVERNANCE", "days": 1}, HOLD],
+)
+case(
+    "set_object_lock_config.config",
+    lambda c, v: c.set_object_lock_config(B, aiominio.ObjectLockConfig(**v)),
+    lambda v: "days|years" if "mode" not in v or len(v) != 2 else next(iter(v.keys() - {"mode"})),
+    invalid=[
+        {"mode": GOV},
+        {"mode": GOV, "days": 1, "years": 1},
+        {"days": 1},
+        {"years": 2},
+        {"mode": GOV, "days": 0},
+        {"mode": GOV, "days": 36501},
+        {"mode": GOV, "years": 101},
+        {"mode": GOV, "years": -1},
+    ],
+)
+case(
+    "set_object_lock_config.config",
+    lambda c, v: c.set_object_lock_config(B, aiominio.ObjectLockConfig(**v)),
+    lambda v: "days" if isinstance(v["mode"], aiominio.RetentionMode) else "mode",
+    wrong_type=[
+        {"mode": "GOVERNANCE", "days": 1},
+        {"mode": GOV, "days": "1"},
+        {"mode": GOV, "days": True},
+    ],
+)
+case(
+    "set_object_retention.retention",
+    lambda c, v: c.set_object_retention(B, K, v),
+    "retention",
+    wrong_type=[None, {"mode": GOV}, aiominio.ObjectLockConfig()],
+)
+case(
+    "set_object_retention.retention",
+    lambda c, v: c.set_object_retention(B, K, aiominio.Retention(*v)),
+    lambda v: "retain_until" if isinstance(v[0], aiominio.RetentionMode) else "mode",
+    invalid=[(GOV, datetime(2030, 1, 1))],
+    wrong_type=[("GOVERNANCE", LATER), (GOV, "2030-01-01"), (GOV, 1893456000)],
+)
+case(
+    "set_object_retention.bypass_governance",
+    lambda c, v: c.set_object_retention(B, K, HOLD, bypass_governance=v),
+    "bypass_governance",
+    wrong_type=[None, "yes", 1],
+)
+case(
+    "remove_object.bypass_governance",
+    lambda c, v: c.remove_object(B, K, bypass_governance=v),
+    "bypass_governance",
+    wrong_type=[None, "yes", 1],
+)
+case(
+    "make_bucket.object_lock",
+    lambda c, v: c.make_bucket(B, object_lock=v),
+    "object_lock",
+    wrong_type=[None, "true", 1],
+)
+for method, upload in (
+    ("put_object", UPLOADS["put_object"]),
+    ("fput_object", UPLOADS["fput_object"]),
+):
+    case(
+        f"{method}.retention",
+        lambda c, v, u=upload: u(c, retention=v),
+        "retention",
+        wrong_type=["GOVERNANCE", {"mode": GOV}, LATER, aiominio.ObjectLockConfig()],
+    )
+    case(
+        f"{method}.legal_hold",
+        lambda c, v, u=upload: u(c, legal_hold=v),
+        "legal_hold",
+        wrong_type=["ON", 1],
+    )
+
+# -- S3 Select ---------------------------------------------------------------------------------
+QUERY = aiominio.SelectRequest("SELECT * FROM S3Object", aiominio.CSVInput(), aiominio.CSVOutput())
+case(
+    "select_object_content",
+    lambda c, v: c.select_object_content(v, K, QUERY),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+case(
+    "select_object_content.key",
+    lambda c, v: c.select_object_content(B, v, QUERY),
+    "object key",
+    invalid=BAD_KEYS,
+    wrong_type=KEY_TYPES,
+)
+case(
+    "select_object_content.request",
+    lambda c, v: c.select_object_content(B, K, v),
+    "request",
+    wrong_type=[None, "SELECT * FROM S3Object", QUERY.input_serialization],
+)
+case(
+    "select_object_content.request",
+    lambda c, v: c.select_object_content(B, K, aiominio.SelectRequest(*v)),
+    lambda v: "expression" if isinstance(v[1], aiominio.CSVInput) else "serialization",
+    invalid=[("", aiominio.CSVInput(), aiominio.CSVOutput())],
+    wrong_type=[
+        (None, aiominio.CSVInput(), aiominio.CSVOutput()),
+        ("SELECT 1", "CSV", aiominio.CSVOutput()),
+        ("SELECT 1", aiominio.JSONOutput(), aiominio.CSVOutput()),
+    ],
+)
+case(
+    "select_object_content.request",
+    lambda c, v: c.select_object_content(
+        B, K, aiominio.SelectRequest("SELECT 1", aiominio.CSVInput(**v), aiominio.CSVOutput())
+    ),
+    lambda v: next(iter(v)),
+    invalid=[
+        {"file_header_info": "FIRST"},
+        {"field_delimiter": "::"},
+        {"record_delimiter": ""},
+        {"compression": "ZIP"},
+    ],
+    wrong_type=[{"quote_character": 1}, {"allow_quoted_record_delimiter": "yes"}],
+)
+case(
+    "select_object_content.request",
+    lambda c, v: c.select_object_content(
+        B, K, aiominio.SelectRequest("SELECT 1", aiominio.JSONInput(v), aiominio.JSONOutput())
+    ),
+    "type",
+    invalid=["ARRAY", None],
+)
+
+
+# -- MinIO's event listening -------------------------------------------------------------------
+case(
+    "listen_bucket_notification",
+    lambda c, v: c.listen_bucket_notification(v),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+for argument in ("prefix", "suffix"):
+    case(
+        f"listen_bucket_notification.{argument}",
+        lambda c, v, a=argument: c.listen_bucket_notification(B, **{a: v}),
+        argument,
+        invalid=["a\nb", "x" * 1025],
+        wrong_type=[None, b"p", 3],
+    )
+case(
+    "listen_bucket_notification.events",
+    lambda c, v: c.listen_bucket_notification(B, events=v),
+    "events",
+    invalid=[[], ["ObjectCreated:*"], ["s3:"], ["s3:ObjectCreated:*\r\nX: 1"]],
+    wrong_type=["s3:ObjectCreated:*", None, [1], 5],
+)
+
 
 # -- lifecycle, default encryption, CORS and replication ---------------------------------------
 UTC = timezone.utc
