@@ -27,6 +27,10 @@ async def main() -> None:
         )
         retention = await c.get_object_retention(locked, "contract.pdf", version_id=put.version_id)
         print(f"contract.pdf version {put.version_id}: {retention}")
+        # Extending a retention needs no bypass; shortening a GOVERNANCE one does.
+        longer = Retention(RetentionMode.GOVERNANCE, until + timedelta(hours=1))
+        await c.set_object_retention(locked, "contract.pdf", longer, version_id=put.version_id)
+        print(f"retention extended to {longer.retain_until:%Y-%m-%d %H:%M} UTC")
         try:
             await c.remove_object(locked, "contract.pdf", version_id=put.version_id)
         except aiominio.AccessDenied:

@@ -52,6 +52,10 @@ def test_demo_runs_every_example() -> None:
         "Default encryption of 'mybucket' now: AES256",
         "CORS: ('*',) may ('GET',)",
         "Bucket replication is not supported by this server (BucketAlreadyOwnedByYou)",
+        "retention extended to ",
+        "a retained version cannot be removed: AccessDenied",
+        "legal hold on contract.pdf: True",
+        "removed with bypass_governance=True",
         "demo: done",
     ):
         assert expected in out, f"{expected!r} missing from the demo output:\n{out[-3000:]}"
