@@ -14,6 +14,7 @@ The client is created when the app starts (its lifespan) and closed when it stop
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -23,6 +24,15 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 import aiominio
+
+
+async def _chunks(obj: aiominio.ObjectReader) -> AsyncIterator[bytes]:
+    """The body, giving the event loop a turn after each chunk: chunks that are already there
+    come without one, and Starlette learns that the client went away from another task, which
+    would otherwise wait until the whole object was read from S3 for nothing."""
+    async for chunk in obj:
+        yield chunk
+        await asyncio.sleep(0)
 
 
 class ObjectResponse(StreamingResponse):
@@ -35,7 +45,7 @@ class ObjectResponse(StreamingResponse):
             headers["Content-Length"] = str(obj.content_length)
         if obj.stat.content_encoding:  # the stored bytes are sent as they are (say, gzip)
             headers["Content-Encoding"] = obj.stat.content_encoding
-        super().__init__(obj, headers=headers, media_type=obj.stat.content_type)
+        super().__init__(_chunks(obj), headers=headers, media_type=obj.stat.content_type)
         self.obj = obj
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
