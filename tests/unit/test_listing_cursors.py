@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from aiominio.core.versioning import VersionPage
 from aiominio.core.xml import ObjectPage, PartPage, UploadPage
 from aiominio.errors import InvalidResponseError
 from aiominio.models import ObjectInfo
@@ -64,3 +65,16 @@ def test_part_pages() -> None:
     for marker, sent in ((None, None), (0, None), (5, 5), (4, 5)):
         with pytest.raises(InvalidResponseError, match="ListParts"):
             PartPage([], True, marker).cursor_after(sent)
+
+
+def test_version_pages() -> None:
+    def page(truncated: bool, key: str | None, version: str | None) -> VersionPage:
+        return VersionPage([], truncated, key, version)
+
+    assert page(False, "k", "v").cursor_after(None) is None
+    assert page(True, "k", "v").cursor_after(None) == ("k", "v")
+    assert page(True, "k", None).cursor_after(("j", None)) == ("k", None)
+    assert page(True, "k", "v2").cursor_after(("k", "v1")) == ("k", "v2")
+    for key, version, sent in ((None, "v", None), ("", None, None), ("k", "v", ("k", "v"))):
+        with pytest.raises(InvalidResponseError, match="ListObjectVersions"):
+            page(True, key, version).cursor_after(sent)

@@ -6,16 +6,33 @@ generated inputs."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aiominio.core import xml
+from aiominio.core.objectlock import (
+    ObjectLockConfig,
+    Retention,
+    RetentionMode,
+    build_legal_hold,
+    build_lock_config,
+    build_retention,
+)
+from aiominio.core.select import (
+    CSVOutput,
+    JSONInput,
+    JSONOutput,
+    ParquetInput,
+    SelectRequest,
+    build_select,
+)
 from aiominio.core.versioning import build_versioning, parse_versioning
 from aiominio.errors import InvalidResponseError
 from aiominio.models import Versioning
-from aiominio.notification import NotificationConfig, QueueConfig, TopicConfig
+from aiominio.notification import CloudFunctionConfig, NotificationConfig, QueueConfig, TopicConfig
 
 NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
@@ -111,6 +128,54 @@ def test_notification() -> None:
     assert NotificationConfig().to_xml() == (b"<NotificationConfiguration " + NS + b" />")
 
 
+def test_object_lock_documents() -> None:
+    assert build_lock_config(ObjectLockConfig()) == (
+        b"<ObjectLockConfiguration " + NS + b"><ObjectLockEnabled>Enabled</ObjectLockEnabled>"
+        b"</ObjectLockConfiguration>"
+    )
+    assert build_lock_config(ObjectLockConfig(RetentionMode.GOVERNANCE, days=30)) == (
+        b"<ObjectLockConfiguration " + NS + b"><ObjectLockEnabled>Enabled</ObjectLockEnabled>"
+        b"<Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>30</Days></DefaultRetention>"
+        b"</Rule></ObjectLockConfiguration>"
+    )
+    assert build_lock_config(ObjectLockConfig(RetentionMode.COMPLIANCE, years=7)) == (
+        b"<ObjectLockConfiguration " + NS + b"><ObjectLockEnabled>Enabled</ObjectLockEnabled>"
+        b"<Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Years>7</Years></DefaultRetention>"
+        b"</Rule></ObjectLockConfiguration>"
+    )
+    until = datetime(2030, 2, 3, 5, 5, 6, 789999, tzinfo=timezone(timedelta(hours=1)))
+    assert build_retention(Retention(RetentionMode.COMPLIANCE, until)) == (
+        b"<Retention " + NS + b"><Mode>COMPLIANCE</Mode>"
+        b"<RetainUntilDate>2030-02-03T04:05:06.789Z</RetainUntilDate></Retention>"
+    )
+    assert build_legal_hold(True) == b"<LegalHold " + NS + b"><Status>ON</Status></LegalHold>"
+    assert build_legal_hold(False) == b"<LegalHold " + NS + b"><Status>OFF</Status></LegalHold>"
+
+
+def test_select_requests() -> None:
+    request = SelectRequest("SELECT s.a FROM S3Object s", JSONInput("LINES"), JSONOutput())
+    assert build_select(request) == (
+        b"<SelectObjectContentRequest " + NS + b">"
+        b"<Expression>SELECT s.a FROM S3Object s</Expression><ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><CompressionType>NONE</CompressionType>"
+        b"<JSON><Type>LINES</Type></JSON></InputSerialization>"
+        b"<OutputSerialization><JSON /></OutputSerialization>"
+        b"</SelectObjectContentRequest>"
+    )
+    request = SelectRequest(
+        "SELECT 1", ParquetInput(), CSVOutput(record_delimiter="\r\n"), request_progress=True
+    )
+    assert build_select(request) == (
+        b"<SelectObjectContentRequest " + NS + b">"
+        b"<Expression>SELECT 1</Expression><ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><Parquet /></InputSerialization>"
+        b"<OutputSerialization><CSV><RecordDelimiter>&#13;\n</RecordDelimiter></CSV>"
+        b"</OutputSerialization>"
+        b"<RequestProgress><Enabled>true</Enabled></RequestProgress>"
+        b"</SelectObjectContentRequest>"
+    )
+
+
 def test_a_doctype_without_entities_is_refused() -> None:
     body = b'<?xml version="1.0"?><!DOCTYPE Tagging><Tagging><TagSet/></Tagging>'
     with pytest.raises(InvalidResponseError, match="refused unsafe XML"):
@@ -174,3 +239,29 @@ def test_complete_multipart_round_trip(parts: list[tuple[int, str, str | None]])
         (int(xml.text(p, "PartNumber")), xml.text(p, "ETag"), xml.text(p, "ChecksumCRC32") or None)
         for p in root.iterfind("Part")
     ] == [(n, f'"{e}"', c) for n, e, c in parts]
+
+
+_TEXT = XML_TEXT.filter(lambda s: bool(s.strip()) and s == s.strip())
+_TARGET = st.tuples(
+    st.sampled_from([TopicConfig, QueueConfig, CloudFunctionConfig]),
+    _TEXT.map(lambda s: "arn:" + s),
+    st.one_of(st.none(), _TEXT),
+    st.lists(_TEXT.map(lambda s: "s3:" + s), min_size=1, max_size=3, unique=True),
+    st.one_of(st.none(), _TEXT),
+    st.one_of(st.none(), _TEXT),
+)
+
+
+@given(st.lists(_TARGET, max_size=5))
+def test_notification_round_trip(targets: list[tuple[object, ...]]) -> None:
+    config = NotificationConfig()
+    for kind, arn, id_, events, prefix, suffix in targets:
+        target = kind(arn, id=id_)  # type: ignore[operator]
+        for event in events:  # type: ignore[attr-defined]
+            target.add_event(event)
+        if prefix is not None:
+            target.add_filter_prefix(prefix)
+        if suffix is not None:
+            target.add_filter_suffix(suffix)
+        config.add(target)
+    assert NotificationConfig.from_xml(config.to_xml()) == config

@@ -5,6 +5,7 @@ with full jitter between 0 and the ceiling)."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -101,19 +102,32 @@ def test_anything_else_is_not_retried() -> None:
         assert not RetryPolicy.retryable(exc)
 
 
+def _exactly(message: str) -> str:
+    return f"^{re.escape(message)}$"
+
+
 def test_the_policy_checks_its_own_settings() -> None:
     for bad in (0, -1):
-        with pytest.raises(aiominio.InvalidArgument, match="max_attempts"):
+        with pytest.raises(
+            aiominio.InvalidArgument, match=_exactly("max_attempts must be at least 1")
+        ):
             RetryPolicy(max_attempts=bad)
     for bad_type in (True, 2.0, "3"):
-        with pytest.raises(TypeError, match="max_attempts"):
+        with pytest.raises(TypeError, match=_exactly("max_attempts must be an int")):
             RetryPolicy(max_attempts=bad_type)  # type: ignore[arg-type]
-    with pytest.raises(aiominio.InvalidArgument, match="delays"):
-        RetryPolicy(base_delay=-0.1)
-    with pytest.raises(aiominio.InvalidArgument, match="delays"):
-        RetryPolicy(max_delay=-1)
-    with pytest.raises(TypeError, match="max_retry_time"):
-        RetryPolicy(max_retry_time=True)  # type: ignore[arg-type]
+    for delays in ({"base_delay": -0.1}, {"max_delay": -1}):
+        with pytest.raises(aiominio.InvalidArgument, match=_exactly("delays must not be negative")):
+            RetryPolicy(**delays)  # type: ignore[arg-type]
+    for bad_time in (True, "60"):
+        with pytest.raises(
+            TypeError, match=_exactly("max_retry_time must be a number of seconds or None")
+        ):
+            RetryPolicy(max_retry_time=bad_time)  # type: ignore[arg-type]
+    for nonpositive in (0, -1.0):
+        with pytest.raises(
+            aiominio.InvalidArgument, match=_exactly("max_retry_time must be positive (or None)")
+        ):
+            RetryPolicy(max_retry_time=nonpositive)
     RetryPolicy(max_attempts=1, base_delay=0, max_delay=0, max_retry_time=1)  # the edges are fine
     assert RetryPolicy(max_retry_time=None).may_retry(TransportError("x"), 1, 1e9)
     assert not RetryPolicy(max_attempts=1).may_retry(TransportError("x"), 1, 0.0)

@@ -96,6 +96,8 @@ def test_double_slash_and_dot_dot_are_signed_as_sent() -> None:
     assert signing.canonical_uri("/b/a//b/../c", normalize=True) == "/b/a/c"
     assert signing.canonical_uri("/a/b/..", normalize=True) == "/a/"
     assert signing.canonical_uri("/..", normalize=True) == "/"
+    assert signing.canonical_uri("/a/./b/.", normalize=True) == "/a/b/"
+    assert signing.canonical_uri("a//b", normalize=True) == "/a/b"
 
 
 @given(st.text(max_size=40), st.booleans())
