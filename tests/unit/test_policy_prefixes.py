@@ -4,9 +4,11 @@ apply_policy the derived policy of every prefix is the last one set."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aiominio.errors import InvalidArgument
 from aiominio.policy import (
     Policy,
     apply_policy,
@@ -169,3 +171,83 @@ def test_each_prefix_derives_the_last_policy_set_on_it(steps: list[tuple[str, Po
     # nothing set, nothing left
     if all(p is Policy.NONE for p in last.values()):
         assert doc["Statement"] == []
+
+
+def _kept(statement: object) -> None:
+    """``statement`` is not this module's: apply_policy keeps it as it is, derive ignores it."""
+    doc = {"Version": "2012-10-17", "Statement": [statement]}
+    assert apply_policy(doc, "b", "a/", Policy.NONE)["Statement"] == [statement]
+    assert derive_policy(doc, "b", "a/") is Policy.NONE
+
+
+def test_statements_this_module_does_not_understand_are_kept() -> None:
+    read = _statement(READ_OBJECT, "arn:aws:s3:::b/a/*")
+    _kept([])
+    _kept("junk")
+    _kept({**read, "Principal": "arn:aws:iam::1:root"})
+    _kept({**read, "Principal": {"AWS": "*", "CanonicalUser": "x"}})
+    _kept({**read, "Principal": {"Service": "*"}})
+    _kept({**read, "Condition": {"StringLike": {"s3:prefix": ["a/"]}}})
+    _kept({**read, "Condition": {"StringEquals": {"s3:prefix": "a/", "s3:delimiter": "/"}}})
+    _kept({**read, "Condition": {"StringEquals": {"s3:prefix": ["a/", 5]}}})
+    _kept({**read, "Action": []})
+    _kept({**read, "Resource": []})
+    _kept({**read, "Action": ["s3:GetObject", 5]})
+    _kept({**read, "NotAction": "s3:PutObject"})
+    # the anonymous principal spelled three ways is this module's
+    for principal in ("*", {"AWS": "*"}, {"AWS": ["*"]}):
+        doc = {"Statement": [{**read, "Principal": principal}]}
+        assert derive_policy(doc, "b", "a/") is Policy.READONLY
+        assert apply_policy(doc, "b", "a/", Policy.NONE)["Statement"] == []
+
+
+def test_resource_patterns() -> None:
+    def derived(resource: str, prefix: str) -> Policy:
+        return derive_policy({"Statement": [_statement(READ_OBJECT, resource)]}, "b", prefix)
+
+    assert derived("arn:aws:s3:::b/a/*", "a/x") is Policy.READONLY
+    assert derived("arn:aws:s3:::b/a/", "a/") is Policy.NONE  # no wildcard: one object only
+    assert derived("arn:aws:s3:::b/**", "") is Policy.NONE  # an inner wildcard: literal only
+    assert derived("arn:aws:s3:::b/**", "*") is Policy.READONLY  # ...matching itself
+    assert derived("arn:aws:s3:::b/*a*", "*ab") is Policy.NONE
+    assert derived("arn:aws:s3:::b*", "x") is Policy.READONLY  # b* covers b/x*
+
+
+def test_other_buckets_grants_are_regrouped_not_dropped() -> None:
+    other = _statement(["s3:ListBucket"], "arn:aws:s3:::other")
+    doc = {"Version": "2012-10-17", "Statement": [other]}
+    for policy in Policy:
+        out = apply_policy(doc, "b", "", policy)
+        assert other in out["Statement"]  # type: ignore[operator]
+        assert derive_policy(out, "other", "") is Policy.NONE
+
+
+def test_canned_names_and_defaults() -> None:
+    doc = apply_policy({"Statement": []}, "b", "A/", "readwrite")  # type: ignore[arg-type]
+    assert doc["Version"] == "2012-10-17"
+    assert doc == apply_policy({"Statement": []}, "b", "A/", Policy.READWRITE)
+    # statements sorted by resource, then condition prefix (none first)
+    assert doc["Statement"] == [
+        _statement(["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], "arn:aws:s3:::b"),
+        _statement(["s3:ListBucket"], "arn:aws:s3:::b", "A/"),
+        _statement(sorted(READ_OBJECT + WRITE_OBJECT), "arn:aws:s3:::b/A/*"),
+    ]
+    assert derive_policy(apply_policy(doc, "b", "", Policy.READONLY), "b") is Policy.READONLY
+    assert derive_policy(doc, "b") is Policy.NONE
+    # the default prefix is the whole bucket, which a grant on some prefix does not cover
+    some = {"Statement": [_statement(READ_OBJECT, "arn:aws:s3:::b/XX*")]}
+    assert derive_policy(some, "b") is Policy.NONE
+    assert derive_policy(some, "b", "XXXX") is Policy.READONLY
+    with pytest.raises(ValueError):
+        apply_policy(doc, "b", "", "public")  # type: ignore[arg-type]
+
+
+def test_bad_documents() -> None:
+    with pytest.raises(InvalidArgument, match=r"^a bucket policy must be a JSON object$"):
+        parse_document("[]")
+    with pytest.raises(InvalidArgument, match=r"^the bucket policy is not valid JSON: "):
+        parse_document("{")
+    assert parse_document(b"") == {"Version": "2012-10-17", "Statement": []}
+    assert parse_document('{"Statement": {"Effect": "Deny"}}') == {
+        "Statement": [{"Effect": "Deny"}]
+    }

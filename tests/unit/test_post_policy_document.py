@@ -127,3 +127,8 @@ def test_a_virtual_host_url_for_aws() -> None:
         style="path",
     )
     assert url == "https://s3.amazonaws.com/uploads"
+    # the endpoint as the client takes it, a string
+    url, fields = presign.presign_post_policy(
+        p, "localhost:9000", credentials=CREDS, region="us-east-1", now=NOW, style="path"
+    )
+    assert url == "https://localhost:9000/uploads" and "bucket" not in fields
