@@ -125,3 +125,23 @@ def test_download_ranges_cover_the_object(size: int, range_size: int) -> None:
     assert [start for start, _ in ranges] == list(range(0, size, range_size))
     assert sum(n for _, n in ranges) == size
     assert all(0 < n <= range_size for _, n in ranges)
+
+
+def test_messages_name_the_argument() -> None:
+    for call, name in (
+        (lambda: planning.check_part_size("5"), "part_size"),
+        (lambda: planning.check_range_size("5"), "part_size"),
+        (lambda: planning.plan_part_size("5"), "size"),  # type: ignore[arg-type]
+        (lambda: planning.check_range("0", None), "offset"),
+        (lambda: planning.check_range(0, "1"), "length"),
+    ):
+        with pytest.raises(TypeError, match=f"^{name} "):
+            call()
+    assert planning.range_answer_problem(206, {}, 0, 1) == (
+        "a 206 answer with an unusable Content-Range ''"
+    )
+
+
+def test_planned_sizes_are_ints() -> None:
+    for size in (0, 10_000 * 16 * MiB + 1, 5 * 1024 * GiB):
+        assert type(planning.plan_part_size(size)) is int
