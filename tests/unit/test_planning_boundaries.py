@@ -1,0 +1,147 @@
+"""Part planning at its limits (a part of exactly 5 GiB, exactly 10,000 parts, one byte at offset
+0) and over random sizes: the parts cover the object exactly, in order, within the S3 limits."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aiominio.core import planning
+from aiominio.core.planning import GiB, MiB
+from aiominio.errors import InvalidArgument
+
+
+def test_part_size_limits_are_inclusive() -> None:
+    assert planning.check_part_size(5 * GiB) == 5 * GiB
+    assert planning.check_part_size(5 * MiB) == 5 * MiB
+    for bad in (5 * GiB + 1, 5 * MiB - 1):
+        with pytest.raises(InvalidArgument, match="between 5 MiB and 5 GiB"):
+            planning.check_part_size(bad)
+    assert planning.check_range_size(5 * GiB) == 5 * GiB
+    assert planning.check_range_size(MiB) == MiB
+    for bad in (5 * GiB + 1, MiB - 1):
+        with pytest.raises(InvalidArgument, match="between 1 MiB and 5 GiB"):
+            planning.check_range_size(bad)
+
+
+def test_exactly_ten_thousand_parts() -> None:
+    part = 5 * MiB
+    assert planning.plan_part_size(10_000 * part, part) == part
+    with pytest.raises(InvalidArgument, match="more than 10,000 parts"):
+        planning.plan_part_size(10_000 * part + 1, part)
+    assert len(planning.part_ranges(10_000 * part, part)) == 10_000
+    # the default grows only past 10,000 parts of 16 MiB
+    assert planning.plan_part_size(10_000 * 16 * MiB) == 16 * MiB
+    assert planning.plan_part_size(10_000 * 16 * MiB + 1) == 17 * MiB
+    assert planning.plan_part_size(None) == 16 * MiB
+    assert planning.plan_part_size(0) == 16 * MiB
+
+
+def test_the_largest_object() -> None:
+    largest = 5 * 1024 * GiB
+    size = planning.plan_part_size(largest)
+    assert -(-largest // size) <= 10_000 and size <= 5 * GiB and size % MiB == 0
+    with pytest.raises(InvalidArgument, match="5 TiB"):
+        planning.plan_part_size(largest + 1)
+    assert planning.plan_part_size(largest, 5 * GiB) == 5 * GiB
+
+
+def test_a_stream_grows_its_parts_every_thousand() -> None:
+    base = 16 * MiB
+    assert planning.stream_part_size(base, 1) == base
+    assert planning.stream_part_size(base, 1000) == base
+    assert planning.stream_part_size(base, 1001) == 2 * base
+    assert planning.stream_part_size(base, 2001) == 4 * base
+    assert planning.stream_part_size(base, 10_000) == 5 * GiB  # capped
+    assert sum(planning.stream_part_size(base, n) for n in range(1, 10_001)) > 5 * 1024 * GiB
+
+
+def test_one_byte_ranges() -> None:
+    assert planning.range_header(0, 1) == "bytes=0-0"
+    assert planning.range_header(0, None) == "bytes=0-"
+    assert planning.range_header(7, 2) == "bytes=7-8"
+    assert planning.check_range(0, 1) == (0, 1)
+    with pytest.raises(InvalidArgument):
+        planning.check_range(0, 0)
+    with pytest.raises(InvalidArgument):
+        planning.check_range(-1, None)
+    ok = {"content-range": "bytes 0-0/10", "content-length": "1"}
+    assert planning.range_answer_problem(206, ok, 0, 1) is None
+    assert planning.range_answer_problem(206, ok, 0, 1, total=10) is None
+    assert planning.range_answer_problem(206, ok, 0, 1, total=11) is not None
+    assert planning.range_answer_problem(206, ok, 0, 2) is not None
+    assert planning.range_answer_problem(206, ok, 1, 1) is not None
+    assert planning.range_answer_problem(200, ok, 0, 1) is not None
+    bad_length = {"content-range": "bytes 0-0/10", "content-length": "2"}
+    assert planning.range_answer_problem(206, bad_length, 0, 1) is not None
+    # the last byte of an object, and a range running past its end
+    assert planning.range_answer_problem(206, {"content-range": "bytes 9-9/10"}, 9, 5) is None
+    assert planning.range_answer_problem(206, {"content-range": "bytes 9-9/*"}, 9, None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        ("bytes 0-0/1", (0, 0, 1)),
+        (" bytes 0-9/* ", (0, 9, None)),
+        ("bytes 0-0/0", None),
+        ("bytes 1-0/5", None),
+        ("bytes 0-5/5", None),
+        ("items 0-1/5", None),
+        ("bytes -1/5", None),
+        ("bytes 0-1/x", None),
+        ("bytes 0-1", None),
+    ],
+)
+def test_content_range(value: str, parsed: tuple[int, int, int | None] | None) -> None:
+    assert planning.parse_content_range(value) == parsed
+
+
+@given(st.integers(0, 5 * 1024 * GiB))
+def test_planned_parts_cover_any_size(size: int) -> None:
+    part = planning.plan_part_size(size)
+    assert 16 * MiB <= part <= 5 * GiB and part % MiB == 0
+    count = max(1, -(-size // part))
+    assert count <= 10_000
+    # the plan for the largest sizes is too long to list: check its arithmetic instead
+    if count <= 2000:
+        ranges = planning.part_ranges(size, part)
+        assert len(ranges) == count
+        assert ranges[0][0] == 0
+        assert all(a + n == b for (a, n), (b, _) in itertools.pairwise(ranges))
+        assert sum(n for _, n in ranges) == size
+        assert all(n == part for _, n in ranges[:-1])
+        assert ranges[-1][1] <= part and (ranges[-1][1] > 0 or size == 0)
+
+
+@given(st.integers(1, 10**9), st.integers(1, 10**8))
+def test_download_ranges_cover_the_object(size: int, range_size: int) -> None:
+    if -(-size // range_size) > 5000:
+        return
+    ranges = planning.plan_ranges(size, range_size)
+    assert [start for start, _ in ranges] == list(range(0, size, range_size))
+    assert sum(n for _, n in ranges) == size
+    assert all(0 < n <= range_size for _, n in ranges)
+
+
+def test_messages_name_the_argument() -> None:
+    for call, name in (
+        (lambda: planning.check_part_size("5"), "part_size"),
+        (lambda: planning.check_range_size("5"), "part_size"),
+        (lambda: planning.plan_part_size("5"), "size"),  # type: ignore[arg-type]
+        (lambda: planning.check_range("0", None), "offset"),
+        (lambda: planning.check_range(0, "1"), "length"),
+    ):
+        with pytest.raises(TypeError, match=f"^{name} "):
+            call()
+    assert planning.range_answer_problem(206, {}, 0, 1) == (
+        "a 206 answer with an unusable Content-Range ''"
+    )
+
+
+def test_planned_sizes_are_ints() -> None:
+    for size in (0, 10_000 * 16 * MiB + 1, 5 * 1024 * GiB):
+        assert type(planning.plan_part_size(size)) is int
