@@ -60,6 +60,9 @@ async def list_objects(
                     peeked,
                     asyncio.ensure_future(req.execute("GET", bucket, query=query_for(peeked))),
                 )
+                # Parsing never yields to the loop: let the task send its request first, or
+                # it would only start once this page has been parsed and consumed.
+                await asyncio.sleep(0)
             page = xml.parse_list_objects(resp.body)
             for entry in page.entries:
                 if entry.is_dir:
