@@ -33,6 +33,8 @@ from aiominio.errors import InvalidArgument
         ("h:x", "invalid port in endpoint: 'x'"),
         ("a" * 254, f"invalid host name in endpoint: {'a' * 254!r}"),
         ("-h", "invalid host name in endpoint: '-h'"),
+        ("a..X", "invalid host name in endpoint: 'a..X'"),  # an empty label, however it ends
+        (":9000", "invalid host name in endpoint: ''"),
     ],
 )
 def test_refusals_say_what_is_wrong(endpoint: str, message: str) -> None:
@@ -62,6 +64,9 @@ def test_host_name_limits() -> None:
     longest = ".".join(["a" * 63] * 3 + ["a" * 61])  # 253 characters
     assert parse_endpoint(longest).host == longest
     assert parse_endpoint("example.com.").host == "example.com."  # a fully qualified name
+    too_long = ".".join(["a" * 63] * 3 + ["a" * 62])  # 254 characters of valid labels
+    with pytest.raises(InvalidArgument, match=r"^invalid host name in endpoint: "):
+        parse_endpoint(too_long)
 
 
 def test_a_target_without_query_has_an_empty_one() -> None:

@@ -258,3 +258,11 @@ def test_post_policy_signature_with_another_service() -> None:
     assert got != signing.post_policy_signature(
         "eyJ9", secret_key=SECRET, date="20130524", region="us-east-1"
     )
+
+
+def test_header_values_are_trimmed_and_inner_whitespace_folded() -> None:
+    lines, names = signing.canonical_headers(
+        [("X-A", "a  b"), ("x-b", " c\t d "), ("x-c", "plain"), ("x-d", "e\n f")]
+    )
+    assert lines == "x-a:a b\nx-b:c d\nx-c:plain\nx-d:e f\n"
+    assert names == "x-a;x-b;x-c;x-d"

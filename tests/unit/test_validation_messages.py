@@ -19,7 +19,7 @@ from aiominio.errors import InvalidArgument
         (lambda x: v.check_int("n", x), True, "n must be an int, not bool"),
         (v.check_bucket_name, b"bucket", "bucket name must be a str, not bytes"),
         (v.check_object_key, 7, "object key must be a str, not int"),
-        (v.check_region, None, "region must be a str, not NoneType"),
+        (v.check_region, 5, "region must be a str, not int"),
         (v.check_prefix, ["p"], "prefix must be a str, not list"),
         (v.check_page_size, "10", "page_size must be an int, not str"),
         (v.check_concurrency, 2.0, "concurrency must be an int, not float"),

@@ -191,6 +191,16 @@ def test_uploads_page_without_optional_elements() -> None:
     assert page.truncated is False
 
 
+def test_url_encoded_uploads_page_without_a_next_marker() -> None:
+    body = (
+        b"<ListMultipartUploadsResult><EncodingType>url</EncodingType>"
+        b"<Upload><Key>a%2Fb</Key><UploadId>u</UploadId></Upload></ListMultipartUploadsResult>"
+    )
+    page = xml.parse_list_uploads(body)
+    assert [u.key for u in page.uploads] == ["a/b"]
+    assert page.next_key_marker is None
+
+
 @pytest.mark.parametrize(
     ("body", "what"),
     [
