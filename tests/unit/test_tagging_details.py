@@ -1,0 +1,87 @@
+"""Tags: S3's limits on both sides of each boundary, the exact refusals, the exact header."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiominio.core import tagging
+from aiominio.errors import InvalidArgument
+
+
+def test_published_limits() -> None:
+    # S3's documented limits: 10 tags on an object, 50 on a bucket, keys of 128 characters,
+    # values of 256; the header names are those of the S3 API reference.
+    assert (tagging.MAX_OBJECT_TAGS, tagging.MAX_BUCKET_TAGS) == (10, 50)
+    assert (tagging.MAX_TAG_KEY_CHARS, tagging.MAX_TAG_VALUE_CHARS) == (128, 256)
+    assert tagging.TAGGING_HEADER == "x-amz-tagging"
+    assert tagging.TAGGING_DIRECTIVE == "x-amz-tagging-directive"
+
+
+def test_an_eleventh_object_tag_is_refused() -> None:
+    ten = {f"k{i}": "v" for i in range(10)}
+    assert tagging.check_tags(ten) == ten
+    with pytest.raises(InvalidArgument, match=r"^tags: at most 10 tags, got 11$"):
+        tagging.check_tags({**ten, "k10": "v"})
+
+
+def test_a_fifty_first_bucket_tag_is_refused() -> None:
+    fifty = {f"k{i}": "v" for i in range(50)}
+    assert tagging.check_tags(fifty, limit=50) == fifty
+    with pytest.raises(InvalidArgument, match=r"^tags: at most 50 tags, got 51$"):
+        tagging.check_tags({**fifty, "k50": "v"}, limit=50)
+    with pytest.raises(InvalidArgument, match=r"^tags: at most 2 tags, got 3$"):
+        tagging.check_tags({"a": "", "b": "", "c": ""}, limit=2)
+
+
+def test_key_length_on_both_sides() -> None:
+    assert tagging.check_tags({"k": "v"}) == {"k": "v"}
+    assert tagging.check_tags({"k" * 128: "v"}) == {"k" * 128: "v"}
+    for key in ("", "k" * 129):
+        with pytest.raises(InvalidArgument, match=r"^tags: a key must be 1 to 128 characters$"):
+            tagging.check_tags({key: "v"})
+
+
+def test_value_length_on_both_sides() -> None:
+    assert tagging.check_tags({"k": ""}) == {"k": ""}
+    assert tagging.check_tags({"k": "v" * 256}) == {"k": "v" * 256}
+    with pytest.raises(InvalidArgument, match=r"^tags: the value of 'k' is over 256 characters$"):
+        tagging.check_tags({"k": "v" * 257})
+
+
+@pytest.mark.parametrize("char", ["\x00", "\n", "\x1f", "\x7f"])
+def test_control_characters_are_refused_in_keys_and_values(char: str) -> None:
+    with pytest.raises(InvalidArgument, match=r"^tags: a control character in ") as key_exc:
+        tagging.check_tags({f"a{char}b": "v"})
+    assert str(key_exc.value) == f"tags: a control character in {f'a{char}b'!r}: 'v'"
+    with pytest.raises(InvalidArgument) as value_exc:
+        tagging.check_tags({"k": f"x{char}"})
+    assert str(value_exc.value) == f"tags: a control character in 'k': {f'x{char}'!r}"
+
+
+def test_printable_neighbours_of_the_controls_are_kept() -> None:
+    tags = {" ~key": "\x20value~", "é": "ü"}
+    assert tagging.check_tags(tags) == tags
+
+
+def test_wrong_types_are_named() -> None:
+    with pytest.raises(TypeError, match=r"^tags must be a mapping of str to str, not list$"):
+        tagging.check_tags([("k", "v")])
+    with pytest.raises(TypeError, match=r"^tags must map str to str, got 1: 'v'$"):
+        tagging.check_tags({1: "v"})
+    with pytest.raises(TypeError, match=r"^tags must map str to str, got 'k': 2$"):
+        tagging.check_tags({"k": 2})
+
+
+def test_the_result_is_a_new_dict_in_order() -> None:
+    given = {"b": "2", "a": "1"}
+    checked = tagging.check_tags(given)
+    assert checked is not given
+    assert list(checked.items()) == [("b", "2"), ("a", "1")]
+    assert type(checked) is dict
+
+
+def test_the_header_escapes_every_reserved_character() -> None:
+    # RFC 3986 percent-encoding with nothing left "safe": "/" too, and a space as %20, never "+".
+    assert tagging.tagging_header({"a/b c": "x+y/z", "n": "1"}) == {
+        "x-amz-tagging": "a%2Fb%20c=x%2By%2Fz&n=1"
+    }
