@@ -45,9 +45,9 @@ def test_rule_refusals_exact_messages() -> None:
         one(destination_bucket=DEST, priority="1"), TypeError, "priority must be an int, not str"
     )
     refused(
-        one(destination_bucket=DEST, filter=None),
+        one(destination_bucket=DEST, filter="docs/"),
         TypeError,
-        "filter must be a ReplicationFilter, not NoneType",
+        "filter must be a ReplicationFilter, not str",
     )
     refused(
         one(destination_bucket=DEST, filter=ReplicationFilter(prefix="a\x7f")),
