@@ -1,0 +1,411 @@
+"""S3 Select in detail: the exact refusals of every value (with their bounds on both sides), the
+request document byte for byte for each serialization, and the answer parser's edge cases."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+
+import aiominio
+from aiominio.core.select import (
+    MAX_EXPRESSION_BYTES,
+    CSVInput,
+    CSVOutput,
+    JSONInput,
+    JSONOutput,
+    ParquetInput,
+    SelectParser,
+    SelectRequest,
+    SelectStats,
+    build_select,
+    check_select_request,
+    parse_stats,
+)
+from aiominio.errors import InvalidArgument, InvalidResponseError
+
+NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
+
+# -- the values ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: CSVInput(file_header_info="use"),
+            "file_header_info must be one of USE, IGNORE, NONE: 'use'",
+        ),
+        (
+            lambda: CSVInput(compression=None),
+            "compression must be one of NONE, GZIP, BZIP2: None",
+        ),
+        (lambda: JSONInput("ARRAY"), "type must be one of DOCUMENT, LINES: 'ARRAY'"),
+        (
+            lambda: JSONInput(compression="gzip"),
+            "compression must be one of NONE, GZIP, BZIP2: 'gzip'",
+        ),
+        (
+            lambda: CSVOutput(quote_fields="NEVER"),
+            "quote_fields must be one of ALWAYS, ASNEEDED: 'NEVER'",
+        ),
+        (lambda: CSVInput(field_delimiter=""), "field_delimiter must be 1 to 1 characters: ''"),
+        (lambda: CSVInput(field_delimiter=";;"), "field_delimiter must be 1 to 1 characters: ';;'"),
+        (
+            lambda: CSVInput(record_delimiter="abc"),
+            "record_delimiter must be 1 to 2 characters: 'abc'",
+        ),
+        (
+            lambda: CSVInput(quote_character="''"),
+            "quote_character must be 1 to 1 characters: \"''\"",
+        ),
+        (
+            lambda: CSVInput(quote_escape_character="ab"),
+            "quote_escape_character must be 1 to 1 characters: 'ab'",
+        ),
+        (lambda: CSVInput(comments="//"), "comments must be 1 to 1 characters: '//'"),
+        (
+            lambda: CSVOutput(field_delimiter="ab"),
+            "field_delimiter must be 1 to 1 characters: 'ab'",
+        ),
+        (
+            lambda: CSVOutput(record_delimiter=""),
+            "record_delimiter must be 1 to 2 characters: ''",
+        ),
+        (lambda: CSVOutput(quote_character=""), "quote_character must be 1 to 1 characters: ''"),
+        (
+            lambda: CSVOutput(quote_escape_character=""),
+            "quote_escape_character must be 1 to 1 characters: ''",
+        ),
+        (
+            lambda: JSONOutput(record_delimiter="\n\n\n"),
+            "record_delimiter must be 1 to 2 characters: '\\n\\n\\n'",
+        ),
+    ],
+)
+def test_bad_values_are_refused_exactly(make: object, message: str) -> None:
+    assert callable(make)
+    with pytest.raises(InvalidArgument) as info:
+        make()
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: CSVInput(field_delimiter=1), "field_delimiter must be a str, not int"),
+        (lambda: CSVInput(record_delimiter=b"\n"), "record_delimiter must be a str, not bytes"),
+        (lambda: CSVInput(quote_character=1), "quote_character must be a str, not int"),
+        (
+            lambda: CSVInput(quote_escape_character=1),
+            "quote_escape_character must be a str, not int",
+        ),
+        (lambda: CSVInput(comments=1), "comments must be a str, not int"),
+        (
+            lambda: CSVInput(allow_quoted_record_delimiter=1),
+            "allow_quoted_record_delimiter must be a bool, not int",
+        ),
+        (lambda: CSVOutput(field_delimiter=1), "field_delimiter must be a str, not int"),
+        (lambda: CSVOutput(record_delimiter=1), "record_delimiter must be a str, not int"),
+        (lambda: CSVOutput(quote_character=1), "quote_character must be a str, not int"),
+        (
+            lambda: CSVOutput(quote_escape_character=1),
+            "quote_escape_character must be a str, not int",
+        ),
+        (lambda: JSONOutput(record_delimiter=1), "record_delimiter must be a str, not int"),
+        (
+            lambda: SelectRequest(b"x", CSVInput(), CSVOutput()),
+            "expression must be a str, not bytes",
+        ),
+        (
+            lambda: SelectRequest("x", JSONOutput(), CSVOutput()),
+            "input_serialization must be a CSVInput, JSONInput or ParquetInput, not JSONOutput",
+        ),
+        (
+            lambda: SelectRequest("x", ParquetInput(), JSONInput()),
+            "output_serialization must be a CSVOutput or JSONOutput, not JSONInput",
+        ),
+        (
+            lambda: SelectRequest("x", CSVInput(), CSVOutput(), request_progress=None),
+            "request_progress must be a bool, not NoneType",
+        ),
+        (lambda: check_select_request("SELECT"), "request must be a SelectRequest, not str"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_exactly(make: object, message: str) -> None:
+    assert callable(make)
+    with pytest.raises(TypeError) as info:
+        make()
+    assert str(info.value) == message
+
+
+def test_the_accepted_values_at_their_bounds() -> None:
+    for header in ("USE", "IGNORE", "NONE"):
+        assert CSVInput(file_header_info=header).file_header_info == header
+    for compression in ("NONE", "GZIP", "BZIP2"):
+        assert CSVInput(compression=compression).compression == compression  # type: ignore[arg-type]
+        assert JSONInput(compression=compression).compression == compression  # type: ignore[arg-type]
+    assert JSONInput("LINES").type == "LINES" and JSONInput().type == "DOCUMENT"
+    assert CSVOutput(quote_fields="ASNEEDED").quote_fields == "ASNEEDED"
+    both = CSVInput(
+        field_delimiter="\t",
+        record_delimiter="\r\n",
+        quote_character="'",
+        quote_escape_character="\\",
+        comments="#",
+        allow_quoted_record_delimiter=True,
+    )
+    assert both.record_delimiter == "\r\n" and both.allow_quoted_record_delimiter is True
+    assert CSVInput(record_delimiter="\n").record_delimiter == "\n"
+    assert CSVOutput(record_delimiter="\r\n", field_delimiter=",").record_delimiter == "\r\n"
+    assert JSONOutput("\r\n").record_delimiter == "\r\n"
+    assert JSONOutput("\n").record_delimiter == "\n"
+    request = SelectRequest("SELECT 1", CSVInput(), JSONOutput(), request_progress=True)
+    assert check_select_request(request) is request
+
+
+def test_the_expression_limit_counts_utf8_bytes() -> None:
+    assert MAX_EXPRESSION_BYTES == 256 * 1024
+    at = "é" * (MAX_EXPRESSION_BYTES // 2)
+    assert SelectRequest(at, ParquetInput(), JSONOutput()).expression == at
+    for over in (at + "x", "x" * (MAX_EXPRESSION_BYTES + 1)):
+        with pytest.raises(InvalidArgument, match=r"^expression must be at most 256 KiB$"):
+            SelectRequest(over, ParquetInput(), JSONOutput())
+    for empty in ("", " \n\t"):
+        with pytest.raises(InvalidArgument, match=r"^expression must not be empty$"):
+            SelectRequest(empty, ParquetInput(), JSONOutput())
+
+
+# -- the request document ------------------------------------------------------------------------
+
+
+def doc(inner: bytes) -> bytes:
+    return b"<SelectObjectContentRequest " + NS + b">" + inner + b"</SelectObjectContentRequest>"
+
+
+def test_a_csv_request_with_every_field_byte_for_byte() -> None:
+    request = SelectRequest(
+        "SELECT s._1 FROM S3Object s WHERE s._2 < '5' & 1",
+        CSVInput(
+            file_header_info="IGNORE",
+            field_delimiter=";",
+            record_delimiter="\r\n",
+            quote_character="'",
+            quote_escape_character="\\",
+            comments="#",
+            allow_quoted_record_delimiter=True,
+            compression="BZIP2",
+        ),
+        CSVOutput(
+            quote_fields="ASNEEDED",
+            field_delimiter="|",
+            record_delimiter="\n",
+            quote_character='"',
+            quote_escape_character="~",
+        ),
+    )
+    assert build_select(request) == doc(
+        b"<Expression>SELECT s._1 FROM S3Object s WHERE s._2 &lt; '5' &amp; 1</Expression>"
+        b"<ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><CompressionType>BZIP2</CompressionType><CSV>"
+        b"<FileHeaderInfo>IGNORE</FileHeaderInfo><Comments>#</Comments>"
+        b"<RecordDelimiter>&#13;\n</RecordDelimiter><FieldDelimiter>;</FieldDelimiter>"
+        b"<QuoteCharacter>'</QuoteCharacter><QuoteEscapeCharacter>\\</QuoteEscapeCharacter>"
+        b"<AllowQuotedRecordDelimiter>true</AllowQuotedRecordDelimiter>"
+        b"</CSV></InputSerialization>"
+        b"<OutputSerialization><CSV><QuoteFields>ASNEEDED</QuoteFields>"
+        b"<RecordDelimiter>\n</RecordDelimiter><FieldDelimiter>|</FieldDelimiter>"
+        b'<QuoteCharacter>"</QuoteCharacter><QuoteEscapeCharacter>~</QuoteEscapeCharacter>'
+        b"</CSV></OutputSerialization>"
+    )
+
+
+def test_a_csv_request_with_the_defaults_byte_for_byte() -> None:
+    request = SelectRequest("SELECT * FROM S3Object", CSVInput(), CSVOutput())
+    assert build_select(request) == doc(
+        b"<Expression>SELECT * FROM S3Object</Expression><ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><CompressionType>NONE</CompressionType><CSV /></InputSerialization>"
+        b"<OutputSerialization><CSV /></OutputSerialization>"
+    )
+
+
+def test_json_requests_byte_for_byte() -> None:
+    request = SelectRequest(
+        "SELECT * FROM S3Object[*]", JSONInput(compression="GZIP"), JSONOutput("\r\n"), True
+    )
+    assert build_select(request) == doc(
+        b"<Expression>SELECT * FROM S3Object[*]</Expression><ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><CompressionType>GZIP</CompressionType>"
+        b"<JSON><Type>DOCUMENT</Type></JSON></InputSerialization>"
+        b"<OutputSerialization><JSON><RecordDelimiter>&#13;\n</RecordDelimiter></JSON>"
+        b"</OutputSerialization>"
+        b"<RequestProgress><Enabled>true</Enabled></RequestProgress>"
+    )
+
+
+def test_the_document_is_utf8() -> None:
+    request = SelectRequest(
+        "SELECT * FROM S3Object s WHERE s.name = 'Zoë 北'", CSVInput(), JSONOutput()
+    )
+    assert build_select(request) == doc(
+        "<Expression>SELECT * FROM S3Object s WHERE s.name = 'Zoë 北'</Expression>".encode()
+        + b"<ExpressionType>SQL</ExpressionType>"
+        b"<InputSerialization><CompressionType>NONE</CompressionType><CSV /></InputSerialization>"
+        b"<OutputSerialization><JSON /></OutputSerialization>"
+    )
+
+
+def test_a_cr_in_the_expression_survives_a_parser() -> None:
+    body = build_select(SelectRequest("SELECT\r\n1", ParquetInput(), JSONOutput()))
+    assert b"\r" not in body
+    assert aiominio.core.xml.parse(body).findtext("Expression") == "SELECT\r\n1"
+
+
+# -- the answer ----------------------------------------------------------------------------------
+
+
+def test_stats_documents() -> None:
+    body = (
+        b"<Stats><BytesScanned> 100</BytesScanned><BytesProcessed>0</BytesProcessed>"
+        b"<BytesReturned>7\n</BytesReturned></Stats>"
+    )
+    assert parse_stats(body) == SelectStats(bytes_scanned=100, bytes_processed=0, bytes_returned=7)
+    for missing in ("BytesScanned", "BytesProcessed", "BytesReturned"):
+        partial = body.replace(missing.encode(), b"Other")
+        with pytest.raises(
+            InvalidResponseError, match=rf"^the server sent a malformed {missing}: ''$"
+        ):
+            parse_stats(partial)
+
+
+def header(name: str, value: str) -> bytes:
+    raw_name, raw = name.encode(), value.encode()
+    return bytes([len(raw_name)]) + raw_name + b"\x07" + struct.pack(">H", len(raw)) + raw
+
+
+def frame(headers: bytes, payload: bytes = b"") -> bytes:
+    total = 16 + len(headers) + len(payload)
+    prelude = struct.pack(">II", total, len(headers))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    body = prelude + headers + payload
+    return body + struct.pack(">I", zlib.crc32(body))
+
+
+def event(kind: str, payload: bytes = b"") -> bytes:
+    return frame(header(":message-type", "event") + header(":event-type", kind), payload)
+
+
+def error(code: str, text: str = "") -> bytes:
+    return frame(
+        header(":message-type", "error")
+        + header(":error-code", code)
+        + header(":error-message", text)
+    )
+
+
+def stats(tag: str, n: int) -> bytes:
+    return (
+        f"<{tag}><BytesScanned>{n}</BytesScanned><BytesProcessed>{n + 1}</BytesProcessed>"
+        f"<BytesReturned>{n + 2}</BytesReturned></{tag}>"
+    ).encode()
+
+
+def test_an_answer_in_one_chunk() -> None:
+    parser = SelectParser()
+    assert (parser.stats, parser.progress, parser.ended) == (None, None, False)
+    got = parser.feed(
+        event("Records", b"a\n")
+        + event("Records", b"")
+        + event("Progress", stats("Progress", 1))
+        + event("Progress", stats("Progress", 5))
+        + event("Records", b"b\n")
+        + event("Stats", stats("Stats", 9))
+        + event("End")
+    )
+    assert got == [b"a\n", b"b\n"]
+    assert parser.progress == SelectStats(5, 6, 7)
+    assert parser.stats == SelectStats(9, 10, 11)
+    assert parser.ended is True
+    parser.close()
+    parser.raise_error()
+
+
+def test_only_event_messages_carry_records() -> None:
+    parser = SelectParser()
+    untyped = frame(header(":event-type", "Records"), b"no")
+    other = frame(header(":message-type", "events") + header(":event-type", "Records"), b"no")
+    assert parser.feed(untyped + other + event("Records", b"yes") + event("End")) == [b"yes"]
+    # a message that is no event is not checked against the End either
+    assert parser.feed(untyped) == []
+    parser.close()
+
+
+def test_anything_after_the_end_is_refused() -> None:
+    for after in (event("Cont"), event("Records", b""), event("End")):
+        parser = SelectParser()
+        parser.feed(event("End"))
+        with pytest.raises(
+            InvalidResponseError, match=r"^a select answer went on after its End event$"
+        ):
+            parser.feed(after)
+
+
+def test_an_answer_that_stops_early_is_refused() -> None:
+    parser = SelectParser()
+    parser.feed(event("Records", b"a"))
+    with pytest.raises(
+        InvalidResponseError, match=r"^the select answer ended before its End event$"
+    ):
+        parser.close()
+    cut = SelectParser()
+    end = event("End")
+    cut.feed(end[:-1])
+    with pytest.raises(
+        InvalidResponseError,
+        match=rf"^a corrupted event stream: the stream ended {len(end) - 1} bytes into a message$",
+    ):
+        cut.close()
+    assert cut.ended is False
+
+
+def test_an_error_before_any_record_raises_at_once_and_is_not_kept() -> None:
+    parser = SelectParser(bucket="b", key="k")
+    with pytest.raises(aiominio.S3Error) as info:
+        parser.feed(error("OverMaxRecordSize", "too big") + event("Records", b"x"))
+    assert (info.value.code, info.value.message, info.value.status) == (
+        "OverMaxRecordSize",
+        "too big",
+        200,
+    )
+    assert (info.value.bucket, info.value.key) == ("b", "k")
+    parser.raise_error()  # nothing kept
+    assert parser.feed(event("End")) == []
+    parser.close()
+
+
+def test_an_error_after_records_stops_the_chunk_and_is_raised_later() -> None:
+    parser = SelectParser(key="k")
+    got = parser.feed(
+        event("Records", b"a") + error("InternalError") + event("Records", b"b") + event("End")
+    )
+    assert got == [b"a"]
+    assert parser.ended is False
+    for call in (parser.raise_error, parser.close, lambda: parser.feed(b"")):
+        with pytest.raises(aiominio.InternalError) as info:
+            call()
+        assert (info.value.key, info.value.bucket) == ("k", None)
+
+
+def test_malformed_progress_is_refused() -> None:
+    with pytest.raises(
+        InvalidResponseError, match=r"^the server sent a malformed BytesReturned: '-1'$"
+    ):
+        SelectParser().feed(
+            event(
+                "Progress",
+                b"<Progress><BytesScanned>1</BytesScanned><BytesProcessed>1</BytesProcessed>"
+                b"<BytesReturned>-1</BytesReturned></Progress>",
+            )
+        )
