@@ -9,7 +9,8 @@ which runs tests in processes forked after a full run, sees exactly that).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -29,3 +30,20 @@ def _empty_memo_caches() -> Iterator[None]:
     _clear()
     yield
     _clear()
+
+
+@pytest.fixture
+def local_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set the process's local time zone for one test, as a POSIX ``TZ`` string (``"JST-9"`` is
+    UTC+9; no time zone database needed); the zone is restored afterwards. Skipped where
+    ``time.tzset`` does not exist (not POSIX)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset (POSIX)")
+
+    def set_zone(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

@@ -4,6 +4,7 @@ stat read off an answer."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,16 +19,28 @@ UTC = timezone.utc
 def test_constants() -> None:
     assert h.META_PREFIX == "x-amz-meta-"
     assert h.DEFAULT_CONTENT_TYPE == "application/octet-stream"
-    assert h.STANDARD_HEADER_KEYWORDS == {
-        "cache-control": "cache_control",
-        "content-type": "content_type",
-        "content-disposition": "content_disposition",
-        "content-encoding": "content_encoding",
-        "content-language": "content_language",
-        "expires": "expires",
-        "x-amz-storage-class": "storage_class",
-        "x-amz-tagging": "tags",
-    }
+
+
+@pytest.mark.parametrize(
+    ("header", "keyword", "value"),
+    [
+        ("Cache-Control", "cache_control", "no-cache"),
+        ("Content-Type", "content_type", None),
+        ("Content-Disposition", "content_disposition", "inline"),
+        ("Content-Encoding", "content_encoding", "gzip"),
+        ("Content-Language", "content_language", "fr"),
+        ("Expires", "expires", datetime(2030, 1, 1, tzinfo=UTC)),
+        ("X-Amz-Storage-Class", "storage_class", "STANDARD"),
+        ("X-Amz-Tagging", "tags", None),
+    ],
+)
+def test_a_standard_header_as_metadata_names_the_keyword_that_sets_it(
+    header: str, keyword: str, value: object
+) -> None:
+    with pytest.raises(InvalidArgument, match=rf"; use the {keyword}= keyword$"):
+        h.metadata_headers({header.lower(): "v"})
+    if value is not None:  # the keyword named does set that very header
+        assert [k.lower() for k in h.standard_headers(**{keyword: value})] == [header.lower()]
 
 
 @pytest.mark.parametrize(
@@ -67,18 +80,12 @@ def test_a_name_of_every_token_character_is_a_token() -> None:
     assert h.standard_headers(storage_class=TOKEN_CHARS) == {"x-amz-storage-class": TOKEN_CHARS}
 
 
-def test_dates_do_not_depend_on_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not hasattr(time, "tzset"):
-        pytest.skip("time.tzset is POSIX-only")
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    try:
-        when = datetime(2026, 1, 5, 12, tzinfo=UTC)
-        assert h.format_http_date(when) == "Mon, 05 Jan 2026 12:00:00 GMT"
-        assert http_date(when) == "Mon, 05 Jan 2026 12:00:00 GMT"
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+def test_dates_do_not_depend_on_the_local_zone(local_time_zone: Callable[[str], None]) -> None:
+    local_time_zone("EST+5")  # UTC-5
+    assert time.localtime(0).tm_hour == 19  # the machine's zone is UTC-5 now
+    when = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    assert h.format_http_date(when) == "Mon, 05 Jan 2026 12:00:00 GMT"
+    assert http_date(when) == "Mon, 05 Jan 2026 12:00:00 GMT"
 
 
 # Every month and week day, by hand (2026-01-05 was a Monday).

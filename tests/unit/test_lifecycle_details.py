@@ -5,7 +5,7 @@ time zone."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pytest
@@ -330,18 +330,10 @@ def test_an_answer_with_optional_elements_absent_or_empty() -> None:
     assert rule == LifecycleRule(noncurrent_version_expiration=NoncurrentVersionExpiration(0))
 
 
-@pytest.fixture
-def new_york_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "EST+5")  # POSIX form: UTC-5, no time zone database needed
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
-@pytest.mark.usefixtures("new_york_local_time")
-def test_dates_are_read_in_utc_whatever_the_local_time_zone() -> None:
+def test_dates_are_read_in_utc_whatever_the_local_time_zone(
+    local_time_zone: Callable[[str], None],
+) -> None:
+    local_time_zone("EST+5")  # UTC-5
     assert time.localtime(0).tm_hour == 19  # the machine's zone is UTC-5 now
     body = (
         b'<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule>'

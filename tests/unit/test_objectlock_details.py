@@ -4,7 +4,7 @@ the request bodies byte for byte and the answers' edge cases."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -120,18 +120,10 @@ def test_lock_dates_are_utc_with_truncated_milliseconds() -> None:
     )
 
 
-@pytest.fixture
-def tokyo_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "JST-9")  # POSIX form: UTC+9, no time zone database needed
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
-@pytest.mark.usefixtures("tokyo_local_time")
-def test_lock_dates_do_not_depend_on_the_local_time_zone() -> None:
+def test_lock_dates_do_not_depend_on_the_local_time_zone(
+    local_time_zone: Callable[[str], None],
+) -> None:
+    local_time_zone("JST-9")  # UTC+9
     assert time.localtime(0).tm_hour == 9  # the machine's zone is UTC+9 now
     assert format_lock_date(datetime(2030, 1, 1, 12, tzinfo=timezone.utc)) == (
         "2030-01-01T12:00:00.000Z"

@@ -3,9 +3,6 @@ request document byte for byte for each serialization, and the answer parser's e
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import pytest
 
 import aiominio
@@ -24,6 +21,7 @@ from aiominio.core.select import (
     parse_stats,
 )
 from aiominio.errors import InvalidArgument, InvalidResponseError
+from tests.unit.test_eventstream import event, frame, string
 
 NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
@@ -280,28 +278,11 @@ def test_stats_documents() -> None:
             parse_stats(partial)
 
 
-def header(name: str, value: str) -> bytes:
-    raw_name, raw = name.encode(), value.encode()
-    return bytes([len(raw_name)]) + raw_name + b"\x07" + struct.pack(">H", len(raw)) + raw
-
-
-def frame(headers: bytes, payload: bytes = b"") -> bytes:
-    total = 16 + len(headers) + len(payload)
-    prelude = struct.pack(">II", total, len(headers))
-    prelude += struct.pack(">I", zlib.crc32(prelude))
-    body = prelude + headers + payload
-    return body + struct.pack(">I", zlib.crc32(body))
-
-
-def event(kind: str, payload: bytes = b"") -> bytes:
-    return frame(header(":message-type", "event") + header(":event-type", kind), payload)
-
-
 def error(code: str, text: str = "") -> bytes:
     return frame(
-        header(":message-type", "error")
-        + header(":error-code", code)
-        + header(":error-message", text)
+        string(":message-type", "error")
+        + string(":error-code", code)
+        + string(":error-message", text)
     )
 
 
@@ -334,8 +315,8 @@ def test_an_answer_in_one_chunk() -> None:
 
 def test_only_event_messages_carry_records() -> None:
     parser = SelectParser()
-    untyped = frame(header(":event-type", "Records"), b"no")
-    other = frame(header(":message-type", "events") + header(":event-type", "Records"), b"no")
+    untyped = frame(string(":event-type", "Records"), b"no")
+    other = frame(string(":message-type", "events") + string(":event-type", "Records"), b"no")
     assert parser.feed(untyped + other + event("Records", b"yes") + event("End")) == [b"yes"]
     # a message that is no event is not checked against the End either
     assert parser.feed(untyped) == []
