@@ -136,10 +136,15 @@ async def _initiate(
     upload = MultipartUpload(bucket, key, xml.parse_initiate_multipart(resp.body))
     # A server that ignores the request (no echo) keeps no whole-object checksum.
     upload.full_object = resp.headers.get(_CHECKSUM_TYPE, "").upper() == "FULL_OBJECT"
-    if any(isinstance(e, TransportError) for e in retried):
-        # An attempt whose answer was lost may have started an upload of its own.
+    if any(isinstance(e, TransportError) or _server_failed(e) for e in retried):
+        # An attempt whose answer was lost, or that failed on the server's side (a 5xx, such as
+        # a gateway whose backend restarted), may have started an upload of its own.
         upload.strays_since = since
     return upload
+
+
+def _server_failed(exc: BaseException) -> bool:
+    return isinstance(exc, S3Error) and exc.status >= 500
 
 
 async def _abort_once_created(req: Requester, creating: asyncio.Future[MultipartUpload]) -> None:
