@@ -83,6 +83,11 @@ class StaticProvider:
     def __repr__(self) -> str:
         return f"StaticProvider({self._credentials!r})"
 
+    @property
+    def credentials(self) -> Credentials | None:
+        """The credentials it hands out (without awaiting :meth:`retrieve`)."""
+        return self._credentials
+
     async def retrieve(self) -> Credentials | None:
         return self._credentials
 

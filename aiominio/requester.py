@@ -25,7 +25,7 @@ from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_region
-from aiominio.credentials import Credentials, CredentialsProvider
+from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
 from aiominio.errors import ConnectionLostError, NoSuchBucket, S3Error
 from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
 from aiominio.version import __version__
@@ -79,6 +79,10 @@ class Requester:
         self._endpoint = endpoint
         self._transport = transport
         self._credentials = credentials
+        # Fixed credentials are read without a coroutine per request (the usual case).
+        self._fixed: tuple[Credentials | None] | None = (
+            (credentials.credentials,) if type(credentials) is StaticProvider else None
+        )
         self._style: AddressingStyle = style
         self._region = region
         self._retry = retry or RetryPolicy()
@@ -398,10 +402,19 @@ class Requester:
     ) -> tuple[str, dict[str, str]]:
         """The URL and the signed headers of one attempt."""
         if region is None:
-            region = await self.region_for(bucket)
+            # The usual answers without a coroutine: the client's region, a known bucket's.
+            if self._region:
+                region = self._region
+            elif bucket is not None and (cached := self._bucket_regions.get(bucket)):
+                region = cached
+            else:
+                region = await self.region_for(bucket)
         target = build_target(self._endpoint, bucket, key, query, style=self._style, region=region)
-        all_headers = {"Host": target.host, **(headers or {})}
-        creds = await self._credentials.retrieve()
+        all_headers = {"Host": target.host}
+        if headers:
+            all_headers.update(headers)
+        fixed = self._fixed
+        creds = fixed[0] if fixed is not None else await self._credentials.retrieve()
         if creds is not None:
             if payload_hash is None:
                 if body is None:
@@ -410,9 +423,10 @@ class Requester:
                     payload_hash = hashlib.sha256(body).hexdigest()
                 else:
                     payload_hash = signing.UNSIGNED_PAYLOAD
-            all_headers = signing.sign_request(
+            signing.sign_canonical(
                 method,
-                target.url,
+                target.uri,
+                target.canonical_query,
                 all_headers,
                 payload_hash=payload_hash,
                 credentials=creds,

@@ -50,13 +50,20 @@ class Source(Protocol):
 
 
 class _BufferSource:
-    def __init__(self, buf: memoryview) -> None:
+    def __init__(self, buf: bytes | memoryview) -> None:
         self._buf = buf
+        self._view = buf if isinstance(buf, memoryview) else None
         self._pos = 0
         self.size: int | None = len(buf)
 
-    async def read(self, n: int) -> memoryview:
-        chunk = self._buf[self._pos : self._pos + n]
+    async def read(self, n: int) -> bytes | memoryview:
+        if self._pos == 0 and n >= len(self._buf):
+            self._pos = len(self._buf)
+            return self._buf  # all of it at once (a small PUT): no view to make
+        view = self._view
+        if view is None:
+            view = self._view = memoryview(self._buf)
+        chunk = view[self._pos : self._pos + n]
         self._pos += len(chunk)
         return chunk
 
@@ -186,6 +193,8 @@ def make_source(data: Data, size: int | None) -> Source:
         check_int("size", size)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if type(data) is bytes and (size is None or size == len(data)):
+        return _BufferSource(data)  # immutable: sent as it is
     if isinstance(data, (bytes, bytearray, memoryview)):
         view = memoryview(data).cast("B")
         if size is not None and size != len(view):
@@ -260,9 +269,14 @@ class ProgressReporter:
         self.total = total
         self.done = done
         self._told = -1
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None  # made by the first report that calls back
         self._wake: asyncio.Event | None = None
         self._failure: Exception | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether there is a callback to tell (without one, counting bytes serves nobody)."""
+        return self._progress is not None
 
     def add(self, n: int) -> None:
         """Count ``n`` more bytes done (a sync call: the transport's body writer makes it)."""
@@ -301,6 +315,8 @@ class ProgressReporter:
         them; with ``final``, if anything was done since its last call, or it was never called."""
         if self._progress is None or not (final or self._due()):
             return
+        if self._lock is None:
+            self._lock = asyncio.Lock()
         async with self._lock:
             done = self.done
             if done <= self._told or not (final or self._due()):

@@ -177,6 +177,9 @@ class Target:
     host: str
     path: str
     query: tuple[tuple[str, str], ...]
+    #: The path and query as encoded in ``url``: the canonical URI and query string of SigV4.
+    uri: str
+    canonical_query: str
 
 
 def build_target(
@@ -212,7 +215,10 @@ def build_target(
     else:
         path = "/"
     netloc = endpoint.netloc(host)
-    url = f"{endpoint.scheme}://{netloc}{uri_encode(path, keep_slash=True)}"
+    uri = uri_encode(path, keep_slash=True)
+    url = f"{endpoint.scheme}://{netloc}{uri}"
+    encoded_query = ""
     if query:
-        url += "?" + canonical_query(query)
-    return Target(url=url, host=netloc, path=path, query=tuple(query))
+        encoded_query = canonical_query(query)
+        url += "?" + encoded_query
+    return Target(url, netloc, path, tuple(query), uri, encoded_query)

@@ -92,11 +92,15 @@ def canonical_headers(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     Names are lower-cased and sorted; values are trimmed with inner runs of whitespace folded to one
     space; repeated names are joined with ``,`` in the order given.
     """
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, str] = {}  # values joined as they come: no list per header
     for name, value in headers:
-        merged.setdefault(name.strip().lower(), []).append(_trim(value))
+        key = name.strip().lower()
+        if key in merged:
+            merged[key] += "," + _trim(value)
+        else:
+            merged[key] = _trim(value)
     names = sorted(merged)
-    lines = "".join(f"{n}:{','.join(merged[n])}\n" for n in names)
+    lines = "".join([f"{n}:{merged[n]}\n" for n in names])
     return lines, ";".join(names)
 
 
@@ -203,11 +207,27 @@ def sign_headers(
         pairs,
         payload_hash,
     )
+    auth, sig, sts = _authorization(
+        creq, signed, timestamp, access_key, secret_key, region, service
+    )
+    return SignedHeaders(auth, timestamp, sig, signed, creq, sts)
+
+
+def _authorization(
+    creq: str,
+    signed: str,
+    timestamp: str,
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+) -> tuple[str, str, str]:
+    """The ``Authorization`` value of a canonical request, its signature and string to sign."""
     cscope = scope(timestamp, region, service)
     sts = string_to_sign(timestamp, cscope, creq)
     sig = signature(signing_key(secret_key, timestamp[:8], region, service), sts)
     auth = f"{ALGORITHM} Credential={access_key}/{cscope}, SignedHeaders={signed}, Signature={sig}"
-    return SignedHeaders(auth, timestamp, sig, signed, creq, sts)
+    return auth, sig, sts
 
 
 class SigningKeys(Protocol):
@@ -244,28 +264,58 @@ def sign_request(
     out = dict(headers)
     if not any(name.lower() == "host" for name in out):
         out["host"] = parts.netloc
-    out["x-amz-date"] = amz_date(now)
-    out["x-amz-content-sha256"] = payload_hash
-    if credentials.session_token:
-        out["x-amz-security-token"] = credentials.session_token
     query = [
         (unquote(name), unquote(value))
         for name, _, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
     ]
-    signed = sign_headers(
-        method=method,
-        path=unquote(parts.path) or "/",
-        query=query,
-        headers=out,
+    return sign_canonical(
+        method,
+        canonical_uri(unquote(parts.path) or "/"),
+        canonical_query(query),
+        out,
         payload_hash=payload_hash,
-        access_key=credentials.access_key,
-        secret_key=credentials.secret_key,
+        credentials=credentials,
         region=region,
-        now=now,
         service=service,
+        now=now,
     )
-    out["Authorization"] = signed.authorization
-    return out
+
+
+def sign_canonical(
+    method: str,
+    uri: str,
+    query: str,
+    headers: dict[str, str],
+    *,
+    payload_hash: str,
+    credentials: SigningKeys,
+    region: str,
+    service: str = "s3",
+    now: datetime,
+) -> dict[str, str]:
+    """:func:`sign_request` for a request whose canonical URI and query string are at hand (as
+    :func:`~aiominio.core.endpoint.build_target` makes them): nothing is parsed back out of a URL.
+
+    ``headers`` must hold ``host`` (in any case); it is completed in place (``x-amz-date``,
+    ``x-amz-content-sha256``, ``x-amz-security-token`` for a session token, ``Authorization``)
+    and returned. Every header in it is signed.
+    """
+    timestamp = amz_date(now)
+    headers["x-amz-date"] = timestamp
+    headers["x-amz-content-sha256"] = payload_hash
+    if credentials.session_token:
+        headers["x-amz-security-token"] = credentials.session_token
+    creq, signed = canonical_request(method, uri, query, headers.items(), payload_hash)
+    headers["Authorization"] = _authorization(
+        creq,
+        signed,
+        timestamp,
+        credentials.access_key,
+        credentials.secret_key,
+        region,
+        service,
+    )[0]
+    return headers
 
 
 def presign_query(

@@ -48,12 +48,13 @@ def check_bucket_name(bucket: object) -> str:
         )
     if ".." in bucket or ".-" in bucket or "-." in bucket:
         raise InvalidArgument(f"bucket name must not contain '..', '.-' or '-.': {bucket!r}")
-    try:
-        ipaddress.IPv4Address(bucket)
-    except ValueError:
-        pass
-    else:
-        raise InvalidArgument(f"bucket name must not look like an IP address: {bucket!r}")
+    if bucket.count(".") == 3:  # what an IPv4 address has; the parse is the costly part
+        try:
+            ipaddress.IPv4Address(bucket)
+        except ValueError:
+            pass
+        else:
+            raise InvalidArgument(f"bucket name must not look like an IP address: {bucket!r}")
     if bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
         raise InvalidArgument(f"bucket name uses a reserved prefix or suffix: {bucket!r}")
     return bucket

@@ -46,8 +46,9 @@ async def checksum_headers(
     the server echoes. ``md5`` sends ``Content-MD5`` (understood by every server) and checks the
     returned ETag against it.
     """
+    small = len(data) < _THREAD_HASH_MIN  # hashed here, without a coroutine more
     if mode == "crc32":
-        value = await crc32_b64(data)
+        value = checksums.crc32_b64(data) if small else await crc32_b64(data)
 
         def check_crc(headers: dict[str, str], what: str) -> None:
             echoed = headers.get("x-amz-checksum-crc32")
@@ -55,7 +56,7 @@ async def checksum_headers(
                 raise InvalidResponseError(f"{what}: server CRC32 {echoed}, expected {value}")
 
         return {"x-amz-checksum-crc32": value}, check_crc, value
-    digest = await md5_digest(data)
+    digest = hashlib.md5(data).digest() if small else await md5_digest(data)
 
     def check_md5(headers: dict[str, str], what: str) -> None:
         etag = unquote_etag(headers.get("etag", ""))

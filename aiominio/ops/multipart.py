@@ -220,7 +220,7 @@ async def run_multipart(
             if reporter is not None:
                 reporter.add(reuse.size)
             return reuse
-        counter = reporter.body_counter() if reporter is not None else None
+        counter = reporter.body_counter() if reporter is not None and reporter.active else None
         return await upload_part(
             req, upload, number=number, data=chunk, integrity=plan.integrity, sent=counter
         )

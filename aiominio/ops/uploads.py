@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 
 from aiominio.core import signing
 from aiominio.core.checksums import Integrity
@@ -36,7 +36,7 @@ async def put_single(
         # Named as the SDKs name it: a bucket with object lock (moto, and S3 for a retention)
         # refuses a PUT with neither Content-MD5 nor this header.
         extra["x-amz-sdk-checksum-algorithm"] = "CRC32"
-    counter = reporter.body_counter() if reporter is not None else None
+    counter = reporter.body_counter() if reporter is not None and reporter.active else None
     resp = await req.execute(
         "PUT",
         bucket,
@@ -60,7 +60,7 @@ async def put_single(
     return PutResult(etag, version_id, crc)
 
 
-async def put_object(
+def put_object(
     req: Requester,
     bucket: str,
     key: str,
@@ -74,28 +74,35 @@ async def put_object(
     progress: Progress | None = None,
     conditions: Mapping[str, str] | None = None,
     sse: Sse | None = None,
-) -> PutResult:
+) -> Awaitable[PutResult]:
     """Upload ``source``: bodies up to ``threshold`` bytes (and streams that end before it) in
     one PUT, larger ones as a multipart upload that is aborted if it fails. ``conditions``
     (If-Match, If-None-Match) go on the PUT, or on the CompleteMultipartUpload. ``sse`` is
     asked for on the PUT or the CreateMultipartUpload (an SSE-C key goes with every part).
     ``progress`` is told of the bytes written at least every MiB, and once at the end."""
     reporter = ProgressReporter(progress, source.size)
+    put = _put(
+        req,
+        bucket,
+        key,
+        source=source,
+        headers=headers,
+        part_size=part_size,
+        concurrency=concurrency,
+        threshold=threshold,
+        integrity=integrity,
+        reporter=reporter,
+        conditions=conditions,
+        sse=sse,
+    )
+    if progress is None:
+        return put  # nobody to tell: no pump, no final report, no coroutine more
+    return _reporting(reporter, put)
+
+
+async def _reporting(reporter: ProgressReporter, put: Awaitable[PutResult]) -> PutResult:
     async with reporter.pumping():
-        result = await _put(
-            req,
-            bucket,
-            key,
-            source=source,
-            headers=headers,
-            part_size=part_size,
-            concurrency=concurrency,
-            threshold=threshold,
-            integrity=integrity,
-            reporter=reporter,
-            conditions=conditions,
-            sse=sse,
-        )
+        result = await put
     await reporter.report(final=True)
     return result
 

@@ -130,3 +130,24 @@ async def test_without_retries_idempotent_methods_survive_and_posts_fail(
     assert proxy.closed_on_reuse["POST"] == 2
     for method in ("GET", "HEAD", "PUT", "DELETE"):
         assert proxy.closed_on_reuse[method] > 0, (method, proxy.closed_on_reuse)
+
+
+async def test_stale_resends_cost_no_attempt(
+    seaweedfs_server: testing.LocalServer, stale_bucket: str
+) -> None:
+    # Eight idle connections in the pool, each closed by the proxy as it is reused, and two
+    # attempts only. The POST that follows meets up to eight stale connections in a row: it can
+    # succeed only if a resend after a pooled connection was cut off before any answer is told
+    # apart from a failure (it costs no attempt); telling it apart needs to know the connection
+    # came from the pool.
+    two_attempts = aiominio.RetryPolicy(max_attempts=2)
+    keys = [f"k/{i}" for i in range(8)]
+    async with (
+        StaleProxy(_port(seaweedfs_server)) as proxy,
+        _through(proxy, seaweedfs_server, retry=two_attempts, max_connections=8) as c,
+    ):
+        await asyncio.gather(*(c.put_object(stale_bucket, k, b"x") for k in keys))
+        assert proxy.closed_on_reuse["POST"] == 0
+        assert await c.remove_objects(stale_bucket, keys) == []  # POST ?delete
+        assert [o.key async for o in c.list_objects(stale_bucket, recursive=True)] == []
+    assert proxy.closed_on_reuse["POST"] >= 2, proxy.closed_on_reuse

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -256,3 +257,48 @@ def test_header_values_are_trimmed_and_inner_whitespace_folded() -> None:
     )
     assert lines == "x-a:a b\nx-b:c d\nx-c:plain\nx-d:e f\n"
     assert names == "x-a;x-b;x-c;x-d"
+
+
+def test_repeated_header_names_are_joined_in_the_order_given() -> None:
+    lines, names = signing.canonical_headers(
+        [("X-Multi", "b"), ("x-one", "1"), ("x-multi", " a  c "), ("X-MULTI", "z")]
+    )
+    assert lines == "x-multi:b,a c,z\nx-one:1\n"
+    assert names == "x-multi;x-one"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com:9000/b/k",
+        "http://h/b/a%20b/c?flag=&list-type=2&prefix=x%2Fy&token=a%3Db",
+        "https://bucket.s3.amazonaws.com/%E2%82%AC/x~y?uploads=",
+    ],
+)
+@pytest.mark.parametrize("token", [None, "tok/en=="])
+def test_sign_canonical_signs_as_sign_request_does(url: str, token: str | None) -> None:
+    parts = urlsplit(url)  # these URLs hold the canonical URI and query string as they are
+    keys = Keys(session_token=token)
+    given = {"host": parts.netloc, "x-amz-meta-a": "1"}
+    out = signing.sign_canonical(
+        "PUT",
+        parts.path,
+        parts.query,
+        given,
+        payload_hash=signing.UNSIGNED_PAYLOAD,
+        credentials=keys,
+        region="eu-west-1",
+        now=NOW,
+    )
+    assert out is given  # completed in place
+    assert out == signing.sign_request(
+        "PUT",
+        url,
+        {"x-amz-meta-a": "1"},
+        payload_hash=signing.UNSIGNED_PAYLOAD,
+        credentials=keys,
+        region="eu-west-1",
+        now=NOW,
+    )
+    assert ("x-amz-security-token" in out) == (token is not None)
+    assert "/eu-west-1/s3/aws4_request," in out["Authorization"]
