@@ -665,7 +665,7 @@ class Boto3:
 
 class BareAiohttp:
     """Not a client: aiohttp's own cost of a large GET (a presigned URL, ``iter_any``), the
-    floor under any aiohttp-based client's streamed download."""
+    floor under any aiohttp-based client's streamed download, and of a small signed PUT."""
 
     async def __aenter__(self) -> BareAiohttp:
         import aiohttp
@@ -689,6 +689,36 @@ class BareAiohttp:
 
     async def size_get(self, ops: int) -> int:
         return sum([await self._get() for _ in range(ops)])
+
+    async def small_put(self, count: int, data: bytes) -> None:
+        """The same request aiominio sends (SigV4 by aiominio's pure signer, the CRC32 the
+        server verifies), sent by a bare session: aiohttp's and asyncio's share of a small PUT."""
+        import base64
+        import zlib
+        from datetime import datetime, timezone
+
+        from aiominio.core.signing import UNSIGNED_PAYLOAD, sign_request
+        from aiominio.credentials import Credentials
+
+        creds = Credentials(A.access_key, A.secret_key)
+        crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+        async def put(i: int) -> None:
+            url = f"{A.endpoint}/{A.bucket}/sp/aiohttp/{i}"
+            headers = sign_request(
+                "PUT",
+                url,
+                {"x-amz-checksum-crc32": crc, "Content-Type": "application/octet-stream"},
+                payload_hash=UNSIGNED_PAYLOAD,
+                credentials=creds,
+                region="us-east-1",
+                now=datetime.now(timezone.utc),
+            )
+            async with self.session.put(url, data=data, headers=headers) as resp:
+                resp.raise_for_status()
+                await resp.read()
+
+        await gather_limited(count, put)
 
 
 LIBRARIES: dict[str, type] = {
