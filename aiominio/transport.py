@@ -102,9 +102,9 @@ class _BufferPayload(aiohttp.payload.Payload):
             await writer.write(view[start : start + self._SLICE])
             if self._sent is not None:
                 self._sent(min(start + self._SLICE, len(view)))
-                # A socket that takes every slice at once never lets the loop run: yield, so
-                # that whoever tells the progress hears of each slice.
-                await asyncio.sleep(0)
+            # A socket that takes every slice at once never lets the loop run: yield, so that
+            # other tasks (and whoever tells the progress) get their turn between slices.
+            await asyncio.sleep(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +177,15 @@ class _Connector(aiohttp.TCPConnector):
     ) -> Connection:
         conn = await super().connect(req, traces, timeout)
         protocol = conn.protocol
-        if protocol in self._served:
-            _reused.set(True)
-        else:
-            self._served.add(protocol)
+        try:
+            if protocol in self._served:
+                _reused.set(True)
+            else:
+                self._served.add(protocol)
+        except TypeError:
+            # A protocol without weak references (aiohttp's have them; a test checks): reuse is
+            # then unknown, and a cut-off request is retried as any other failure.
+            pass
         return conn
 
 

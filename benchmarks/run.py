@@ -70,6 +70,10 @@ DEFAULT_SIZES = ["1K", "64K", "1M", "16M", "256M"]
 NOTES = {
     "list_v1": "obstore has a single listing (ListObjectsV2): it is in the v2 row only",
     "get_large": "aiohttp: a bare aiohttp GET of a presigned URL (`iter_any`), no client",
+    "small_put": (
+        "aiohttp: the PUT aiominio sends (signed by aiominio's `sign_request`, CRC32 header) from "
+        "a default `aiohttp.ClientSession`, no client"
+    ),
     "parallel_get": (
         "aiominio: `fget_object(concurrency=N, part_size=P)` (verified); obstore: one "
         "`get_range_async` per range, N at once, each `pwrite` at its offset of a preallocated "
@@ -580,7 +584,8 @@ def main() -> int:
                         flush=True,
                     )
     done_workloads = {c.workload for c in results}
-    shown = {"list_v1": "obstore", "get_large": "aiohttp"}  # notes about one library's cells
+    # notes about one library's cells
+    shown = {"list_v1": "obstore", "get_large": "aiohttp", "small_put": "aiohttp"}
     note_list = [
         NOTES[w] for w in NOTES if w in done_workloads and shown.get(w, "aiominio") in libs
     ]

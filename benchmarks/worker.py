@@ -383,7 +383,9 @@ class MiniopyAsync:
         await gather_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     async def delete(self, count: int) -> None:
-        await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/miniopy/{i}"))
+        await gather_limited(
+            count, lambda i: self.c.remove_object(A.bucket, f"del/miniopy-async/{i}")
+        )
 
     async def size_put(self, ops: int, data: bytes) -> None:
         for i in range(ops):
@@ -592,7 +594,7 @@ class MinioPy:
         threads_limited(count, lambda i: self.c.stat_object(A.bucket, small(i)))
 
     def delete(self, count: int) -> None:
-        threads_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/minio/{i}"))
+        threads_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/minio-py/{i}"))
 
 
 class Boto3:
@@ -719,7 +721,11 @@ class BareAiohttp:
             headers = sign_request(
                 "PUT",
                 url,
-                {"x-amz-checksum-crc32": crc, "Content-Type": "application/octet-stream"},
+                {
+                    "x-amz-checksum-crc32": crc,
+                    "x-amz-sdk-checksum-algorithm": "CRC32",
+                    "Content-Type": "application/octet-stream",
+                },
                 payload_hash=UNSIGNED_PAYLOAD,
                 credentials=creds,
                 region=REGION,
