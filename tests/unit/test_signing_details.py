@@ -302,3 +302,21 @@ def test_sign_canonical_signs_as_sign_request_does(url: str, token: str | None) 
     )
     assert ("x-amz-security-token" in out) == (token is not None)
     assert "/eu-west-1/s3/aws4_request," in out["Authorization"]
+
+
+def test_sign_headers_keeps_an_s3_path_as_given_by_default() -> None:
+    # S3 keys may hold `//`, `.` and `..`: the canonical URI must not be normalised unless asked.
+    common = dict(
+        method="GET",
+        query=[],
+        headers={"host": "h", "x-amz-date": "20130524T000000Z"},
+        payload_hash=signing.UNSIGNED_PAYLOAD,
+        access_key="AKIAIOSFODNN7EXAMPLE",
+        secret_key=SECRET,
+        region="us-east-1",
+        now=NOW,
+    )
+    kept = signing.sign_headers(path="/b/a//x/../y", **common)  # type: ignore[arg-type]
+    assert kept.canonical_request.split("\n")[1] == "/b/a//x/../y"
+    merged = signing.sign_headers(path="/b/a//x/../y", normalize_path=True, **common)  # type: ignore[arg-type]
+    assert merged.canonical_request.split("\n")[1] == "/b/a/y"
