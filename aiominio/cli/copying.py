@@ -272,9 +272,10 @@ def mirror(
 
 
 def _child_text(root: Location, rel: str) -> str:
-    if isinstance(root, S3Location):
-        return str(S3Location(root.bucket, join_key(root.key, rel)))
-    return os.path.join(root.path, rel)
+    try:
+        return str(tree_child(root, rel))
+    except PathError as exc:
+        return f"{root}: {rel} ({exc})"
 
 
 async def _delete_extra(

@@ -4,7 +4,6 @@ destination each source file or object maps to. Pure functions, no I/O."""
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import dataclass
 
 SCHEME = "s3://"
@@ -30,8 +29,8 @@ class S3Location:
         return not self.key or self.key.endswith("/")
 
     def child(self, relative: str) -> S3Location:
-        """The object ``relative`` (a ``/``-separated path) under this location as a prefix."""
-        return S3Location(self.bucket, dir_prefix(self.key) + relative)
+        """The object ``relative`` (a key part, kept verbatim) under this location as a prefix."""
+        return S3Location(self.bucket, join_key(self.key, relative))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +133,8 @@ def download_path(key: str, dest: str, *, dest_is_dir: bool) -> str:
         name = key_basename(key)
         if not name or key.endswith("/"):
             raise PathError(f"the key {key!r} names a directory, not an object")
-        return os.path.join(dest, name)
+        # A last part of ``..`` or ``.`` would name the directory itself or its parent.
+        return os.path.join(dest, safe_local_relative(name))
     return dest
 
 
@@ -146,5 +146,10 @@ def copy_key(source_key: str, dest: S3Location) -> str:
 
 
 def join_key(prefix: str, relative: str) -> str:
-    """``relative`` under the directory ``prefix``."""
-    return posixpath.join(dir_prefix(prefix), relative) if prefix else relative
+    """``relative`` under the directory ``prefix``, verbatim: ``dst/`` + ``/x`` is ``dst//x``.
+
+    Keys are strings, not paths. A path join would drop the prefix when ``relative`` starts
+    with ``/`` (a key ``src//x`` copied from ``src/``) and write outside the destination; the
+    inverse of :func:`relative_key` must keep every character.
+    """
+    return dir_prefix(prefix) + relative

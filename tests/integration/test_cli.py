@@ -394,3 +394,73 @@ async def test_ctrl_c_aborts_uploads_and_downloads_cleanly(
     assert proc.returncode == 130, err
     assert b"Traceback" not in err
     assert list(target.iterdir()) == []  # neither the file nor its partial download
+
+
+# -- keys are strings, not paths (moto keeps "//" in keys, as AWS does) ----------------------
+
+
+@pytest.fixture
+async def moto(moto_server: testing.LocalServer) -> AsyncIterator[aiominio.Client]:
+    async with moto_server.client() as c:
+        yield c
+
+
+@pytest.fixture
+async def moto_bucket(moto: aiominio.Client) -> AsyncIterator[str]:
+    name = unique_bucket("cli")
+    await moto.make_bucket(name)
+    yield name
+    await empty_and_remove(moto, name)
+
+
+async def body(client: aiominio.Client, bucket: str, key: str) -> bytes:
+    async with client.get_object(bucket, key) as obj:
+        return await obj.read()
+
+
+async def test_cp_r_keeps_a_double_slash_under_the_destination(
+    moto_server: testing.LocalServer, moto: aiominio.Client, moto_bucket: str, tmp_path: Path
+) -> None:
+    env, b = cli_env(moto_server, tmp_path), moto_bucket
+    await moto.put_object(b, "src//x", b"from src")
+    await moto.put_object(b, "/x", b"unrelated")
+    await ok(env, "cp", "-r", f"s3://{b}/src/", f"s3://{b}/dst/")
+    assert await body(moto, b, "dst//x") == b"from src"
+    assert await body(moto, b, "/x") == b"unrelated"
+    await ok(env, "mv", "-r", f"s3://{b}/dst", f"s3://{b}/moved")
+    assert sorted(await keys(moto, b)) == ["/x", "moved//x", "src//x"]
+
+    # a download cannot give "/x" a local name below the directory: refused, nothing written
+    ran = await cli(env, "cp", "-r", f"s3://{b}/src/", str(tmp_path / "down"))
+    assert ran.code == 1 and "not a safe local path" in ran.err
+    assert not (tmp_path / "down").exists()
+
+
+async def test_mirror_copies_a_double_slash_key_under_the_destination(
+    moto_server: testing.LocalServer, moto: aiominio.Client, moto_bucket: str, tmp_path: Path
+) -> None:
+    env, b = cli_env(moto_server, tmp_path), moto_bucket
+    await moto.put_object(b, "src//x", b"from src")
+    await moto.put_object(b, "/x", b"unrelated")
+    dry = await ok(env, "mirror", "-n", f"s3://{b}/src/", f"s3://{b}/mir/")
+    assert f"would copy: s3://{b}/src//x -> s3://{b}/mir//x" in dry.text
+    await ok(env, "mirror", f"s3://{b}/src/", f"s3://{b}/mir/")
+    assert await body(moto, b, "mir//x") == b"from src"
+    assert await body(moto, b, "/x") == b"unrelated"
+
+
+async def test_mirror_delete_removes_only_under_the_destination(
+    moto_server: testing.LocalServer, moto: aiominio.Client, moto_bucket: str, tmp_path: Path
+) -> None:
+    env, b = cli_env(moto_server, tmp_path), moto_bucket
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "kept.txt").write_bytes(b"kept")
+    await moto.put_object(b, "dst//victim", b"extra in the mirror")
+    await moto.put_object(b, "/victim", b"not the mirror's")
+    dry = await ok(env, "mirror", "-n", "--delete", str(local), f"s3://{b}/dst/")
+    assert f"would delete: s3://{b}/dst//victim" in dry.text
+    ran = await ok(env, "mirror", "--delete", str(local), f"s3://{b}/dst/")
+    assert f"delete: s3://{b}/dst//victim" in ran.err
+    assert sorted(await keys(moto, b)) == ["/victim", "dst/kept.txt"]
+    assert await body(moto, b, "/victim") == b"not the mirror's"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from aiominio.cli.mirror import Entry
 from aiominio.cli.paths import (
     LocalPath,
     PathError,
@@ -22,6 +25,7 @@ from aiominio.cli.paths import (
     safe_local_relative,
     upload_key,
 )
+from aiominio.cli.transfer import tree_child, tree_jobs
 
 
 @pytest.mark.parametrize(
@@ -108,3 +112,66 @@ def test_keys_that_would_escape_the_directory_are_refused(relative: str) -> None
 def test_local_relative_keys_use_slashes(tmp_path: os.PathLike[str]) -> None:
     root = os.fspath(tmp_path)
     assert local_relative_key(os.path.join(root, "a", "b.txt"), root) == "a/b.txt"
+
+
+# -- keys are strings: the relative part is kept verbatim -----------------------------------
+
+#: Keys made of the characters that matter to a path join: slashes, dots, and a letter.
+key_text = st.text(alphabet="/.ax", max_size=12)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "relative", "expected"),
+    [
+        ("dst/", "/x", "dst//x"),
+        ("dst", "/x", "dst//x"),
+        ("dst/", "//x", "dst///x"),
+        ("", "/x", "/x"),
+        ("dst/", "../x", "dst/../x"),
+        ("dst/", "", "dst/"),
+    ],
+)
+def test_a_relative_part_starting_with_a_slash_stays_under_the_prefix(
+    prefix: str, relative: str, expected: str
+) -> None:
+    assert join_key(prefix, relative) == expected
+    assert S3Location("b", prefix).child(relative) == S3Location("b", expected)
+
+
+@given(prefix=key_text, relative=key_text)
+def test_a_mapped_key_is_the_destination_prefix_then_the_relative_part(
+    prefix: str, relative: str
+) -> None:
+    mapped = join_key(prefix, relative)
+    assert mapped.startswith(dir_prefix(prefix))
+    assert mapped[len(dir_prefix(prefix)) :] == relative
+    child = tree_child(S3Location("b", prefix), relative)
+    assert isinstance(child, S3Location) and child.key == mapped
+
+
+@given(source=key_text, dest=key_text, relative=key_text)
+def test_copying_a_tree_maps_each_key_verbatim(source: str, dest: str, relative: str) -> None:
+    key = dir_prefix(source) + relative
+    rel = relative_key(key, source)
+    assert rel == relative
+    [job] = tree_jobs(S3Location("s", source), S3Location("d", dest), [rel], {rel: Entry(1, 0.0)})
+    assert job.source == S3Location("s", key)
+    assert job.dest == S3Location("d", dir_prefix(dest) + relative)
+
+
+@given(relative=key_text)
+def test_a_download_never_leaves_the_directory(relative: str) -> None:
+    try:
+        child = tree_child(LocalPath("out"), relative)
+    except PathError:
+        return
+    assert isinstance(child, LocalPath)
+    parts = os.path.relpath(child.path, "out").split(os.sep)
+    assert ".." not in parts and not os.path.isabs(child.path)
+    assert child.path == os.path.join("out", *relative.split("/"))
+
+
+@pytest.mark.parametrize("key", ["a/..", "..", "a/.", "."])
+def test_a_single_download_refuses_a_name_of_dot_or_dot_dot(key: str) -> None:
+    with pytest.raises(PathError):
+        download_path(key, "out", dest_is_dir=True)
