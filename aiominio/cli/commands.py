@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from typing import Literal
 
@@ -12,6 +11,7 @@ from rich.console import Console
 from aiominio.cli import output
 from aiominio.cli.app import cli, fail_if, json_option, quiet_option, s3_location, settings_of
 from aiominio.cli.paths import S3Location, dir_prefix
+from aiominio.cli.removing import remove_many
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import to_stdout
 from aiominio.client import Client
@@ -50,7 +50,7 @@ def ls(
                     if as_json:
                         output.print_json(bucket)
                     else:
-                        click.echo(f"{output.date_text(bucket.creation_date)}  {bucket.name}")
+                        output.echo(f"{output.date_text(bucket.creation_date)}  {bucket.name}")
             elif versions:
                 async for version in client.list_object_versions(
                     target.bucket, target.key, recursive=recursive
@@ -61,10 +61,10 @@ def ls(
                     if as_json:
                         output.print_json(obj)
                     elif obj.is_dir:
-                        click.echo(f"{'':19}  {'DIR':>12}  {obj.key}")
+                        output.echo(f"{'':19}  {'DIR':>12}  {obj.key}")
                     else:
                         size = output.size_text(obj.size, human=human)
-                        click.echo(f"{output.date_text(obj.last_modified)}  {size:>12}  {obj.key}")
+                        output.echo(f"{output.date_text(obj.last_modified)}  {size:>12}  {obj.key}")
 
     run(main())
 
@@ -74,12 +74,12 @@ def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> Non
         output.print_json(version)
         return
     if version.is_dir:
-        click.echo(f"{'':19}  {'DIR':>12}  {'':36}  {version.key}")
+        output.echo(f"{'':19}  {'DIR':>12}  {'':36}  {version.key}")
         return
     size = "DELETED" if version.is_delete_marker else output.size_text(version.size, human=human)
     latest = "  (latest)" if version.is_latest else ""
     when = output.date_text(version.last_modified)
-    click.echo(f"{when}  {size:>12}  {version.version_id:<36}  {version.key}{latest}")
+    output.echo(f"{when}  {size:>12}  {version.version_id:<36}  {version.key}{latest}")
 
 
 # -- rm, mb, rb --------------------------------------------------------------------------------
@@ -100,7 +100,9 @@ def rm(
     keys). In a versioned bucket this adds delete markers unless --versions is given.
     """
     if not recursive and target.is_dir:
-        raise click.UsageError(f"{target} is a bucket or prefix (use --recursive)")
+        raise click.UsageError(
+            output.printable(f"{target} is a bucket or prefix (use --recursive)")
+        )
     settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=settings.quiet)
 
@@ -110,7 +112,7 @@ def rm(
                 client, target, recursive=recursive, versions=versions, console=console
             )
             what = "versions" if versions else "objects"
-            console.print(f"removed {removed} {what}", markup=False)
+            output.say(console, f"removed {removed} {what}")
             return failed
 
     fail_if(run(main()))
@@ -145,9 +147,9 @@ async def _remove_all(
                     count += 1
                     yield obj.key
 
-    errors = await client.remove_objects(bucket, keys())
+    errors = await remove_many(client, bucket, keys())
     for err in errors:
-        sys.stderr.write(f"{output.PROG}: error: {err.code}: {err.message} ({err.key})\n")
+        output.warn(output.delete_error_line(err))
     return count - len(errors), len(errors)
 
 
@@ -231,7 +233,7 @@ def stat(ctx: click.Context, target: S3Location, version_id: str | None, as_json
     Size, ETag, content type, last modified, version, standard headers and metadata.
     """
     if target.is_dir:
-        raise click.UsageError(f"{target} is not an object")
+        raise click.UsageError(output.printable(f"{target} is not an object"))
     settings = settings_of(ctx)
 
     async def main() -> None:
@@ -272,7 +274,7 @@ def stat(ctx: click.Context, target: S3Location, version_id: str | None, as_json
 def cat(ctx: click.Context, target: S3Location, version_id: str | None) -> None:
     """Write an object's bytes to stdout."""
     if target.is_dir:
-        raise click.UsageError(f"{target} is not an object")
+        raise click.UsageError(output.printable(f"{target} is not an object"))
     settings = settings_of(ctx)
 
     async def main() -> None:
@@ -301,7 +303,7 @@ def presign(
     Anyone can GET (download) or PUT (upload) the object with it until it expires.
     """
     if target.is_dir:
-        raise click.UsageError(f"{target} is not an object")
+        raise click.UsageError(output.printable(f"{target} is not an object"))
     settings = settings_of(ctx)
 
     async def main() -> str:
@@ -310,4 +312,4 @@ def presign(
                 return await client.presigned_get_object(target.bucket, target.key, expires)
             return await client.presigned_put_object(target.bucket, target.key, expires)
 
-    click.echo(run(main()))
+    output.echo(run(main()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -26,6 +25,7 @@ from aiominio.cli.paths import (
     relative_key,
     upload_key,
 )
+from aiominio.cli.removing import remove_many
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import (
     DEFAULT_CONCURRENCY,
@@ -119,7 +119,7 @@ def _copy(
         _copy_stdio(ctx, source, dest, recursive=recursive, move=move)
         return
     if isinstance(source, LocalPath) and os.path.isdir(source.path) and not recursive:
-        raise click.UsageError(f"{source.path} is a directory (use --recursive)")
+        raise click.UsageError(output.printable(f"{source.path} is a directory (use --recursive)"))
     settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=settings.quiet)
 
@@ -140,9 +140,11 @@ def _copy_stdio(
     if recursive or move:
         raise click.UsageError("- (stdin or stdout) works with cp of one object only")
     if isinstance(dest, S3Location) and dest.is_dir:
-        raise click.UsageError(f"{dest} is a bucket or prefix: name the object to write stdin to")
+        raise click.UsageError(
+            output.printable(f"{dest} is a bucket or prefix: name the object to write stdin to")
+        )
     if isinstance(source, S3Location) and source.is_dir:
-        raise click.UsageError(f"{source} is not an object")
+        raise click.UsageError(output.printable(f"{source} is not an object"))
     settings = settings_of(ctx)
 
     async def main() -> None:
@@ -175,7 +177,7 @@ async def _plan_copy(
             jobs.append(Job(S3Location(source.bucket, key), tree_child(dest, rel), size))
         except PathError as exc:
             failed += 1
-            sys.stderr.write(f"{output.error_line(exc)} (s3://{source.bucket}/{key})\n")
+            output.warn(f"{output.error_line(exc)} ({S3Location(source.bucket, key)})")
     return jobs, failed
 
 
@@ -230,7 +232,7 @@ def mirror(
     if isinstance(source, LocalPath) and isinstance(dest, LocalPath):
         raise click.UsageError("one of SOURCE and DEST must be an s3:// location")
     if isinstance(source, LocalPath) and not os.path.isdir(source.path):
-        raise click.UsageError(f"{source.path} is not a directory")
+        raise click.UsageError(output.printable(f"{source.path} is not a directory"))
     settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=settings.quiet)
 
@@ -249,22 +251,22 @@ def mirror(
                     jobs.extend(tree_jobs(source, dest, [rel], src_tree, keep_mtime=True))
                 except PathError as exc:
                     failed += 1
-                    sys.stderr.write(f"{output.error_line(exc)} ({source}: {rel})\n")
+                    output.warn(f"{output.error_line(exc)} ({source}: {rel})")
             if dry_run:
                 for job in jobs:
-                    click.echo(f"would {job.verb}: {job.source} -> {job.dest}")
+                    output.echo(f"would {job.verb}: {job.source} -> {job.dest}")
                 for rel in plan.delete:
-                    click.echo(f"would delete: {_child_text(dest, rel)}")
+                    output.echo(f"would delete: {_child_text(dest, rel)}")
                 return failed
             transfers = Transfers(client, console, concurrency=concurrency)
             await transfers.run(jobs)
             failed += transfers.failed
             not_deleted = await _delete_extra(client, dest, plan.delete, console)
             failed += not_deleted
-            console.print(
+            output.say(
+                console,
                 f"mirror: {transfers.done} copied, {len(plan.delete) - not_deleted} deleted, "
                 f"{plan.unchanged} unchanged",
-                markup=False,
             )
             return failed
 
@@ -286,13 +288,13 @@ async def _delete_extra(
         return 0
     if isinstance(root, S3Location):
         keys = [join_key(root.key, rel) for rel in rels]
-        errors = await client.remove_objects(root.bucket, keys)
+        errors = await remove_many(client, root.bucket, keys)
         failed_keys = {e.key for e in errors}
         for err in errors:
-            sys.stderr.write(f"{output.PROG}: error: {err.code}: {err.message} ({err.key})\n")
+            output.warn(output.delete_error_line(err))
         for key in keys:
             if key not in failed_keys:
-                console.print(f"delete: {S3Location(root.bucket, key)}", markup=False)
+                output.say(console, f"delete: {S3Location(root.bucket, key)}")
         return len(errors)
     failed = 0
     for rel in rels:
@@ -301,7 +303,7 @@ async def _delete_extra(
             await remove_location(client, target)
         except (OSError, PathError) as exc:
             failed += 1
-            sys.stderr.write(f"{output.error_line(exc)}\n")
+            output.warn(output.error_line(exc))
         else:
-            console.print(f"delete: {target}", markup=False)
+            output.say(console, f"delete: {target}")
     return failed

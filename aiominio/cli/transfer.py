@@ -17,7 +17,14 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from aiominio.cli.mirror import Entry
-from aiominio.cli.output import error_line, is_reportable, report, transfer_progress
+from aiominio.cli.output import (
+    error_line,
+    is_reportable,
+    progress_label,
+    report,
+    say,
+    transfer_progress,
+)
 from aiominio.cli.paths import (
     LocalPath,
     Location,
@@ -230,7 +237,7 @@ class Transfers:
     async def _one(self, job: Job, progress: Progress, overall: TaskID, count: int) -> None:
         own: TaskID | None = None
         if job.size >= LARGE_FILE and not progress.disable:
-            own = progress.add_task(_short(job), total=job.size)
+            own = progress.add_task(progress_label(str(job.source)), total=job.size)
 
         def advance(n: int) -> None:
             progress.advance(overall, n)
@@ -249,7 +256,7 @@ class Transfers:
         else:
             self.done += 1
             verb = "move" if self.move else job.verb
-            progress.console.print(f"{verb}: {job.source} -> {job.dest}", markup=False)
+            say(progress.console, f"{verb}: {job.source} -> {job.dest}")
         finally:
             if own is not None:
                 progress.remove_task(own)
@@ -266,11 +273,6 @@ class Transfers:
             on_progress(job.size, job.size)
         else:
             raise PathError("copy local files with cp(1); one side must be s3://")
-
-
-def _short(job: Job) -> str:
-    name = str(job.source).rstrip("/").rsplit("/", 1)[-1]
-    return name if len(name) <= 30 else "…" + name[-29:]
 
 
 async def upload(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import sys
 import urllib.request
@@ -464,3 +465,102 @@ async def test_mirror_delete_removes_only_under_the_destination(
     assert f"delete: s3://{b}/dst//victim" in ran.err
     assert sorted(await keys(moto, b)) == ["/victim", "dst/kept.txt"]
     assert await body(moto, b, "/victim") == b"not the mirror's"
+
+
+# -- control characters from keys and servers are shown escaped ------------------------------
+
+#: Raw characters a terminal would act on (what the CLI's human lines must never contain).
+RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+HOSTILE_KEYS = {
+    "t/e\x1b]0;pwned\x07\x1b[2J.txt": "t/e\\x1b]0;pwned\\x07\\x1b[2J.txt",
+    "t/c\rforged.txt": "t/c\\rforged.txt",
+    "t/l\nforged line.txt": "t/l\\nforged line.txt",
+    "t/\u202etxt.exe": "t/\\u202etxt.exe",
+}
+
+
+async def remove_each(client: aiominio.Client, bucket: str) -> None:
+    """Empty ``bucket`` a key at a time (a DeleteObjects body cannot carry these keys)."""
+    async for obj in client.list_objects(bucket, recursive=True):
+        await client.remove_object(bucket, obj.key)
+
+
+def no_raw_controls(text: str) -> bool:
+    return RAW_CONTROL.search(text) is None
+
+
+async def test_keys_with_control_characters_are_shown_escaped(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    try:
+        for key in HOSTILE_KEYS:
+            await sw.put_object(bucket, key, b"x")
+        listed = await ok(env, "ls", "-r", f"s3://{bucket}/t/")
+        assert no_raw_controls(listed.text)
+        lines = listed.text.splitlines()
+        assert len(lines) == len(HOSTILE_KEYS)
+        assert sorted(line.split("  ")[-1] for line in lines) == sorted(HOSTILE_KEYS.values())
+        exact = await ok(env, "ls", "--json", "-r", f"s3://{bucket}/t/")
+        assert no_raw_controls(exact.text) and "\u202e" not in exact.text
+        assert {json.loads(line)["key"] for line in exact.text.splitlines()} == set(HOSTILE_KEYS)
+
+        copied = await ok(env, "cp", "-r", f"s3://{bucket}/t/", f"s3://{bucket}/u/")
+        assert no_raw_controls(copied.err)
+        assert len(copied.err.splitlines()) == len(HOSTILE_KEYS)
+        for shown in HOSTILE_KEYS.values():
+            assert f"copy: s3://{bucket}/{shown} -> s3://{bucket}/u/{shown[2:]}" in copied.err
+        assert len(await keys(sw, bucket, "u/")) == len(HOSTILE_KEYS)
+
+        key = next(iter(HOSTILE_KEYS))
+        stat = await ok(env, "stat", f"s3://{bucket}/{key}")
+        assert no_raw_controls(stat.text) and HOSTILE_KEYS[key] in stat.text
+        missing = await cli(env, "cat", f"s3://{bucket}/{key}.missing")
+        assert missing.code == 1 and no_raw_controls(missing.err)
+        assert missing.err.count("\n") == 1
+        local = await cli(env, "cp", str(tmp_path / key), f"s3://{bucket}/k")
+        assert local.code == 1 and no_raw_controls(local.err)
+        assert local.err.count("\n") == 1 and HOSTILE_KEYS[key] in local.err
+
+        removed = await ok(env, "rm", "-r", f"s3://{bucket}/u/")
+        assert no_raw_controls(removed.err)
+        assert f"removed {len(HOSTILE_KEYS)} objects" in removed.err
+        assert await keys(sw, bucket, "u/") == []
+    finally:
+        await remove_each(sw, bucket)
+
+
+async def test_a_refused_key_is_reported_escaped(
+    moto_server: testing.LocalServer, moto: aiominio.Client, moto_bucket: str, tmp_path: Path
+) -> None:
+    env, b = cli_env(moto_server, tmp_path), moto_bucket
+    try:
+        await moto.put_object(b, "t//\x1b[2J\r", b"x")
+        ran = await cli(env, "cp", "-r", f"s3://{b}/t/", str(tmp_path / "down"))
+        assert ran.code == 1 and no_raw_controls(ran.err)
+        assert "not a safe local path" in ran.err and "\\x1b[2J\\r" in ran.err
+    finally:
+        await remove_each(moto, b)
+
+
+async def test_rm_and_mirror_delete_remove_the_key_named_not_a_look_alike(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    # A DeleteObjects body written with a raw CR is read as LF by the server's XML parser.
+    try:
+        src = tmp_path / "src"
+        src.mkdir()
+        (src / "c\nr").write_bytes(b"in the source")
+        await sw.put_object(bucket, "m/c\nr", b"in the source")
+        await sw.put_object(bucket, "m/c\rr", b"extra")
+        await sw.put_object(bucket, "m/e\x1bx", b"extra")
+        ran = await ok(env, "mirror", "--delete", str(src), f"s3://{bucket}/m/")
+        assert "0 copied, 2 deleted, 1 unchanged" in ran.err
+        assert await keys(sw, bucket) == ["m/c\nr"]
+
+        await sw.put_object(bucket, "r/c\rr", b"x")
+        await sw.put_object(bucket, "r/e\x1bx", b"x")
+        await sw.put_object(bucket, "r/plain", b"x")
+        await ok(env, "rm", "-r", f"s3://{bucket}/r/")
+        assert await keys(sw, bucket) == ["m/c\nr"]
+    finally:
+        await remove_each(sw, bucket)
