@@ -39,6 +39,7 @@ from aiominio.cli.transfer import (
     to_stdout,
     tree_child,
     tree_jobs,
+    upload_size,
     walk_local,
 )
 from aiominio.client import Client
@@ -125,7 +126,9 @@ def _copy(
 
     async def main() -> int:
         async with settings.client() as client:
-            jobs, failed = await _plan_copy(client, source, dest, recursive=recursive)
+            jobs, failed = await _plan_copy(
+                client, source, dest, recursive=recursive, move=move, quiet=settings.quiet
+            )
             transfers = Transfers(client, console, concurrency=concurrency, move=move)
             await transfers.run(jobs)
             return failed + transfers.failed
@@ -158,17 +161,17 @@ def _copy_stdio(
 
 
 async def _plan_copy(
-    client: Client, source: Location, dest: Location, *, recursive: bool
+    client: Client, source: Location, dest: Location, *, recursive: bool, move: bool, quiet: bool
 ) -> tuple[list[Job], int]:
     """The jobs of a cp or mv, and how many sources could not be planned (already reported)."""
     if not recursive:
-        return [await _single_job(client, source, dest)], 0
+        return [await _single_job(client, source, dest, move=move)], 0
     jobs: list[Job] = []
     failed = 0
     if isinstance(source, LocalPath):
         if not os.path.isdir(source.path):
             raise NotADirectoryError(20, "Not a directory", source.path)
-        for path, rel in walk_local(source.path):
+        for path, rel in walk_local(source.path, quiet=quiet):
             jobs.append(Job(LocalPath(path), tree_child(dest, rel), os.path.getsize(path)))
         return jobs, failed
     async for key, size in objects_under(client, source):
@@ -181,11 +184,13 @@ async def _plan_copy(
     return jobs, failed
 
 
-async def _single_job(client: Client, source: Location, dest: Location) -> Job:
+async def _single_job(client: Client, source: Location, dest: Location, *, move: bool) -> Job:
     if isinstance(source, LocalPath):
-        size = os.path.getsize(source.path)
+        size = upload_size(source.path)
         if not isinstance(dest, S3Location):
             raise PathError("one side must be s3://")
+        if size is None and move:
+            raise PathError(f"{source.path} is a pipe or device: copy it with cp, not mv")
         return Job(source, S3Location(dest.bucket, upload_key(source.path, dest)), size)
     if not source.key or source.key.endswith("/"):
         raise PathError(f"{source} names a bucket or prefix, not an object (use --recursive)")
@@ -239,7 +244,7 @@ def mirror(
     async def tree(client: Client, root: Location) -> dict[str, Entry]:
         if isinstance(root, S3Location):
             return await s3_tree(client, root)
-        return await asyncio.to_thread(local_tree, root.path)
+        return await asyncio.to_thread(local_tree, root.path, quiet=settings.quiet)
 
     async def main() -> int:
         async with settings.client() as client:

@@ -9,21 +9,25 @@ import glob
 import mimetypes
 import os
 import re
+import stat
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from aiominio.cli.mirror import Entry
 from aiominio.cli.output import (
+    PROG,
     error_line,
     is_reportable,
     progress_label,
     report,
     say,
     transfer_progress,
+    warn,
 )
 from aiominio.cli.paths import (
     LocalPath,
@@ -38,11 +42,14 @@ from aiominio.cli.paths import (
 )
 from aiominio.client import Client
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE
+from aiominio.sources import Data
 from aiominio.sources import Progress as LibraryProgress
 
-#: Files at least this large get a progress bar of their own.
+#: Files at least this large get a progress bar of their own (and so does a stream).
 LARGE_FILE = 8 << 20
 DEFAULT_CONCURRENCY = 8
+#: The most a read of a pipe asks for (it returns what the writer has written so far).
+STREAM_CHUNK = 1 << 20
 
 
 def library_progress(advance: Callable[[int], None]) -> LibraryProgress:
@@ -65,14 +72,15 @@ class Job:
 
     Attributes:
         source, dest: a local file and an object, in either order, or two objects.
-        size: the bytes to move (for the progress bars).
+        size: the bytes to move (for the progress bars); ``None`` for a pipe or device,
+            read to its end.
         mtime: when set, the downloaded file's modification time (seconds since the epoch),
             so a later ``mirror`` sees it as up to date.
     """
 
     source: Location
     dest: Location
-    size: int
+    size: int | None
     mtime: float | None = None
 
     @property
@@ -85,15 +93,21 @@ class Job:
 # -- the trees on either side ------------------------------------------------------------------
 
 
-def walk_local(root: str) -> Iterator[tuple[str, str]]:
+def walk_local(root: str, *, quiet: bool = False) -> Iterator[tuple[str, str]]:
     """``(path, relative key)`` of every regular file under ``root``, in sorted order
-    (symbolic links to files are followed, to directories not)."""
+    (symbolic links to files are followed, to directories not). Anything else that is not a
+    directory (a pipe, socket, device or broken link) is skipped, and said so on stderr
+    unless ``quiet``: a pipe in a tree could block the walk forever."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(folder, name)
-            if os.path.isfile(path) and not _is_partial_download(name):
+            if _is_partial_download(name):
+                continue
+            if os.path.isfile(path):
                 yield path, local_relative_key(path, root)
+            elif not quiet:
+                warn(f"{PROG}: skipping {path}: not a regular file")
 
 
 #: A download in progress: ``fget_object`` writes ``<name>.<16 hex digits>.part``.
@@ -104,10 +118,10 @@ def _is_partial_download(name: str) -> bool:
     return _PARTIAL_DOWNLOAD.fullmatch(name) is not None
 
 
-def local_tree(root: str) -> dict[str, Entry]:
+def local_tree(root: str, *, quiet: bool = False) -> dict[str, Entry]:
     """Every file under ``root`` by relative key."""
     tree = {}
-    for path, rel in walk_local(root):
+    for path, rel in walk_local(root, quiet=quiet):
         st = os.stat(path)
         tree[rel] = Entry(st.st_size, st.st_mtime)
     return tree
@@ -181,10 +195,45 @@ async def to_stdout(client: Client, source: S3Location, *, version_id: str | Non
         await asyncio.to_thread(out.flush)
 
 
+def upload_size(path: str) -> int | None:
+    """The bytes an upload of ``path`` sends: a regular file's size, or ``None`` for a pipe or
+    character device (``<(pg_dump ...)``, ``/dev/fd/3``, ``/dev/stdin``), read to its end;
+    their size on disk is 0, and an upload of that size would store nothing.
+
+    Raises:
+        PathError: a directory, socket, block device or anything else that is not read as a
+            stream of bytes.
+    """
+    st = os.stat(path)
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return st.st_size
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return None
+    kinds = {stat.S_ISDIR: "a directory", stat.S_ISSOCK: "a socket", stat.S_ISBLK: "a block device"}
+    kind = next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+    raise PathError(f"{path} is {kind}: upload a regular file, a pipe or stdin (-)")
+
+
+async def stream_chunks(read: Callable[[int], bytes]) -> AsyncIterator[bytes]:
+    """What ``read`` returns until it returns nothing, each read in a worker thread: a read of
+    a pipe blocks until the writer writes, and must not stop the event loop (progress, other
+    transfers, Ctrl-C)."""
+    while chunk := await asyncio.to_thread(read, STREAM_CHUNK):
+        yield chunk
+
+
 async def from_stdin(client: Client, dest: S3Location) -> None:
-    """Upload stdin to an object (in parts once it passes the multipart threshold; a failed or
-    interrupted upload is aborted)."""
-    await client.put_object(dest.bucket, dest.key, sys.stdin.buffer)
+    """Upload stdin to an object: a redirected file with its size, a pipe or terminal streamed
+    to its end (in parts once it passes the multipart threshold; a failed or interrupted
+    upload is aborted)."""
+    fd = sys.stdin.fileno()
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode):
+        size = st.st_size - os.lseek(fd, 0, os.SEEK_CUR)
+        await client.put_object(dest.bucket, dest.key, sys.stdin.buffer, size)
+        return
+    await client.put_object(dest.bucket, dest.key, stream_chunks(partial(os.read, fd)))
 
 
 # -- running jobs ------------------------------------------------------------------------------
@@ -214,7 +263,8 @@ class Transfers:
         self.done = 0
 
     async def run(self, jobs: list[Job]) -> None:
-        total = sum(job.size for job in jobs)
+        sizes = [job.size for job in jobs]
+        total = None if None in sizes else sum(size or 0 for size in sizes)
         with transfer_progress(self.console) as progress:
             overall = progress.add_task(self._summary(len(jobs)), total=total or None)
             pending = iter(jobs)
@@ -236,7 +286,7 @@ class Transfers:
 
     async def _one(self, job: Job, progress: Progress, overall: TaskID, count: int) -> None:
         own: TaskID | None = None
-        if job.size >= LARGE_FILE and not progress.disable:
+        if (job.size is None or job.size >= LARGE_FILE) and not progress.disable:
             own = progress.add_task(progress_label(str(job.source)), total=job.size)
 
         def advance(n: int) -> None:
@@ -270,21 +320,24 @@ class Transfers:
             await download(self.client, src, dst.path, progress=on_progress, mtime=job.mtime)
         elif isinstance(src, S3Location) and isinstance(dst, S3Location):
             await self.client.copy_object(dst.bucket, dst.key, src.bucket, src.key)
-            on_progress(job.size, job.size)
+            on_progress(job.size or 0, job.size)
         else:
             raise PathError("copy local files with cp(1); one side must be s3://")
 
 
 async def upload(
-    client: Client, path: str, dest: S3Location, *, size: int, progress: LibraryProgress
+    client: Client, path: str, dest: S3Location, *, size: int | None, progress: LibraryProgress
 ) -> None:
-    """Upload one file. A multipart upload that fails or is cancelled is aborted (the library's
-    ``put_object`` does so; ``fput_object`` would keep it to resume)."""
+    """Upload one file, or with ``size`` None a pipe or device to its end. A multipart upload
+    that fails or is cancelled is aborted (the library's ``put_object`` does so;
+    ``fput_object`` would keep it to resume, and would take a pipe's size on disk, 0)."""
     content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
-    f = await asyncio.to_thread(open, path, "rb")
+    # Unbuffered: closing it never waits for a read of a pipe still blocked in a thread.
+    f = await asyncio.to_thread(open, path, "rb", buffering=0)
     try:
+        data: Data = f if size is not None else stream_chunks(f.read)
         await client.put_object(
-            dest.bucket, dest.key, f, size, content_type=content_type, progress=progress
+            dest.bucket, dest.key, data, size, content_type=content_type, progress=progress
         )
     finally:
         f.close()

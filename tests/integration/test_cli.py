@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -59,7 +60,7 @@ def env(seaweedfs_server: testing.LocalServer, tmp_path: Path) -> dict[str, str]
 
 
 async def start(
-    env: dict[str, str], *args: str, cwd: Path | None = None
+    env: dict[str, str], *args: str, cwd: Path | None = None, pass_fds: tuple[int, ...] = ()
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -71,6 +72,7 @@ async def start(
         stderr=asyncio.subprocess.PIPE,
         env=env,
         cwd=cwd,
+        pass_fds=pass_fds,
     )
 
 
@@ -564,3 +566,95 @@ async def test_rm_and_mirror_delete_remove_the_key_named_not_a_look_alike(
         assert await keys(sw, bucket) == ["m/c\nr"]
     finally:
         await remove_each(sw, bucket)
+
+
+# -- pipes and devices as sources -------------------------------------------------------------
+
+
+async def read_object(client: aiominio.Client, bucket: str, key: str) -> bytes:
+    async with client.get_object(bucket, key) as obj:
+        return await obj.read()
+
+
+async def feed_fifo(fifo: Path, data: bytes) -> asyncio.subprocess.Process:
+    """A writer process: it opens the FIFO (waiting for a reader) and writes ``data`` in pieces
+    with pauses, as a slow producer (pg_dump) would."""
+    script = (
+        "import sys, time\n"
+        "data = sys.stdin.buffer.read()\n"
+        "with open(sys.argv[1], 'wb', buffering=0) as f:\n"
+        "    for i in range(0, len(data), 1 << 20):\n"
+        "        f.write(data[i : i + (1 << 20)]); time.sleep(0.05)\n"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, str(fifo), stdin=asyncio.subprocess.PIPE
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(data)
+    proc.stdin.close()
+    return proc
+
+
+async def test_cp_from_a_fifo_streams_it_to_its_end(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    for name, data in [("small", b"a dump\n" * 100), ("big", os.urandom((6 << 20) + 7))]:
+        fifo = tmp_path / f"{name}.fifo"
+        os.mkfifo(fifo)
+        writer = await feed_fifo(fifo, data)
+        try:
+            await ok(env, "cp", str(fifo), f"s3://{bucket}/{name}")
+            assert await read_object(sw, bucket, name) == data
+        finally:
+            if writer.returncode is None:
+                writer.kill()
+            await writer.wait()
+
+
+async def test_cp_from_dev_fd_and_stdin_streams_them(
+    env: dict[str, str], sw: aiominio.Client, bucket: str
+) -> None:
+    data = os.urandom(300_000)
+    read_end, write_end = os.pipe()
+    try:
+        proc = await start(
+            env, "cp", f"/dev/fd/{read_end}", f"s3://{bucket}/fd", pass_fds=(read_end,)
+        )
+    finally:
+        os.close(read_end)
+    await asyncio.to_thread(os.write, write_end, data[:1000])
+    await asyncio.sleep(0.2)  # the first bytes alone, as a slow producer writes
+    with open(write_end, "wb") as w:
+        await asyncio.to_thread(w.write, data[1000:])
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err
+    assert await read_object(sw, bucket, "fd") == data
+
+    piped = os.urandom(200_000)
+    await ok(env, "cp", "/dev/stdin", f"s3://{bucket}/dev-stdin", stdin=piped)
+    assert await read_object(sw, bucket, "dev-stdin") == piped
+    await ok(env, "cp", "-", f"s3://{bucket}/dash", stdin=piped)
+    assert await read_object(sw, bucket, "dash") == piped
+
+
+async def test_what_cannot_be_read_as_bytes_is_refused_before_any_request(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    sock_path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        ran = await cli(env, "cp", str(sock_path), f"s3://{bucket}/sock")
+    assert ran.code == 1 and "is a socket" in ran.err
+    sock_path.unlink()
+    fifo = tmp_path / "m.fifo"
+    os.mkfifo(fifo)
+    ran = await cli(env, "mv", str(fifo), f"s3://{bucket}/moved")
+    assert ran.code == 1 and "not mv" in ran.err and fifo.exists()
+    assert (await cli(env, "cp", str(tmp_path), f"s3://{bucket}/dir")).code == 2
+    assert await keys(sw, bucket) == []
+
+    # a recursive copy skips the FIFO (reading it could block forever) and says so
+    (tmp_path / "a.txt").write_bytes(b"a")
+    ran = await ok(env, "cp", "-r", str(tmp_path), f"s3://{bucket}/tree")
+    assert f"skipping {fifo}: not a regular file" in ran.err
+    assert await keys(sw, bucket) == ["tree/a.txt"]
