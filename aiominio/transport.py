@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import ssl
+import warnings
 import weakref
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from types import TracebackType
 
 import aiohttp
@@ -50,7 +51,16 @@ class Timeouts:
             healthy transfers are not failed as if the server were unreachable.
         read: the longest silence while waiting for bytes of an answer. This is what catches a
             stalled server: it is a per-read limit, so it never cuts off a long, healthy transfer.
-        total: the whole request, body included. Off by default, so a 50 GB download can run.
+        attempt: one attempt of a request, from sending it to the end of its answer's body (a
+            streamed body included). A failed attempt is retried as the retry policy says, so
+            this alone does not bound a call: ``deadline`` does. Off by default.
+        deadline: one request from its first attempt to its end: every attempt, the pauses
+            between them, and the resumes of a streamed body that broke off. When it passes, the
+            call raises :class:`~aiominio.RequestTimeout`, however the server behaves (one that
+            drips a byte a second included). An operation that sends several requests (a
+            multipart upload, a parallel download) gives each the whole deadline; bound the
+            operation itself with ``asyncio.timeout()``, whose cancellation aborts what it
+            started. Off by default, so a 50 GB download can run.
         pool: the longest a request may wait to get a connection at all: for a free one of the
             pool (all ``max_connections`` busy), then for a new one to be opened. Off by
             default; when it expires the call fails with :class:`~aiominio.PoolTimeout`.
@@ -58,14 +68,40 @@ class Timeouts:
 
     connect: float | None = 30.0
     read: float | None = 60.0
-    total: float | None = None
+    attempt: float | None = None
+    deadline: float | None = None
     pool: float | None = None
+    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request).
+    total: InitVar[float | None] = None
 
-    def to_aiohttp(self) -> aiohttp.ClientTimeout:
+    def __post_init__(self, total: float | None) -> None:
+        if total is not None:
+            warnings.warn(
+                "Timeouts(total=...) is now Timeouts(deadline=...) (the whole request, retries "
+                "included); Timeouts(attempt=...) bounds one attempt",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            if self.deadline is None:
+                object.__setattr__(self, "deadline", total)
+        for name in ("connect", "read", "attempt", "deadline", "pool"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"Timeouts.{name} must be a number of seconds or None")
+            if not value > 0:  # also refuses NaN
+                raise InvalidArgument(f"Timeouts.{name} must be positive (or None), not {value}")
+
+    def to_aiohttp(self, remaining: float | None = None) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for one attempt; ``remaining``: seconds left before the deadline."""
+        total = self.attempt
+        if remaining is not None:
+            total = remaining if total is None else min(total, remaining)
         # aiohttp's ``connect`` covers the wait for the pool and the connect together; its
         # ``sock_connect`` covers the connect (and handshake) alone.
         return aiohttp.ClientTimeout(
-            total=self.total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
+            total=total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
         )
 
 
@@ -422,6 +458,6 @@ async def fetch(
     Raises the transport errors of this module; HTTP error statuses are returned, not raised.
     """
     async with Transport(
-        max_connections=1, timeouts=Timeouts(connect=timeout, read=timeout, total=timeout * 2)
+        max_connections=1, timeouts=Timeouts(connect=timeout, read=timeout, deadline=timeout * 2)
     ) as transport:
         return await transport.request(method, url, dict(headers or {}), body)
