@@ -71,7 +71,7 @@ class Client(
         session: an ``aiohttp.ClientSession`` to use; it is not closed by this client.
         credentials: a credentials provider, instead of the keys (see :mod:`aiominio.credentials`).
         max_connections: the size of the connection pool.
-        timeouts: connect, read, total and pool-wait timeouts (see
+        timeouts: connect, read, per-attempt, deadline and pool-wait timeouts (see
             :class:`~aiominio.transport.Timeouts`).
         addressing_style: ``"auto"`` (virtual-host style on AWS, path style elsewhere),
             ``"path"`` or ``"virtual"``.
@@ -147,7 +147,7 @@ class Client(
     ) -> Client:
         """A view of this client with other timeouts or retry policy, for some calls::
 
-            fast = client.with_options(timeouts=Timeouts(total=5), retry=RetryPolicy(2))
+            fast = client.with_options(timeouts=Timeouts(deadline=5), retry=RetryPolicy(2))
             await fast.stat_object("b", "k")
 
         The view shares this client's connection pool and credentials; closing either closes

@@ -12,7 +12,7 @@
     │   ├── ConnectError (also ConnectionError)            could not connect (refused, DNS)
     │   │   └── TLSError                                   certificate not trusted, handshake failed
     │   ├── ConnectionLostError (also ConnectionError)     the connection broke mid-request
-    │   └── RequestTimeout (also TimeoutError)             connect, read or total timeout
+    │   └── RequestTimeout (also TimeoutError)             connect, read, attempt or deadline
     │       └── PoolTimeout                                no connection within Timeouts.pool
     ├── InvalidResponseError                               an answer we cannot trust or parse
     │                                                      (malformed or hostile XML, an HTML page)
@@ -86,7 +86,8 @@ class ConnectionLostError(TransportError, ConnectionError):
 
 
 class RequestTimeout(TransportError, TimeoutError):
-    """A connect, read or total timeout expired."""
+    """A connect, read or attempt timeout expired, or the request passed its deadline
+    (see :class:`~aiominio.Timeouts`)."""
 
 
 class PoolTimeout(RequestTimeout):

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import platform
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, overload
@@ -26,13 +26,19 @@ from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, bu
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
-from aiominio.errors import ConnectionLostError, NoSuchBucket, S3Error
+from aiominio.errors import ConnectionLostError, NoSuchBucket, RequestTimeout, S3Error
 from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
 from aiominio.version import __version__
 
 USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
 Query = tuple[tuple[str, str], ...]
+#: What :meth:`Requester.close` runs for an operation it interrupts (an abort of what the
+#: operation started), with a requester that may still send.
+Cleanup = Callable[["Requester"], Awaitable[None]]
+#: Limits of the clean-up requests sent while closing (aborts of interrupted uploads).
+_CLEANUP_TIMEOUTS = Timeouts(connect=5.0, read=10.0, attempt=10.0, deadline=20.0)
+_CLEANUP_RETRY = RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=1.0, max_retry_time=10.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +51,14 @@ class Resume:
             one body share one retry budget.
         since: when the body first broke off (``time.monotonic()``): the retry time budget of
             every resume counts from then.
+        deadline: the deadline of the body's first request, which its resumes keep.
     """
 
     failure: BaseException
     attempt: int
     since: float
+    #: When (``loop.time()``) the body's first request had to end (``Timeouts.deadline``).
+    deadline: float | None = None
 
 
 class Requester:
@@ -91,6 +100,7 @@ class Requester:
         self._region_lookups: dict[str, asyncio.Future[str]] = {}
         self._refused: set[str] = set()
         self._retries = 0
+        self._cleanups: dict[int, Cleanup] = {}
 
     def with_options(
         self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None
@@ -127,8 +137,39 @@ class Requester:
         return self._transport.closed
 
     async def close(self) -> None:
-        """Close the connection pool (a session passed in by the caller stays open)."""
+        """Close the connection pool (a session passed in by the caller stays open).
+
+        Every request in flight and every body being read ends with
+        :class:`~aiominio.ClientClosedError`; then the clean-ups of the operations this cut off
+        (see :meth:`on_close`) run on a short-lived pool of their own, each request of them
+        within :data:`_CLEANUP_TIMEOUTS`.
+        """
+        pending = list(self._cleanups.values())
+        self._cleanups.clear()
         await self._transport.close()
+        if not pending:
+            return
+        spare = self._transport.spare(_CLEANUP_TIMEOUTS)
+        helper = copy.copy(self)
+        helper._transport = spare
+        helper._timeouts = None
+        helper._retry = _CLEANUP_RETRY
+        helper._cleanups = {}
+        try:
+            await asyncio.gather(*(cleanup(helper) for cleanup in pending), return_exceptions=True)
+        finally:
+            await spare.close()
+
+    def on_close(self, cleanup: Cleanup) -> Callable[[], None]:
+        """Have :meth:`close` run ``cleanup`` if it closes the client before the returned
+        function is called (an operation calls it when it ends, however it ends)."""
+        token = id(cleanup)
+        self._cleanups[token] = cleanup
+
+        def remove() -> None:
+            self._cleanups.pop(token, None)
+
+        return remove
 
     def refused(self, feature: str) -> bool:
         """Whether the server refused ``feature`` before (see :meth:`remember_refused`)."""
@@ -230,6 +271,7 @@ class Requester:
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
+        limit: int = xml.DOCUMENT_LIMIT,
     ) -> Response: ...
 
     @overload
@@ -249,6 +291,7 @@ class Requester:
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
+        limit: int = xml.DOCUMENT_LIMIT,
     ) -> StreamingResponse: ...
 
     async def execute(
@@ -267,6 +310,7 @@ class Requester:
         retried: list[BaseException] | None = None,
         resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
+        limit: int = xml.DOCUMENT_LIMIT,
     ) -> Response | StreamingResponse:
         """Sign and send one request, retrying transient failures; raise the server's error.
 
@@ -285,15 +329,19 @@ class Requester:
                 waited for against that body's retry budget first.
             sent: told, as a large body is written, how many of its bytes the current attempt
                 has written (each attempt counts from 0 again).
+            limit: the most bytes of a whole answer's body that are read (a longer one is an
+                :class:`~aiominio.InvalidResponseError`); an error answer is read up to
+                :data:`~aiominio.core.xml.ERROR_DOCUMENT_LIMIT` bytes whatever this says.
         """
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
             raise TypeError("request bodies are buffered bytes, so that they can be retried")
         first_failure: float | None = None
+        deadline = self._deadline(resume)
         if resume is not None:
             first_failure = resume.since
             if not self._may_retry(resume.failure, resume.attempt, first_failure):
                 raise resume.failure
-            await self._pause(resume.attempt, first_failure)
+            await self._pause(resume.attempt, first_failure, deadline, resume.failure)
         attempt = 1
         corrected = False
         stale = 0
@@ -311,6 +359,8 @@ class Requester:
                     error_document=error_document,
                     stream=stream,
                     sent=sent,
+                    limit=limit,
+                    deadline=deadline,
                 )
             except Exception as exc:
                 if self._learn_region(exc, bucket, region, corrected):
@@ -337,15 +387,38 @@ class Requester:
                     raise
                 if retried is not None:
                     retried.append(exc)
-                await self._pause(attempt, first_failure)
+                await self._pause(attempt, first_failure, deadline, exc)
                 attempt += 1
 
     def _may_retry(self, exc: BaseException, attempt: int, first_failure: float) -> bool:
         return self._retry.may_retry(exc, attempt, time.monotonic() - first_failure)
 
-    async def _pause(self, attempt: int, first_failure: float) -> None:
+    async def _pause(
+        self, attempt: int, first_failure: float, deadline: float | None, failure: BaseException
+    ) -> None:
+        delay = self._retry.pause(attempt, time.monotonic() - first_failure)
+        if deadline is not None and asyncio.get_running_loop().time() + delay >= deadline:
+            raise self._past_deadline(failure)  # the next attempt could not start in time
         self._retries += 1
-        await asyncio.sleep(self._retry.pause(attempt, time.monotonic() - first_failure))
+        await asyncio.sleep(delay)
+
+    def _deadline(self, resume: Resume | None) -> float | None:
+        """When (``loop.time()``) the request must end: ``Timeouts.deadline`` from now, or the
+        deadline of the body a resume continues."""
+        if resume is not None and resume.deadline is not None:
+            return resume.deadline
+        seconds = (self._timeouts or self._transport.timeouts).deadline
+        if seconds is None:
+            return None
+        return asyncio.get_running_loop().time() + seconds
+
+    def _past_deadline(self, failure: BaseException | None) -> RequestTimeout:
+        seconds = (self._timeouts or self._transport.timeouts).deadline
+        limit = "its deadline" if seconds is None else f"its deadline of {seconds:g} s"
+        message = f"the request did not end within {limit} (Timeouts.deadline)"
+        if failure is not None:
+            message += f"; the last attempt failed with {type(failure).__name__}: {failure}"
+        return RequestTimeout(message)
 
     async def _attempt(
         self,
@@ -361,25 +434,41 @@ class Requester:
         error_document: bool,
         stream: bool,
         sent: Callable[[int], None] | None = None,
+        limit: int,
+        deadline: float | None,
     ) -> Response | StreamingResponse:
+        remaining = None
+        if deadline is not None:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise self._past_deadline(None)
         url, all_headers = await self._prepare(
             method, bucket, key, query, headers, body, payload_hash, region
         )
         if stream:
             streamed = await self._transport.stream(
-                method, url, all_headers, body, timeouts=self._timeouts
+                method, url, all_headers, body, timeouts=self._timeouts, remaining=remaining
             )
             if streamed.status < 300:
+                streamed.deadline = deadline
                 return streamed
             try:
-                error_body = await streamed.read_all()
+                error_body = await streamed.read_all(xml.ERROR_DOCUMENT_LIMIT)
             finally:
                 streamed.release()
             raise xml.parse_error(
                 streamed.status, streamed.headers, error_body, bucket=bucket, key=key
             )
         resp = await self._transport.request(
-            method, url, all_headers, body, timeouts=self._timeouts, sent=sent
+            method,
+            url,
+            all_headers,
+            body,
+            timeouts=self._timeouts,
+            sent=sent,
+            remaining=remaining,
+            limit=limit,
+            error_limit=xml.ERROR_DOCUMENT_LIMIT,
         )
         if resp.status >= 300:
             raise xml.parse_error(

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import ssl
+import warnings
 import weakref
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from types import TracebackType
 
 import aiohttp
@@ -28,6 +29,7 @@ from aiominio.errors import (
     ConnectionLostError,
     EventLoopError,
     InvalidArgument,
+    InvalidResponseError,
     PoolTimeout,
     RequestTimeout,
     TLSError,
@@ -50,7 +52,16 @@ class Timeouts:
             healthy transfers are not failed as if the server were unreachable.
         read: the longest silence while waiting for bytes of an answer. This is what catches a
             stalled server: it is a per-read limit, so it never cuts off a long, healthy transfer.
-        total: the whole request, body included. Off by default, so a 50 GB download can run.
+        attempt: one attempt of a request, from sending it to the end of its answer's body (a
+            streamed body included). A failed attempt is retried as the retry policy says, so
+            this alone does not bound a call: ``deadline`` does. Off by default.
+        deadline: one request from its first attempt to its end: every attempt, the pauses
+            between them, and the resumes of a streamed body that broke off. When it passes, the
+            call raises :class:`~aiominio.RequestTimeout`, however the server behaves (one that
+            drips a byte a second included). An operation that sends several requests (a
+            multipart upload, a parallel download) gives each the whole deadline; bound the
+            operation itself with ``asyncio.timeout()``, whose cancellation aborts what it
+            started. Off by default, so a 50 GB download can run.
         pool: the longest a request may wait to get a connection at all: for a free one of the
             pool (all ``max_connections`` busy), then for a new one to be opened. Off by
             default; when it expires the call fails with :class:`~aiominio.PoolTimeout`.
@@ -58,14 +69,40 @@ class Timeouts:
 
     connect: float | None = 30.0
     read: float | None = 60.0
-    total: float | None = None
+    attempt: float | None = None
+    deadline: float | None = None
     pool: float | None = None
+    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request).
+    total: InitVar[float | None] = None
 
-    def to_aiohttp(self) -> aiohttp.ClientTimeout:
+    def __post_init__(self, total: float | None) -> None:
+        if total is not None:
+            warnings.warn(
+                "Timeouts(total=...) is now Timeouts(deadline=...) (the whole request, retries "
+                "included); Timeouts(attempt=...) bounds one attempt",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            if self.deadline is None:
+                object.__setattr__(self, "deadline", total)
+        for name in ("connect", "read", "attempt", "deadline", "pool"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"Timeouts.{name} must be a number of seconds or None")
+            if not value > 0:  # also refuses NaN
+                raise InvalidArgument(f"Timeouts.{name} must be positive (or None), not {value}")
+
+    def to_aiohttp(self, remaining: float | None = None) -> aiohttp.ClientTimeout:
+        """aiohttp's timeouts for one attempt; ``remaining``: seconds left before the deadline."""
+        total = self.attempt
+        if remaining is not None:
+            total = remaining if total is None else min(total, remaining)
         # aiohttp's ``connect`` covers the wait for the pool and the connect together; its
         # ``sock_connect`` covers the connect (and handshake) alone.
         return aiohttp.ClientTimeout(
-            total=self.total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
+            total=total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
         )
 
 
@@ -117,19 +154,26 @@ class Response:
 
 
 class StreamingResponse:
-    """An answer whose body is read as it arrives; release it with ``release()``."""
+    """An answer whose body is read as it arrives; release it with ``release()``.
 
-    def __init__(self, resp: aiohttp.ClientResponse) -> None:
+    ``deadline``: when (``loop.time()``) the request it answers must end, set by the requester
+    so that a body resumed after a break keeps the first request's deadline.
+    """
+
+    def __init__(self, resp: aiohttp.ClientResponse, owner: Transport | None = None) -> None:
         self._resp = resp
+        self._owner = owner
         self.status = resp.status
         self.headers = {k.lower(): v for k, v in resp.headers.items()}
+        self.deadline: float | None = None
 
     async def read_any(self) -> bytes:
         """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
         try:
             return await self._resp.content.readany()
         except _AIOHTTP_ERRORS as exc:
-            raise _translate(exc) from exc
+            failure = _translated(exc)
+        raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def read_some(self, n: int) -> bytes:
         """Between 1 and ``n`` bytes of body (whatever has arrived, waiting for some); ``b""``
@@ -137,24 +181,41 @@ class StreamingResponse:
         try:
             return await self._resp.content.read(n)
         except _AIOHTTP_ERRORS as exc:
-            raise _translate(exc) from exc
+            failure = _translated(exc)
+        raise failure  # outside the handler: no context to hold aiohttp's exception
 
-    async def read_all(self) -> bytes:
-        """The rest of the body."""
+    async def read_all(self, limit: int | None = None) -> bytes:
+        """The rest of the body; more than ``limit`` bytes is an
+        :class:`~aiominio.InvalidResponseError` (the connection is then dropped)."""
+        if limit is not None:
+            return await _read_capped(self._resp, limit)
         try:
             return await self._resp.content.read()
         except _AIOHTTP_ERRORS as exc:
-            raise _translate(exc) from exc
+            failure = _translated(exc)
+        raise failure
 
     def release(self) -> None:
         """Give the connection back, or close it if the body was not read to the end."""
+        if self._owner is not None:
+            self._owner._streams.discard(self)
         if self._resp.content.at_eof():
             self._resp.release()
         else:
             self._resp.close()
 
+    def _abort(self, exc: BaseException) -> None:
+        """End the body now: a reader waiting for bytes (or arriving later) gets ``exc``.
+        (Closing the connection alone would leave a waiting reader waiting for ever.)"""
+        self._resp.content.set_exception(exc)
+        self._resp.close()
+
 
 READ_BUFSIZE = 1 << 20
+_CLOSED_IN_FLIGHT = "the client was closed while this request was in flight"
+#: The most bytes of an answer read whole for a credentials provider (STS, IMDS, a container
+#: agent): a few KiB in practice.
+CREDENTIALS_ANSWER_LIMIT = 256 * 1024
 # aiohttp adds these unless told not to: S3 answers are sent as stored (never decoded), and a body
 # without a Content-Type goes without one.
 _SKIP_AUTO_HEADERS = ("Accept-Encoding", "Content-Type")
@@ -192,6 +253,48 @@ class _Connector(aiohttp.TCPConnector):
 _AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingError)
 
 
+def _translated(exc: BaseException, *, waited: float | None = None) -> BaseException:
+    """:func:`_translate`, to be raised ``from None`` and with its context dropped: aiohttp's
+    exception objects hold the request (its headers, a session token and an SSE-C key among
+    them), and nothing reachable from an exception aiominio raises may hold a secret. What the
+    cause said is in the message."""
+    translated = _translate(exc, waited=waited)
+    if translated is not exc:
+        translated.__context__ = None
+    return translated
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The whole body of ``resp``, refused (and the connection dropped) past ``limit`` bytes,
+    before it is read when its Content-Length says so."""
+    announced = resp.content_length
+    if announced is not None and announced > limit:
+        resp.close()
+        raise _too_large(resp.status, f"{announced:,} bytes", limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := await resp.content.readany():
+            size += len(chunk)
+            if size > limit:
+                resp.close()
+                raise _too_large(resp.status, f"more than {limit:,} bytes", limit)
+            chunks.append(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except _AIOHTTP_ERRORS as exc:
+        resp.close()
+        failure = _translated(exc)
+    raise failure
+
+
+def _too_large(status: int, size: str, limit: int) -> InvalidResponseError:
+    return InvalidResponseError(
+        f"an HTTP {status} answer of {size}, more than an answer of its kind can be "
+        f"(at most {limit:,} bytes are read): refused",
+        status=status,
+    )
+
+
 # What OpenSSL says when the other side answers a ClientHello in plain HTTP.
 _PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure")
 
@@ -221,7 +324,9 @@ def _translate(exc: BaseException, *, waited: float | None = None) -> BaseExcept
     if isinstance(exc, aiohttp.SocketTimeoutError):
         return RequestTimeout("timed out waiting for the server to send data")
     if isinstance(exc, asyncio.TimeoutError):
-        return RequestTimeout("the request took longer than its total timeout")
+        return RequestTimeout(
+            "the attempt ran out of time (Timeouts.attempt, or what was left of Timeouts.deadline)"
+        )
     if isinstance(
         exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError)
     ):
@@ -264,6 +369,8 @@ class Transport:
         self._ssl: ssl.SSLContext | bool = True if ssl_context is None else ssl_context
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The streamed answers not yet released, so that close() can end their bodies.
+        self._streams: set[StreamingResponse] = set()
 
     @property
     def closed(self) -> bool:
@@ -312,11 +419,12 @@ class Transport:
         body: Body,
         timeouts: Timeouts | None,
         sent: Callable[[int], None] | None = None,
+        remaining: float | None = None,
     ) -> aiohttp.ClientResponse:
         session = self._get_session()
         kwargs: dict[str, object] = {}
-        if timeouts is not None:
-            kwargs["timeout"] = timeouts.to_aiohttp()
+        if timeouts is not None or remaining is not None:
+            kwargs["timeout"] = (timeouts or self.timeouts).to_aiohttp(remaining)
         if not self._owns_session:
             # The pool's own session has these set once; a caller's session gets them here.
             kwargs["ssl"] = self._ssl
@@ -338,19 +446,22 @@ class Transport:
                 **kwargs,
             )
         except BaseException as exc:
-            waited = None
-            if pool_limit is not None:
-                elapsed = asyncio.get_running_loop().time() - started
-                if elapsed >= pool_limit:
-                    waited = elapsed
-            translated = _translate(exc, waited=waited)
-            if translated is exc:
-                raise
-            if isinstance(translated, ConnectionLostError) and _reused.get():
-                # No answer had begun (this is before the headers): the server or a proxy had
-                # closed the pooled connection, and the request never reached it.
-                translated.stale_connection = True
-            raise translated from exc
+            if self._closed and isinstance(exc, Exception):
+                failure: BaseException = ClientClosedError(_CLOSED_IN_FLIGHT)
+            else:
+                waited = None
+                if pool_limit is not None:
+                    elapsed = asyncio.get_running_loop().time() - started
+                    if elapsed >= pool_limit:
+                        waited = elapsed
+                failure = _translated(exc, waited=waited)
+                if failure is exc:
+                    raise
+                if isinstance(failure, ConnectionLostError) and _reused.get():
+                    # No answer had begun (this is before the headers): the server or a proxy
+                    # had closed the pooled connection, and the request never reached it.
+                    failure.stale_connection = True
+        raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def request(
         self,
@@ -361,20 +472,38 @@ class Transport:
         *,
         timeouts: Timeouts | None = None,
         sent: Callable[[int], None] | None = None,
+        remaining: float | None = None,
+        limit: int | None = None,
+        error_limit: int | None = None,
     ) -> Response:
-        """Send a request and read the whole answer. ``sent`` is told, as a large body is
-        written, how many of its bytes this attempt has written so far."""
-        resp = await self._send(method, url, headers, body, timeouts, sent)
+        """Send a request and read the whole answer.
+
+        Args:
+            sent: told, as a large body is written, how many of its bytes this attempt has
+                written so far.
+            remaining: seconds left before the request's deadline: this attempt ends by then.
+            limit, error_limit: the most body bytes read of a success (below 300) and of an
+                error answer; a longer body is an :class:`~aiominio.InvalidResponseError`.
+        """
+        resp = await self._send(method, url, headers, body, timeouts, sent, remaining)
+        cap = limit if resp.status < 300 else error_limit
         try:
-            data = await resp.read()
+            if cap is not None:
+                data = await _read_capped(resp, cap)
+            else:
+                data = await resp.read()
         except BaseException as exc:
             resp.close()
-            translated = _translate(exc)
-            if translated is exc:
-                raise
-            raise translated from exc
-        resp.release()
-        return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, data)
+            if self._closed and isinstance(exc, Exception):
+                failure: BaseException = ClientClosedError(_CLOSED_IN_FLIGHT)
+            else:
+                failure = _translated(exc)
+                if failure is exc:
+                    raise
+        else:
+            resp.release()
+            return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, data)
+        raise failure
 
     async def stream(
         self,
@@ -384,18 +513,41 @@ class Transport:
         body: Body = None,
         *,
         timeouts: Timeouts | None = None,
+        remaining: float | None = None,
     ) -> StreamingResponse:
-        """Send a request and return as soon as the headers arrived; the caller must release."""
-        return StreamingResponse(await self._send(method, url, headers, body, timeouts))
+        """Send a request and return as soon as the headers arrived; the caller must release.
+        :meth:`close` ends the body of every stream not yet released."""
+        resp = await self._send(method, url, headers, body, timeouts, None, remaining)
+        streamed = StreamingResponse(resp, self)
+        if self._closed:  # closed while the headers were on their way
+            resp.close()
+            raise ClientClosedError(_CLOSED_IN_FLIGHT)
+        self._streams.add(streamed)
+        return streamed
 
     async def close(self) -> None:
-        """Close the pool (a session passed in by the caller is left open)."""
+        """Close the pool (a session passed in by the caller is left open). A request in flight
+        ends with :class:`~aiominio.ClientClosedError`; so does reading a body not yet
+        released."""
         if self._closed:
             return
         self._closed = True
+        streams, self._streams = self._streams, set()
+        for stream in streams:
+            stream._abort(ClientClosedError(_CLOSED_IN_FLIGHT))
         if self._session is not None and self._owns_session:
             await self._session.close()
         self._session = None
+
+    def spare(self, timeouts: Timeouts) -> Transport:
+        """A new pool for the same server settings (and the same caller's session, if one was
+        given), for the clean-up requests that must still go out once this one is closed."""
+        return Transport(
+            session=None if self._owns_session else self._session,
+            max_connections=4,
+            timeouts=timeouts,
+            ssl_context=self._ssl,
+        )
 
     async def __aenter__(self) -> Transport:
         return self
@@ -420,8 +572,17 @@ async def fetch(
     """One request on a short-lived connection, for credential providers (STS, IMDS).
 
     Raises the transport errors of this module; HTTP error statuses are returned, not raised.
+    The answer ends within ``2 * timeout`` seconds, and a body over
+    :data:`CREDENTIALS_ANSWER_LIMIT` bytes is refused (:class:`~aiominio.InvalidResponseError`).
     """
     async with Transport(
-        max_connections=1, timeouts=Timeouts(connect=timeout, read=timeout, total=timeout * 2)
+        max_connections=1, timeouts=Timeouts(connect=timeout, read=timeout, attempt=timeout * 2)
     ) as transport:
-        return await transport.request(method, url, dict(headers or {}), body)
+        return await transport.request(
+            method,
+            url,
+            dict(headers or {}),
+            body,
+            limit=CREDENTIALS_ANSWER_LIMIT,
+            error_limit=CREDENTIALS_ANSWER_LIMIT,
+        )

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from aiominio.core.headers import parse_count, unquote_etag
-from aiominio.core.xml import S3_NS, parse, parse_flag, parse_iso_datetime, required_text, text
+from aiominio.core.xml import (
+    S3_NS,
+    check_page_size,
+    parse,
+    parse_flag,
+    parse_iso_datetime,
+    required_text,
+    text,
+)
 from aiominio.errors import InvalidResponseError
 from aiominio.models import ObjectVersion, Versioning
 
@@ -83,8 +91,10 @@ def _version(el: ET.Element, encoded: bool, *, marker: bool) -> ObjectVersion:
     )
 
 
-def parse_list_versions(body: bytes) -> VersionPage:
-    """Parse a ListVersionsResult page (``EncodingType`` ``url`` decoded)."""
+def parse_list_versions(body: bytes, *, most: int | None = None) -> VersionPage:
+    """Parse a ListVersionsResult page (``EncodingType`` ``url`` decoded); more than ``most``
+    versions, delete markers and prefixes is refused."""
+    check_page_size(body, ("Version", "DeleteMarker", "CommonPrefixes"), most, "ListObjectVersions")
     root = parse(body)
     if root.tag != "ListVersionsResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> listing versions", body=body)

@@ -30,6 +30,17 @@ S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _S3_XMLNS = b' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
 
+#: The most bytes read of an error answer: S3's error documents are a few hundred bytes, a
+#: proxy's error page a few KiB.
+ERROR_DOCUMENT_LIMIT = 64 * 1024
+#: The most bytes read of a listing page (1,000 entries, each a key of up to 1 KiB with its
+#: size, ETag, date, owner, checksum and user metadata: under 4 MiB).
+LISTING_PAGE_LIMIT = 8 * 1024 * 1024
+#: The most bytes read of any other document (a bucket configuration, a result): S3's largest,
+#: a lifecycle configuration of 1,000 rules, is under 1 MiB.
+DOCUMENT_LIMIT = 2 * 1024 * 1024
+
+
 def parse(body: bytes, *, status: int | None = None) -> ET.Element:
     """Parse an XML document safely; namespaces are stripped from tags.
 
@@ -297,12 +308,30 @@ def _advanced(listing: str, sent: str | None, cursor: str | None) -> str:
     return cursor
 
 
-def parse_list_objects(body: bytes) -> ObjectPage:
+def check_page_size(body: bytes, tags: tuple[str, ...], most: int | None, listing: str) -> None:
+    """Refuse a listing page with more entries (elements named ``tags``) than the ``most`` that
+    were asked for, before it is parsed: a server that sends a million entries when a thousand
+    were asked for breaks the protocol, and the page would cost memory in proportion.
+
+    Counted on the raw bytes (the text of an element never holds a ``<``), so a page is refused
+    for the price of a search, not of a parse."""
+    if most is None:
+        return
+    found = sum(body.count(f"<{tag}>".encode()) for tag in tags)
+    if found > most:
+        raise InvalidResponseError(
+            f"a {listing} page with {found:,} entries when at most {most:,} were asked for"
+        )
+
+
+def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
     """Parse a ListBucketResult page (v1 or v2).
 
     Objects and common prefixes are merged in key order. With ``EncodingType`` ``url`` in the
-    answer, keys, prefixes and markers are decoded, so they come back exactly as stored.
+    answer, keys, prefixes and markers are decoded, so they come back exactly as stored. A page
+    of more than ``most`` objects and prefixes is refused (see :func:`check_page_size`).
     """
+    check_page_size(body, ("Contents", "CommonPrefixes"), most, "ListObjects")
     if b"<Owner>" in body and b"<!" not in body:
         # v1 answers name each object's owner, which is not used: cut before parsing, a third
         # of a page's parse (the text of an element never holds a "<").
@@ -437,7 +466,9 @@ class PartPage:
         return self.next_marker
 
 
-def parse_list_uploads(body: bytes) -> UploadPage:
+def parse_list_uploads(body: bytes, *, most: int | None = None) -> UploadPage:
+    """A ListMultipartUploads page; more than ``most`` uploads and prefixes is refused."""
+    check_page_size(body, ("Upload", "CommonPrefixes"), most, "ListMultipartUploads")
     root = parse(body)
     encoded = text(root, "EncodingType").lower() == "url"
     uploads = []
@@ -463,8 +494,10 @@ def parse_list_uploads(body: bytes) -> UploadPage:
     )
 
 
-def parse_list_parts(body: bytes) -> PartPage:
-    """A ListParts page: its parts, whether it is truncated, and the next part-number marker."""
+def parse_list_parts(body: bytes, *, most: int | None = None) -> PartPage:
+    """A ListParts page: its parts, whether it is truncated, and the next part-number marker.
+    More than ``most`` parts is refused."""
+    check_page_size(body, ("Part",), most, "ListParts")
     root = parse(body)
     parts = []
     for p in root.iterfind("Part"):

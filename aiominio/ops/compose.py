@@ -15,6 +15,7 @@ from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.multipart import (
     MultipartUpload,
     abort_quietly,
+    aborter,
     complete_multipart,
     create_multipart,
 )
@@ -56,6 +57,7 @@ async def compose_object(
     of_source = [described[(s.bucket, s.key, s.version_id)] for s in sources]
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
+    forget = req.on_close(aborter(upload))  # a closing client aborts it
     try:
         parts = await _bounded(
             concurrency,
@@ -68,6 +70,8 @@ async def compose_object(
     except BaseException:
         await abort_quietly(req, upload)
         raise
+    finally:
+        forget()
     # CompleteMultipartUpload does not say when the object was written.
     customer_key = sse if isinstance(sse, SseCustomerKey) else None
     stat = await stat_written(

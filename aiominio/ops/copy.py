@@ -16,7 +16,12 @@ from aiominio.core.sse import (
 from aiominio.core.tagging import TAGGING_DIRECTIVE, tagging_header
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
-from aiominio.ops.multipart import abort_quietly, complete_multipart, create_multipart
+from aiominio.ops.multipart import (
+    abort_quietly,
+    aborter,
+    complete_multipart,
+    create_multipart,
+)
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.ops.tagging import get_object_tags
 from aiominio.requester import Requester
@@ -86,6 +91,7 @@ async def copy_object(
     headers = {k: v for k, v in headers.items() if k not in (METADATA_DIRECTIVE, TAGGING_DIRECTIVE)}
     psize = planning.plan_part_size(stat.size, part_size)
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
+    forget = req.on_close(aborter(upload))  # a closing client aborts it
     try:
         parts = []
         for number, (offset, length) in enumerate(planning.part_ranges(stat.size, psize), 1):
@@ -111,6 +117,8 @@ async def copy_object(
     except BaseException:
         await abort_quietly(req, upload)
         raise
+    finally:
+        forget()
     # CompleteMultipartUpload does not say when the object was written.
     return await _completed(req, bucket, key, CopyResult(put.etag), put.version_id, customer_key)
 

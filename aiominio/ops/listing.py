@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
 
 from aiominio.core import xml
@@ -15,6 +15,10 @@ from aiominio.errors import NoSuchUpload
 from aiominio.models import ObjectInfo, Part, Upload
 from aiominio.requester import Query, Requester
 from aiominio.transport import Response
+
+#: The page size of the listings asked for without one (ListMultipartUploads' max-uploads,
+#: ListParts' max-parts): S3's default and maximum.
+_SERVER_PAGE_SIZE = 1000
 
 
 async def list_objects(
@@ -45,12 +49,15 @@ async def list_objects(
             return tuple(base)
         return (*base, ("continuation-token" if v2 else "marker", cursor))
 
+    def fetch(cursor: str | None) -> Awaitable[Response]:
+        return req.execute("GET", bucket, query=query_for(cursor), limit=xml.LISTING_PAGE_LIMIT)
+
     cursor: str | None = None if v2 else start
     # Some servers (moto) repeat common prefixes on every page; yield each once.
     seen_prefixes: set[str] = set()
     ahead: tuple[str, asyncio.Task[Response]] | None = None
     try:
-        resp = await req.execute("GET", bucket, query=query_for(cursor))
+        resp = await fetch(cursor)
         while True:
             # The next page is requested before this one is parsed (its cursor is read off
             # the raw answer), so the server works on it while the client parses.
@@ -58,12 +65,12 @@ async def list_objects(
             if peeked and peeked != cursor:
                 ahead = (
                     peeked,
-                    asyncio.ensure_future(req.execute("GET", bucket, query=query_for(peeked))),
+                    asyncio.ensure_future(fetch(peeked)),
                 )
                 # Parsing never yields to the loop: let the task send its request first, or
                 # it would only start once this page has been parsed and consumed.
                 await asyncio.sleep(0)
-            page = xml.parse_list_objects(resp.body)
+            page = xml.parse_list_objects(resp.body, most=page_size)
             for entry in page.entries:
                 if entry.is_dir:
                     if entry.key in seen_prefixes:
@@ -80,7 +87,7 @@ async def list_objects(
                     ahead[1].cancel()
                     with contextlib.suppress(BaseException):
                         await ahead[1]
-                resp = await req.execute("GET", bucket, query=query_for(cursor))
+                resp = await fetch(cursor)
             ahead = None
     finally:
         if ahead is not None:
@@ -103,8 +110,8 @@ async def upload_pages(
             query.append(("key-marker", key_marker))
             if id_marker:
                 query.append(("upload-id-marker", id_marker))
-        resp = await req.execute("GET", bucket, query=tuple(query))
-        page = xml.parse_list_uploads(resp.body)
+        resp = await req.execute("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        page = xml.parse_list_uploads(resp.body, most=_SERVER_PAGE_SIZE)
         yield page
         cursor = page.cursor_after(cursor)
         if cursor is None:
@@ -142,8 +149,10 @@ async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -
         query = [("uploadId", upload_id)]
         if marker:
             query.append(("part-number-marker", str(marker)))
-        resp = await req.execute("GET", bucket, key, query=tuple(query))
-        page = xml.parse_list_parts(resp.body)
+        resp = await req.execute(
+            "GET", bucket, key, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT
+        )
+        page = xml.parse_list_parts(resp.body, most=_SERVER_PAGE_SIZE)
         parts.extend(page.parts)
         marker = page.cursor_after(marker)
         if marker is None:

@@ -201,6 +201,8 @@ async def run_multipart(
     multipart upload is aborted so no orphaned parts are left behind.
     """
     upload = plan.upload
+    # Closing the client cuts the parts off; it then aborts the upload itself.
+    forget = req.on_close(aborter(upload)) if plan.abort_on_error else None
     slots = asyncio.Semaphore(plan.concurrency)
     tasks: list[asyncio.Task[Part]] = []
     # File sources read into a fixed set of reused buffers: memory stays at part_size x
@@ -284,6 +286,9 @@ async def run_multipart(
         if plan.abort_on_error:
             await abort_quietly(req, upload)
         raise
+    finally:
+        if forget is not None:
+            forget()
 
 
 async def complete_multipart(
@@ -376,6 +381,15 @@ async def abort_quietly(req: Requester, upload: MultipartUpload) -> None:
     task = asyncio.ensure_future(abort())
     with contextlib.suppress(Exception, asyncio.CancelledError):
         await asyncio.shield(task)
+
+
+def aborter(upload: MultipartUpload) -> Callable[[Requester], Awaitable[None]]:
+    """A clean-up for :meth:`Requester.on_close`: abort ``upload`` (and its strays)."""
+
+    async def abort(req: Requester) -> None:
+        await abort_quietly(req, upload)
+
+    return abort
 
 
 async def clean_strays(req: Requester, upload: MultipartUpload) -> None:

@@ -89,6 +89,7 @@ class ObjectReader:
         self._received = 0
         self._resumes = 0
         self._broke_at: float | None = None
+        self._deadline: float | None = None  # the first request's (Timeouts.deadline)
         self._verify = verify and offset == 0 and length is None
         self._check: BodyCheck | None = None
         self._total: int | None = None
@@ -124,6 +125,7 @@ class ObjectReader:
             headers["x-amz-checksum-mode"] = "ENABLED"
         try:
             resp = self._resp = await self._open(self._offset, headers)
+            self._deadline = resp.deadline
             self._stat = stat_from_headers(resp.headers)
         except BaseException:
             await self.close()  # __aexit__ does not run when __aenter__ fails
@@ -160,7 +162,7 @@ class ObjectReader:
             self._resumes += 1
             where = f"{self.bucket}/{self.key}"
             failure = InvalidResponseError(f"{where}: {problem}")
-            resume = Resume(failure, self._resumes, self._first_break())
+            resume = Resume(failure, self._resumes, self._first_break(), self._deadline)
 
     async def _request(
         self, offset: int, headers: dict[str, str], resume: Resume | None = None
@@ -199,7 +201,9 @@ class ObjectReader:
             headers = {k: v for k, v in headers.items() if k not in READ_CONDITIONS}
             headers["If-Match"] = f'"{etag}"'
         self._resp = await self._open(
-            self._offset + self._received, headers, Resume(exc, self._resumes, self._first_break())
+            self._offset + self._received,
+            headers,
+            Resume(exc, self._resumes, self._first_break(), self._deadline),
         )
 
     def _first_break(self) -> float:

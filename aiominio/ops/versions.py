@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from aiominio.core import checksums
+from aiominio.core import checksums, xml
 from aiominio.core.versioning import (
     VersionCursor,
     build_versioning,
@@ -51,8 +51,8 @@ async def list_object_versions(
             query.append(("key-marker", cursor[0]))
             if cursor[1]:
                 query.append(("version-id-marker", cursor[1]))
-        resp = await req.execute("GET", bucket, query=tuple(query))
-        page = parse_list_versions(resp.body)
+        resp = await req.execute("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        page = parse_list_versions(resp.body, most=page_size)
         for entry in page.entries:
             if entry.is_dir:
                 if entry.key in seen_prefixes:

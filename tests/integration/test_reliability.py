@@ -111,8 +111,8 @@ async def test_stall_is_a_typed_timeout(
         with pytest.raises(TimeoutError) as info:
             await c.list_buckets()
         assert type(info.value) is aiominio.RequestTimeout
-        # A per-call total timeout, through with_options.
-        quick = c.with_options(timeouts=aiominio.Timeouts(read=None, total=0.4))
+        # A per-call bound of each attempt, through with_options.
+        quick = c.with_options(timeouts=aiominio.Timeouts(read=None, attempt=0.4))
         with pytest.raises(TimeoutError) as info:
             await quick.list_buckets()
         assert type(info.value) is aiominio.RequestTimeout

@@ -6,14 +6,18 @@ one output that must, and are left out of the search.)"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import logging
 import pickle
+import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 import aiominio
 from aiominio import credentials as cr
@@ -150,3 +154,105 @@ async def test_no_customer_key_anywhere(
         caplog.records,
         [raw, raw[:31], base64.b64encode(CUSTOMER_KEY).decode(), CUSTOMER_KEY.hex()],
     )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything reachable from it through ``__cause__`` and ``__context__``."""
+    found: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or any(e is f for f in found):
+            continue
+        found.append(e)
+        todo += [e.__cause__, e.__context__]
+    return found
+
+
+async def _raw_server(
+    answer: bytes, tls: ssl.SSLContext, *, close: bool = True
+) -> tuple[asyncio.Server, str]:
+    """A loopback HTTPS server that sends ``answer`` to every request, as raw bytes."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+            if not close:
+                await asyncio.sleep(30)
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
+    return server, f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+_FLOOD = b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(200_000)) + b"\r\n"
+_ANSWERS = {
+    # aiohttp's parser refuses these, and its exception holds the request and its headers.
+    "header flood": _FLOOD,
+    "bad status line": b"HTTP/1.1 2000 WHAT\r\n\r\n",
+    "bad header": b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+    "short body": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc",
+    "error": (
+        b"HTTP/1.1 403 Forbidden\r\nContent-Length: 41\r\n\r\n"
+        b"<Error><Code>AccessDenied</Code></Error>\n"
+    ),
+    "html": b"HTTP/1.1 502 Bad\r\nContent-Length: 13\r\n\r\n<html></html>",
+}
+
+
+@pytest.mark.parametrize("kind", [*_ANSWERS, "refused", "timeout"])
+async def test_no_secret_in_any_exception_chain(kind: str, tls_ca: trustme.CA) -> None:
+    """Every error a request can end in, walked through ``__cause__`` and ``__context__``: no
+    session token, secret key or SSE-C key in any repr, str or args on the way."""
+    secret, token = "SecretKeyThatMustNotLeak01", "TokenThatMustNotLeakInChains01"
+    key = aiominio.SseCustomerKey(CUSTOMER_KEY)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+    client_tls = ssl.create_default_context()
+    tls_ca.configure_trust(client_tls)
+    servers: list[asyncio.Server] = []
+    if kind == "refused":
+        probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        url = f"https://127.0.0.1:{probe.sockets[0].getsockname()[1]}"
+        probe.close()
+        await probe.wait_closed()
+    elif kind == "timeout":
+        server, url = await _raw_server(b"", server_tls, close=False)
+        servers.append(server)
+    else:
+        server, url = await _raw_server(_ANSWERS[kind], server_tls)
+        servers.append(server)
+    provider = cr.StaticProvider(cr.Credentials("ASIAKEY", secret, token))
+    try:
+        async with aiominio.Client(
+            url,
+            credentials=provider,
+            ssl_context=client_tls,
+            region="us-east-1",
+            retry=aiominio.RetryPolicy(max_attempts=2, base_delay=0.01),
+            timeouts=aiominio.Timeouts(read=0.5),
+        ) as client:
+            with pytest.raises(aiominio.AiominioError) as info:
+                await client.stat_object("bkt", "k", sse=key)
+            with pytest.raises(aiominio.AiominioError) as info_get:
+                async with client.get_object("bkt", "k", sse=key) as obj:
+                    await obj.read()
+    finally:
+        for server in servers:
+            server.close()
+    key_text = base64.b64encode(CUSTOMER_KEY).decode()
+    for raised in (info.value, info_get.value):
+        # The request went out (with the key and the token) and failed on the way back.
+        assert isinstance(
+            raised, (aiominio.TransportError, aiominio.InvalidResponseError, aiominio.S3Error)
+        ), repr(raised)
+        chain = _chain(raised)
+        texts = [repr(e) for e in chain] + [str(e) for e in chain]
+        texts += [repr(e.args) for e in chain] + [
+            repr(vars(e)) for e in chain if hasattr(e, "__dict__")
+        ]
+        for needle in (secret, token, key_text, CUSTOMER_KEY.decode()):
+            leaks = [t for t in texts if needle in t]
+            assert not leaks, f"{kind}: {type(raised).__name__} chain leaks: {leaks[0][:300]}"

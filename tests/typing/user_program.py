@@ -323,7 +323,7 @@ async def lifecycle(server: LocalServer) -> None:
         ssl_context=ssl.create_default_context(),
     )
     async with client:
-        fast: Client = client.with_options(timeouts=Timeouts(total=5))
+        fast: Client = client.with_options(timeouts=Timeouts(deadline=5))
         retried: int = fast.retries
         closed: bool = client.closed
         threshold: int = client.multipart_threshold

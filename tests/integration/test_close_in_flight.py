@@ -1,0 +1,196 @@
+"""Closing a client ends every transfer in flight: promptly, with ``ClientClosedError``, with
+what it started aborted and no connection or file handle left behind. Slow answers come from a
+fake server (no real server here stalls on purpose); the aborts are checked on SeaweedFS."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+import aiominio
+from aiominio import testing
+from tests.integration.conftest import StartWebServer, WebServer, unique_bucket
+
+MiB = 1 << 20
+SIZE = 1_000_000
+_HEADERS = {
+    "Content-Length": str(SIZE),
+    "ETag": '"0123456789abcdef0123456789abcdef"',
+    "Last-Modified": "Mon, 07 Dec 2026 10:00:00 GMT",
+}
+#: Only a hang detector: each close below ends its transfer at once.
+HANG = 10
+
+
+async def _slow_server(web_server: StartWebServer) -> WebServer:
+    """HEAD answers at once; GET sends its headers, then a few bytes a second; a PUT to key
+    ``stall`` is never answered."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.method == "HEAD":
+            return web.Response(headers=_HEADERS)
+        if request.match_info["key"] == "stall":
+            await asyncio.sleep(3600)
+        resp = web.StreamResponse(headers=_HEADERS)
+        await resp.prepare(request)
+        try:
+            for _ in range(SIZE // 10):
+                await resp.write(b"x" * 10)
+                await asyncio.sleep(0.1)
+        except (ConnectionError, RuntimeError):
+            pass
+        return resp
+
+    return await web_server(web.route("*", "/{bucket}/{key}", handler))
+
+
+def _client(url: str) -> aiominio.Client:
+    return aiominio.Client(url, access_key="a", secret_key="b", region="us-east-1")
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def _started(task: asyncio.Task[object], server: WebServer, method: str) -> None:
+    """Wait until ``server`` received a ``method`` request (the transfer is under way)."""
+    for _ in range(500):
+        if server.paths(method) or task.done():
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    assert not task.done(), task
+
+
+async def test_close_ends_a_body_being_read(web_server: StartWebServer) -> None:
+    server = await _slow_server(web_server)
+    client = _client(server.url)
+
+    async def read() -> bytes:
+        async with client.get_object("bkt", "k", verify=False) as obj:
+            return await obj.read()
+
+    task: asyncio.Task[object] = asyncio.ensure_future(read())
+    await _started(task, server, "GET")
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+
+
+async def test_close_ends_an_awaited_reader(web_server: StartWebServer) -> None:
+    """``obj = await client.get_object(...)``, read later: the read ends too."""
+    server = await _slow_server(web_server)
+    client = _client(server.url)
+    obj = await client.get_object("bkt", "k", verify=False)
+    first = await obj.read(5)
+    assert first
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(obj.read(), HANG)
+    assert obj.closed
+
+
+async def test_close_ends_a_request_waiting_for_its_answer(web_server: StartWebServer) -> None:
+    server = await _slow_server(web_server)
+    client = _client(server.url)
+    task: asyncio.Task[object] = asyncio.ensure_future(client.put_object("bkt", "stall", b"x"))
+    await _started(task, server, "PUT")
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+
+
+async def test_close_ends_a_single_stream_download(
+    web_server: StartWebServer, tmp_path: Path
+) -> None:
+    server = await _slow_server(web_server)
+    client = _client(server.url)
+    target = tmp_path / "out.bin"
+    before = _open_fds()
+    task: asyncio.Task[object] = asyncio.ensure_future(
+        client.fget_object("bkt", "k", target, concurrency=1, verify=False)
+    )
+    await _started(task, server, "GET")
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+    assert not target.exists()  # nothing half-written at the target
+    assert _open_fds() <= before  # the partial file and the connection are closed
+
+
+async def _slow_parts(total: int, pause: float) -> AsyncIterator[bytes]:
+    for _ in range(total // MiB):
+        yield os.urandom(MiB)
+        await asyncio.sleep(pause)
+
+
+async def _uploads_of(server: testing.LocalServer, bucket: str, key: str) -> list[str]:
+    async with server.client() as check:
+        return [u.upload_id async for u in check.list_incomplete_uploads(bucket, key)]
+
+
+@pytest.fixture
+async def sw_bucket(seaweedfs_server: testing.LocalServer) -> AsyncIterator[str]:
+    bucket = unique_bucket("close")
+    async with seaweedfs_server.client() as c:
+        await c.make_bucket(bucket)
+    yield bucket
+    async with seaweedfs_server.client() as c:
+        async for u in c.list_incomplete_uploads(bucket, recursive=True):
+            await c.remove_incomplete_upload(bucket, u.key)
+        await c.remove_objects(bucket, [o.key async for o in c.list_objects(bucket)])
+        await c.remove_bucket(bucket)
+
+
+async def test_close_aborts_a_multipart_upload_it_cuts_off(
+    seaweedfs_server: testing.LocalServer, sw_bucket: str
+) -> None:
+    client = seaweedfs_server.client()
+    progressed = asyncio.Event()
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= 10 * MiB:
+            progressed.set()
+
+    task: asyncio.Task[object] = asyncio.ensure_future(
+        client.put_object(
+            sw_bucket, "big", _slow_parts(200 * MiB, 0.05), part_size=5 * MiB, progress=progress
+        )
+    )
+    await asyncio.wait_for(progressed.wait(), 60)
+    assert await _uploads_of(seaweedfs_server, sw_bucket, "big")  # under way
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+    assert await _uploads_of(seaweedfs_server, sw_bucket, "big") == []
+    async with seaweedfs_server.client() as check:
+        with pytest.raises(aiominio.NoSuchKey):
+            await check.stat_object(sw_bucket, "big")
+
+
+async def test_cancelling_the_task_that_owns_the_client_aborts_its_upload(
+    seaweedfs_server: testing.LocalServer, sw_bucket: str
+) -> None:
+    progressed = asyncio.Event()
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= 10 * MiB:
+            progressed.set()
+
+    async def owner() -> None:
+        async with seaweedfs_server.client() as client:
+            await client.put_object(
+                sw_bucket, "big", _slow_parts(200 * MiB, 0.05), part_size=5 * MiB, progress=progress
+            )
+
+    task = asyncio.ensure_future(owner())
+    await asyncio.wait_for(progressed.wait(), 60)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, HANG)
+    assert await _uploads_of(seaweedfs_server, sw_bucket, "big") == []
