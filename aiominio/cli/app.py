@@ -14,6 +14,7 @@ from aiominio.cli.runner import EXIT_ERROR
 from aiominio.client import Client
 from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import CredentialsProvider, SharedFileProvider, StaticProvider
+from aiominio.transport import Timeouts
 from aiominio.version import __version__
 
 AWS_ENDPOINT = "https://s3.amazonaws.com"
@@ -31,6 +32,23 @@ class Settings:
     no_sign_request: bool
     quiet: bool
     max_attempts: int | None = None
+    #: Seconds; 0 turns a limit off; ``None`` keeps the library's default.
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    deadline: float | None = None
+
+    def timeouts(self) -> Timeouts:
+        """The library's default timeouts, with the ones given on the command line."""
+        given = {
+            "connect": self.connect_timeout,
+            "read": self.read_timeout,
+            "deadline": self.deadline,
+        }
+        chosen = {name: value or None for name, value in given.items() if value is not None}
+        return dataclasses.replace(Timeouts(), **chosen)
+
+    def retry(self) -> RetryPolicy | None:
+        return RetryPolicy(self.max_attempts) if self.max_attempts is not None else None
 
     def client(self) -> Client:
         """A client for the endpoint, with credentials from ``--profile`` or the default chain
@@ -43,8 +61,13 @@ class Settings:
             credentials = StaticProvider(None)
         elif self.profile:
             credentials = SharedFileProvider(self.profile)
-        retry = RetryPolicy(self.max_attempts) if self.max_attempts is not None else None
-        return Client(endpoint, region=self.region, credentials=credentials, retry=retry)
+        return Client(
+            endpoint,
+            region=self.region,
+            credentials=credentials,
+            retry=self.retry(),
+            timeouts=self.timeouts(),
+        )
 
 
 def _parsed(
@@ -69,6 +92,9 @@ def any_location(ctx: click.Context, param: click.Parameter, value: str | None) 
     """An ``s3://`` location or local path argument."""
     return _parsed(ctx, param, value, s3_only=False)
 
+
+#: A timeout in seconds: 0 or more (0 turns the limit off), and finite.
+_SECONDS = click.FloatRange(0, 7 * 24 * 3600)
 
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="No progress bars or per-file messages."
@@ -99,6 +125,25 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
     type=click.IntRange(1, 100),
     help="Attempts per request, the first included (env AWS_MAX_ATTEMPTS; default 10).",
 )
+@click.option(
+    "--connect-timeout",
+    type=_SECONDS,
+    metavar="SECONDS",
+    help="To open a connection (0: no limit; default 30).",
+)
+@click.option(
+    "--read-timeout",
+    type=_SECONDS,
+    metavar="SECONDS",
+    help="The longest silence of the server during an answer (0: no limit; default 60).",
+)
+@click.option(
+    "--deadline",
+    type=_SECONDS,
+    metavar="SECONDS",
+    help="Each request as a whole, its retries and the pauses between them included "
+    "(0 or not given: no limit). A multipart transfer gives each of its requests this long.",
+)
 @quiet_option
 @click.pass_context
 def cli(
@@ -108,13 +153,26 @@ def cli(
     region: str | None,
     no_sign_request: bool,
     max_attempts: int | None,
+    connect_timeout: float | None,
+    read_timeout: float | None,
+    deadline: float | None,
     quiet: bool,
 ) -> None:
     """Work with buckets and objects of Amazon S3 and S3-compatible storage.
 
     Locations are s3://bucket/key; anything else is a local path.
     """
-    ctx.obj = Settings(endpoint_url, profile, region, no_sign_request, quiet, max_attempts)
+    ctx.obj = Settings(
+        endpoint_url,
+        profile,
+        region,
+        no_sign_request,
+        quiet,
+        max_attempts,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=deadline,
+    )
 
 
 def settings_of(ctx: click.Context, quiet: bool = False) -> Settings:

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 import aiominio
 from aiominio import testing
 from aiominio.models import Versioning
-from tests.integration.conftest import empty_and_remove, unique_bucket
+from tests.integration.conftest import StartWebServer, empty_and_remove, unique_bucket
 
 pytestmark = pytest.mark.integration
 
@@ -658,3 +659,69 @@ async def test_what_cannot_be_read_as_bytes_is_refused_before_any_request(
     ran = await ok(env, "cp", "-r", str(tmp_path), f"s3://{bucket}/tree")
     assert f"skipping {fifo}: not a regular file" in ran.err
     assert await keys(sw, bucket) == ["tree/a.txt"]
+
+
+# -- timeouts and attempts ------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    """A loopback port that refuses connections: bound, then closed."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_a_refused_endpoint_fails_at_once_and_is_named(env: dict[str, str]) -> None:
+    port = closed_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    ran = await cli(
+        env, "--endpoint-url", endpoint, "--connect-timeout", "1", "--max-attempts", "1", "ls"
+    )
+    assert ran.code == 1 and ran.err.count("\n") == 1
+    assert ran.err.startswith("aiominio: error: ConnectError:")
+    assert f"127.0.0.1:{port}" in ran.err
+
+
+async def test_a_silent_server_is_cut_off_by_the_read_timeout(
+    env: dict[str, str], web_server: StartWebServer
+) -> None:
+    async def silent(request: web.Request) -> web.Response:
+        await asyncio.sleep(60)
+        return web.Response()
+
+    server = await web_server(web.get("/", silent))
+    args = ["--endpoint-url", server.url, "--max-attempts", "1", "--read-timeout", "0.5", "ls"]
+    ran = await cli(env, *args)
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: RequestTimeout:"), ran.err
+    assert len(server.received) == 1
+
+
+async def test_the_deadline_ends_the_retries(
+    env: dict[str, str], web_server: StartWebServer
+) -> None:
+    busy = (
+        "<?xml version='1.0' encoding='UTF-8'?><Error><Code>SlowDown</Code>"
+        "<Message>Please reduce your request rate.</Message></Error>"
+    )
+
+    async def slow_down(request: web.Request) -> web.Response:
+        return web.Response(status=503, text=busy, content_type="application/xml")
+
+    server = await web_server(web.get("/", slow_down))
+    # Ten attempts would take some 16 s of backoff and end with SlowDown; the deadline ends
+    # them first, as a timeout.
+    ran = await cli(env, "--endpoint-url", server.url, "--deadline", "1", "ls")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: RequestTimeout:"), ran.err
+    assert 1 <= len(server.received) < 10
+    before = len(server.received)
+    ran = await cli(env, "--endpoint-url", server.url, "--max-attempts", "2", "ls")
+    assert ran.code == 1 and ran.err.startswith("aiominio: error: SlowDown:"), ran.err
+    assert len(server.received) - before == 2
+
+
+@pytest.mark.parametrize("option", ["--connect-timeout", "--read-timeout", "--deadline"])
+async def test_bad_timeouts_are_usage_errors(env: dict[str, str], option: str) -> None:
+    for value in ("-1", "soon", "1e9"):
+        ran = await cli(env, option, value, "ls")
+        assert ran.code == 2 and option in ran.err
