@@ -15,8 +15,8 @@ from typing import Union
 
 from aiominio.core import signing
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
-from aiominio.core.headers import META_PREFIX, check_header_value
-from aiominio.core.validation import check_bucket_name, check_object_key
+from aiominio.core.headers import META_PREFIX
+from aiominio.core.validation import check_bucket_name, check_object_key, check_one_line
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
 
@@ -137,7 +137,8 @@ def response_header_query(response_headers: Mapping[str, str] | None) -> dict[st
             raise TypeError(f"the value of {name!r} must be a str")
         if lowered in out:
             raise InvalidArgument(f"response header override {name!r} is given twice")
-        out[lowered] = check_header_value(f"response header override {name!r}", value)
+        # A query parameter (sent percent-encoded) that the server answers as a header.
+        out[lowered] = check_one_line(f"response header override {name!r}", value)
     return out
 
 
