@@ -104,6 +104,16 @@ case(
     wrong_type=[{"max_connections": "8"}, {"retry": 3}, {"credentials": "x"}],
 )
 case(
+    "Client.credentials",
+    lambda c, v: aiominio.Client("localhost", **v),
+    lambda v: next(iter(v)),  # the message names the field (and never shows the value)
+    invalid=[
+        {field: bad, **{k: x for k, x in (("access_key", "a"), ("secret_key", "b")) if k != field}}
+        for field in ("access_key", "secret_key", "session_token")
+        for bad in HEADER_BREAKERS
+    ],
+)
+case(
     "Client",
     lambda c, v: aiominio.Client(v["endpoint"], **{k: x for k, x in v.items() if k != "endpoint"}),
     lambda v: "port" if "port" in v else "endpoint",
