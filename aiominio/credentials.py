@@ -26,6 +26,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+import weakref
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -215,12 +217,40 @@ class SharedFileProvider:
         return await asyncio.to_thread(self._read)
 
 
+class _LoopLocks:
+    """An :class:`asyncio.Lock` for each event loop, made when that loop first asks.
+
+    An asyncio lock belongs to the first loop it waits in, so one lock in a provider used from
+    two loops (two ``asyncio.run`` one after the other, threads each running a loop) fails
+    with asyncio's "bound to a different event loop". Callers in one loop still share one
+    lock, hence one refresh; loops do not wait for one another (no lock could make a loop wait
+    for another without blocking it), so at worst each refreshes once.
+    """
+
+    def __init__(self) -> None:
+        # Weak keys: a closed loop that nothing else holds takes its lock with it.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._guard = threading.Lock()  # loops in other threads make their locks at once
+
+    def get(self) -> asyncio.Lock:
+        """The lock of the running loop."""
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            lock = self._locks.get(loop)
+            if lock is None:
+                lock = self._locks[loop] = asyncio.Lock()
+            return lock
+
+
 class RefreshingProvider:
     """Base for providers of temporary credentials.
 
     Credentials are cached and fetched again ``refresh_margin`` before they expire. Concurrent
     callers share one fetch: a lock makes sure that a hundred requests arriving with expired
-    credentials cause a single refresh.
+    credentials cause a single refresh. A provider may be used from any event loop, one after
+    another or at once from threads (each loop has its own lock; the credentials are shared).
     """
 
     refresh_margin = timedelta(minutes=5)
@@ -228,7 +258,7 @@ class RefreshingProvider:
     def __init__(self) -> None:
         self._cached: Credentials | None = None
         self._refresh_at: datetime | None = None
-        self._lock = asyncio.Lock()
+        self._locks = _LoopLocks()
         self.refreshes = 0
 
     def _fresh(self) -> Credentials | None:
@@ -243,7 +273,7 @@ class RefreshingProvider:
         fresh = self._fresh()
         if fresh is not None:
             return fresh
-        async with self._lock:
+        async with self._locks.get():
             fresh = self._fresh()
             if fresh is not None:
                 return fresh
@@ -545,7 +575,7 @@ class ChainProvider:
     def __init__(self, providers: Sequence[CredentialsProvider]) -> None:
         self._providers = list(providers)
         self._chosen: CredentialsProvider | None = None
-        self._lock = asyncio.Lock()
+        self._locks = _LoopLocks()  # usable from any loop, as RefreshingProvider
 
     def __repr__(self) -> str:
         return f"ChainProvider({self._providers!r})"
@@ -553,7 +583,7 @@ class ChainProvider:
     async def retrieve(self) -> Credentials | None:
         if self._chosen is not None:
             return await self._chosen.retrieve()
-        async with self._lock:
+        async with self._locks.get():
             if self._chosen is not None:
                 return await self._chosen.retrieve()
             for provider in self._providers:

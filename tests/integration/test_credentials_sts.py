@@ -3,6 +3,7 @@ metadata service (IMDSv2) served by this test."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -136,6 +137,31 @@ async def test_chain_falls_back_to_anonymous(seaweedfs_server: testing.LocalServ
     async with aiominio.Client(seaweedfs_server.endpoint) as client:
         with pytest.raises(aiominio.AccessDenied):
             await client.list_buckets()
+
+
+async def test_imds_from_other_loops_and_threads(
+    imds: tuple[WebServer, list[datetime]],
+) -> None:
+    # One provider, used from loops other than the test's (which serves the stand-in): two
+    # loops one after the other, then two threads each running its own loop at once. Each
+    # loop's concurrent callers share one refresh.
+    server, served = imds
+    provider = cr.IMDSProvider(server.url)
+
+    async def burst() -> set[str]:
+        found = await asyncio.gather(*(provider.retrieve() for _ in range(10)))
+        return {c.access_key for c in found if c is not None}
+
+    def in_own_loop() -> set[str]:
+        provider._refresh_at = datetime.now(timezone.utc)  # due: this loop refreshes
+        return asyncio.run(burst())
+
+    for _ in range(2):
+        assert await asyncio.to_thread(in_own_loop) == {"ASIAIMDS"}
+    assert len(served) == 2
+    both = await asyncio.gather(asyncio.to_thread(in_own_loop), asyncio.to_thread(in_own_loop))
+    assert both == [{"ASIAIMDS"}, {"ASIAIMDS"}]
+    assert 3 <= len(served) <= 4 and provider.refreshes == len(served)
 
 
 @pytest.mark.parametrize("token", [b"tok\r\nx-injected: 1", b"tok\x00", "tôk".encode()])

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -448,3 +451,105 @@ async def test_imds_errors_hold_no_secret(document: bytes) -> None:
     with pytest.raises((cr.CredentialsError, InvalidResponseError)) as exc:
         await cr.IMDSProvider("http://imds.invalid", fetch=fetch).retrieve()
     assert_no_secret(exc.value, SECRET, TOKEN, "imds-session-secret")
+
+
+# -- one provider, many event loops -------------------------------------------------------------
+
+
+class SlowProvider(cr.RefreshingProvider):
+    """Fetches take a while, so that every concurrent caller waits on the lock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetches = 0
+
+    async def _fetch(self) -> cr.Credentials:
+        self.fetches += 1
+        number = self.fetches
+        await asyncio.sleep(0.05)
+        return cr.Credentials(
+            f"AK{number}", SECRET, expiration=datetime.now(timezone.utc) + timedelta(hours=1)
+        )
+
+
+async def burst(provider: cr.CredentialsProvider, n: int = 20) -> set[str | None]:
+    results = await asyncio.gather(*(provider.retrieve() for _ in range(n)))
+    return {r.access_key if r else None for r in results}
+
+
+def test_a_provider_serves_one_loop_after_another() -> None:
+    provider = SlowProvider()
+    assert asyncio.run(burst(provider)) == {"AK1"}
+    provider._refresh_at = datetime.now(timezone.utc)  # due again: the next loop refreshes
+    assert asyncio.run(burst(provider)) == {"AK2"}  # one refresh for the whole burst, again
+    assert provider.fetches == 2
+    assert asyncio.run(burst(provider)) == {"AK2"}  # cached, whatever the loop
+
+
+def run_in_threads(count: int, work: Callable[[], set[str | None]]) -> list[set[str | None]]:
+    """``work`` in ``count`` threads at once, each running its own event loop."""
+    start = threading.Barrier(count)
+    results: list[set[str | None]] = []
+    failures: list[BaseException] = []
+
+    def thread() -> None:
+        start.wait()
+        try:
+            results.append(work())
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=thread) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    return results
+
+
+def test_a_provider_serves_loops_in_threads_at_once() -> None:
+    provider = SlowProvider()
+    results = run_in_threads(2, lambda: asyncio.run(burst(provider)))
+    # Each loop's callers share one refresh; the loops do not wait for each other, so a
+    # caller may get the keys the other loop fetched (as valid as its own).
+    assert provider.fetches <= 2
+    assert set().union(*results) <= {"AK1", "AK2"}
+
+
+def test_a_chain_serves_loops_in_threads_at_once() -> None:
+    slow = SlowProvider()
+    chain = cr.ChainProvider([cr.StaticProvider(None), slow])
+    results = run_in_threads(2, lambda: asyncio.run(burst(chain)))
+    assert slow.fetches <= 2 and set().union(*results) <= {"AK1", "AK2"}
+    chain._chosen = None  # as if new: the chain is walked again, in yet another loop
+    assert asyncio.run(burst(chain)) <= {"AK1", "AK2"}
+
+
+def test_real_providers_from_two_loops(tmp_path: Path) -> None:
+    later = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    imds_fetch, sent = fake_imds(document=imds_document(Expiration=later).encode())
+
+    async def slow_imds(method: str, url: str, **kwargs: Any) -> FakeAnswer:
+        await asyncio.sleep(0.02)  # every caller of a burst waits on the lock
+        answer: FakeAnswer = await imds_fetch(method, url, **kwargs)
+        return answer
+
+    token_file = tmp_path / "token"
+    token_file.write_text(OIDC)
+
+    async def slow_sts(method: str, url: str, **kwargs: object) -> FakeAnswer:
+        await asyncio.sleep(0.02)
+        return FakeAnswer(200, sts_body("AssumeRoleWithWebIdentity", "ASIA", datetime(2099, 1, 1)))
+
+    imds = cr.IMDSProvider("http://imds.invalid", fetch=slow_imds)
+    web = cr.WebIdentityProvider("http://sts", "arn:aws:iam::1:role/r", token_file, fetch=slow_sts)
+    providers: list[cr.RefreshingProvider] = [imds, web]
+    for provider in providers:
+        for _ in range(2):
+            provider._refresh_at = datetime.now(timezone.utc)  # due: this loop refreshes
+            asyncio.run(burst(provider))
+        provider._refresh_at = datetime.now(timezone.utc)
+        run_in_threads(2, lambda p=provider: asyncio.run(burst(p)))
+        assert 3 <= provider.refreshes <= 4  # once per loop's burst, however many callers
+    assert len(sent) == 3 * imds.refreshes
