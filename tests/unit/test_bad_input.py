@@ -705,6 +705,61 @@ case(
     invalid=[60],
     client=ANONYMOUS,
 )
+#: The query parameters the signer of a presigned URL sets, in any case.
+SIGNER_PARAMS = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+]
+case(
+    "presigned_url.query",
+    lambda c, v: c.presigned_url("GET", B, K, query=v),
+    "query",
+    invalid=[
+        *({name: "1"} for name in SIGNER_PARAMS),
+        *({name.lower(): "1"} for name in SIGNER_PARAMS),
+        {"x-AMZ-expires": "5"},
+        {"versionId": "\ud800"},
+        {"": "v"},
+    ],
+    wrong_type=[{"versionId": 1}, {1: "v"}, "versionId=1"],
+)
+case(
+    "presigned_get_object.response_headers",
+    lambda c, v: c.presigned_get_object(B, K, response_headers=v),
+    "response",
+    invalid=[{name: "1"} for name in SIGNER_PARAMS],
+)
+
+
+def _post_policy(**fields: str) -> aiominio.PostPolicy:
+    policy = aiominio.PostPolicy().set_bucket(B).set_key(K)
+    policy.set_expires(datetime.now(timezone.utc) + timedelta(hours=1))
+    policy.form_data.update(fields)
+    return policy
+
+
+def _post_condition(field: str) -> aiominio.PostPolicy:
+    policy = _post_policy()
+    policy.conditions.append(["eq", f"${field}", "1"])
+    return policy
+
+
+case(
+    "presigned_post_policy.signer_fields",
+    lambda c, v: c.presigned_post_policy(v),
+    "signer",
+    invalid=[
+        *(_post_policy(**{name: "1"}) for name in [*SIGNER_PARAMS[:3], "X-Amz-Signature"]),
+        _post_policy(**{"x-amz-security-token": "t", "Policy": "p"}),
+        _post_policy(Policy="p"),
+        *(_post_condition(name) for name in ["X-Amz-Date", "x-amz-credential", "policy"]),
+    ],
+)
 case(
     "presigned_url.method",
     lambda c, v: c.presigned_url(v, B, K),
