@@ -105,8 +105,9 @@ def check_region(region: object) -> str:
     return region
 
 
-def check_prefix(prefix: object) -> str:
-    """Validate a key prefix (a str of at most 1,024 bytes of UTF-8) and return it.
+def check_prefix(prefix: object, what: str = "prefix") -> str:
+    """Validate a key prefix (a str of at most 1,024 bytes of UTF-8) and return it; ``what``
+    names it in messages (a listing's start key is checked the same way).
 
     Raises:
         TypeError: not a str.
@@ -114,10 +115,10 @@ def check_prefix(prefix: object) -> str:
             query it is sent in could not encode).
     """
     if not isinstance(prefix, str):
-        raise TypeError(f"prefix must be a str, not {type(prefix).__name__}")
-    check_encodable("prefix", prefix)
+        raise TypeError(f"{what} must be a str, not {type(prefix).__name__}")
+    check_encodable(what, prefix)
     if len(prefix.encode("utf-8")) > MAX_KEY_BYTES:
-        raise InvalidArgument("prefix is longer than 1024 bytes")
+        raise InvalidArgument(f"{what} is longer than 1024 bytes")
     return prefix
 
 

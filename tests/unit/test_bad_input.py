@@ -165,6 +165,14 @@ for method in ("list_objects", "list_objects_v2", "list_incomplete_uploads"):
         invalid=["p" * 1025, "p/\ud800"],
         wrong_type=[None, 3],
     )
+for method, start in (("list_objects", "marker"), ("list_objects_v2", "start_after")):
+    case(
+        f"{method}.{start}",
+        lambda c, v, m=method, s=start: getattr(c, m)(B, **{s: v}),
+        start,
+        invalid=["k" * 1025, "k\udc80"],
+        wrong_type=[3, b"k"],
+    )
 for method in ("list_objects", "list_objects_v2"):
     case(
         f"{method}.page_size",
