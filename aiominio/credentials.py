@@ -25,6 +25,9 @@ import configparser
 import hashlib
 import json
 import os
+import re
+import threading
+import weakref
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -34,6 +37,7 @@ from urllib.parse import urlencode
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION
+from aiominio.core.validation import check_header_value
 from aiominio.errors import AiominioError, InvalidArgument, InvalidResponseError
 from aiominio.errors import CredentialsError as CredentialsError  # raised here; named here too
 
@@ -43,6 +47,13 @@ class Credentials:
     """An access key, its secret, and an optional session token and expiry.
 
     ``repr`` shows the access key only; the secret and token are hidden.
+
+    Raises:
+        InvalidArgument: an empty key, or a key or token holding anything but visible ASCII,
+            spaces and tabs (a trailing newline read from a file, say): the access key and the
+            token are sent in headers, and a secret with such a character signs nothing a
+            server accepts. The message names the field and the character, never the value.
+        TypeError: a session token that is not a str.
     """
 
     access_key: str
@@ -57,12 +68,42 @@ class Credentials:
             raise InvalidArgument("secret_key must be a non-empty string")
         if self.session_token is not None and not isinstance(self.session_token, str):
             raise TypeError("session_token must be a str or None")
+        check_header_value("access_key", self.access_key)
+        check_header_value("secret_key", self.secret_key)
+        if self.session_token is not None:
+            check_header_value("session_token", self.session_token)
 
     def expires_within(self, margin: timedelta, now: datetime | None = None) -> bool:
         """Whether these credentials expire within ``margin`` from ``now``."""
         if self.expiration is None:
             return False
         return self.expiration - margin <= (now or datetime.now(timezone.utc))
+
+
+def _fetched(
+    source: str,
+    access_key: str,
+    secret_key: str,
+    session_token: str | None = None,
+    expiration: datetime | None = None,
+) -> Credentials:
+    """Credentials a provider read or was sent: a value :class:`Credentials` refuses is the
+    source's fault, not the caller's, so it is a :class:`CredentialsError` naming the source."""
+    try:
+        return Credentials(access_key, secret_key, session_token, expiration)
+    except InvalidArgument as exc:
+        problem = str(exc)  # names the field and the character, never the value
+    raise CredentialsError(f"{source} gave unusable credentials: {problem}")
+
+
+def _check_fetched_header(source: str, what: str, value: str) -> str:
+    """``value``, read or sent by ``source``, if it can be sent in a header; else a
+    :class:`CredentialsError` naming the source (and the character, never the value)."""
+    try:
+        return check_header_value(what, value)
+    except InvalidArgument as exc:
+        problem = str(exc)
+    raise CredentialsError(f"{source}: {problem}")
 
 
 @runtime_checkable
@@ -106,10 +147,11 @@ class EnvironmentProvider:
         env = os.environ if self._environ is None else self._environ
         access, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
         if access and secret:
-            return Credentials(access, secret, env.get("AWS_SESSION_TOKEN") or None)
+            token = env.get("AWS_SESSION_TOKEN") or None
+            return _fetched("the environment (AWS_*)", access, secret, token)
         access, secret = env.get("MINIO_ACCESS_KEY"), env.get("MINIO_SECRET_KEY")
         if access and secret:
-            return Credentials(access, secret)
+            return _fetched("the environment (MINIO_*)", access, secret)
         return None
 
 
@@ -152,19 +194,54 @@ class SharedFileProvider:
             parser = configparser.RawConfigParser()
             try:
                 parser.read(path, encoding="utf-8")
-            except configparser.Error as exc:
-                raise CredentialsError(f"cannot parse {path}: {type(exc).__name__}") from None
+            except (configparser.Error, UnicodeDecodeError) as exc:
+                # A parse error quotes the offending line, a decode error holds the file's
+                # bytes: either may be a secret. Only the kind of error leaves this block, and
+                # the error is raised outside it, so that not even __context__ keeps them.
+                failure: str | None = type(exc).__name__
+            else:
+                failure = None
+            if failure is not None:
+                raise CredentialsError(f"cannot parse {path}: {failure}")
             if not parser.has_section(section):
                 continue
             values = parser[section]
             access = values.get("aws_access_key_id")
             secret = values.get("aws_secret_access_key")
             if access and secret:
-                return Credentials(access, secret, values.get("aws_session_token") or None)
+                token = values.get("aws_session_token") or None
+                return _fetched(f"profile {self.profile!r} of {path}", access, secret, token)
         return None
 
     async def retrieve(self) -> Credentials | None:
         return await asyncio.to_thread(self._read)
+
+
+class _LoopLocks:
+    """An :class:`asyncio.Lock` for each event loop, made when that loop first asks.
+
+    An asyncio lock belongs to the first loop it waits in, so one lock in a provider used from
+    two loops (two ``asyncio.run`` one after the other, threads each running a loop) fails
+    with asyncio's "bound to a different event loop". Callers in one loop still share one
+    lock, hence one refresh; loops do not wait for one another (no lock could make a loop wait
+    for another without blocking it), so at worst each refreshes once.
+    """
+
+    def __init__(self) -> None:
+        # Weak keys: a closed loop that nothing else holds takes its lock with it.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._guard = threading.Lock()  # loops in other threads make their locks at once
+
+    def get(self) -> asyncio.Lock:
+        """The lock of the running loop."""
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            lock = self._locks.get(loop)
+            if lock is None:
+                lock = self._locks[loop] = asyncio.Lock()
+            return lock
 
 
 class RefreshingProvider:
@@ -172,7 +249,8 @@ class RefreshingProvider:
 
     Credentials are cached and fetched again ``refresh_margin`` before they expire. Concurrent
     callers share one fetch: a lock makes sure that a hundred requests arriving with expired
-    credentials cause a single refresh.
+    credentials cause a single refresh. A provider may be used from any event loop, one after
+    another or at once from threads (each loop has its own lock; the credentials are shared).
     """
 
     refresh_margin = timedelta(minutes=5)
@@ -180,7 +258,7 @@ class RefreshingProvider:
     def __init__(self) -> None:
         self._cached: Credentials | None = None
         self._refresh_at: datetime | None = None
-        self._lock = asyncio.Lock()
+        self._locks = _LoopLocks()
         self.refreshes = 0
 
     def _fresh(self) -> Credentials | None:
@@ -195,7 +273,7 @@ class RefreshingProvider:
         fresh = self._fresh()
         if fresh is not None:
             return fresh
-        async with self._lock:
+        async with self._locks.get():
             fresh = self._fresh()
             if fresh is not None:
                 return fresh
@@ -247,12 +325,23 @@ def _default_fetch() -> Fetch:
 
 
 def _parse_sts(body: bytes, result_tag: str) -> Credentials:
-    root = xml.parse(body)
+    try:
+        root = xml.parse(body)
+    except InvalidResponseError as exc:
+        # Its ``body`` (and the parser's error under it) holds the answer, keys and all: only
+        # the message leaves this block, and the error is raised outside it, so that not even
+        # __context__ keeps the answer.
+        problem: str | None = str(exc)
+    else:
+        problem = None
+    if problem is not None:
+        raise InvalidResponseError(f"STS: {problem}")
     creds = root.find(f"{result_tag}/Credentials")
     if creds is None:
         raise CredentialsError(f"STS answer without {result_tag}/Credentials")
     expiration = xml.text(creds, "Expiration")
-    return Credentials(
+    return _fetched(
+        "STS",
         xml.required_text(creds, "AccessKeyId"),
         xml.required_text(creds, "SecretAccessKey"),
         xml.text(creds, "SessionToken") or None,
@@ -265,7 +354,13 @@ def _parse_imds(body: bytes) -> Credentials:
     try:
         doc = json.loads(body)
     except ValueError as exc:
-        raise InvalidResponseError(f"IMDS answered with no JSON ({exc})") from None
+        # The decode error keeps the whole document (``exc.doc``): only its message leaves
+        # this block, raised outside it so that not even __context__ holds the keys.
+        problem: str | None = str(exc)
+    else:
+        problem = None
+    if problem is not None:
+        raise InvalidResponseError(f"IMDS answered with no JSON ({problem})")
     if not isinstance(doc, dict):
         raise InvalidResponseError("IMDS answered with no JSON object")
     if doc.get("Code", "Success") != "Success":
@@ -276,19 +371,25 @@ def _parse_imds(body: bytes) -> Credentials:
         raise InvalidResponseError("IMDS answered without an AccessKeyId and a SecretAccessKey")
     if not isinstance(token, (str, type(None))) or not isinstance(expiration, (str, type(None))):
         raise InvalidResponseError("IMDS answered with a Token or Expiration that is no string")
-    return Credentials(
-        key, secret, token, xml.parse_iso_datetime(expiration) if expiration else None
+    return _fetched(
+        "IMDS", key, secret, token, xml.parse_iso_datetime(expiration) if expiration else None
     )
 
 
-def _sts_error(status: int, body: bytes) -> CredentialsError:
+def _sts_error(status: int, body: bytes, secrets: Sequence[str | None]) -> CredentialsError:
+    """The error of an STS refusal; ``secrets`` sent with the request are cut out of what the
+    server says (a server may quote the token it refuses)."""
     try:
         root = xml.parse(body)
         code = xml.text(root, "Error/Code") or xml.text(root, "Code")
         message = xml.text(root, "Error/Message") or xml.text(root, "Message")
     except AiominioError:
         code, message = f"HTTP{status}", ""
-    return CredentialsError(f"STS refused: {code} (HTTP {status}) {message}".strip())
+    text = f"STS refused: {code} (HTTP {status}) {message}".strip()
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<hidden>")
+    return CredentialsError(text)
 
 
 class AssumeRoleProvider(RefreshingProvider):
@@ -345,7 +446,7 @@ class AssumeRoleProvider(RefreshingProvider):
         )
         resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
         if resp.status != 200:
-            raise _sts_error(resp.status, resp.body)
+            raise _sts_error(resp.status, resp.body, (source.secret_key, source.session_token))
         return _parse_sts(resp.body, "AssumeRoleResult")
 
 
@@ -375,7 +476,7 @@ class WebIdentityProvider(RefreshingProvider):
         return f"WebIdentityProvider(role_arn={self._role_arn!r})"
 
     async def _fetch(self) -> Credentials:
-        token = (await asyncio.to_thread(self._token_file.read_text, "utf-8")).strip()
+        token = await asyncio.to_thread(self._read_token)
         body = urlencode(
             {
                 "Action": "AssumeRoleWithWebIdentity",
@@ -389,8 +490,29 @@ class WebIdentityProvider(RefreshingProvider):
         headers = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
         resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
         if resp.status != 200:
-            raise _sts_error(resp.status, resp.body)
+            raise _sts_error(resp.status, resp.body, (token,))
         return _parse_sts(resp.body, "AssumeRoleWithWebIdentityResult")
+
+    def _read_token(self) -> str:
+        try:
+            token = self._token_file.read_text("utf-8").strip()
+        except (OSError, UnicodeError) as exc:
+            # A decode error holds the file's bytes, the token: only the kind of error and the
+            # OS's reason leave this block, raised outside it (not even __context__ keeps it).
+            failure: str | None = f"{type(exc).__name__} {getattr(exc, 'strerror', '') or ''}"
+        else:
+            failure = None
+        if failure is not None:
+            raise CredentialsError(
+                f"cannot read the web identity token file {self._token_file}: {failure.strip()}"
+            )
+        if not token:
+            raise CredentialsError(f"the web identity token file {self._token_file} is empty")
+        return token
+
+
+#: An IAM role name, as IAM allows them.
+_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 
 
 class IMDSProvider(RefreshingProvider):
@@ -422,12 +544,22 @@ class IMDSProvider(RefreshingProvider):
         )
         if token.status != 200:
             raise CredentialsError(f"IMDS refused a session token (HTTP {token.status})")
-        auth = {"x-aws-ec2-metadata-token": token.body.decode("ascii", "replace").strip()}
+        session = token.body.decode("ascii", "replace").strip()
+        if not session:
+            raise CredentialsError("IMDS answered with an empty session token")
+        # Sent back in a header: a line break would end it and start another.
+        _check_fetched_header("IMDS", "the session token", session)
+        auth = {"x-aws-ec2-metadata-token": session}
         base = f"{self._endpoint}/latest/meta-data/iam/security-credentials/"
         roles = await self._fetch_fn("GET", base, headers=auth, timeout=self._timeout)
         if roles.status != 200 or not roles.body.strip():
             raise CredentialsError(f"IMDS has no instance role (HTTP {roles.status})")
         role = roles.body.decode("utf-8", "replace").split()[0]
+        if not _ROLE_NAME.fullmatch(role) or not role.strip("."):
+            # It becomes a path segment of the next URL ("..", "?", "#" would change it).
+            raise CredentialsError(
+                f"IMDS named an instance role that is no role name: {role[:64]!r}"
+            )
         resp = await self._fetch_fn("GET", base + role, headers=auth, timeout=self._timeout)
         if resp.status != 200:
             raise CredentialsError(f"IMDS refused the role's credentials (HTTP {resp.status})")
@@ -443,7 +575,7 @@ class ChainProvider:
     def __init__(self, providers: Sequence[CredentialsProvider]) -> None:
         self._providers = list(providers)
         self._chosen: CredentialsProvider | None = None
-        self._lock = asyncio.Lock()
+        self._locks = _LoopLocks()  # usable from any loop, as RefreshingProvider
 
     def __repr__(self) -> str:
         return f"ChainProvider({self._providers!r})"
@@ -451,7 +583,7 @@ class ChainProvider:
     async def retrieve(self) -> Credentials | None:
         if self._chosen is not None:
             return await self._chosen.retrieve()
-        async with self._lock:
+        async with self._locks.get():
             if self._chosen is not None:
                 return await self._chosen.retrieve()
             for provider in self._providers:

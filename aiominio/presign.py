@@ -15,8 +15,16 @@ from typing import Union
 
 from aiominio.core import signing
 from aiominio.core.endpoint import AddressingStyle, Endpoint, build_target, parse_endpoint
-from aiominio.core.headers import META_PREFIX, check_header_value
-from aiominio.core.validation import check_bucket_name, check_object_key
+from aiominio.core.headers import META_PREFIX
+from aiominio.core.validation import (
+    TOKEN_CHARS,
+    check_bucket_name,
+    check_encodable,
+    check_header_name,
+    check_header_value,
+    check_object_key,
+    check_one_line,
+)
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
 
@@ -35,6 +43,84 @@ RESPONSE_HEADER_PARAMS = frozenset(
         "response-expires",
     }
 )
+
+#: The query parameters the signer of a presigned URL sets (lower-cased): one given in ``query``
+#: too would be sent twice, and which of the two a server reads is anyone's guess.
+SIGNER_QUERY_PARAMS = frozenset(
+    {
+        "x-amz-algorithm",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-expires",
+        "x-amz-security-token",
+        "x-amz-signature",
+        "x-amz-signedheaders",
+    }
+)
+#: The headers the signer of a presigned URL owns: ``host`` is always signed; ``authorization``
+#: would make the request one signed in its headers; the others are the query's ``X-Amz-*``
+#: parameters, which a header of the same name would contradict.
+SIGNER_HEADERS = frozenset({"host", "authorization"}) | SIGNER_QUERY_PARAMS
+#: The form fields the signer of a POST policy sets (lower-cased; S3 reads field names
+#: regardless of case).
+SIGNER_POST_FIELDS = frozenset(
+    {
+        "policy",
+        "x-amz-algorithm",
+        "x-amz-credential",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-signature",
+    }
+)
+
+
+def check_presign_query(query: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """The further query parameters of a presigned URL, sorted, checked before anything is
+    signed.
+
+    Raises:
+        TypeError: ``query`` is not a mapping, or a name or value is not a str.
+        InvalidArgument: a name the signer sets (:data:`SIGNER_QUERY_PARAMS`, in any case), an
+            empty name, or a lone surrogate (which no encoding can send).
+    """
+    if query is None:
+        return ()
+    if not isinstance(query, Mapping):
+        raise TypeError(f"query must be a mapping of str to str, not {type(query).__name__}")
+    for name, value in query.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"query must map str to str, got {name!r}: {type(value).__name__}")
+        if not name:
+            raise InvalidArgument("query: a parameter name must not be empty")
+        if name.lower() in SIGNER_QUERY_PARAMS:
+            raise InvalidArgument(
+                f"query: {name!r} is set by the signer of the URL; it cannot be given"
+            )
+        check_encodable("query: a parameter name", name)
+        check_encodable(f"query: the value of {name!r}", value)
+    return tuple(sorted(query.items()))
+
+
+def check_presign_headers(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """The headers to sign into a presigned URL besides ``host``, checked.
+
+    Raises:
+        TypeError: a name or value that is not a str.
+        InvalidArgument: a name that is no HTTP token or that the signer owns
+            (:data:`SIGNER_HEADERS`), a value a header cannot carry as it is.
+    """
+    checked = []
+    for name, value in (headers or {}).items():
+        check_header_name(name)
+        if name.lower() in SIGNER_HEADERS:
+            raise InvalidArgument(
+                f"headers: {name!r} is set by the signer of the URL; it cannot be given"
+            )
+        if not isinstance(value, str):
+            raise TypeError(f"header {name!r} must be a str, not {type(value).__name__}")
+        checked.append((name, check_header_value(f"header {name!r}", value)))
+    return tuple(checked)
 
 
 def expiry_seconds(expires: int | timedelta) -> int:
@@ -91,10 +177,16 @@ def presign_url(
         region: the bucket's region.
         expires: seconds or a timedelta, 1 second to 7 days.
         now: the signing time (default: now).
-        query: further query parameters to sign (``response-content-type``, ``versionId``, ...).
+        query: further query parameters to sign (``response-content-type``, ``versionId``, ...);
+            not the ``X-Amz-*`` ones the signer sets (:data:`SIGNER_QUERY_PARAMS`).
         style: path or virtual-host addressing, as :func:`build_target` decides it.
-        headers: headers to sign besides ``host`` (checked already): whoever uses the URL must
-            send each with exactly this value, or the server refuses the signature.
+        headers: headers to sign besides ``host``: whoever uses the URL must send each with
+            exactly this value, or the server refuses the signature.
+
+    Raises:
+        InvalidArgument: a bad method, bucket, key, expiry or signing time; a ``query`` name
+            the signer sets; a header the signer owns or whose value a header cannot carry.
+        TypeError: an argument of the wrong type.
     """
     if method not in PRESIGN_METHODS:
         raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
@@ -105,7 +197,8 @@ def presign_url(
         check_object_key(key)
     seconds = expiry_seconds(expires)
     when = _signing_time(now)
-    params = tuple(sorted((query or {}).items()))
+    params = check_presign_query(query)
+    signed = check_presign_headers(headers)
     target = build_target(endpoint, bucket, key, (), style=style, region=region)
     qs = signing.presign_query(
         method=method,
@@ -118,7 +211,7 @@ def presign_url(
         region=region,
         now=when,
         expires=seconds,
-        headers=tuple((headers or {}).items()),
+        headers=signed,
     )
     return f"{target.url}?{qs}"
 
@@ -137,7 +230,8 @@ def response_header_query(response_headers: Mapping[str, str] | None) -> dict[st
             raise TypeError(f"the value of {name!r} must be a str")
         if lowered in out:
             raise InvalidArgument(f"response header override {name!r} is given twice")
-        out[lowered] = check_header_value(f"response header override {name!r}", value)
+        # A query parameter (sent percent-encoded) that the server answers as a header.
+        out[lowered] = check_one_line(f"response header override {name!r}", value)
     return out
 
 
@@ -209,12 +303,14 @@ class PostPolicy:
     def set_content_type(self, content_type: str) -> PostPolicy:
         """The exact Content-Type of the upload."""
         _check_text("content_type", content_type)
+        check_header_value("content_type", content_type)  # stored, and served, as a header
         self._set_eq("Content-Type", content_type)
         return self
 
     def set_content_type_starts_with(self, prefix: str) -> PostPolicy:
         """Allow any Content-Type starting with ``prefix`` (``image/``)."""
         _check_text("prefix", prefix, allow_empty=True)
+        check_header_value("prefix", prefix)
         self.conditions = [c for c in self.conditions if not _targets(c, "Content-Type")]
         self.conditions.append(["starts-with", "$Content-Type", prefix])
         self.form_data["Content-Type"] = prefix
@@ -223,6 +319,7 @@ class PostPolicy:
     def set_content_disposition(self, value: str) -> PostPolicy:
         """The exact Content-Disposition of the upload."""
         _check_text("content_disposition", value)
+        check_header_value("content_disposition", value)
         self._set_eq("Content-Disposition", value)
         return self
 
@@ -246,6 +343,11 @@ class PostPolicy:
         for name, value in metadata.items():
             _check_text("metadata name", name)
             _check_text("metadata value", value, allow_empty=True)
+            # The server stores each as an x-amz-meta-* header and serves it back as one; the
+            # name also goes into the form's Content-Disposition line.
+            if not set(name) <= TOKEN_CHARS:
+                raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
+            check_header_value(f"metadata value for {name!r}", value)
             field = name.lower()
             if not field.startswith(META_PREFIX):
                 field = META_PREFIX + field
@@ -260,7 +362,8 @@ class PostPolicy:
         return self
 
     def check(self) -> None:
-        """Raise ``ValueError`` unless the policy has a bucket, a key rule and an expiry."""
+        """Raise ``ValueError`` unless the policy has a bucket, a key rule and an expiry, and
+        no form field or condition on a field the signer sets (:data:`SIGNER_POST_FIELDS`)."""
         if not self.bucket:
             raise InvalidArgument("the POST policy has no bucket; call set_bucket()")
         if self.expiration is None:
@@ -269,12 +372,30 @@ class PostPolicy:
             raise InvalidArgument(
                 "the POST policy has no key; call set_key() or set_key_starts_with()"
             )
+        _check_signer_fields(self)
 
 
 def _targets(condition: Condition, field: str) -> bool:
     if isinstance(condition, list) and len(condition) == 3:
         return str(condition[1]).lower() == f"${field}".lower()
     return False
+
+
+def _check_signer_fields(policy: PostPolicy) -> None:
+    """Refuse a form field or condition (set through the public ``form_data`` or
+    ``conditions``) on a field the signer sets: the form would carry it twice."""
+    for name in policy.form_data:
+        if name.lower() in SIGNER_POST_FIELDS:
+            raise InvalidArgument(
+                f"form field {name!r} is set by the signer of the policy; it cannot be given"
+            )
+    for condition in policy.conditions:
+        if isinstance(condition, list) and len(condition) == 3:
+            target = condition[1]
+            if isinstance(target, str) and target.lower().lstrip("$") in SIGNER_POST_FIELDS:
+                raise InvalidArgument(
+                    f"a condition on {target!r}: the signer of the policy sets that field"
+                )
 
 
 def _check_text(name: str, value: object, *, allow_empty: bool = False) -> None:

@@ -24,7 +24,7 @@ from typing import Literal, overload
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
 from aiominio.core.retry import RetryPolicy
-from aiominio.core.validation import check_region
+from aiominio.core.validation import check_headers, check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
 from aiominio.errors import ConnectionLostError, NoSuchBucket, RequestTimeout, S3Error
 from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
@@ -502,6 +502,10 @@ class Requester:
         all_headers = {"Host": target.host}
         if headers:
             all_headers.update(headers)
+        # The last safety net: a value no argument check caught (one copied from an answer,
+        # say) is refused here, typed, rather than by aiohttp with a bare ValueError or sent
+        # as raw UTF-8. Checked before signing, so no message can hold a signature.
+        check_headers(all_headers)
         fixed = self._fixed
         creds = fixed[0] if fixed is not None else await self._credentials.retrieve()
         if creds is not None:

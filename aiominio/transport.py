@@ -486,7 +486,9 @@ class Transport:
                 error answer; a longer body is an :class:`~aiominio.InvalidResponseError`.
         """
         resp = await self._send(method, url, headers, body, timeouts, sent, remaining)
-        cap = limit if resp.status < 300 else error_limit
+        # A HEAD's Content-Length (or a 204's, a 304's) tells of a body that is not sent.
+        bodiless = method == "HEAD" or resp.status in (204, 304)
+        cap = None if bodiless else limit if resp.status < 300 else error_limit
         try:
             if cap is not None:
                 data = await _read_capped(resp, cap)

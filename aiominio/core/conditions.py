@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from aiominio.core.headers import check_header_value
+from aiominio.core.validation import check_header_value
 from aiominio.errors import InvalidArgument
 
 #: The conditions a read (GET, HEAD) may carry; a resumed body drops them for an If-Match on

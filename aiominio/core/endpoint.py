@@ -83,6 +83,13 @@ def parse_endpoint(
     if port is not None and not 0 < port < 65536:
         raise InvalidArgument(f"port out of range: {port}")
     text = endpoint.strip()
+    if not text.isprintable() or " " in text:
+        # urlsplit drops tabs, CRs and LFs silently: "http://a\nb.com" would reach ab.com. The
+        # endpoint is not echoed (it may carry a user's password, refused below).
+        at, char = next((i, c) for i, c in enumerate(text) if c == " " or not c.isprintable())
+        raise InvalidArgument(
+            f"endpoint must not hold spaces or control characters: {char!a} at position {at}"
+        )
     scheme: str | None = None
     if "://" in text:
         parts = urlsplit(text)

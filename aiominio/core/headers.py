@@ -9,18 +9,13 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from aiominio.core.tagging import check_tags, tagging_header
+from aiominio.core.validation import TOKEN_CHARS, check_header_value
 from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat
 
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
 META_PREFIX = "x-amz-meta-"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
-
-#: Characters no header value may hold: CR and LF would end the header (and could start
-#: another), NUL and the other controls are refused by servers or cut short by proxies.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
 
 #: Headers a ``metadata`` name must not be (without the ``x-amz-meta-`` prefix), each with the
 #: keyword that sets it: stored as ``x-amz-meta-cache-control`` it would be user metadata that
@@ -103,17 +98,6 @@ def parse_count(value: str, what: str) -> int:
     return int(digits)
 
 
-def check_header_value(what: str, value: str) -> str:
-    """``value``, if it can be sent as one header value (no CR, LF, NUL or other control).
-
-    Raises:
-        InvalidArgument: the value holds a control character (horizontal tab aside).
-    """
-    if _CONTROL.search(value):
-        raise InvalidArgument(f"{what} must be one line without control characters: {value!r}")
-    return value
-
-
 def metadata_headers(metadata: Mapping[str, str]) -> dict[str, str]:
     """``x-amz-meta-*`` headers for user metadata (names lower-cased; a prefix already there is
     not doubled).
@@ -159,7 +143,7 @@ def object_headers(content_type: object, metadata: Mapping[str, str] | None) -> 
         raise InvalidArgument(f"content_type must be a non-empty ASCII string: {content_type!r}")
     check_header_value("content_type", content_type)
     for name, value in (metadata or {}).items():
-        if not isinstance(name, str) or not name or not set(name) <= _TOKEN:
+        if not isinstance(name, str) or not name or not set(name) <= TOKEN_CHARS:
             raise InvalidArgument(f"metadata name must be an HTTP token: {name!r}")
         if not isinstance(value, str):
             raise TypeError(f"metadata value for {name!r} must be a str")
@@ -210,7 +194,7 @@ def standard_headers(
         headers["Expires"] = format_http_date(expires)
     if storage_class is not None:
         value = _standard_text("storage_class", storage_class)
-        if not set(value) <= _TOKEN:
+        if not set(value) <= TOKEN_CHARS:
             raise InvalidArgument(f"storage_class must be an HTTP token: {value!r}")
         headers["x-amz-storage-class"] = value
     return headers

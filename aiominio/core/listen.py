@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from aiominio.core.headers import check_header_value
+from aiominio.core.validation import check_one_line
 from aiominio.core.xml import parse_iso_datetime
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
@@ -69,7 +69,7 @@ def check_events(events: object) -> tuple[str, ...]:
             raise TypeError(f"events must be str names, not {type(name).__name__}")
         if not name.startswith("s3:") or len(name) <= 3:
             raise InvalidArgument(f"events: {name!r} is not an event name (s3:...)")
-        check_header_value("events", name)
+        check_one_line("events", name)
     return names
 
 
@@ -77,9 +77,10 @@ def check_filter(name: str, value: object) -> str:
     """A prefix or suffix key filter (``""``: none)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    check_one_line(name, value)  # first: a lone surrogate cannot be measured in UTF-8
     if len(value.encode("utf-8")) > 1024:
         raise InvalidArgument(f"{name} must be at most 1024 bytes")
-    return check_header_value(name, value)
+    return value
 
 
 def listen_query(prefix: str, suffix: str, events: Iterable[str]) -> Query:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from aiominio.core.endpoint import Endpoint
+from aiominio.core.validation import check_encodable, check_header_value
 from aiominio.errors import InvalidArgument
 
 _SSE = "x-amz-server-side-encryption"
@@ -118,7 +119,8 @@ class SseKms:
 
     Raises:
         TypeError: ``key_id`` is not a str, or ``context`` is not a mapping of str to str.
-        InvalidArgument: ``key_id`` is empty.
+        InvalidArgument: ``key_id`` is empty or holds a character a header cannot (anything
+            but visible ASCII, spaces and tabs); ``context`` holds a lone surrogate.
     """
 
     __slots__ = ("_context", "_key_id")
@@ -130,12 +132,18 @@ class SseKms:
             raise TypeError(f"key_id must be a str, not {type(key_id).__name__}")
         if not key_id:
             raise InvalidArgument("key_id must not be empty")
+        check_header_value("key_id", key_id)  # sent as it is, in a header
         frozen = None
         if context is not None:
             if not isinstance(context, Mapping):
                 raise TypeError(f"context must be a mapping, not {type(context).__name__}")
             if not all(isinstance(k, str) and isinstance(v, str) for k, v in context.items()):
                 raise TypeError("context keys and values must be str")
+            # Sent as base64 of UTF-8 JSON, so any text goes but what UTF-8 cannot encode;
+            # found here rather than as a UnicodeEncodeError at the first upload.
+            for name, value in context.items():
+                check_encodable("context", name)
+                check_encodable(f"context value for {name!r}", value)
             frozen = MappingProxyType(dict(context))
         object.__setattr__(self, "_key_id", key_id)
         object.__setattr__(self, "_context", frozen)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
+from aiominio.core.validation import check_encodable
 from aiominio.errors import InvalidArgument
 
 #: S3's tag limits: tags per object and per bucket, characters in a key and in a value.
@@ -33,7 +34,7 @@ def check_tags(tags: object, *, limit: int = MAX_OBJECT_TAGS) -> dict[str, str]:
     Raises:
         TypeError: ``tags`` is not a mapping, or a key or value is not a str.
         InvalidArgument: more than ``limit`` tags, a key of 0 or more than 128 characters, a
-            value of more than 256, a control character in either.
+            value of more than 256, a control character or a lone surrogate in either.
     """
     if not isinstance(tags, Mapping):
         raise TypeError(f"tags must be a mapping of str to str, not {type(tags).__name__}")
@@ -51,6 +52,9 @@ def check_tags(tags: object, *, limit: int = MAX_OBJECT_TAGS) -> dict[str, str]:
             )
         if _CONTROL.search(key) or _CONTROL.search(value):
             raise InvalidArgument(f"tags: a control character in {key!r}: {value!r}")
+        # Sent percent-encoded as UTF-8 (a header, a query) or in an XML document.
+        check_encodable("tags: a key", key)
+        check_encodable(f"tags: the value of {key!r}", value)
         checked[key] = value
     return checked
 

@@ -93,8 +93,8 @@ def _version(el: ET.Element, encoded: bool, *, marker: bool) -> ObjectVersion:
 
 def parse_list_versions(body: bytes, *, most: int | None = None) -> VersionPage:
     """Parse a ListVersionsResult page (``EncodingType`` ``url`` decoded); more than ``most``
-    versions, delete markers and prefixes is refused."""
-    check_page_size(body, ("Version", "DeleteMarker", "CommonPrefixes"), most, "ListObjectVersions")
+    versions and delete markers is refused."""
+    check_page_size(body, ("Version", "DeleteMarker"), most, "ListObjectVersions")
     root = parse(body)
     if root.tag != "ListVersionsResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> listing versions", body=body)

@@ -314,7 +314,8 @@ def check_page_size(body: bytes, tags: tuple[str, ...], most: int | None, listin
     were asked for breaks the protocol, and the page would cost memory in proportion.
 
     Counted on the raw bytes (the text of an element never holds a ``<``), so a page is refused
-    for the price of a search, not of a parse."""
+    for the price of a search, not of a parse. Common prefixes are not counted: moto repeats
+    every one of them on every page whatever max-keys says; the page's byte cap bounds them."""
     if most is None:
         return
     found = sum(body.count(f"<{tag}>".encode()) for tag in tags)
@@ -329,9 +330,9 @@ def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
 
     Objects and common prefixes are merged in key order. With ``EncodingType`` ``url`` in the
     answer, keys, prefixes and markers are decoded, so they come back exactly as stored. A page
-    of more than ``most`` objects and prefixes is refused (see :func:`check_page_size`).
+    of more than ``most`` objects is refused (see :func:`check_page_size`).
     """
-    check_page_size(body, ("Contents", "CommonPrefixes"), most, "ListObjects")
+    check_page_size(body, ("Contents",), most, "ListObjects")
     if b"<Owner>" in body and b"<!" not in body:
         # v1 answers name each object's owner, which is not used: cut before parsing, a third
         # of a page's parse (the text of an element never holds a "<").
@@ -467,8 +468,8 @@ class PartPage:
 
 
 def parse_list_uploads(body: bytes, *, most: int | None = None) -> UploadPage:
-    """A ListMultipartUploads page; more than ``most`` uploads and prefixes is refused."""
-    check_page_size(body, ("Upload", "CommonPrefixes"), most, "ListMultipartUploads")
+    """A ListMultipartUploads page; more than ``most`` uploads is refused."""
+    check_page_size(body, ("Upload",), most, "ListMultipartUploads")
     root = parse(body)
     encoded = text(root, "EncodingType").lower() == "url"
     uploads = []

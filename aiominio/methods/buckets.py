@@ -123,6 +123,8 @@ class BucketMethods(MethodsBase):
     ) -> AsyncIterator[ObjectInfo]:
         check_bucket_name(bucket)
         check_prefix(prefix)
+        if start is not None:
+            check_prefix(start, "start_after" if v2 else "marker")
         check_page_size(page_size)
         return listing.list_objects(
             self.requester,

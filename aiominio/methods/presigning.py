@@ -31,13 +31,19 @@ class PresignMethods(MethodsBase):
         request_date: datetime | None = None,
     ) -> str:
         """A presigned URL for any method on a bucket or object (no request is sent, except to
-        discover the bucket's region once when the client has none)."""
+        discover the bucket's region once when the client has none).
+
+        ``query`` adds signed query parameters (``versionId``, ``response-content-type``, ...),
+        but none of the ``X-Amz-*`` ones the signer sets (refused, in any case, with
+        :class:`~aiominio.InvalidArgument`).
+        """
         if method not in presign.PRESIGN_METHODS:
             raise InvalidArgument(f"unsupported method for a presigned URL: {method!r}")
         check_bucket_name(bucket)
         if key is not None:
             check_object_key(key)
         presign.expiry_seconds(expires)
+        presign.check_presign_query(query)  # here: before a region lookup is sent
         return await presigning.presigned_url(
             self.requester,
             bucket,

@@ -17,7 +17,7 @@ from aiominio import testing
 from tests.integration.conftest import StartWebServer, WebServer, unique_bucket
 
 MiB = 1 << 20
-SIZE = 1_000_000
+SIZE = 8 * MiB
 _HEADERS = {
     "Content-Length": str(SIZE),
     "ETag": '"0123456789abcdef0123456789abcdef"',
@@ -36,7 +36,15 @@ async def _slow_server(web_server: StartWebServer) -> WebServer:
             return web.Response(headers=_HEADERS)
         if request.match_info["key"] == "stall":
             await asyncio.sleep(3600)
-        resp = web.StreamResponse(headers=_HEADERS)
+        headers = dict(_HEADERS)
+        status = 200
+        if "Range" in request.headers:
+            first, last = request.headers["Range"].removeprefix("bytes=").split("-")
+            end = int(last) if last else SIZE - 1
+            headers["Content-Range"] = f"bytes {first}-{end}/{SIZE}"
+            headers["Content-Length"] = str(end + 1 - int(first))
+            status = 206
+        resp = web.StreamResponse(status=status, headers=headers)
         await resp.prepare(request)
         try:
             for _ in range(SIZE // 10):
@@ -121,6 +129,23 @@ async def test_close_ends_a_single_stream_download(
         await asyncio.wait_for(task, HANG)
     assert not target.exists()  # nothing half-written at the target
     assert _open_fds() <= before  # the partial file and the connection are closed
+
+
+async def test_close_ends_a_ranged_download(web_server: StartWebServer, tmp_path: Path) -> None:
+    server = await _slow_server(web_server)
+    client = _client(server.url)
+    target = tmp_path / "out.bin"
+    before = _open_fds()
+    task: asyncio.Task[object] = asyncio.ensure_future(
+        client.fget_object("bkt", "k", target, concurrency=4, part_size=MiB, verify=False)
+    )
+    await _started(task, server, "GET")
+    assert len(server.paths("GET")) == 4  # four ranges in flight
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+    assert not target.exists()
+    assert _open_fds() <= before
 
 
 async def _slow_parts(total: int, pause: float) -> AsyncIterator[bytes]:

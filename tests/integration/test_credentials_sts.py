@@ -3,6 +3,7 @@ metadata service (IMDSv2) served by this test."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -136,3 +137,68 @@ async def test_chain_falls_back_to_anonymous(seaweedfs_server: testing.LocalServ
     async with aiominio.Client(seaweedfs_server.endpoint) as client:
         with pytest.raises(aiominio.AccessDenied):
             await client.list_buckets()
+
+
+async def test_imds_from_other_loops_and_threads(
+    imds: tuple[WebServer, list[datetime]],
+) -> None:
+    # One provider, used from loops other than the test's (which serves the stand-in): two
+    # loops one after the other, then two threads each running its own loop at once. Each
+    # loop's concurrent callers share one refresh.
+    server, served = imds
+    provider = cr.IMDSProvider(server.url)
+
+    async def burst() -> set[str]:
+        found = await asyncio.gather(*(provider.retrieve() for _ in range(10)))
+        return {c.access_key for c in found if c is not None}
+
+    def in_own_loop() -> set[str]:
+        provider._refresh_at = datetime.now(timezone.utc)  # due: this loop refreshes
+        return asyncio.run(burst())
+
+    for _ in range(2):
+        assert await asyncio.to_thread(in_own_loop) == {"ASIAIMDS"}
+    assert len(served) == 2
+    both = await asyncio.gather(asyncio.to_thread(in_own_loop), asyncio.to_thread(in_own_loop))
+    assert both == [{"ASIAIMDS"}, {"ASIAIMDS"}]
+    assert 3 <= len(served) <= 4 and provider.refreshes == len(served)
+
+
+@pytest.mark.parametrize("token", [b"tok\r\nx-injected: 1", b"tok\x00", "tôk".encode()])
+async def test_imds_token_that_cannot_be_sent_back(
+    web_server: StartWebServer, token: bytes
+) -> None:
+    async def give(request: web.Request) -> web.Response:
+        return web.Response(body=token)
+
+    server = await web_server(web.put("/latest/api/token", give))
+    with pytest.raises(cr.CredentialsError, match=r"^IMDS: the session token may hold only "):
+        await cr.IMDSProvider(server.url).retrieve()
+    assert [r.method for r in server.received] == ["PUT"]  # never sent back
+
+
+async def test_imds_connection_lost_holds_no_token(web_server: StartWebServer) -> None:
+    async def give(request: web.Request) -> web.Response:
+        return web.Response(text=IMDS_TOKEN)
+
+    async def drop(request: web.Request) -> web.Response:
+        assert request.transport is not None
+        request.transport.close()  # the connection breaks with the token in the request
+        return web.Response()
+
+    server = await web_server(
+        web.put("/latest/api/token", give),
+        web.get("/latest/meta-data/iam/security-credentials/", drop),
+    )
+    with pytest.raises(aiominio.AiominioError) as exc:
+        await cr.IMDSProvider(server.url).retrieve()
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc.value]
+    while todo:
+        each = todo.pop()
+        if each is None or any(each is s for s in seen):
+            continue
+        seen.append(each)
+        todo += [each.__cause__, each.__context__]
+        texts = [repr(each), str(each), *map(repr, each.args), *map(repr, vars(each).values())]
+        assert not [t for t in texts if IMDS_TOKEN in t], type(each)

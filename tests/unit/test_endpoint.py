@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from aiominio.core.endpoint import build_target, parse_endpoint
+from aiominio.errors import InvalidArgument
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,13 @@ def test_virtual_host_on_aws() -> None:
 def test_virtual_host_can_be_forced() -> None:
     ep = parse_endpoint("http://minio.local:9000")
     assert build_target(ep, "b1b", "k", style="virtual").url == "http://b1b.minio.local:9000/k"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://a\nb.com", "http://a\tb.com:9000", "https://x\r.com", "a b.com", "http://e\x00.com"],
+)
+def test_control_characters_in_an_endpoint_are_refused(endpoint: str) -> None:
+    # urlsplit drops tabs, CRs and LFs: "http://a\nb.com" would otherwise reach ab.com.
+    with pytest.raises(InvalidArgument, match="spaces or control characters"):
+        parse_endpoint(endpoint)

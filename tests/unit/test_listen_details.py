@@ -58,7 +58,7 @@ def test_event_names_are_checked() -> None:
             check_events([bad])
     with pytest.raises(
         InvalidArgument,
-        match=r"^events must be one line without control characters: 's3:a\\nb'$",
+        match=r"^events may hold only one line without control characters: '\\n' at position 4$",
     ):
         check_events(["s3:a\nb"])
 
@@ -74,9 +74,15 @@ def test_filters_are_checked_in_utf8_bytes() -> None:
     with pytest.raises(TypeError, match=r"^prefix must be a str, not bytes$"):
         check_filter("prefix", b"p/")
     with pytest.raises(
-        InvalidArgument, match=r"^suffix must be one line without control characters: 'a\\rb'$"
+        InvalidArgument,
+        match=r"^suffix may hold only one line without control characters: '\\r' at position 1$",
     ):
         check_filter("suffix", "a\rb")
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^prefix may hold only text that UTF-8 can encode: '\\ud800' at position 0$",
+    ):
+        check_filter("prefix", "\ud800")  # not a bare UnicodeEncodeError from the size check
 
 
 def test_the_query_order() -> None:

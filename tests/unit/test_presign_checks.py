@@ -183,3 +183,116 @@ def test_post_policy_check_messages() -> None:
         "PostPolicy(bucket='uploads', expiration=datetime.datetime(2026, 1, 2, 3, 4, 5, "
         "tzinfo=datetime.timezone.utc))"
     )
+
+
+SIGNER_PARAMS = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+]
+
+
+@pytest.mark.parametrize("name", SIGNER_PARAMS)
+def test_query_names_the_signer_sets_are_refused(name: str) -> None:
+    # In any case: the signer's own parameter would be in the URL twice.
+    for spelling in (name, name.lower(), name.upper(), name.swapcase()):
+        with pytest.raises(
+            InvalidArgument,
+            match=_exactly(
+                f"query: {spelling!r} is set by the signer of the URL; it cannot be given"
+            ),
+        ):
+            _url(query={spelling: "5"})
+    assert {n.lower() for n in SIGNER_PARAMS} == presign.SIGNER_QUERY_PARAMS
+
+
+def test_presign_query_and_headers_checks() -> None:
+    url = _url(query={"versionId": "v é/1", "x-amz-meta": "ok"})
+    assert "versionId=v%20%C3%A9%2F1" in url
+    assert presign.check_presign_query(None) == ()
+    assert presign.check_presign_query({"b": "1", "a": "2"}) == (("a", "2"), ("b", "1"))
+    with pytest.raises(
+        InvalidArgument,
+        match=_exactly(
+            "query: the value of 'v' may hold only text that UTF-8 can encode: "
+            "'\\ud800' at position 0"
+        ),
+    ):
+        _url(query={"v": "\ud800"})
+    with pytest.raises(
+        InvalidArgument, match=_exactly("query: a parameter name must not be empty")
+    ):
+        _url(query={"": "v"})
+    with pytest.raises(TypeError, match=r"^query must map str to str, got 'v': int$"):
+        _url(query={"v": 1})
+    with pytest.raises(TypeError, match=r"^query must be a mapping of str to str, not str$"):
+        _url(query="v=1")
+    # Headers signed into the URL: not one the signer owns, and only what a header can carry.
+    for owned in ("Host", "x-amz-date", "X-Amz-Security-Token", "Authorization"):
+        with pytest.raises(
+            InvalidArgument,
+            match=_exactly(
+                f"headers: {owned!r} is set by the signer of the URL; it cannot be given"
+            ),
+        ):
+            _url(headers={owned: "x"})
+    for bad in ("a\r\nb", "a\n", "a\0", "é"):
+        with pytest.raises(InvalidArgument, match=r"^header 'cache-control' may hold only "):
+            _url(headers={"cache-control": bad})
+    with pytest.raises(InvalidArgument, match=r"^header name is not an HTTP token: "):
+        _url(headers={"a\nb": "v"})
+    assert "X-Amz-SignedHeaders=cache-control%3Bhost" in _url(headers={"cache-control": "no"})
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "policy",
+        "x-amz-algorithm",
+        "X-Amz-Credential",
+        "x-amz-date",
+        "X-AMZ-SIGNATURE",
+        "x-amz-security-token",
+    ],
+)
+def test_post_policy_fields_the_signer_sets_are_refused(field: str) -> None:
+    def policy() -> presign.PostPolicy:
+        return presign.PostPolicy().set_bucket("uploads").set_key("k").set_expires(NOW)
+
+    by_field = policy()
+    by_field.form_data[field] = "x"
+    by_condition = policy()
+    by_condition.conditions.append(["eq", f"${field}", "x"])
+    for p, message in (
+        (by_field, f"form field {field!r} is set by the signer of the policy; it cannot be given"),
+        (by_condition, f"a condition on {'$' + field!r}: the signer of the policy sets that field"),
+    ):
+        with pytest.raises(InvalidArgument, match=_exactly(message)):
+            p.check()
+        with pytest.raises(InvalidArgument, match=_exactly(message)):
+            presign.presign_post_policy(
+                p, "https://s3.amazonaws.com", credentials=CREDS, region="us-east-1", now=NOW
+            )
+
+
+def test_post_policy_header_fields_are_checked() -> None:
+    p = presign.PostPolicy()
+    for bad in ("a\r\nb", "a\n", "a\0", "tëxt"):
+        with pytest.raises(InvalidArgument, match=r"^content_type may hold only "):
+            p.set_content_type(bad)
+        with pytest.raises(InvalidArgument, match=r"^prefix may hold only "):
+            p.set_content_type_starts_with(bad)
+        with pytest.raises(InvalidArgument, match=r"^content_disposition may hold only "):
+            p.set_content_disposition(bad)
+        with pytest.raises(InvalidArgument, match=r"^metadata value for 'k' may hold only "):
+            p.set_user_metadata({"k": bad})
+    for name in ("a b", 'a"b', "a\r\nb", "é"):
+        with pytest.raises(
+            InvalidArgument, match=_exactly(f"metadata name must be an HTTP token: {name!r}")
+        ):
+            p.set_user_metadata({name: "v"})
+    assert p.conditions == [] and p.form_data == {}

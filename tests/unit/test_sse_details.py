@@ -188,3 +188,28 @@ def test_encrypted_view() -> None:
         "x-amz-server-side-encryption-customer-algorithm": "AES256",
     }
     assert headers == {"etag": '"x"'}
+
+
+@pytest.mark.parametrize("char", ["\r", "\n", "\0", "\r\n", "é", "\u2028"])
+def test_kms_key_id_must_be_sendable_in_its_header(char: str) -> None:
+    for key_id in (f"arn:key{char}", f"arn{char}x-injected: 1"):
+        with pytest.raises(InvalidArgument) as exc:
+            SseKms(key_id)
+        position = key_id.index(char[0])
+        assert str(exc.value) == (
+            "key_id may hold only visible ASCII, spaces and tabs: "
+            f"{char[0]!a} at position {position}"
+        )
+
+
+def test_kms_context_any_text_but_a_lone_surrogate() -> None:
+    # Sent as base64 of UTF-8 JSON: line breaks and non-ASCII travel safely.
+    kms = SseKms("k", {"é": "a\nb\r\0ü"})
+    assert kms.headers()["x-amz-server-side-encryption-context"]
+    with pytest.raises(InvalidArgument) as exc:
+        SseKms("k", {"a": "x\ud800"})
+    assert str(exc.value) == (
+        "context value for 'a' may hold only text that UTF-8 can encode: '\\ud800' at position 1"
+    )
+    with pytest.raises(InvalidArgument, match=r"^context may hold only text that UTF-8 can "):
+        SseKms("k", {"\udfff": "v"})

@@ -85,3 +85,16 @@ def test_the_header_escapes_every_reserved_character() -> None:
     assert tagging.tagging_header({"a/b c": "x+y/z", "n": "1"}) == {
         "x-amz-tagging": "a%2Fb%20c=x%2By%2Fz&n=1"
     }
+
+
+def test_tags_refuse_lone_surrogates() -> None:
+    # Sent percent-encoded as UTF-8 or in XML: a lone surrogate would raise a bare
+    # UnicodeEncodeError half-way through building the request.
+    with pytest.raises(InvalidArgument) as exc:
+        tagging.check_tags({"k": "v\ud800"})
+    assert str(exc.value) == (
+        "tags: the value of 'k' may hold only text that UTF-8 can encode: '\\ud800' at position 1"
+    )
+    with pytest.raises(InvalidArgument, match=r"^tags: a key may hold only text that UTF-8 "):
+        tagging.check_tags({"\udc80": "v"})
+    assert tagging.check_tags({"ké": "vü"}) == {"ké": "vü"}

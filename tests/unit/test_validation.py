@@ -4,7 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiominio.core.validation import check_bucket_name, check_object_key, check_region
+from aiominio.core.validation import (
+    check_bucket_name,
+    check_encodable,
+    check_header_name,
+    check_header_value,
+    check_headers,
+    check_object_key,
+    check_one_line,
+    check_region,
+)
 from aiominio.errors import InvalidArgument
 
 
@@ -75,3 +84,80 @@ def test_regions() -> None:
     for bad in ("", "EU WEST", "us_east_1", "x" * 70):
         with pytest.raises(InvalidArgument):
             check_region(bad)
+
+
+# -- header text: what may be sent in a header as it is, and what a message may show ------------
+
+HEADER_TEXT = frozenset("\t" + "".join(map(chr, range(0x20, 0x7F))))
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\x00", "\x08", "\n", "\r", "\x0b", "\x1f", "\x7f", "\x80", "é", "\u2028", "\ud800"],
+)
+def test_header_values_refuse_controls_and_non_ascii(char: str) -> None:
+    value = f"secret{char}b"
+    with pytest.raises(InvalidArgument) as exc:
+        check_header_value("what", value)
+    assert str(exc.value) == (
+        f"what may hold only visible ASCII, spaces and tabs: {char!a} at position 6"
+    )
+    assert "secret" not in str(exc.value)  # the value may be a secret: only the character
+
+
+def test_header_values_keep_tab_space_and_visible_ascii() -> None:
+    for value in ("a\tb", " ~", "", "".join(sorted(HEADER_TEXT)), "\t"):
+        assert check_header_value("what", value) == value
+
+
+@given(st.text())
+def test_header_values_accepted_exactly_when_every_character_may_be_sent(value: str) -> None:
+    if set(value) <= HEADER_TEXT:
+        assert check_header_value("what", value) == value
+    else:
+        with pytest.raises(InvalidArgument) as exc:
+            check_header_value("what", value)
+        bad = next(i for i, c in enumerate(value) if c not in HEADER_TEXT)
+        assert str(exc.value).endswith(f": {value[bad]!a} at position {bad}")
+
+
+def test_header_names_are_tokens() -> None:
+    assert check_header_name("x-amz-meta-a_b.c~1") == "x-amz-meta-a_b.c~1"
+    for bad in ("", "a b", "a:b", "a\nb", "a\r", "é", "a\x00"):
+        with pytest.raises(InvalidArgument) as exc:
+            check_header_name(bad)
+        assert str(exc.value) == f"header name is not an HTTP token: {bad!a}"
+    with pytest.raises(TypeError, match=r"^a header name must be a str, not bytes$"):
+        check_header_name(b"x")
+
+
+def test_check_headers_names_the_header_never_the_value() -> None:
+    check_headers({"Host": "h", "x-amz-meta-a": "b\tc"})
+    with pytest.raises(InvalidArgument) as exc:
+        check_headers({"Host": "h", "x-amz-security-token": "tok-secret\n"})
+    assert str(exc.value) == (
+        "header 'x-amz-security-token' may hold only visible ASCII, spaces and tabs: "
+        "'\\n' at position 10"
+    )
+    with pytest.raises(InvalidArgument, match=r"^header name is not an HTTP token: 'a b'$"):
+        check_headers({"a b": "v"})
+    with pytest.raises(TypeError, match=r"^header 'n' must be a str, not int$"):
+        check_headers({"n": 1})  # type: ignore[dict-item]
+
+
+def test_one_line_and_encodable_text() -> None:
+    for value in ("", "é/ü", "a\tb", "\u2028"):
+        assert check_one_line("what", value) == value
+    for char in ("\n", "\r", "\x00", "\x7f"):
+        with pytest.raises(InvalidArgument) as exc:
+            check_one_line("what", f"ab{char}")
+        assert str(exc.value) == (
+            f"what may hold only one line without control characters: {char!a} at position 2"
+        )
+    for check in (check_one_line, check_encodable):
+        with pytest.raises(InvalidArgument) as exc:
+            check("what", "é\udc80")
+        assert str(exc.value) == (
+            "what may hold only text that UTF-8 can encode: '\\udc80' at position 1"
+        )
+    assert check_encodable("what", "a\nb\x00é") == "a\nb\x00é"

@@ -45,6 +45,11 @@ def test_type_errors_name_the_argument_and_the_type_given(
         (v.check_object_key, "a\ud800", "object key must be valid Unicode (no lone surrogates)"),
         (v.check_object_key, "é" * 513, "object key is 1026 bytes of UTF-8; the limit is 1024"),
         (v.check_prefix, "p" * 1025, "prefix is longer than 1024 bytes"),
+        (
+            v.check_prefix,
+            "p/\ud800",
+            "prefix may hold only text that UTF-8 can encode: '\\ud800' at position 2",
+        ),
         (v.check_page_size, 0, "page_size must be >= 1, got 0"),
         (v.check_page_size, 1001, "page_size must be at most 1000"),
         (v.check_concurrency, 0, "concurrency must be >= 1, got 0"),
