@@ -133,24 +133,37 @@ async def _remove_all(
         return 1, 0
     count = 0
     prefix = dir_prefix(target.key) if recursive else target.key
+    outside: list[str] = []
+
+    def wanted(key: str) -> bool:
+        # A listing is the server's word: one that ignores the prefix (a bug, a proxy, a
+        # hostile server) must not make rm -r remove keys the user did not name.
+        if recursive:
+            if key.startswith(prefix):
+                return True
+            outside.append(key)
+            return False
+        return key == target.key
 
     async def keys() -> AsyncIterator[str | ObjectVersion]:
         nonlocal count
         if versions:
             async for v in client.list_object_versions(bucket, prefix, recursive=True):
-                if not v.is_dir and (recursive or v.key == target.key):
+                if not v.is_dir and wanted(v.key):
                     count += 1
                     yield v
         else:
             async for obj in client.list_objects(bucket, prefix, recursive=True):
-                if not obj.is_dir:
+                if not obj.is_dir and wanted(obj.key):
                     count += 1
                     yield obj.key
 
     errors = await remove_many(client, bucket, keys())
     for err in errors:
         output.warn(output.delete_error_line(err))
-    return count - len(errors), len(errors)
+    for key in outside:
+        output.warn(f"{output.PROG}: error: the server listed {key} under {prefix!r}: not removed")
+    return count - len(errors), len(errors) + len(outside)
 
 
 @cli.command()

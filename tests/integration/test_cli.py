@@ -725,3 +725,53 @@ async def test_bad_timeouts_are_usage_errors(env: dict[str, str], option: str) -
     for value in ("-1", "soon", "1e9"):
         ran = await cli(env, option, value, "ls")
         assert ran.code == 2 and option in ran.err
+
+
+# -- a listing is the server's word -----------------------------------------------------------
+
+
+async def test_rm_r_never_removes_a_listed_key_outside_the_prefix(
+    env: dict[str, str], web_server: StartWebServer, tmp_path: Path
+) -> None:
+    # A server that ignores ``prefix`` (a bug, a proxy, a hostile server) lists every key.
+    listing = (
+        b'<?xml version="1.0"?><ListBucketResult><Name>bkt</Name><Prefix>p/</Prefix>'
+        b"<IsTruncated>false</IsTruncated>"
+        b"<Contents><Key>p/a</Key><Size>1</Size><ETag>&quot;e&quot;</ETag></Contents>"
+        b"<Contents><Key>other/precious</Key><Size>1</Size><ETag>&quot;e&quot;</ETag></Contents>"
+        b"</ListBucketResult>"
+    )
+    deleted: list[bytes] = []
+
+    async def list_objects(request: web.Request) -> web.Response:
+        return web.Response(body=listing, content_type="application/xml")
+
+    async def delete_objects(request: web.Request) -> web.Response:
+        deleted.append(await request.read())
+        return web.Response(
+            body=b'<?xml version="1.0"?><DeleteResult></DeleteResult>',
+            content_type="application/xml",
+        )
+
+    server = await web_server(
+        web.get("/{bucket}", list_objects), web.post("/{bucket}", delete_objects)
+    )
+    args = ["--endpoint-url", server.url, "--region", "us-east-1", "--max-attempts", "1"]
+    ran = await cli(env, *args, "rm", "-r", "s3://bkt/p/")
+    assert ran.code == 1
+    assert "the server listed other/precious under 'p/': not removed" in ran.err
+    assert "removed 1 objects" in ran.err
+    assert len(deleted) == 1 and b"<Key>p/a</Key>" in deleted[0]
+    assert b"precious" not in deleted[0]
+    assert server.paths("DELETE") == []
+
+    # cp -r and mirror refuse such a listing as a whole, before any copy or delete
+    (tmp_path / "empty").mkdir()
+    for command in (
+        ["cp", "-r", "s3://bkt/p/", "s3://bkt/q/"],
+        ["mirror", "--delete", str(tmp_path / "empty"), "s3://bkt/p/"],
+    ):
+        ran = await cli(env, *args, *command)
+        assert ran.code == 1 and "'other/precious' is not under 'p/'" in ran.err, ran.err
+    assert len(deleted) == 1
+    assert {r.method for r in server.received} == {"GET", "POST"}
