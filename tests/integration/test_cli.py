@@ -775,3 +775,17 @@ async def test_rm_r_never_removes_a_listed_key_outside_the_prefix(
         assert ran.code == 1 and "'other/precious' is not under 'p/'" in ran.err, ran.err
     assert len(deleted) == 1
     assert {r.method for r in server.received} == {"GET", "POST"}
+
+
+async def test_a_file_name_that_is_not_utf8_is_reported_not_crashed_on(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_bytes(b"g")
+    with open(os.path.join(os.fsencode(src), b"bad\xff\x1b[2J.txt"), "wb") as f:
+        f.write(b"b")
+    ran = await cli(env, "cp", "-r", str(src), f"s3://{bucket}/t/")
+    assert ran.code == 1 and no_raw_controls(ran.err)
+    assert "bad\\udcff\\x1b[2J.txt" in ran.err
+    assert await keys(sw, bucket) == ["t/good.txt"]
