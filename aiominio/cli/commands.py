@@ -11,7 +11,6 @@ from rich.console import Console
 from aiominio.cli import output
 from aiominio.cli.app import cli, fail_if, json_option, quiet_option, s3_location, settings_of
 from aiominio.cli.paths import S3Location, dir_prefix
-from aiominio.cli.removing import remove_many
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import to_stdout
 from aiominio.client import Client
@@ -158,7 +157,7 @@ async def _remove_all(
                     count += 1
                     yield obj.key
 
-    errors = await remove_many(client, bucket, keys())
+    errors = await client.remove_objects(bucket, keys())
     for err in errors:
         output.warn(output.delete_error_line(err))
     for key in outside:

@@ -25,7 +25,6 @@ from aiominio.cli.paths import (
     relative_key,
     upload_key,
 )
-from aiominio.cli.removing import remove_many
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import (
     DEFAULT_CONCURRENCY,
@@ -293,7 +292,7 @@ async def _delete_extra(
         return 0
     if isinstance(root, S3Location):
         keys = [join_key(root.key, rel) for rel in rels]
-        errors = await remove_many(client, root.bucket, keys)
+        errors = await client.remove_objects(root.bucket, keys)
         failed_keys = {e.key for e in errors}
         for err in errors:
             output.warn(output.delete_error_line(err))

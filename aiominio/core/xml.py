@@ -570,15 +570,33 @@ def build_complete_multipart(
     return bytes(ET.tostring(root, encoding="utf-8"))
 
 
+#: What XML 1.0 cannot carry at all, not even as a character reference: most C0 controls and
+#: two non-characters. (A key may hold them; S3 allows any UTF-8.)
+_NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_carries(key: str) -> bool:
+    """Whether a DeleteObjects document can name ``key`` exactly (see
+    :func:`build_delete_objects`); the others are deleted one request each."""
+    return _NOT_XML_TEXT.search(key) is None
+
+
 def build_delete_objects(keys: list[tuple[str, str | None]], *, quiet: bool = True) -> bytes:
+    """A DeleteObjects document. Every key must be :func:`xml_carries`.
+
+    A CR is written as ``&#13;``: a parser reads a raw CR (and CR LF) as LF, and the server
+    would delete ``a\nb`` when asked for ``a\rb``."""
     root = ET.Element("Delete", xmlns=S3_NS)
     ET.SubElement(root, "Quiet").text = "true" if quiet else "false"
     for key, version in keys:
+        if not xml_carries(key):
+            raise ValueError(f"a key XML cannot carry: {key[:200]!a}")
         obj = ET.SubElement(root, "Object")
         ET.SubElement(obj, "Key").text = key
         if version:
             ET.SubElement(obj, "VersionId").text = version
-    return bytes(ET.tostring(root, encoding="utf-8"))
+    # ElementTree writes no CR of its own: each one is a key's.
+    return bytes(ET.tostring(root, encoding="utf-8")).replace(b"\r", b"&#13;")
 
 
 def parse_delete_objects(body: bytes) -> list[DeleteError]:

@@ -10,7 +10,7 @@ from aiominio.core.headers import stat_from_headers
 from aiominio.core.objectlock import BYPASS_GOVERNANCE_HEADER
 from aiominio.core.sse import SseCustomerKey, read_headers
 from aiominio.core.validation import MAX_KEYS, check_object_key
-from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey
+from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey, S3Error
 from aiominio.models import DeleteError, ObjectStat, ObjectVersion
 from aiominio.ops.buckets import bucket_exists
 from aiominio.requester import Requester
@@ -119,11 +119,24 @@ def delete_target(item: object) -> tuple[str, str | None]:
 async def remove_objects(
     req: Requester, bucket: str, *, keys: Iterable[ToDelete] | AsyncIterable[ToDelete]
 ) -> list[DeleteError]:
-    """DeleteObjects, 1,000 keys (or versions) a request; each is checked as it comes."""
+    """DeleteObjects, 1,000 keys (or versions) a request; each is checked as it comes.
+
+    A key that no XML document can carry exactly (a C0 control other than tab, LF and CR) is
+    deleted with a DeleteObject of its own, where the key travels percent-encoded in the URL;
+    its failure is reported as a :class:`DeleteError` too."""
     errors: list[DeleteError] = []
     batch: list[tuple[str, str | None]] = []
     async for item in _aiter_keys(keys):
-        batch.append(delete_target(item))
+        key, version = delete_target(item)
+        if not xml.xml_carries(key):
+            try:
+                await remove_object(req, bucket, key, version_id=version)
+            except S3Error as exc:
+                errors.append(
+                    DeleteError(key, exc.code or type(exc).__name__, exc.message, version)
+                )
+            continue
+        batch.append((key, version))
         if len(batch) == MAX_KEYS:
             errors += await _delete_batch(req, bucket, batch)
             batch = []

@@ -23,7 +23,6 @@ from aiominio.cli.output import (
     progress_label,
     to_jsonable,
 )
-from aiominio.cli.removing import batchable
 from aiominio.cli.transfer import library_progress
 
 #: What must never reach a terminal raw from a key, a name or a server's message.
@@ -145,13 +144,3 @@ def test_progress_labels_are_the_escaped_end_of_the_name() -> None:
     assert progress_label("s3://b/x/\x1b[2J\r.bin") == "\\x1b[2J\\r.bin"
     long = progress_label("s3://b/" + "\x1b" * 40)
     assert len(long) == 30 and long.startswith("…") and not RAW_CONTROL.search(long)
-
-
-@pytest.mark.parametrize(
-    ("key", "ok"),
-    [("a/b é", True), ("a\tb", False), ("a\rb", False), ("a\nb", False), ("a\x1bb", False)],
-)
-def test_keys_a_delete_batch_cannot_carry_exactly_are_removed_one_by_one(
-    key: str, ok: bool
-) -> None:
-    assert batchable(key) is ok

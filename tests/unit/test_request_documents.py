@@ -265,3 +265,25 @@ def test_notification_round_trip(targets: list[tuple[object, ...]]) -> None:
             target.add_filter_suffix(suffix)
         config.add(target)
     assert NotificationConfig.from_xml(config.to_xml()) == config
+
+
+def test_delete_objects_keeps_a_cr_a_cr() -> None:
+    body = xml.build_delete_objects([("a\rb", None), ("c\r\nd", "v1"), ("e\tf\ng", None)])
+    assert b"\r" not in body
+    assert b"<Key>a&#13;b</Key>" in body and b"<Key>c&#13;\nd</Key>" in body
+    assert b"<Key>e\tf\ng</Key>" in body
+    # What a server's parser reads back is the keys as given.
+    parsed = ET.fromstring(body)
+    ns = {"s3": xml.S3_NS}
+    assert [k.text for k in parsed.iterfind("s3:Object/s3:Key", ns)] == [
+        "a\rb",
+        "c\r\nd",
+        "e\tf\ng",
+    ]
+
+
+@pytest.mark.parametrize("key", ["a\x00b", "a\x1bb", "a\x0bb", "a\ufffeb"])
+def test_delete_objects_refuses_keys_xml_cannot_carry(key: str) -> None:
+    assert not xml.xml_carries(key)
+    with pytest.raises(ValueError, match="XML cannot carry"):
+        xml.build_delete_objects([(key, None)])
