@@ -6,6 +6,7 @@ read no more than the cap."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import tracemalloc
 
 import pytest
@@ -207,3 +208,36 @@ async def test_a_dripping_object_body_ends_at_the_deadline(web_server: StartWebS
 
 
 _DATE = "Mon, 07 Dec 2026 10:00:00 GMT"
+
+
+async def test_redirects_are_never_followed(web_server: StartWebServer) -> None:
+    """A redirect to another host would carry the signed headers (and a body) there."""
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.Response()
+
+    elsewhere = await web_server(web.route("*", "/{tail:.*}", ok))
+
+    async def redirect(request: web.Request) -> web.Response:
+        return web.Response(status=307, headers={"Location": elsewhere.url + request.path_qs})
+
+    server = await web_server(web.route("*", "/{tail:.*}", redirect))
+    async with _client(server.url) as client:
+        with pytest.raises(aiominio.AiominioError):
+            await client.put_object("bkt", "k", b"secret data")
+        with pytest.raises(aiominio.AiominioError):
+            await client.stat_object("bkt", "k")
+    assert server.received and elsewhere.received == []
+
+
+async def test_bodies_are_never_decompressed(web_server: StartWebServer) -> None:
+    """A gzip body is handed over as stored: 64 MiB of zeros stay 64 KiB."""
+    bomb = gzip.compress(bytes(64 * MiB))
+
+    async def get(request: web.Request) -> web.Response:
+        headers = {"Content-Encoding": "gzip", "ETag": '"e"', "Last-Modified": _DATE}
+        return web.Response(body=bomb, headers=headers)
+
+    server = await web_server(web.get("/{bucket}/{key}", get))
+    async with _client(server.url) as client, client.get_object("bkt", "k", verify=False) as obj:
+        assert await obj.read() == bomb
