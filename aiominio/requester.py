@@ -11,15 +11,17 @@ body that broke off all go through that loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import copy
 import functools
 import hashlib
 import platform
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal, overload
+from typing import Concatenate, Literal, ParamSpec, TypeVar, overload
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
@@ -33,6 +35,38 @@ from aiominio.version import __version__
 USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
 Query = tuple[tuple[str, str], ...]
+#: The deadline (``loop.time()``) the requests of the operation being run share, if any (see
+#: :meth:`Requester.operation`).
+_operation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "aiominio_operation_deadline", default=None
+)
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def one_deadline(
+    operation: Callable[Concatenate[Requester, _P], Awaitable[_T]],
+) -> Callable[Concatenate[Requester, _P], Awaitable[_T]]:
+    """An operation function whose requests share one deadline (see
+    :meth:`Requester.operation`)."""
+
+    @functools.wraps(operation)
+    async def run(req: Requester, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with req.operation():
+            return await operation(req, *args, **kwargs)
+
+    return run
+
+
+def outside_operation_deadline() -> None:
+    """Free the current task from its operation's deadline: for the clean-up an operation
+    runs in a task of its own (an abort must go out even when the deadline has passed); each
+    of its requests still has ``Timeouts.deadline`` of its own."""
+    _operation_deadline.set(None)
+
+
 #: What :meth:`Requester.close` runs for an operation it interrupts (an abort of what the
 #: operation started), with a requester that may still send.
 Cleanup = Callable[["Requester"], Awaitable[None]]
@@ -403,14 +437,34 @@ class Requester:
         await asyncio.sleep(delay)
 
     def _deadline(self, resume: Resume | None) -> float | None:
-        """When (``loop.time()``) the request must end: ``Timeouts.deadline`` from now, or the
-        deadline of the body a resume continues."""
+        """When (``loop.time()``) the request must end: the deadline of the body a resume
+        continues, else that of the operation it is part of (:meth:`operation`), else
+        ``Timeouts.deadline`` from now."""
         if resume is not None and resume.deadline is not None:
             return resume.deadline
+        shared = _operation_deadline.get()
+        if shared is not None:
+            return shared
         seconds = (self._timeouts or self._transport.timeouts).deadline
         if seconds is None:
             return None
         return asyncio.get_running_loop().time() + seconds
+
+    @contextlib.contextmanager
+    def operation(self) -> Iterator[None]:
+        """Within the block, every request (those of tasks started in it included) shares one
+        deadline, ``Timeouts.deadline`` from now: an operation of several requests (a multipart
+        upload, a download in ranges) ends by then as a whole. Nested blocks keep the outer
+        deadline; without a deadline the block changes nothing."""
+        seconds = (self._timeouts or self._transport.timeouts).deadline
+        if seconds is None or _operation_deadline.get() is not None:
+            yield
+            return
+        token = _operation_deadline.set(asyncio.get_running_loop().time() + seconds)
+        try:
+            yield
+        finally:
+            _operation_deadline.reset(token)
 
     def _past_deadline(self, failure: BaseException | None) -> RequestTimeout:
         seconds = (self._timeouts or self._transport.timeouts).deadline

@@ -20,13 +20,14 @@ from aiominio.ops.multipart import (
     create_multipart,
 )
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Requester
+from aiominio.requester import Requester, one_deadline
 
 T = TypeVar("T")
 #: A source object: bucket, key, version id.
 _Object = tuple[str, str, str | None]
 
 
+@one_deadline
 async def compose_object(
     req: Requester,
     bucket: str,

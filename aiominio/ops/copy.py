@@ -24,12 +24,13 @@ from aiominio.ops.multipart import (
 )
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.ops.tagging import get_object_tags
-from aiominio.requester import Requester
+from aiominio.requester import Requester, one_deadline
 
 #: The header that tells CopyObject to store the metadata sent instead of the source's.
 METADATA_DIRECTIVE = "x-amz-metadata-directive"
 
 
+@one_deadline
 async def copy_object(
     req: Requester,
     bucket: str,

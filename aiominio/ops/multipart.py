@@ -28,7 +28,7 @@ from aiominio.models import Part, PutResult
 from aiominio.ops.integrity import checksum_headers, crc32_b64
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Requester
+from aiominio.requester import Requester, outside_operation_deadline
 from aiominio.sources import ProgressReporter, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
@@ -374,6 +374,7 @@ async def abort_quietly(req: Requester, upload: MultipartUpload) -> None:
     (the caller is already raising the one that matters)."""
 
     async def abort() -> None:
+        outside_operation_deadline()  # an upload that ran out of time is aborted all the same
         await abort_multipart(req, upload.bucket, upload.key, upload_id=upload.upload_id)
         await clean_strays(req, upload)
 

@@ -151,7 +151,10 @@ async def _put(
                 reporter=reporter,
                 sse=sse,
             )
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=integrity, sse=sse)
-    upload.conditions = dict(conditions or {})
-    plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
-    return await run_multipart(req, source, plan, reporter=reporter, first_chunk=first)
+    with req.operation():  # one deadline for all its requests
+        upload = await create_multipart(
+            req, bucket, key, headers=headers, integrity=integrity, sse=sse
+        )
+        upload.conditions = dict(conditions or {})
+        plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
+        return await run_multipart(req, source, plan, reporter=reporter, first_chunk=first)

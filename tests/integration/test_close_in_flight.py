@@ -219,3 +219,18 @@ async def test_cancelling_the_task_that_owns_the_client_aborts_its_upload(
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, HANG)
     assert await _uploads_of(seaweedfs_server, sw_bucket, "big") == []
+
+
+async def test_a_deadline_bounds_a_whole_multipart_upload(
+    seaweedfs_server: testing.LocalServer, sw_bucket: str
+) -> None:
+    """Each part is quick, the upload is not: its requests share one deadline, and the upload
+    that ran out of it is still aborted."""
+    async with seaweedfs_server.client() as client:
+        slow = client.with_options(timeouts=aiominio.Timeouts(deadline=1.5))
+        with pytest.raises(aiominio.RequestTimeout, match="deadline of 1.5 s"):
+            await asyncio.wait_for(
+                slow.put_object(sw_bucket, "late", _slow_parts(40 * MiB, 0.1), part_size=5 * MiB),
+                30,
+            )
+    assert await _uploads_of(seaweedfs_server, sw_bucket, "late") == []
