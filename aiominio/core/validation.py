@@ -31,6 +31,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 TOKEN_CHARS = frozenset(
     "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
+_TOKENS = re.compile(r"[!#$%&'*+\-.^_`|~0-9a-zA-Z]*")
 
 
 def check_int(name: str, value: object, *, minimum: int = 0) -> int:
@@ -187,6 +188,16 @@ def check_headers(headers: Mapping[str, str]) -> None:
         TypeError: a name or value that is not a str.
         InvalidArgument: a name that is no token, a value that cannot be sent as it is.
     """
+    try:
+        names, values = "".join(headers), "".join(headers.values())
+    except TypeError:
+        names = values = ""  # a name or value that is no str: the loop below says which
+    else:
+        # The usual request: every name a token, every value visible ASCII, in three C-speed
+        # tests of all of them at once (a per-header loop cost more than signing's share).
+        fine = values.isascii() and values.isprintable() and _TOKENS.fullmatch(names)
+        if fine and "" not in headers:
+            return
     for name, value in headers.items():
         check_header_name(name)
         if not isinstance(value, str):

@@ -161,3 +161,24 @@ def test_one_line_and_encodable_text() -> None:
             "what may hold only text that UTF-8 can encode: '\\udc80' at position 1"
         )
     assert check_encodable("what", "a\nb\x00é") == "a\nb\x00é"
+
+
+@given(
+    st.dictionaries(
+        st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=6),
+        st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=6),
+        max_size=5,
+    )
+)
+def test_all_headers_at_once_agree_with_one_by_one(headers: dict[str, str]) -> None:
+    """check_headers' fast path (every header in one test) refuses what the checks of each
+    header refuse, and nothing else."""
+    try:
+        for name, value in headers.items():
+            check_header_name(name)
+            check_header_value(name, value)
+    except InvalidArgument:
+        with pytest.raises(InvalidArgument):
+            check_headers(headers)
+    else:
+        check_headers(headers)
