@@ -172,6 +172,14 @@ def test_parse_count() -> None:
     assert str(exc.value) == f"the server sent a malformed Content-Length: {'y' * 64!r}"
 
 
+def test_parse_count_refuses_numbers_no_size_can_be() -> None:
+    assert h.parse_count("9" * 20, "Size") == 10**20 - 1
+    # int() of over 4,300 digits is a bare ValueError; of a few thousand, slow.
+    for digits in ("1" + "0" * 20, "9" * 5000):
+        with pytest.raises(InvalidResponseError, match="malformed Content-Range"):
+            h.stat_from_headers({"content-range": f"bytes 0-0/{digits}"})
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x08", "\n", "\r", "\x0b", "\x1f", "\x7f"])
 def test_header_values_refuse_controls(char: str) -> None:
     value = f"a{char}b"
