@@ -434,6 +434,12 @@ class ObjectMethods(MethodsBase):
         without the key could otherwise be completed in its place). ``progress`` is as for
         :meth:`put_object`, with the file's size as the total; parts kept from an interrupted
         upload count as done at once.
+
+        What is not a regular file, such as a FIFO (``<(pg_dump ...)``) or a device, and a file
+        that reports size 0 yet has content (``/proc``), is read to its end once as a body of
+        unknown size, as :meth:`put_object` reads a stream (parts held ``concurrency`` at a
+        time, at most 10,000 of them; the total given to ``progress`` is ``None``); it is never
+        resumed. A directory raises :class:`~aiominio.InvalidArgument` before any request.
         """
         check_bucket_name(bucket)
         check_progress(progress)

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime, timezone
+from stat import S_ISDIR, S_ISREG
 from typing import TypeVar
 
 import aiofiles
@@ -31,7 +32,7 @@ from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multip
 from aiominio.ops.objects import stat_object, version_query
 from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
 from aiominio.ops.reader import ObjectReader, pinned_version
-from aiominio.ops.uploads import put_single
+from aiominio.ops.uploads import put_object, put_single
 from aiominio.requester import Requester
 from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
 
@@ -359,24 +360,50 @@ async def upload_file(
     With ``sse`` no interrupted upload is resumed, and a failed one is aborted: the server does
     not say how an upload is encrypted, so one started without encryption (or with another key)
     could be completed in its place. ``progress`` is told of the bytes written (parts kept
-    from the interrupted upload count at once) at least every MiB, and once at the end."""
-    size = os.path.getsize(path)
-    reporter = ProgressReporter(progress, size)
-    async with reporter.pumping():
-        result = await _upload_file(
-            req,
-            bucket,
-            key,
-            path=path,
-            size=size,
-            headers=headers,
-            part_size=part_size,
-            concurrency=concurrency,
-            threshold=threshold,
-            integrity=integrity,
-            reporter=reporter,
-            sse=sse,
-        )
+    from the interrupted upload count at once) at least every MiB, and once at the end.
+
+    What is not a regular file (a FIFO such as ``<(pg_dump ...)``, a device), or tells no size
+    (``/proc`` files say 0), is read to its end once, as a body of unknown size: parts held
+    ``concurrency`` at a time, never resumed nor read again, and an endless one (``/dev/zero``)
+    stops at the 10,000th part. A directory is refused before any request."""
+    if os.path.isdir(path):
+        raise InvalidArgument(f"file_path is a directory: {path!r}")
+    # Opened once, and sized from the open file: the name could meanwhile be another file.
+    async with _opened(aiofiles.open(path, "rb")) as f:
+        info = os.fstat(f.fileno())
+        if S_ISDIR(info.st_mode):
+            raise InvalidArgument(f"file_path is a directory: {path!r}")
+        if not S_ISREG(info.st_mode) or info.st_size == 0:
+            return await put_object(
+                req,
+                bucket,
+                key,
+                source=AsyncFileSource(f, None),
+                headers=headers,
+                part_size=planning.plan_part_size(None, part_size),
+                concurrency=concurrency,
+                threshold=threshold,
+                integrity=integrity,
+                progress=progress,
+                sse=sse,
+            )
+        reporter = ProgressReporter(progress, info.st_size)
+        async with reporter.pumping():
+            result = await _upload_file(
+                req,
+                bucket,
+                key,
+                f=f,
+                path=path,
+                size=info.st_size,
+                headers=headers,
+                part_size=part_size,
+                concurrency=concurrency,
+                threshold=threshold,
+                integrity=integrity,
+                reporter=reporter,
+                sse=sse,
+            )
     await reporter.report(final=True)
     return result
 
@@ -386,6 +413,7 @@ async def _upload_file(
     bucket: str,
     key: str,
     *,
+    f: AsyncBufferedReader,
     path: str,
     size: int,
     headers: Mapping[str, str],
@@ -397,8 +425,7 @@ async def _upload_file(
     sse: Sse | None,
 ) -> PutResult:
     if size <= threshold:
-        async with _opened(aiofiles.open(path, "rb")) as f:
-            data = await f.read()
+        data = await f.read(size + 1)  # a byte more tells a file that grew, and no more
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
         return await put_single(
@@ -430,9 +457,8 @@ async def _upload_file(
     # by a call without the key).
     abort = sse is not None
     plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
-    async with _opened(aiofiles.open(path, "rb")) as f:
-        source = AsyncFileSource(f, size)
-        return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
+    source = AsyncFileSource(f, size)
+    return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
 
 
 async def _resumable_upload(
@@ -455,7 +481,7 @@ async def _resumable_upload(
     if (
         part_size is None
         and first is not None
-        and first.size >= planning.MIN_PART_SIZE
+        and planning.MIN_PART_SIZE <= first.size <= min(size, planning.MAX_PART_SIZE)
         and -(-size // first.size) <= planning.MAX_PARTS
     ):
         psize = first.size  # keep the earlier attempt's part boundaries
