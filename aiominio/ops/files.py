@@ -113,6 +113,9 @@ async def download_file(
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
     check is removed and the download starts over once; the second failure is raised.
+
+    A size the HEAD gives beyond S3's largest object is refused before anything is planned,
+    and no answer writes past the size the HEAD gave.
     """
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
@@ -128,6 +131,7 @@ async def download_file(
             conditions=conditions,
             sse=sse,
         )
+        planning.check_object_size(stat.size, f"{bucket}/{key}")
         pinned = version_id or pinned_version(stat)
         part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
@@ -237,12 +241,23 @@ async def _verify_file(
     count = multipart_etag_count(headers)
     if count is None:
         return None
+    if count > planning.MAX_PARTS or count > max(stat.size, 1):
+        # Else one HEAD per part the ETag claims: a request for each of billions.
+        raise InvalidResponseError(
+            f"{what}: the ETag {stat.etag!r} claims {count} parts of {stat.size} bytes; "
+            f"S3 makes at most {planning.MAX_PARTS}"
+        )
     first = await _part_size(req, bucket, key, 1, version_id, sse)
-    sizes = [min(first, stat.size - off) for off in range(0, stat.size, first or 1)]
-    if len(sizes) == count and await _multipart_etag_of(part, sizes) == stat.etag.lower():
-        return "md5 of part md5s"
+    if first and -(-stat.size // first) == count:
+        sizes = [min(first, stat.size - n * first) for n in range(count)]
+        if await _multipart_etag_of(part, sizes) == stat.etag.lower():
+            return "md5 of part md5s"
     # Parts of unequal size (another client's upload), or corruption: learn every part's size.
-    sizes = [await _part_size(req, bucket, key, n, version_id, sse) for n in range(1, count + 1)]
+    sizes = []
+    for n in range(1, count + 1):
+        sizes.append(await _part_size(req, bucket, key, n, version_id, sse))
+        if sum(sizes) > stat.size:
+            break
     if sum(sizes) != stat.size:
         return None  # the server does not tell part sizes: the ETag cannot be recomputed
     digest = await _multipart_etag_of(part, sizes)
@@ -335,8 +350,16 @@ async def _fill(
                 raise InvalidResponseError(
                     f"{bucket}/{key}: the answer describes another object than the HEAD did"
                 )
+            at = offset
             async for chunk in reader:
+                if at + len(chunk) > stat.size:
+                    # A body without Content-Length (chunked) that runs on: stop before a byte
+                    # past the size is written, or told to the progress callback.
+                    raise InvalidResponseError(
+                        f"{bucket}/{key}: the body runs past the {stat.size} bytes the HEAD gave"
+                    )
                 await out.write(chunk)
+                at += len(chunk)
                 await reporter.advance(len(chunk))
 
 

@@ -4,6 +4,9 @@ record of the ranges done beside it so an interrupted download resumes where it 
 The record (``<partial>.ranges.json``) names the object it is of (ETag, size, version) and the
 range size; one that does not match is ignored and the download starts over. A range is marked
 done only once its bytes were written to the file, so a range in the record is in the file.
+
+No range writes past its end: a range whose answer runs longer than asked fails the download
+before its excess is written.
 """
 
 from __future__ import annotations
@@ -117,7 +120,11 @@ async def fill_ranges(
     reporter: ProgressReporter,
 ) -> None:
     """Fetch the ranges of ``stat``'s object that ``part`` lacks, ``concurrency`` at a time,
-    each pinned to the ETag by If-Match, into their places in ``part``."""
+    each pinned to the ETag by If-Match, into their places in ``part``.
+
+    The ranges are worked out one at a time as they are fetched (:class:`~aiominio.core.planning.
+    RangePlan`); the size they cut must have passed :func:`~aiominio.core.planning.
+    check_object_size`."""
     ranges = planning.plan_ranges(stat.size, part_size)
     identity = _identity(stat, version_id, part_size)
     record_file = record_path(part)
@@ -127,7 +134,7 @@ async def fill_ranges(
     await asyncio.to_thread(_save_record, record_file, {**identity, "done": sorted(done)})
     os.truncate(part, stat.size)
     reporter.done = sum(ranges[i][1] for i in done)
-    todo = iter([i for i in range(len(ranges)) if i not in done])
+    todo = (i for i in range(len(ranges)) if i not in done)
     saving = asyncio.Lock()
     jobs: set[Awaitable[object]] = set()
     fd = os.open(part, os.O_WRONLY)
@@ -148,6 +155,7 @@ async def fill_ranges(
 
     async def fetch(index: int) -> None:
         start, length = ranges[index]
+        end = start + length
         reader = ObjectReader(
             req,
             bucket,
@@ -167,6 +175,11 @@ async def fill_ranges(
                     f"{bucket}/{key}: a range describes another object than the HEAD did"
                 )
             async for chunk in reader:
+                if at + len(pending) + len(chunk) > end:
+                    # Before a byte of it is written: past the range lie other ranges' bytes.
+                    raise InvalidResponseError(
+                        f"{bucket}/{key}: range {start}-{end - 1} sent more than its {length} bytes"
+                    )
                 pending += chunk
                 if len(pending) >= _WRITE_SIZE:
                     await write(pending, at)
