@@ -236,9 +236,11 @@ def _file_name(f: object) -> str:
 
 
 def _remaining_file_size(f: IO[bytes]) -> int | None:
+    """What is left to read of a regular file; ``None`` (read to the end) for a pipe, a device,
+    or a file that tells no size: ``/proc`` and ``/sys`` files say 0 and have content."""
     try:
         st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
             return None
         return int(st.st_size - f.tell())
     except (AttributeError, OSError, ValueError):

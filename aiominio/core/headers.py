@@ -93,7 +93,8 @@ def parse_count(value: str, what: str) -> int:
             ``"-1"`` or non-ASCII digits, and raise a bare ``ValueError`` on ``"12abc"``).
     """
     digits = value.strip()
-    if not (digits.isascii() and digits.isdigit()):
+    # 20 digits hold any count S3 can mean; int() of thousands is slow, or a bare ValueError.
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 20):
         raise InvalidResponseError(f"the server sent a malformed {what}: {value[:64]!r}")
     return int(digits)
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import overload
 
 from aiominio.core.validation import check_int
-from aiominio.errors import InvalidArgument
+from aiominio.errors import InvalidArgument, InvalidResponseError
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 MIN_PART_SIZE = 5 * MiB
 MAX_PART_SIZE = 5 * GiB
 MAX_PARTS = 10_000
+#: The largest object S3 stores (5 TiB): a larger size announced by a server is refused.
 MAX_OBJECT_SIZE = 5 * 1024 * GiB
 DEFAULT_PART_SIZE = 16 * MiB
 MAX_SINGLE_PUT = 5 * GiB
@@ -20,6 +23,26 @@ DEFAULT_MULTIPART_THRESHOLD = MIN_PART_SIZE
 # Parts of a stream of unknown size double in size every this many parts, so 10,000 parts reach
 # past 5 TiB while a stream of a few GB still uses the part size the caller chose.
 _GROWTH_STEP = 1000
+
+
+# No byte count S3 can mean has more digits (5 TiB has 13); int() of a longer one is slow, and
+# past 4,300 digits a bare ValueError.
+_MAX_DIGITS = 20
+
+
+def check_object_size(size: int, what: str) -> int:
+    """``size``, an object's size a server announced, if S3 could store an object that large.
+
+    Raises:
+        InvalidResponseError: more than :data:`MAX_OBJECT_SIZE`, before anything is planned
+            or allocated for it.
+    """
+    if size > MAX_OBJECT_SIZE:
+        raise InvalidResponseError(
+            f"{what}: the server announced {size} bytes, more than the "
+            f"{MAX_OBJECT_SIZE} bytes (5 TiB) of S3's largest object"
+        )
+    return size
 
 
 def check_part_size(part_size: object) -> int:
@@ -88,15 +111,19 @@ def parse_content_range(value: str) -> tuple[int, int, int | None] | None:
     unit, _, spec = value.strip().partition(" ")
     span, _, total = spec.partition("/")
     first, _, last = span.partition("-")
-    if unit != "bytes" or not (first.isdigit() and last.isdigit()):
+    if unit != "bytes" or not (_is_count(first) and _is_count(last)):
         return None
-    if not (total.isdigit() or total == "*"):
+    if not (_is_count(total) or total == "*"):
         return None
     lo, hi = int(first), int(last)
     size = int(total) if total.isdigit() else None
     if hi < lo or (size is not None and hi >= size):
         return None
     return lo, hi, size
+
+
+def _is_count(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS
 
 
 def range_answer_problem(
@@ -149,6 +176,34 @@ def check_range_size(part_size: object) -> int:
     return size
 
 
-def plan_ranges(size: int, part_size: int) -> list[tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class RangePlan(Sequence[tuple[int, int]]):
+    """``(start, length)`` of each range of an object of ``size`` bytes cut every ``range_size``,
+    worked out when asked for: the plan of the largest object takes no more memory than that of
+    the smallest."""
+
+    size: int
+    range_size: int
+
+    def __len__(self) -> int:
+        return -(-self.size // self.range_size)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[int, int]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | Sequence[tuple[int, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(f"range {index} of {count}")
+        start = index * self.range_size
+        return start, min(self.range_size, self.size - start)
+
+
+def plan_ranges(size: int, part_size: int) -> RangePlan:
     """``(start, length)`` of each range of an object of ``size`` bytes cut every ``part_size``."""
-    return [(start, min(part_size, size - start)) for start in range(0, size, part_size)]
+    return RangePlan(size, part_size)

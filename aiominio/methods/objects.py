@@ -224,6 +224,20 @@ class ObjectMethods(MethodsBase):
         ``sse`` is the SSE-C key of an object stored with one; it goes with every request,
         resumes included. Such an object is verified by a whole-object checksum only (its
         ETag, multipart or not, is no MD5 of the data).
+
+        Local files are never written through anything planted at their names: a new partial
+        file is created ``O_CREAT | O_EXCL | O_NOFOLLOW`` with mode 0o600; an existing one (and
+        its record) is resumed only when it is a regular file of this user with no other link,
+        checked on the open file. Anything else at those names is left alone and the download
+        goes to a fresh partial file of a random name, not resumable (removed if the download
+        fails). The rename to ``file_path`` replaces a symlink there rather than writing through
+        it; the file then has the permission bits of the regular file it replaced, or, where
+        there was none, those of a new file (0o666 less the umask).
+
+        Sizes from the server are bounded: a HEAD announcing more than S3's largest object
+        (5 TiB) raises :class:`~aiominio.InvalidResponseError` before anything is planned or
+        written, and so does a body (or a range) that runs past the size announced, before a
+        byte past it is written; ``progress`` never reports more than the total.
         """
         conditions = _checked_read(
             bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
@@ -434,6 +448,12 @@ class ObjectMethods(MethodsBase):
         without the key could otherwise be completed in its place). ``progress`` is as for
         :meth:`put_object`, with the file's size as the total; parts kept from an interrupted
         upload count as done at once.
+
+        What is not a regular file, such as a FIFO (``<(pg_dump ...)``) or a device, and a file
+        that reports size 0 yet has content (``/proc``), is read to its end once as a body of
+        unknown size, as :meth:`put_object` reads a stream (parts held ``concurrency`` at a
+        time, at most 10,000 of them; the total given to ``progress`` is ``None``); it is never
+        resumed. A directory raises :class:`~aiominio.InvalidArgument` before any request.
         """
         check_bucket_name(bucket)
         check_progress(progress)

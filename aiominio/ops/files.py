@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import sys
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime, timezone
+from stat import S_ISDIR, S_ISREG
 from typing import TypeVar
 
 import aiofiles
@@ -29,20 +29,17 @@ from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
 from aiominio.ops.objects import stat_object, version_query
+from aiominio.ops.partial import PartialFile, opened
+from aiominio.ops.partial import partial_path as partial_path  # where the tests look for it
 from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
 from aiominio.ops.reader import ObjectReader, pinned_version
-from aiominio.ops.uploads import put_single
+from aiominio.ops.uploads import put_object, put_single
 from aiominio.requester import Requester
 from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
 
-if sys.platform == "win32":
-    import msvcrt
-else:
-    import fcntl
-
 _READ_CHUNK = 8 << 20
+_WRITE_SIZE = 1 << 20  # bytes a single-stream download gathers before a write
 _File = TypeVar("_File", AsyncBufferedReader, AsyncBufferedIOBase)
-_LOCK_POLL = 0.05  # seconds between tries of a partial file another download holds
 
 
 @contextlib.asynccontextmanager
@@ -78,13 +75,6 @@ def _close_opened(
         _closing(opening.result())
 
 
-def partial_path(path: str, etag: str) -> str:
-    """Where the body of ``path`` is written while it downloads. The ETag is part of the name,
-    so a partial file is only ever resumed for the same version of the object."""
-    tag = hashlib.sha256(etag.encode()).hexdigest()[:16]
-    return f"{path}.{tag}.part"
-
-
 async def download_file(
     req: Requester,
     bucket: str,
@@ -111,7 +101,13 @@ async def download_file(
 
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
-    check is removed and the download starts over once; the second failure is raised.
+    check is removed and the download starts over once; the second failure is raised. It is
+    created, or reused, only as :mod:`aiominio.ops.partial` allows: nothing planted at its name
+    is followed or truncated. The file renamed to ``path`` keeps the mode of the regular file it
+    replaces, else that of a new file (0o666 less the umask).
+
+    A size the HEAD gives beyond S3's largest object is refused before anything is planned,
+    and no answer writes past the size the HEAD gave.
     """
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
@@ -127,12 +123,12 @@ async def download_file(
             conditions=conditions,
             sse=sse,
         )
+        planning.check_object_size(stat.size, f"{bucket}/{key}")
         pinned = version_id or pinned_version(stat)
-        part = partial_path(path, stat.etag)
         os.makedirs(parent, exist_ok=True)
         reporter.total = stat.size
         ranged_fill = concurrency > 1 and stat.size >= 2 * part_size
-        async with _locked(part):
+        async with opened(path, stat.etag) as part:
             try:
                 if ranged_fill:
                     await fill_ranges(
@@ -149,7 +145,7 @@ async def download_file(
                     )
                 else:
                     await _fill(req, bucket, key, stat, part, pinned, reporter, sse)
-                have = os.path.getsize(part)
+                have = part.size()
                 if have != stat.size:
                     raise InvalidResponseError(
                         f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
@@ -159,58 +155,14 @@ async def download_file(
             except (PreconditionFailed, InvalidResponseError):
                 # The object changed since the partial file was started, or what arrived is
                 # not what was stored: never keep it, begin again once.
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(part)
-                remove_record(part)
+                part.discard()
                 if attempt:
                     raise
                 continue
-            os.replace(part, path)
-            remove_record(part)
+            part.commit(path)
         await reporter.report(final=True)
         return stat
     raise AssertionError("unreachable")
-
-
-@contextlib.asynccontextmanager
-async def _locked(part: str) -> AsyncIterator[None]:
-    """Hold an exclusive lock on the partial file ``part`` (creating it), waiting for another
-    download that holds it. The lock goes with the open file, so a crashed process leaves none
-    behind; a file that was renamed into place or removed while we waited is opened afresh."""
-    while True:
-        fd = os.open(part, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            # Polled: the holder may be another process, which no asyncio.Event can tell of.
-            while not _try_lock(fd):  # noqa: ASYNC110
-                await asyncio.sleep(_LOCK_POLL)
-            if _is_file_at(fd, part):
-                break
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
-    try:
-        yield
-    finally:
-        os.close(fd)
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        if sys.platform == "win32":
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _is_file_at(fd: int, path: str) -> bool:
-    try:
-        return os.path.samestat(os.fstat(fd), os.stat(path))
-    except FileNotFoundError:
-        return False
 
 
 async def _verify_file(
@@ -218,7 +170,7 @@ async def _verify_file(
     bucket: str,
     key: str,
     stat: ObjectStat,
-    part: str,
+    part: PartialFile,
     version_id: str | None,
     sse: SseCustomerKey | None,
 ) -> str | None:
@@ -229,19 +181,30 @@ async def _verify_file(
     headers = encrypted_view(stat.headers or {}, sse is not None)
     check = body_check(headers)
     if check is not None:
-        await asyncio.to_thread(_feed, check, part)
+        await part.run(_feed, check, part)
         if not check.ok:
             raise InvalidResponseError(check.mismatch(what))
         return check.algorithm
     count = multipart_etag_count(headers)
     if count is None:
         return None
+    if count > planning.MAX_PARTS or count > max(stat.size, 1):
+        # Else one HEAD per part the ETag claims: a request for each of billions.
+        raise InvalidResponseError(
+            f"{what}: the ETag {stat.etag!r} claims {count} parts of {stat.size} bytes; "
+            f"S3 makes at most {planning.MAX_PARTS}"
+        )
     first = await _part_size(req, bucket, key, 1, version_id, sse)
-    sizes = [min(first, stat.size - off) for off in range(0, stat.size, first or 1)]
-    if len(sizes) == count and await _multipart_etag_of(part, sizes) == stat.etag.lower():
-        return "md5 of part md5s"
+    if first and -(-stat.size // first) == count:
+        sizes = [min(first, stat.size - n * first) for n in range(count)]
+        if await _multipart_etag_of(part, sizes) == stat.etag.lower():
+            return "md5 of part md5s"
     # Parts of unequal size (another client's upload), or corruption: learn every part's size.
-    sizes = [await _part_size(req, bucket, key, n, version_id, sse) for n in range(1, count + 1)]
+    sizes = []
+    for n in range(1, count + 1):
+        sizes.append(await _part_size(req, bucket, key, n, version_id, sse))
+        if sum(sizes) > stat.size:
+            break
     if sum(sizes) != stat.size:
         return None  # the server does not tell part sizes: the ETag cannot be recomputed
     digest = await _multipart_etag_of(part, sizes)
@@ -269,28 +232,28 @@ async def _part_size(
     return int(length)
 
 
-def _feed(check: BodyCheck, path: str) -> None:
-    with open(path, "rb") as f:
-        while chunk := f.read(_READ_CHUNK):
-            check.update(chunk)
+def _feed(check: BodyCheck, part: PartialFile) -> None:
+    for chunk in part.chunks(_READ_CHUNK):
+        check.update(chunk)
 
 
-async def _multipart_etag_of(path: str, sizes: list[int]) -> str:
+async def _multipart_etag_of(part: PartialFile, sizes: list[int]) -> str:
     """The multipart ETag a file would have as parts of ``sizes`` bytes."""
 
     def digest() -> str:
         part_md5s = []
-        with open(path, "rb") as f:
-            for size in sizes:
-                h = hashlib.md5(usedforsecurity=False)
-                left = size
-                while left and (chunk := f.read(min(left, _READ_CHUNK))):
-                    h.update(chunk)
-                    left -= len(chunk)
-                part_md5s.append(h.hexdigest())
+        at = 0
+        for size in sizes:
+            h = hashlib.md5(usedforsecurity=False)
+            left = size
+            while left and (chunk := os.pread(part.fd, min(left, _READ_CHUNK), at)):
+                h.update(chunk)
+                left -= len(chunk)
+                at += len(chunk)
+            part_md5s.append(h.hexdigest())
         return multipart_etag(part_md5s) or ""
 
-    return await asyncio.to_thread(digest)
+    return await part.run(digest)
 
 
 async def _fill(
@@ -298,45 +261,60 @@ async def _fill(
     bucket: str,
     key: str,
     stat: ObjectStat,
-    part: str,
+    part: PartialFile,
     version_id: str | None,
     reporter: ProgressReporter,
     sse: SseCustomerKey | None,
 ) -> None:
-    offset = os.path.getsize(part)
-    prefix = await asyncio.to_thread(contiguous_prefix, part)
+    """Append the rest of the object to ``part``; never a byte past ``stat.size``."""
+    offset = part.size()
+    prefix = await part.run(contiguous_prefix, part.name)
     if prefix is not None:
         # A parallel download's partial file: keep only the ranges done from its start.
-        os.truncate(part, prefix)
-        remove_record(part)
+        part.truncate(prefix)
+        remove_record(part.name)
         offset = prefix
     if offset > stat.size:
-        os.truncate(part, 0)  # not removed: the file is locked
+        part.truncate(0)  # not removed: the file is locked
         offset = 0
     reporter.done = offset
-    async with _opened(aiofiles.open(part, "ab")) as out:
-        if offset >= stat.size:
-            return
-        headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
-        reader = ObjectReader(
-            req,
-            bucket,
-            key,
-            offset=offset,
-            version_id=version_id,
-            headers=headers,
-            verify=False,
-            sse=sse,
-        )
-        async with reader:
-            sized = reader.content_length is not None
-            if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
+    if offset >= stat.size:
+        return
+    headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
+    reader = ObjectReader(
+        req,
+        bucket,
+        key,
+        offset=offset,
+        version_id=version_id,
+        headers=headers,
+        verify=False,
+        sse=sse,
+    )
+    at = offset
+    pending = bytearray()
+    async with reader:
+        sized = reader.content_length is not None
+        if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
+            raise InvalidResponseError(
+                f"{bucket}/{key}: the answer describes another object than the HEAD did"
+            )
+        async for chunk in reader:
+            if at + len(pending) + len(chunk) > stat.size:
+                # A body without Content-Length (chunked) that runs on: stop before a byte
+                # past the size is written, or told to the progress callback.
                 raise InvalidResponseError(
-                    f"{bucket}/{key}: the answer describes another object than the HEAD did"
+                    f"{bucket}/{key}: the body runs past the {stat.size} bytes the HEAD gave"
                 )
-            async for chunk in reader:
-                await out.write(chunk)
-                await reporter.advance(len(chunk))
+            pending += chunk
+            if len(pending) >= _WRITE_SIZE:
+                await part.write(pending, at)
+                at += len(pending)
+                await reporter.advance(len(pending))
+                pending = bytearray()
+    if pending:
+        await part.write(pending, at)
+        await reporter.advance(len(pending))
 
 
 async def upload_file(
@@ -359,24 +337,50 @@ async def upload_file(
     With ``sse`` no interrupted upload is resumed, and a failed one is aborted: the server does
     not say how an upload is encrypted, so one started without encryption (or with another key)
     could be completed in its place. ``progress`` is told of the bytes written (parts kept
-    from the interrupted upload count at once) at least every MiB, and once at the end."""
-    size = os.path.getsize(path)
-    reporter = ProgressReporter(progress, size)
-    async with reporter.pumping():
-        result = await _upload_file(
-            req,
-            bucket,
-            key,
-            path=path,
-            size=size,
-            headers=headers,
-            part_size=part_size,
-            concurrency=concurrency,
-            threshold=threshold,
-            integrity=integrity,
-            reporter=reporter,
-            sse=sse,
-        )
+    from the interrupted upload count at once) at least every MiB, and once at the end.
+
+    What is not a regular file (a FIFO such as ``<(pg_dump ...)``, a device), or tells no size
+    (``/proc`` files say 0), is read to its end once, as a body of unknown size: parts held
+    ``concurrency`` at a time, never resumed nor read again, and an endless one (``/dev/zero``)
+    stops at the 10,000th part. A directory is refused before any request."""
+    if os.path.isdir(path):
+        raise InvalidArgument(f"file_path is a directory: {path!r}")
+    # Opened once, and sized from the open file: the name could meanwhile be another file.
+    async with _opened(aiofiles.open(path, "rb")) as f:
+        info = os.fstat(f.fileno())
+        if S_ISDIR(info.st_mode):
+            raise InvalidArgument(f"file_path is a directory: {path!r}")
+        if not S_ISREG(info.st_mode) or info.st_size == 0:
+            return await put_object(
+                req,
+                bucket,
+                key,
+                source=AsyncFileSource(f, None),
+                headers=headers,
+                part_size=planning.plan_part_size(None, part_size),
+                concurrency=concurrency,
+                threshold=threshold,
+                integrity=integrity,
+                progress=progress,
+                sse=sse,
+            )
+        reporter = ProgressReporter(progress, info.st_size)
+        async with reporter.pumping():
+            result = await _upload_file(
+                req,
+                bucket,
+                key,
+                f=f,
+                path=path,
+                size=info.st_size,
+                headers=headers,
+                part_size=part_size,
+                concurrency=concurrency,
+                threshold=threshold,
+                integrity=integrity,
+                reporter=reporter,
+                sse=sse,
+            )
     await reporter.report(final=True)
     return result
 
@@ -386,6 +390,7 @@ async def _upload_file(
     bucket: str,
     key: str,
     *,
+    f: AsyncBufferedReader,
     path: str,
     size: int,
     headers: Mapping[str, str],
@@ -397,8 +402,7 @@ async def _upload_file(
     sse: Sse | None,
 ) -> PutResult:
     if size <= threshold:
-        async with _opened(aiofiles.open(path, "rb")) as f:
-            data = await f.read()
+        data = await f.read(size + 1)  # a byte more tells a file that grew, and no more
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
         return await put_single(
@@ -430,9 +434,8 @@ async def _upload_file(
     # by a call without the key).
     abort = sse is not None
     plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
-    async with _opened(aiofiles.open(path, "rb")) as f:
-        source = AsyncFileSource(f, size)
-        return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
+    source = AsyncFileSource(f, size)
+    return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
 
 
 async def _resumable_upload(
@@ -455,7 +458,7 @@ async def _resumable_upload(
     if (
         part_size is None
         and first is not None
-        and first.size >= planning.MIN_PART_SIZE
+        and planning.MIN_PART_SIZE <= first.size <= min(size, planning.MAX_PART_SIZE)
         and -(-size // first.size) <= planning.MAX_PARTS
     ):
         psize = first.size  # keep the earlier attempt's part boundaries

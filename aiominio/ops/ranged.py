@@ -4,6 +4,11 @@ record of the ranges done beside it so an interrupted download resumes where it 
 The record (``<partial>.ranges.json``) names the object it is of (ETag, size, version) and the
 range size; one that does not match is ignored and the download starts over. A range is marked
 done only once its bytes were written to the file, so a range in the record is in the file.
+A record is read only when it is a regular file of ours (another user's, or a symlink, counts
+as none), and written to a temporary file of a random name that then replaces it.
+
+No range writes past its end: a range whose answer runs longer than asked fails the download
+before its excess is written.
 """
 
 from __future__ import annotations
@@ -12,25 +17,20 @@ import asyncio
 import contextlib
 import json
 import os
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+import tempfile
 
 from aiominio.core import planning
 from aiominio.core.sse import SseCustomerKey
 from aiominio.errors import InvalidResponseError
 from aiominio.models import ObjectStat
+from aiominio.ops.partial import PartialFile, is_ours, record_path
 from aiominio.ops.reader import ObjectReader
 from aiominio.requester import Requester
 from aiominio.sources import ProgressReporter
 
 _WRITE_SIZE = 1 << 20  # bytes a range gathers before a positioned write
 _RECORD_VERSION = 1
-T = TypeVar("T")
-
-
-def record_path(part: str) -> str:
-    """Where the record of the ranges done of the partial file ``part`` is kept."""
-    return f"{part}.ranges.json"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _identity(stat: ObjectStat, version_id: str | None, part_size: int) -> dict[str, object]:
@@ -45,26 +45,39 @@ def _identity(stat: ObjectStat, version_id: str | None, part_size: int) -> dict[
 
 def _load_record(path: str) -> dict[str, object] | None:
     try:
-        with open(path, encoding="utf-8") as f:
-            record = json.load(f)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except FileNotFoundError:
         return None
+    except OSError:
+        return {}  # unreadable, or a symlink: present but of nothing
+    try:
+        with open(fd, encoding="utf-8", closefd=False) as f:
+            # Checked on the open file: what was read is what was checked.
+            record = json.load(f) if is_ours(os.fstat(fd)) else {}
     except (OSError, ValueError):
-        return {}  # unreadable: present but of nothing
+        return {}
+    finally:
+        os.close(fd)
     return record if isinstance(record, dict) else {}
 
 
 def _save_record(path: str, record: dict[str, object]) -> None:
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(record, f)
-    os.replace(tmp, path)
+    # A temporary name nobody can guess, created O_EXCL: a planted file is never written through.
+    directory, base = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{base}.", suffix=".tmp", dir=directory or ".")
+    try:
+        with open(fd, "w", encoding="utf-8") as f:
+            json.dump(record, f)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        raise
 
 
 def remove_record(part: str) -> None:
-    for path in (record_path(part), f"{record_path(part)}.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(record_path(part))
 
 
 def contiguous_prefix(part: str) -> int | None:
@@ -85,12 +98,14 @@ def contiguous_prefix(part: str) -> int | None:
     return min(n * part_size, size)
 
 
-def _done_ranges(part: str, identity: dict[str, object], size: int, part_size: int) -> set[int]:
+def _done_ranges(
+    part: PartialFile, identity: dict[str, object], size: int, part_size: int
+) -> set[int]:
     """The ranges already in the partial file: those of a matching record; or, where no record
     was kept, the whole ranges of what a single-stream download had appended."""
-    record = _load_record(record_path(part))
+    record = _load_record(record_path(part.name))
     if record is None:
-        have = os.path.getsize(part)
+        have = part.size()
         if have > size:
             return set()
         return set(range(have // part_size))
@@ -108,7 +123,7 @@ async def fill_ranges(
     bucket: str,
     key: str,
     stat: ObjectStat,
-    part: str,
+    part: PartialFile,
     version_id: str | None,
     sse: SseCustomerKey | None,
     *,
@@ -117,37 +132,26 @@ async def fill_ranges(
     reporter: ProgressReporter,
 ) -> None:
     """Fetch the ranges of ``stat``'s object that ``part`` lacks, ``concurrency`` at a time,
-    each pinned to the ETag by If-Match, into their places in ``part``."""
+    each pinned to the ETag by If-Match, into their places in ``part``.
+
+    The ranges are worked out one at a time as they are fetched (:class:`~aiominio.core.planning.
+    RangePlan`); the size they cut must have passed :func:`~aiominio.core.planning.
+    check_object_size`."""
     ranges = planning.plan_ranges(stat.size, part_size)
     identity = _identity(stat, version_id, part_size)
-    record_file = record_path(part)
-    done = await asyncio.to_thread(_done_ranges, part, identity, stat.size, part_size)
+    record_file = record_path(part.name)
+    done = await part.run(_done_ranges, part, identity, stat.size, part_size)
     # The record is written before the file is grown: a file of full size with no record
     # would read as a complete single-stream download.
-    await asyncio.to_thread(_save_record, record_file, {**identity, "done": sorted(done)})
-    os.truncate(part, stat.size)
+    await part.run(_save_record, record_file, {**identity, "done": sorted(done)})
+    part.truncate(stat.size)
     reporter.done = sum(ranges[i][1] for i in done)
-    todo = iter([i for i in range(len(ranges)) if i not in done])
+    todo = (i for i in range(len(ranges)) if i not in done)
     saving = asyncio.Lock()
-    jobs: set[Awaitable[object]] = set()
-    fd = os.open(part, os.O_WRONLY)
-
-    async def in_thread(fn: Callable[..., T], *args: object) -> T:
-        # A job in a thread runs to its end even when its awaiter is cancelled: the file is
-        # closed (else a reused descriptor could take its bytes), and the call returns, only
-        # after every one has.
-        job = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        jobs.add(job)
-        job.add_done_callback(jobs.discard)
-        return await asyncio.shield(job)
-
-    async def write(data: bytes | bytearray, at: int) -> None:
-        written = await in_thread(os.pwrite, fd, data, at)
-        if written != len(data):
-            raise OSError(f"short write to {part!r}: {written} of {len(data)} bytes")
 
     async def fetch(index: int) -> None:
         start, length = ranges[index]
+        end = start + length
         reader = ObjectReader(
             req,
             bucket,
@@ -167,14 +171,19 @@ async def fill_ranges(
                     f"{bucket}/{key}: a range describes another object than the HEAD did"
                 )
             async for chunk in reader:
+                if at + len(pending) + len(chunk) > end:
+                    # Before a byte of it is written: past the range lie other ranges' bytes.
+                    raise InvalidResponseError(
+                        f"{bucket}/{key}: range {start}-{end - 1} sent more than its {length} bytes"
+                    )
                 pending += chunk
                 if len(pending) >= _WRITE_SIZE:
-                    await write(pending, at)
+                    await part.write(pending, at)
                     at += len(pending)
                     await reporter.advance(len(pending))
                     pending = bytearray()
         if pending:
-            await write(pending, at)
+            await part.write(pending, at)
             at += len(pending)
             await reporter.advance(len(pending))
         if at - start != length:
@@ -184,7 +193,7 @@ async def fill_ranges(
         done.add(index)
         async with saving:
             record = {**identity, "done": sorted(done)}
-            await in_thread(_save_record, record_file, record)
+            await part.run(_save_record, record_file, record)
         await reporter.report()
 
     async def worker() -> None:
@@ -200,9 +209,5 @@ async def fill_ranges(
         await asyncio.gather(*workers, return_exceptions=True)
         raise
     finally:
-        if jobs:
-            idle = asyncio.gather(*jobs, return_exceptions=True)
-            idle.add_done_callback(lambda _: os.close(fd))
-            await asyncio.shield(idle)
-        else:
-            os.close(fd)
+        # A record save in a thread would otherwise land after the caller removed the file.
+        await asyncio.shield(part.settle())

@@ -172,6 +172,14 @@ def test_parse_count() -> None:
     assert str(exc.value) == f"the server sent a malformed Content-Length: {'y' * 64!r}"
 
 
+def test_parse_count_refuses_numbers_no_size_can_be() -> None:
+    assert h.parse_count("9" * 20, "Size") == 10**20 - 1
+    # int() of over 4,300 digits is a bare ValueError; of a few thousand, slow.
+    for digits in ("1" + "0" * 20, "9" * 5000):
+        with pytest.raises(InvalidResponseError, match="malformed Content-Range"):
+            h.stat_from_headers({"content-range": f"bytes 0-0/{digits}"})
+
+
 def test_metadata_headers_exact() -> None:
     assert h.metadata_headers({}) == {}
     assert h.metadata_headers({"Color": "red", "X-Amz-Meta-Size": "L", "a": ""}) == {

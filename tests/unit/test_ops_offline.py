@@ -3,13 +3,20 @@ with no server and no network."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 import aiominio
-from aiominio.ops import buckets, listing, objects
+from aiominio.ops import buckets, files, listing, objects, uploads
 from aiominio.requester import Requester
+from aiominio.sources import make_source
 from aiominio.transport import Response
+
+MiB = 1 << 20
 
 
 class FakeRequester:
@@ -32,6 +39,12 @@ class FakeRequester:
 
     def forget_region(self, bucket: str) -> None:
         self.regions.pop(bucket, None)
+
+    def operation(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # no deadline
+
+    def on_close(self, cleanup: object) -> Callable[[], None]:
+        return lambda: None  # never closed
 
 
 def as_requester(fake: FakeRequester) -> Requester:
@@ -94,3 +107,110 @@ async def test_an_upload_finished_while_listing_is_skipped_not_an_error() -> Non
     ]
     assert [(u.key, u.size) for u in found] == [("kept", 7)]
     assert [c["key"] for c in fake.calls] == [None, "gone", "kept"]
+
+
+class MultipartRequester(FakeRequester):
+    """Starts an upload, takes every part, and aborts on request."""
+
+    async def execute(
+        self, method: str, bucket: str | None, key: str | None = None, **kwargs: Any
+    ) -> Response:
+        self.calls.append({"method": method, "bucket": bucket, "key": key, **kwargs})
+        if method == "POST":
+            return Response(
+                200,
+                {},
+                b"<InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>",
+            )
+        return Response(200, {"etag": '"0123456789abcdef0123456789abcdef"'}, b"")
+
+    def refused(self, what: str) -> bool:
+        return True  # no FULL_OBJECT checksum asked for: one request less to fake
+
+    def remember_refused(self, what: str) -> None:
+        pass
+
+
+async def test_an_endless_stream_stops_at_the_10000th_part_and_is_aborted() -> None:
+    # What /dev/zero gives fput_object; a 1-byte part size keeps the 10,000 parts small.
+    fed = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal fed
+        while True:
+            fed += 4096
+            yield bytes(4096)
+
+    fake = MultipartRequester()
+    with pytest.raises(aiominio.InvalidArgument, match="more than 10,000 parts"):
+        await uploads.put_object(
+            as_requester(fake),
+            "b",
+            "k",
+            source=make_source(endless(), None),
+            headers={},
+            part_size=1,
+            concurrency=4,
+            threshold=0,
+            integrity="crc32",
+        )
+    methods = [c["method"] for c in fake.calls]
+    assert methods.count("PUT") == 10_000
+    assert methods[-1] == "DELETE"  # aborted: nothing is left behind
+    assert "POST" not in methods[1:]  # never completed
+    # 10,000 parts growing from 1 to 512 bytes; the stream is read no further than that.
+    assert fed < 1000 * (1 + 2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512) + 2 * 4096
+
+
+class ResumingRequester(MultipartRequester):
+    """Lists one incomplete upload of ``k`` whose part 1 the server says is 1 TB."""
+
+    async def execute(
+        self, method: str, bucket: str | None, key: str | None = None, **kwargs: Any
+    ) -> Response:
+        query = dict(kwargs.get("query", ()))
+        if method == "GET" and "uploads" in query:
+            self.calls.append({"method": method, "bucket": bucket, "key": key, **kwargs})
+            return Response(
+                200,
+                {},
+                b"<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload>"
+                b"<Key>k</Key><UploadId>u</UploadId></Upload></ListMultipartUploadsResult>",
+            )
+        if method == "GET" and "uploadId" in query:
+            self.calls.append({"method": method, "bucket": bucket, "key": key, **kwargs})
+            return Response(
+                200,
+                {},
+                b"<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber>"
+                b'<ETag>"e"</ETag><Size>1000000000000</Size></Part></ListPartsResult>',
+            )
+        if method == "POST" and "uploadId" in query:
+            self.calls.append({"method": method, "bucket": bucket, "key": key, **kwargs})
+            return Response(
+                200,
+                {},
+                b"<CompleteMultipartUploadResult><ETag>x-2</ETag></CompleteMultipartUploadResult>",
+            )
+        return await super().execute(method, bucket, key, **kwargs)
+
+
+async def test_a_resumed_upload_takes_no_part_size_no_part_can_have(tmp_path: Path) -> None:
+    # A part size from ListParts is kept only when it could be this file's (at most the file,
+    # at most 5 GiB): else a server's number would size the buffers of every part.
+    path = tmp_path / "f"
+    path.write_bytes(bytes(17 * MiB))
+    fake = ResumingRequester()
+    await files.upload_file(
+        as_requester(fake),
+        "b",
+        "k",
+        path=str(path),
+        headers={},
+        part_size=None,
+        concurrency=2,
+        threshold=5 * MiB,
+        integrity="crc32",
+    )
+    sizes = [len(c["body"]) for c in fake.calls if c["method"] == "PUT"]
+    assert sizes == [16 * MiB, 1 * MiB]  # the planned part size

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aiominio.core import planning
 from aiominio.core.planning import GiB, MiB
-from aiominio.errors import InvalidArgument
+from aiominio.errors import InvalidArgument, InvalidResponseError
 
 
 def test_part_size_limits_are_inclusive() -> None:
@@ -94,6 +94,9 @@ def test_one_byte_ranges() -> None:
         ("bytes -1/5", None),
         ("bytes 0-1/x", None),
         ("bytes 0-1", None),
+        ("bytes ١-٢/5", None),  # non-ASCII digits, which int() would take
+        (f"bytes 0-{'9' * 5000}/*", None),  # int() of it: a bare ValueError
+        (f"bytes 0-1/{'9' * 21}", None),
     ],
 )
 def test_content_range(value: str, parsed: tuple[int, int, int | None] | None) -> None:
@@ -145,3 +148,31 @@ def test_messages_name_the_argument() -> None:
 def test_planned_sizes_are_ints() -> None:
     for size in (0, 10_000 * 16 * MiB + 1, 5 * 1024 * GiB):
         assert type(planning.plan_part_size(size)) is int
+
+
+def test_a_server_given_size_beyond_5_tib_is_refused() -> None:
+    largest = planning.MAX_OBJECT_SIZE
+    assert planning.check_object_size(largest, "b/k") == largest
+    with pytest.raises(InvalidResponseError) as exc:
+        planning.check_object_size(10**18, "b/k")
+    assert str(exc.value) == (
+        "b/k: the server announced 1000000000000000000 bytes, more than the "
+        "5497558138880 bytes (5 TiB) of S3's largest object"
+    )
+
+
+def test_the_ranges_of_the_largest_object_are_worked_out_when_asked_for() -> None:
+    largest = planning.MAX_OBJECT_SIZE
+    plan = planning.plan_ranges(largest, 1)  # a list of it would take a petabyte
+    assert len(plan) == largest
+    assert plan[0] == (0, 1)
+    assert plan[-1] == plan[largest - 1] == (largest - 1, 1)
+    small = planning.plan_ranges(10, 4)
+    assert list(small) == [(0, 4), (4, 4), (8, 2)]
+    assert small[1:] == [(4, 4), (8, 2)]
+    assert (8, 2) in small
+    with pytest.raises(IndexError):
+        small[3]
+    with pytest.raises(IndexError):
+        small[-4]
+    assert list(planning.plan_ranges(0, 4)) == []
