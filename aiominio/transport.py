@@ -55,13 +55,15 @@ class Timeouts:
         attempt: one attempt of a request, from sending it to the end of its answer's body (a
             streamed body included). A failed attempt is retried as the retry policy says, so
             this alone does not bound a call: ``deadline`` does. Off by default.
-        deadline: one request from its first attempt to its end: every attempt, the pauses
-            between them, and the resumes of a streamed body that broke off. When it passes, the
-            call raises :class:`~aiominio.RequestTimeout`, however the server behaves (one that
-            drips a byte a second included). An operation that sends several requests (a
-            multipart upload, a parallel download) gives each the whole deadline; bound the
-            operation itself with ``asyncio.timeout()``, whose cancellation aborts what it
-            started. Off by default, so a 50 GB download can run.
+        deadline: one call from its first request to its end: every attempt, the pauses
+            between them, the resumes of a streamed body that broke off and, for the calls
+            that send several requests (``fget_object``, ``fput_object``, a multipart
+            ``put_object``, ``compose_object``, a multipart ``copy_object``), all of them
+            together. When it passes, the call raises :class:`~aiominio.RequestTimeout`,
+            however the server behaves (one that drips a byte a second included); an upload
+            cut off by it is aborted as a failed one is. A listing gives it to each page, a
+            ``get_object`` to its request and the resumes of its body. Off by default, so a
+            50 GB download can run.
         pool: the longest a request may wait to get a connection at all: for a free one of the
             pool (all ``max_connections`` busy), then for a new one to be opened. Off by
             default; when it expires the call fails with :class:`~aiominio.PoolTimeout`.

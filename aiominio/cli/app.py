@@ -141,8 +141,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
     "--deadline",
     type=_SECONDS,
     metavar="SECONDS",
-    help="Each request as a whole, its retries and the pauses between them included "
-    "(0 or not given: no limit). A multipart transfer gives each of its requests this long.",
+    help="Each transfer as a whole, its retries and the pauses between them included "
+    "(0 or not given: no limit); a recursive command gives each object its own.",
 )
 @quiet_option
 @click.pass_context

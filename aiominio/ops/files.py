@@ -34,7 +34,7 @@ from aiominio.ops.partial import partial_path as partial_path  # where the tests
 from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
 from aiominio.ops.reader import ObjectReader, pinned_version
 from aiominio.ops.uploads import put_object, put_single
-from aiominio.requester import Requester
+from aiominio.requester import Requester, one_deadline
 from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
 
 _READ_CHUNK = 8 << 20
@@ -75,6 +75,7 @@ def _close_opened(
         _closing(opening.result())
 
 
+@one_deadline
 async def download_file(
     req: Requester,
     bucket: str,
@@ -317,6 +318,7 @@ async def _fill(
         await reporter.advance(len(pending))
 
 
+@one_deadline
 async def upload_file(
     req: Requester,
     bucket: str,

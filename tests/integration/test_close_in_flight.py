@@ -65,6 +65,29 @@ def _open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def _files_open_under(folder: Path) -> list[str]:
+    """The files under ``folder`` this process holds open."""
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith(str(folder)):
+            held.append(target)
+    return held
+
+
+async def _no_more_fds_than(before: int) -> bool:
+    """Whether the count of open descriptors comes back to ``before``; the fake server's side
+    of a connection the client dropped closes at its next write (0.1 s), so give it a moment."""
+    for _ in range(50):
+        if _open_fds() <= before:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def _started(task: asyncio.Task[object], server: WebServer, method: str) -> None:
     """Wait until ``server`` received a ``method`` request (the transfer is under way)."""
     for _ in range(500):
@@ -128,7 +151,8 @@ async def test_close_ends_a_single_stream_download(
     with pytest.raises(aiominio.ClientClosedError):
         await asyncio.wait_for(task, HANG)
     assert not target.exists()  # nothing half-written at the target
-    assert _open_fds() <= before  # the partial file and the connection are closed
+    assert _files_open_under(tmp_path) == []  # the partial file is closed
+    assert await _no_more_fds_than(before)  # and the connection
 
 
 async def test_close_ends_a_ranged_download(web_server: StartWebServer, tmp_path: Path) -> None:
@@ -145,7 +169,8 @@ async def test_close_ends_a_ranged_download(web_server: StartWebServer, tmp_path
     with pytest.raises(aiominio.ClientClosedError):
         await asyncio.wait_for(task, HANG)
     assert not target.exists()
-    assert _open_fds() <= before
+    assert _files_open_under(tmp_path) == []
+    assert await _no_more_fds_than(before)
 
 
 async def _slow_parts(total: int, pause: float) -> AsyncIterator[bytes]:
@@ -234,3 +259,23 @@ async def test_a_deadline_bounds_a_whole_multipart_upload(
                 30,
             )
     assert await _uploads_of(seaweedfs_server, sw_bucket, "late") == []
+
+
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["single-stream", "ranged"])
+async def test_a_deadline_bounds_a_whole_download(
+    web_server: StartWebServer, tmp_path: Path, concurrency: int
+) -> None:
+    server = await _slow_server(web_server)
+    target = tmp_path / "out.bin"
+    timeouts = aiominio.Timeouts(read=5, deadline=1.5)
+    async with aiominio.Client(
+        server.url, access_key="a", secret_key="b", region="us-east-1", timeouts=timeouts
+    ) as client:
+        with pytest.raises(aiominio.RequestTimeout, match="deadline"):
+            await asyncio.wait_for(
+                client.fget_object(
+                    "bkt", "k", target, concurrency=concurrency, part_size=MiB, verify=False
+                ),
+                HANG,
+            )
+    assert not target.exists()
