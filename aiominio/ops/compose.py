@@ -56,6 +56,8 @@ async def compose_object(
     )
     described: dict[_Object, ObjectStat] = dict(zip(objects, stats, strict=True))
     of_source = [described[(s.bucket, s.key, s.version_id)] for s in sources]
+    for src, st in zip(sources, of_source, strict=True):
+        planning.check_object_size(st.size, f"the source {src.bucket}/{src.key}")
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
     upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
     forget = req.on_close(aborter(upload))  # a closing client aborts it

@@ -65,6 +65,7 @@ async def copy_object(
     stat = await stat_object(
         req, source_bucket, source_key, version_id=source_version_id, sse=source_sse
     )
+    planning.check_object_size(stat.size, f"the source {source_bucket}/{source_key}")
     if stat.size <= limit:
         resp = await req.execute(
             "PUT",

@@ -251,6 +251,8 @@ async def run_multipart(
                 chunk = await source.read(want)
             last_len = len(chunk)
             read_total += last_len
+            if read_total > planning.MAX_OBJECT_SIZE:
+                raise InvalidArgument("the data runs past 5 TiB, S3's largest object")
             if source.size is not None and last_len < want:
                 raise IncompleteBody(
                     f"the data ended after {read_total} bytes; size said {source.size}"

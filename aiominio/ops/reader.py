@@ -90,6 +90,7 @@ class ObjectReader:
         self._resumes = 0
         self._broke_at: float | None = None
         self._deadline: float | None = None  # the first request's (Timeouts.deadline)
+        self._most: int | None = None  # the most body bytes the answer may have
         self._verify = verify and offset == 0 and length is None
         self._check: BodyCheck | None = None
         self._total: int | None = None
@@ -132,6 +133,8 @@ class ObjectReader:
             raise
         length = resp.headers.get("content-length", "")
         self.content_length = int(length) if length.isascii() and length.isdigit() else None
+        # aiohttp holds a body to its Content-Length; a chunked one is held to the range asked.
+        self._most = self.content_length if self.content_length is not None else self._length
         if self._reporter is not None:
             self._reporter.total = self.content_length
         whole = resp.status == 200 and self.content_length is not None
@@ -313,6 +316,11 @@ class ObjectReader:
                 await self._resume(exc)
                 continue
             self._received += len(chunk)
+            if self._most is not None and self._received > self._most:
+                raise InvalidResponseError(
+                    f"{self.bucket}/{self.key}: the body runs past the {self._most} bytes "
+                    "asked for"
+                )
             short = self.content_length is not None and self._received < self.content_length
             if not chunk and short:
                 await self._resume(ConnectionLostError("the body ended early"))

@@ -241,3 +241,44 @@ async def test_bodies_are_never_decompressed(web_server: StartWebServer) -> None
     server = await web_server(web.get("/{bucket}/{key}", get))
     async with _client(server.url) as client, client.get_object("bkt", "k", verify=False) as obj:
         assert await obj.read() == bomb
+
+
+async def test_a_range_answered_with_more_bytes_is_refused(web_server: StartWebServer) -> None:
+    """A chunked 206 (no Content-Length for aiohttp to hold it to) longer than the range asked
+    for: the caller never gets a byte past the range."""
+
+    async def get(request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Range": "bytes 0-9/100000", "ETag": '"e"', "Last-Modified": _DATE}
+        resp = web.StreamResponse(status=206, headers=headers)
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        await resp.write(b"x" * 100_000)
+        return resp
+
+    server = await web_server(web.get("/{bucket}/{key}", get))
+    async with _client(server.url) as client:
+        got = bytearray()
+        with pytest.raises(aiominio.InvalidResponseError, match="past the 10 bytes"):
+            async with client.get_partial_object("bkt", "k", 0, 10) as obj:
+                async for chunk in obj:
+                    got += chunk
+        assert len(got) <= 10
+
+
+async def test_a_copy_source_beyond_the_largest_object_is_refused(
+    web_server: StartWebServer,
+) -> None:
+    """A source HEAD of 6 TiB: an answer no S3 object can give, refused before anything is
+    planned (or a multipart upload created)."""
+
+    async def head(request: web.Request) -> web.Response:
+        headers = {"Content-Length": str(6 << 40), "ETag": '"e"', "Last-Modified": _DATE}
+        return web.Response(headers=headers)
+
+    server = await web_server(web.head("/{bucket}/{key}", head))
+    async with _client(server.url) as client:
+        with pytest.raises(aiominio.InvalidResponseError, match="5 TiB"):
+            await client.copy_object("dst", "k", "src", "huge")
+        with pytest.raises(aiominio.InvalidResponseError, match="5 TiB"):
+            await client.compose_object("dst", "k", [aiominio.ComposeSource("src", "huge")])
+    assert server.paths("POST") == []

@@ -11,6 +11,7 @@ from typing import Any, cast
 import pytest
 
 import aiominio
+from aiominio.core import planning
 from aiominio.ops import buckets, files, listing, objects, uploads
 from aiominio.requester import Requester
 from aiominio.sources import make_source
@@ -214,3 +215,31 @@ async def test_a_resumed_upload_takes_no_part_size_no_part_can_have(tmp_path: Pa
     )
     sizes = [len(c["body"]) for c in fake.calls if c["method"] == "PUT"]
     assert sizes == [16 * MiB, 1 * MiB]  # the planned part size
+
+
+async def test_a_stream_past_the_largest_object_stops_there_and_is_aborted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Parts grow, so a stream reaches 5 TiB well before its 10,000th part; stand-in sizes.
+    monkeypatch.setattr(planning, "MAX_OBJECT_SIZE", 40_000)
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield bytes(4096)
+
+    fake = MultipartRequester()
+    with pytest.raises(aiominio.InvalidArgument, match="past 5 TiB"):
+        await uploads.put_object(
+            as_requester(fake),
+            "b",
+            "k",
+            source=make_source(endless(), None),
+            headers={},
+            part_size=1000,
+            concurrency=4,
+            threshold=0,
+            integrity="crc32",
+        )
+    methods = [c["method"] for c in fake.calls]
+    assert methods.count("PUT") <= 40
+    assert methods[-1] == "DELETE"
