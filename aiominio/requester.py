@@ -28,7 +28,13 @@ from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, bu
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_headers, check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
-from aiominio.errors import ConnectionLostError, NoSuchBucket, RequestTimeout, S3Error
+from aiominio.errors import (
+    ClientClosedError,
+    ConnectionLostError,
+    NoSuchBucket,
+    RequestTimeout,
+    S3Error,
+)
 from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
 from aiominio.version import __version__
 
@@ -70,6 +76,7 @@ def outside_operation_deadline() -> None:
 #: What :meth:`Requester.close` runs for an operation it interrupts (an abort of what the
 #: operation started), with a requester that may still send.
 Cleanup = Callable[["Requester"], Awaitable[None]]
+_PAST_DEADLINE = "the request did not end within"
 #: Limits of the clean-up requests sent while closing (aborts of interrupted uploads).
 _CLEANUP_TIMEOUTS = Timeouts(connect=5.0, read=10.0, attempt=10.0, deadline=20.0)
 _CLEANUP_RETRY = RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=1.0, max_retry_time=10.0)
@@ -196,7 +203,13 @@ class Requester:
 
     def on_close(self, cleanup: Cleanup) -> Callable[[], None]:
         """Have :meth:`close` run ``cleanup`` if it closes the client before the returned
-        function is called (an operation calls it when it ends, however it ends)."""
+        function is called (an operation calls it when it ends, however it ends).
+
+        Raises:
+            ClientClosedError: the client is closed already (the operation cannot go on).
+        """
+        if self._transport.closed:
+            raise ClientClosedError("this client is closed; create a new one")
         token = id(cleanup)
         self._cleanups[token] = cleanup
 
@@ -432,9 +445,11 @@ class Requester:
     ) -> None:
         delay = self._retry.pause(attempt, time.monotonic() - first_failure)
         if deadline is not None and asyncio.get_running_loop().time() + delay >= deadline:
+            if str(failure).startswith(_PAST_DEADLINE):
+                raise failure
             raise self._past_deadline(failure)  # the next attempt could not start in time
         self._retries += 1
-        await asyncio.sleep(delay)
+        await self._transport.sleep(delay)  # close() ends the pause too
 
     def _deadline(self, resume: Resume | None) -> float | None:
         """When (``loop.time()``) the request must end: the deadline of the body a resume
@@ -469,7 +484,7 @@ class Requester:
     def _past_deadline(self, failure: BaseException | None) -> RequestTimeout:
         seconds = (self._timeouts or self._transport.timeouts).deadline
         limit = "its deadline" if seconds is None else f"its deadline of {seconds:g} s"
-        message = f"the request did not end within {limit} (Timeouts.deadline)"
+        message = f"{_PAST_DEADLINE} {limit} (Timeouts.deadline)"
         if failure is not None:
             message += f"; the last attempt failed with {type(failure).__name__}: {failure}"
         return RequestTimeout(message)
@@ -492,13 +507,24 @@ class Requester:
         deadline: float | None,
     ) -> Response | StreamingResponse:
         remaining = None
-        if deadline is not None:
+        preparing = self._prepare(method, bucket, key, query, headers, body, payload_hash, region)
+        if deadline is None:
+            url, all_headers = await preparing
+        else:
+            # A region lookup or a credentials refresh counts against the deadline too.
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                preparing.close()
+                raise self._past_deadline(None)
+            try:
+                url, all_headers = await asyncio.wait_for(preparing, remaining)
+            except asyncio.TimeoutError:
+                if asyncio.get_running_loop().time() < deadline:
+                    raise  # a timeout of the preparation's own (a credentials request)
+                raise self._past_deadline(None) from None
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 raise self._past_deadline(None)
-        url, all_headers = await self._prepare(
-            method, bucket, key, query, headers, body, payload_hash, region
-        )
         if stream:
             streamed = await self._transport.stream(
                 method, url, all_headers, body, timeouts=self._timeouts, remaining=remaining

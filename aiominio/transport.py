@@ -7,12 +7,13 @@ this boundary. It knows nothing about S3 beyond sending bytes and reading answer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import ssl
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import InitVar, dataclass
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import KW_ONLY, InitVar, dataclass
 from types import TracebackType
 
 import aiohttp
@@ -71,11 +72,13 @@ class Timeouts:
 
     connect: float | None = 30.0
     read: float | None = 60.0
+    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request);
+    #: third, as it was, so that ``Timeouts(30, 60, 120, 10)`` keeps its meaning.
+    total: InitVar[float | None] = None
+    pool: float | None = None
+    _: KW_ONLY
     attempt: float | None = None
     deadline: float | None = None
-    pool: float | None = None
-    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request).
-    total: InitVar[float | None] = None
 
     def __post_init__(self, total: float | None) -> None:
         if total is not None:
@@ -373,6 +376,10 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         # The streamed answers not yet released, so that close() can end their bodies.
         self._streams: set[StreamingResponse] = set()
+        # The tasks waiting on this transport, and those close() cancelled (see _in_flight).
+        self._waiting: set[asyncio.Task[object]] = set()
+        self._cut: weakref.WeakSet[asyncio.Task[object]] = weakref.WeakSet()
+        self._callers_session = session  # kept after close(), for spare()
 
     @property
     def closed(self) -> bool:
@@ -425,7 +432,8 @@ class Transport:
     ) -> aiohttp.ClientResponse:
         session = self._get_session()
         kwargs: dict[str, object] = {}
-        if timeouts is not None or remaining is not None:
+        if timeouts is not None or remaining is not None or not self._owns_session:
+            # (A caller's session has its own default timeouts: ours go with every request.)
             kwargs["timeout"] = (timeouts or self.timeouts).to_aiohttp(remaining)
         if not self._owns_session:
             # The pool's own session has these set once; a caller's session gets them here.
@@ -448,8 +456,9 @@ class Transport:
                 **kwargs,
             )
         except BaseException as exc:
-            if self._closed and isinstance(exc, Exception):
-                failure: BaseException = ClientClosedError(_CLOSED_IN_FLIGHT)
+            closed = self._closed_failure(exc)
+            if closed is not None:
+                failure: BaseException = closed
             else:
                 waited = None
                 if pool_limit is not None:
@@ -487,26 +496,29 @@ class Transport:
             limit, error_limit: the most body bytes read of a success (below 300) and of an
                 error answer; a longer body is an :class:`~aiominio.InvalidResponseError`.
         """
-        resp = await self._send(method, url, headers, body, timeouts, sent, remaining)
-        # A HEAD's Content-Length (or a 204's, a 304's) tells of a body that is not sent.
-        bodiless = method == "HEAD" or resp.status in (204, 304)
-        cap = None if bodiless else limit if resp.status < 300 else error_limit
-        try:
-            if cap is not None:
-                data = await _read_capped(resp, cap)
+        with self._in_flight():
+            resp = await self._send(method, url, headers, body, timeouts, sent, remaining)
+            # A HEAD's Content-Length (or a 204's, a 304's) tells of a body that is not sent.
+            bodiless = method == "HEAD" or resp.status in (204, 304)
+            cap = None if bodiless else limit if resp.status < 300 else error_limit
+            try:
+                if cap is not None:
+                    data = await _read_capped(resp, cap)
+                else:
+                    data = await resp.read()
+            except BaseException as exc:
+                resp.close()
+                closed = self._closed_failure(exc)
+                if closed is not None:
+                    failure: BaseException = closed
+                else:
+                    failure = _translated(exc)
+                    if failure is exc:
+                        raise
             else:
-                data = await resp.read()
-        except BaseException as exc:
-            resp.close()
-            if self._closed and isinstance(exc, Exception):
-                failure: BaseException = ClientClosedError(_CLOSED_IN_FLIGHT)
-            else:
-                failure = _translated(exc)
-                if failure is exc:
-                    raise
-        else:
-            resp.release()
-            return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, data)
+                resp.release()
+                headers_of = {k.lower(): v for k, v in resp.headers.items()}
+                return Response(resp.status, headers_of, data)
         raise failure
 
     async def stream(
@@ -521,7 +533,8 @@ class Transport:
     ) -> StreamingResponse:
         """Send a request and return as soon as the headers arrived; the caller must release.
         :meth:`close` ends the body of every stream not yet released."""
-        resp = await self._send(method, url, headers, body, timeouts, None, remaining)
+        with self._in_flight():
+            resp = await self._send(method, url, headers, body, timeouts, None, remaining)
         streamed = StreamingResponse(resp, self)
         if self._closed:  # closed while the headers were on their way
             resp.close()
@@ -529,13 +542,64 @@ class Transport:
         self._streams.add(streamed)
         return streamed
 
+    async def sleep(self, delay: float) -> None:
+        """``asyncio.sleep``, cut short by :meth:`close` with
+        :class:`~aiominio.ClientClosedError` (a retry's pause)."""
+        if self._closed:
+            raise ClientClosedError(_CLOSED_IN_FLIGHT)
+        with self._in_flight():
+            try:
+                await asyncio.sleep(delay)
+            except asyncio.CancelledError as exc:
+                closed = self._closed_failure(exc)
+                if closed is None:
+                    raise
+                failure = closed
+            else:
+                return
+        raise failure
+
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        """Mark the current task as waiting on this transport, for :meth:`close` to cut off."""
+        task = asyncio.current_task()
+        if task is None:  # not in a task (a bare coroutine driven by hand): nothing to cut
+            yield
+            return
+        self._waiting.add(task)
+        try:
+            yield
+        finally:
+            self._waiting.discard(task)
+
+    def _closed_failure(self, exc: BaseException) -> ClientClosedError | None:
+        """:class:`~aiominio.ClientClosedError` if ``exc`` is how :meth:`close` cut this call
+        off (its cancellation, or the connection it closed), else ``None``."""
+        if not self._closed:
+            return None
+        if isinstance(exc, asyncio.CancelledError):
+            task = asyncio.current_task()
+            if task is None or task not in self._cut:
+                return None  # cancelled by its owner: that stands
+            self._cut.discard(task)
+            uncancel = getattr(task, "uncancel", None)  # Python 3.11+
+            if uncancel is not None and uncancel() > 0:
+                return None  # its owner cancelled it too
+        elif not isinstance(exc, Exception):
+            return None
+        return ClientClosedError(_CLOSED_IN_FLIGHT)
+
     async def close(self) -> None:
-        """Close the pool (a session passed in by the caller is left open). A request in flight
-        ends with :class:`~aiominio.ClientClosedError`; so does reading a body not yet
-        released."""
+        """Close the pool (a session passed in by the caller is left open). Every call in
+        flight on this transport (waiting for a connection, sending, waiting for or reading an
+        answer, pausing between attempts) ends at once with
+        :class:`~aiominio.ClientClosedError`; so does reading a body not yet released."""
         if self._closed:
             return
         self._closed = True
+        for task in list(self._waiting):
+            self._cut.add(task)
+            task.cancel()
         streams, self._streams = self._streams, set()
         for stream in streams:
             stream._abort(ClientClosedError(_CLOSED_IN_FLIGHT))
@@ -547,7 +611,7 @@ class Transport:
         """A new pool for the same server settings (and the same caller's session, if one was
         given), for the clean-up requests that must still go out once this one is closed."""
         return Transport(
-            session=None if self._owns_session else self._session,
+            session=None if self._owns_session else self._callers_session,
             max_connections=4,
             timeouts=timeouts,
             ssl_context=self._ssl,

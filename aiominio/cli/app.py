@@ -39,13 +39,18 @@ class Settings:
 
     def timeouts(self) -> Timeouts:
         """The library's default timeouts, with the ones given on the command line."""
-        given = {
-            "connect": self.connect_timeout,
-            "read": self.read_timeout,
-            "deadline": self.deadline,
-        }
-        chosen = {name: value or None for name, value in given.items() if value is not None}
-        return dataclasses.replace(Timeouts(), **chosen)
+        default = Timeouts()
+
+        def chosen(given: float | None, otherwise: float | None) -> float | None:
+            return otherwise if given is None else given or None
+
+        return Timeouts(
+            connect=chosen(self.connect_timeout, default.connect),
+            read=chosen(self.read_timeout, default.read),
+            pool=default.pool,
+            attempt=default.attempt,
+            deadline=chosen(self.deadline, default.deadline),
+        )
 
     def retry(self) -> RetryPolicy | None:
         return RetryPolicy(self.max_attempts) if self.max_attempts is not None else None

@@ -10,6 +10,7 @@ from urllib.parse import unquote_plus
 from aiominio.core.headers import parse_count, unquote_etag
 from aiominio.core.xml import (
     S3_NS,
+    check_entry_count,
     check_page_size,
     parse,
     parse_flag,
@@ -108,6 +109,7 @@ def parse_list_versions(body: bytes, *, most: int | None = None) -> VersionPage:
             prefix = required_text(el, "Prefix")
             prefix = unquote_plus(prefix) if encoded else prefix
             prefixes.append(ObjectVersion(key=prefix, version_id="", is_dir=True))
+    check_entry_count(len(entries), most, "ListObjectVersions")
     if prefixes:
         entries.extend(prefixes)
         entries.sort(key=lambda e: e.key)  # stable: a key's versions stay newest first

@@ -318,11 +318,23 @@ def check_page_size(body: bytes, tags: tuple[str, ...], most: int | None, listin
     every one of them on every page whatever max-keys says; the page's byte cap bounds them."""
     if most is None:
         return
-    found = sum(body.count(f"<{tag}>".encode()) for tag in tags)
-    if found > most:
+    pattern = _ELEMENTS.get(tags)
+    if pattern is None:  # any prefix, any attributes: <Contents>, <s3:Contents xmlns=...>
+        names = "|".join(re.escape(tag) for tag in tags)
+        pattern = _ELEMENTS[tags] = re.compile(rf"<(?:[\w.-]+:)?(?:{names})[\s/>]".encode())
+    found = sum(1 for _ in pattern.finditer(body))
+    check_entry_count(found, most, listing)
+
+
+def check_entry_count(found: int, most: int | None, listing: str) -> None:
+    """Refuse a listing page of ``found`` entries when at most ``most`` were asked for."""
+    if most is not None and found > most:
         raise InvalidResponseError(
             f"a {listing} page with {found:,} entries when at most {most:,} were asked for"
         )
+
+
+_ELEMENTS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
 def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
@@ -383,6 +395,7 @@ def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
             next_marker = _maybe_decode(el.text, encoded)
         elif tag == "NextContinuationToken" and el.text:
             next_token = el.text
+    check_entry_count(len(entries), most, "ListObjects")  # whatever the counting missed
     if prefixes:
         entries.extend(prefixes)
         entries.sort(key=lambda e: e.key)
@@ -482,6 +495,7 @@ def parse_list_uploads(body: bytes, *, most: int | None = None) -> UploadPage:
                 initiated=parse_iso_datetime(initiated) if initiated else None,
             )
         )
+    check_entry_count(len(uploads), most, "ListMultipartUploads")
     prefixes = [
         _maybe_decode(required_text(p, "Prefix"), encoded) for p in root.iterfind("CommonPrefixes")
     ]
@@ -512,6 +526,7 @@ def parse_list_parts(body: bytes, *, most: int | None = None) -> PartPage:
                 checksum_crc32=text(p, "ChecksumCRC32") or None,
             )
         )
+    check_entry_count(len(parts), most, "ListParts")
     marker = text(root, "NextPartNumberMarker")
     truncated = parse_flag(text(root, "IsTruncated"), "IsTruncated")
     return PartPage(

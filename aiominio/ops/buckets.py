@@ -26,7 +26,9 @@ async def make_bucket(
 
 async def list_buckets(req: Requester) -> list[Bucket]:
     """ListBuckets."""
-    resp = await req.execute("GET", None, region=req.region or DEFAULT_REGION)
+    resp = await req.execute(
+        "GET", None, region=req.region or DEFAULT_REGION, limit=xml.LISTING_PAGE_LIMIT
+    )
     return xml.parse_list_buckets(resp.body)
 
 

@@ -16,8 +16,8 @@ from aiominio.models import ObjectInfo, Part, Upload
 from aiominio.requester import Query, Requester
 from aiominio.transport import Response
 
-#: The page size of the listings asked for without one (ListMultipartUploads' max-uploads,
-#: ListParts' max-parts): S3's default and maximum.
+#: The page size asked of ListMultipartUploads (max-uploads) and ListParts (max-parts): S3's
+#: default and maximum (MinIO's default is 10,000, so it is always sent).
 _SERVER_PAGE_SIZE = 1000
 
 
@@ -102,7 +102,12 @@ async def upload_pages(
     """The pages of ListMultipartUploads for ``prefix``, following the markers."""
     cursor: tuple[str, str | None] | None = None
     while True:
-        query = [("uploads", ""), ("encoding-type", "url"), ("prefix", prefix)]
+        query = [
+            ("uploads", ""),
+            ("encoding-type", "url"),
+            ("max-uploads", str(_SERVER_PAGE_SIZE)),  # MinIO's default is 10,000
+            ("prefix", prefix),
+        ]
         if not recursive:
             query.append(("delimiter", "/"))
         if cursor is not None:
@@ -146,7 +151,7 @@ async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -
     parts: list[Part] = []
     marker: int | None = None
     while True:
-        query = [("uploadId", upload_id)]
+        query = [("max-parts", str(_SERVER_PAGE_SIZE)), ("uploadId", upload_id)]
         if marker:
             query.append(("part-number-marker", str(marker)))
         resp = await req.execute(

@@ -113,7 +113,18 @@ async def create_multipart(
             return upload
         return await _initiate(req, bucket, key, crc_headers)
 
+    # Closed while the creation is in flight, the client cannot know whether the server
+    # started an upload: it then aborts those of the key started since (or the one named).
+    since = datetime.now(timezone.utc)
     creating = asyncio.ensure_future(create())
+
+    async def abort_on_close(spare: Requester) -> None:
+        if creating.done() and not creating.cancelled() and creating.exception() is None:
+            await abort_quietly(spare, creating.result())
+        else:
+            await _abort_uploads_since(spare, bucket, key, since, keep=None)
+
+    forget = req.on_close(abort_on_close)
     try:
         upload = await asyncio.shield(creating)
         upload.customer_key = sse if isinstance(sse, SseCustomerKey) else None
@@ -123,6 +134,8 @@ async def create_multipart(
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.shield(cleanup)
         raise
+    finally:
+        forget()
 
 
 async def _initiate(
@@ -401,12 +414,21 @@ async def clean_strays(req: Requester, upload: MultipartUpload) -> None:
     Only uploads initiated since that creation began (less 5 seconds of clock leeway) are
     touched, only when a creation attempt lost its answer, and only once.
     """
-    since, upload.strays_since = upload.strays_since, None
+    since = upload.strays_since
     if since is None:
         return
-    async for other in uploads_of(req, upload.bucket, upload.key):
+    await _abort_uploads_since(req, upload.bucket, upload.key, since, keep=upload.upload_id)
+    upload.strays_since = None  # only once it worked: a failed clean-up is tried again
+
+
+async def _abort_uploads_since(
+    req: Requester, bucket: str, key: str, since: datetime, *, keep: str | None
+) -> None:
+    """Abort the uploads of ``key`` initiated since ``since`` (less the clock leeway), but
+    ``keep``."""
+    async for other in uploads_of(req, bucket, key):
         initiated = other.initiated
-        if other.upload_id == upload.upload_id or initiated is None:
+        if other.upload_id == keep or initiated is None:
             continue
         if initiated >= since - _STRAY_CLOCK_LEEWAY:
-            await abort_multipart(req, upload.bucket, upload.key, upload_id=other.upload_id)
+            await abort_multipart(req, bucket, key, upload_id=other.upload_id)

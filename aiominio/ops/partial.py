@@ -110,7 +110,9 @@ class PartialFile:
         """Remove the file (and the record beside it) from its directory; the descriptor stays
         open until the file is closed."""
         for name in (self.name, record_path(self.name)):
-            with contextlib.suppress(FileNotFoundError):
+            # Best effort: a record another user planted in a shared folder cannot be removed
+            # (and was never read); the failure that got us here is what the caller raises.
+            with contextlib.suppress(OSError):
                 os.remove(name)
 
     def commit(self, path: str) -> None:
@@ -132,7 +134,7 @@ class PartialFile:
             os.fchmod(self.fd, mode)
         os.replace(self.name, path)
         self._committed = True
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # not ours to remove (see discard): left alone
             os.remove(record_path(self.name))
 
     async def settle(self) -> None:

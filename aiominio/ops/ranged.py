@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import os
+import stat
 import tempfile
 
 from aiominio.core import planning
@@ -45,7 +46,8 @@ def _identity(stat: ObjectStat, version_id: str | None, part_size: int) -> dict[
 
 def _load_record(path: str) -> dict[str, object] | None:
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        # Non-blocking: a FIFO planted there would hold the opening thread for ever.
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
     except OSError:
@@ -53,7 +55,8 @@ def _load_record(path: str) -> dict[str, object] | None:
     try:
         with open(fd, encoding="utf-8", closefd=False) as f:
             # Checked on the open file: what was read is what was checked.
-            record = json.load(f) if is_ours(os.fstat(fd)) else {}
+            st = os.fstat(fd)
+            record = json.load(f) if stat.S_ISREG(st.st_mode) and is_ours(st) else {}
     except (OSError, ValueError):
         return {}
     finally:

@@ -318,8 +318,7 @@ class ObjectReader:
             self._received += len(chunk)
             if self._most is not None and self._received > self._most:
                 raise InvalidResponseError(
-                    f"{self.bucket}/{self.key}: the body runs past the {self._most} bytes "
-                    "asked for"
+                    f"{self.bucket}/{self.key}: the body runs past the {self._most} bytes asked for"
                 )
             short = self.content_length is not None and self._received < self.content_length
             if not chunk and short:

@@ -9,6 +9,7 @@ import asyncio
 import gzip
 import tracemalloc
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -282,3 +283,19 @@ async def test_a_copy_source_beyond_the_largest_object_is_refused(
         with pytest.raises(aiominio.InvalidResponseError, match="5 TiB"):
             await client.compose_object("dst", "k", [aiominio.ComposeSource("src", "huge")])
     assert server.paths("POST") == []
+
+
+async def test_a_callers_session_gets_the_clients_timeouts(web_server: StartWebServer) -> None:
+    """With ``Client(session=...)`` the client's read timeout still catches a stalled server
+    (the session's own default is 5 minutes of nothing)."""
+
+    async def stall(request: web.Request) -> web.Response:
+        await asyncio.sleep(30)
+        return web.Response()
+
+    server = await web_server(web.route("*", "/{tail:.*}", stall))
+    async with aiohttp.ClientSession() as session:
+        client = _client(server.url, session=session, timeouts=aiominio.Timeouts(read=0.3))
+        async with client:
+            with pytest.raises(aiominio.RequestTimeout):
+                await asyncio.wait_for(client.stat_object("bkt", "k"), 20)

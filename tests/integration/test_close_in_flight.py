@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -279,3 +281,89 @@ async def test_a_deadline_bounds_a_whole_download(
                 HANG,
             )
     assert not target.exists()
+
+
+@pytest.mark.parametrize("pool", [1, 2])
+@pytest.mark.parametrize("own_session", [False, True], ids=["own-pool", "callers-session"])
+async def test_close_ends_every_request_in_flight(
+    web_server: StartWebServer, pool: int, own_session: bool
+) -> None:
+    """Requests waiting for their answers and for a connection of the pool; with the client's
+    pool or a caller's session (which close() leaves open but must not leave waiting)."""
+    server = await _slow_server(web_server)
+    session = aiohttp.ClientSession() if own_session else None
+    try:
+        client = aiominio.Client(
+            server.url,
+            access_key="a",
+            secret_key="b",
+            region="us-east-1",
+            max_connections=pool,
+            session=session,
+        )
+        tasks = [asyncio.ensure_future(client.put_object("bkt", "stall", b"x")) for _ in range(3)]
+        await _started(tasks[0], server, "PUT")
+        await client.close()
+        for task in tasks:
+            with pytest.raises(aiominio.ClientClosedError):
+                await asyncio.wait_for(task, HANG)
+    finally:
+        if session is not None:
+            await session.close()
+
+
+async def test_close_ends_a_pause_between_attempts(web_server: StartWebServer) -> None:
+    async def unavailable(request: web.Request) -> web.Response:
+        return web.Response(status=503, body=b"<Error><Code>SlowDown</Code></Error>")
+
+    server = await web_server(web.route("*", "/{tail:.*}", unavailable))
+    client = aiominio.Client(
+        server.url,
+        access_key="a",
+        secret_key="b",
+        region="us-east-1",
+        retry=aiominio.RetryPolicy(max_attempts=5, base_delay=30, max_delay=30),
+    )
+    task: asyncio.Task[object] = asyncio.ensure_future(client.stat_object("bkt", "k"))
+    await _started(task, server, "HEAD")
+    await client.close()  # the call is sleeping before its second attempt
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+    assert len(server.paths("HEAD")) == 1
+
+
+async def test_close_during_the_creation_of_an_upload_aborts_it(
+    web_server: StartWebServer,
+) -> None:
+    """The server starts the upload, but its answer is cut off by close(): the upload is
+    found (uploads of the key since the creation began) and aborted."""
+    created = asyncio.Event()
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        if request.method == "POST" and "uploads" in request.query:
+            created.set()  # the server has started it; the answer comes late
+            await asyncio.sleep(30)
+        if request.method == "GET" and "uploads" in request.query:
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            body = (
+                "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload>"
+                f"<Key>big</Key><UploadId>u1</UploadId><Initiated>{now}</Initiated>"
+                "</Upload></ListMultipartUploadsResult>"
+            )
+            return web.Response(body=body.encode(), content_type="application/xml")
+        return web.Response(status=204)
+
+    server = await web_server(
+        web.route("*", "/{bucket}/{key}", handler), web.get("/{bucket}", handler)
+    )
+    client = _client(server.url)
+    task: asyncio.Task[object] = asyncio.ensure_future(
+        client.put_object("bkt", "big", _slow_parts(20 * MiB, 0), part_size=5 * MiB)
+    )
+    await asyncio.wait_for(created.wait(), HANG)
+    await client.close()
+    with pytest.raises(aiominio.ClientClosedError):
+        await asyncio.wait_for(task, HANG)
+    listed = [p for p in server.paths("GET") if "uploads" in p]
+    assert listed and "max-uploads=1000" in listed[0]
+    assert server.paths("DELETE") == ["/bkt/big?uploadId=u1"]

@@ -3,7 +3,9 @@ with no server and no network."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -12,7 +14,7 @@ import pytest
 
 import aiominio
 from aiominio.core import planning
-from aiominio.ops import buckets, files, listing, objects, uploads
+from aiominio.ops import buckets, files, listing, objects, ranged, uploads
 from aiominio.requester import Requester
 from aiominio.sources import make_source
 from aiominio.transport import Response
@@ -246,3 +248,13 @@ async def test_a_stream_past_the_largest_object_stops_there_and_is_aborted(
     methods = [c["method"] for c in fake.calls]
     assert methods.count("PUT") <= 40
     assert methods[-1] == "DELETE"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+async def test_a_fifo_planted_at_the_ranges_record_is_not_read(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: a planted one would hold a thread for
+    ever. It is opened without waiting, and is no record."""
+    record = tmp_path / "x.part.ranges.json"
+    os.mkfifo(record)
+    loaded = await asyncio.wait_for(asyncio.to_thread(ranged._load_record, str(record)), 10)
+    assert loaded == {}

@@ -287,3 +287,27 @@ def test_delete_objects_refuses_keys_xml_cannot_carry(key: str) -> None:
     assert not xml.xml_carries(key)
     with pytest.raises(ValueError, match="XML cannot carry"):
         xml.build_delete_objects([(key, None)])
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        b"<Contents><Key>k</Key></Contents>",
+        b"<Contents ><Key>k</Key></Contents>",
+        b'<s3:Contents xmlns:s3="x"><s3:Key>k</s3:Key></s3:Contents>',
+    ],
+)
+def test_a_page_over_max_keys_is_refused_however_its_entries_are_spelled(entry: bytes) -> None:
+    page = (
+        b"<ListBucketResult><IsTruncated>false</IsTruncated>" + entry * 3 + b"</ListBucketResult>"
+    )
+    with pytest.raises(InvalidResponseError, match="3 entries when at most 2"):
+        xml.parse_list_objects(page, most=2)
+    assert (
+        len(
+            xml.parse_list_objects(
+                b"<ListBucketResult>" + entry * 2 + b"</ListBucketResult>", most=2
+            ).entries
+        )
+        <= 2
+    )
