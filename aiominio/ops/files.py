@@ -29,7 +29,7 @@ from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
 from aiominio.ops.objects import stat_object, version_query
-from aiominio.ops.partial import PartialFile, opened
+from aiominio.ops.partial import PartialFile, opened, write_body
 from aiominio.ops.partial import partial_path as partial_path  # where the tests look for it
 from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
 from aiominio.ops.reader import ObjectReader, pinned_version
@@ -38,7 +38,6 @@ from aiominio.requester import Requester, one_deadline
 from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
 
 _READ_CHUNK = 8 << 20
-_WRITE_SIZE = 1 << 20  # bytes a single-stream download gathers before a write
 _File = TypeVar("_File", AsyncBufferedReader, AsyncBufferedIOBase)
 
 
@@ -292,30 +291,22 @@ async def _fill(
         verify=False,
         sse=sse,
     )
-    at = offset
-    pending = bytearray()
     async with reader:
         sized = reader.content_length is not None
         if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
             raise InvalidResponseError(
                 f"{bucket}/{key}: the answer describes another object than the HEAD did"
             )
-        async for chunk in reader:
-            if at + len(pending) + len(chunk) > stat.size:
-                # A body without Content-Length (chunked) that runs on: stop before a byte
-                # past the size is written, or told to the progress callback.
-                raise InvalidResponseError(
-                    f"{bucket}/{key}: the body runs past the {stat.size} bytes the HEAD gave"
-                )
-            pending += chunk
-            if len(pending) >= _WRITE_SIZE:
-                await part.write(pending, at)
-                at += len(pending)
-                await reporter.advance(len(pending))
-                pending = bytearray()
-    if pending:
-        await part.write(pending, at)
-        await reporter.advance(len(pending))
+        # A body without Content-Length (chunked) that runs on is stopped before a byte past
+        # the size is written, or told to the progress callback.
+        await write_body(
+            part,
+            reader,
+            at=offset,
+            end=stat.size,
+            advance=reporter.advance,
+            too_long=f"{bucket}/{key}: the body runs past the {stat.size} bytes the HEAD gave",
+        )
 
 
 @one_deadline

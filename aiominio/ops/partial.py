@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
 
+from aiominio.errors import InvalidResponseError
+
 if sys.platform == "win32":
     import msvcrt
 else:
@@ -267,3 +269,41 @@ def _umask() -> int:
     mask = os.umask(0o077)
     os.umask(mask)
     return mask
+
+
+#: Bytes a download gathers before one positioned write: fewer, larger writes of the file.
+WRITE_SIZE = 1 << 20
+
+
+async def write_body(
+    part: PartialFile,
+    chunks: AsyncIterator[bytes],
+    *,
+    at: int,
+    end: int,
+    advance: Callable[[int], Awaitable[None]],
+    too_long: str,
+) -> int:
+    """Write ``chunks`` into ``part`` from ``at``, gathered into blocks of :data:`WRITE_SIZE`,
+    telling ``advance`` of each block written; the position after the last byte.
+
+    Raises:
+        InvalidResponseError: (with the message ``too_long``) the chunks run past ``end``,
+            raised before a byte past it is written or told: what lies beyond is another
+            range's, or nothing the server announced.
+    """
+    pending = bytearray()
+    async for chunk in chunks:
+        if at + len(pending) + len(chunk) > end:
+            raise InvalidResponseError(too_long)
+        pending += chunk
+        if len(pending) >= WRITE_SIZE:
+            await part.write(pending, at)
+            at += len(pending)
+            await advance(len(pending))
+            pending = bytearray()
+    if pending:
+        await part.write(pending, at)
+        at += len(pending)
+        await advance(len(pending))
+    return at

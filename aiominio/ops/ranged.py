@@ -24,12 +24,11 @@ from aiominio.core import planning
 from aiominio.core.sse import SseCustomerKey
 from aiominio.errors import InvalidResponseError
 from aiominio.models import ObjectStat
-from aiominio.ops.partial import PartialFile, is_ours, record_path
+from aiominio.ops.partial import PartialFile, is_ours, record_path, write_body
 from aiominio.ops.reader import ObjectReader
 from aiominio.requester import Requester
 from aiominio.sources import ProgressReporter
 
-_WRITE_SIZE = 1 << 20  # bytes a range gathers before a positioned write
 _RECORD_VERSION = 1
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
@@ -166,29 +165,22 @@ async def fill_ranges(
             verify=False,
             sse=sse,
         )
-        at = start
-        pending = bytearray()
         async with reader:
             if reader.stat.etag != stat.etag:
                 raise InvalidResponseError(
                     f"{bucket}/{key}: a range describes another object than the HEAD did"
                 )
-            async for chunk in reader:
-                if at + len(pending) + len(chunk) > end:
-                    # Before a byte of it is written: past the range lie other ranges' bytes.
-                    raise InvalidResponseError(
-                        f"{bucket}/{key}: range {start}-{end - 1} sent more than its {length} bytes"
-                    )
-                pending += chunk
-                if len(pending) >= _WRITE_SIZE:
-                    await part.write(pending, at)
-                    at += len(pending)
-                    await reporter.advance(len(pending))
-                    pending = bytearray()
-        if pending:
-            await part.write(pending, at)
-            at += len(pending)
-            await reporter.advance(len(pending))
+            # Past the range lie other ranges' bytes: nothing past it is written.
+            at = await write_body(
+                part,
+                reader,
+                at=start,
+                end=end,
+                advance=reporter.advance,
+                too_long=(
+                    f"{bucket}/{key}: range {start}-{end - 1} sent more than its {length} bytes"
+                ),
+            )
         if at - start != length:
             raise InvalidResponseError(
                 f"{bucket}/{key}: range {start}-{start + length - 1} gave {at - start} bytes"

@@ -22,6 +22,7 @@ import trustme
 import aiominio
 from aiominio import credentials as cr
 from aiominio import testing
+from tests.chains import reachable
 from tests.integration.conftest import empty_and_remove, unique_bucket
 
 TOKEN = "SessionTokenThatMustNeverLeak0123456789"
@@ -156,19 +157,6 @@ async def test_no_customer_key_anywhere(
     )
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc`` and everything reachable from it through ``__cause__`` and ``__context__``."""
-    found: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or any(e is f for f in found):
-            continue
-        found.append(e)
-        todo += [e.__cause__, e.__context__]
-    return found
-
-
 async def _raw_server(
     answer: bytes, tls: ssl.SSLContext, *, close: bool = True
 ) -> tuple[asyncio.Server, str]:
@@ -248,7 +236,7 @@ async def test_no_secret_in_any_exception_chain(kind: str, tls_ca: trustme.CA) -
         assert isinstance(
             raised, (aiominio.TransportError, aiominio.InvalidResponseError, aiominio.S3Error)
         ), repr(raised)
-        chain = _chain(raised)
+        chain = reachable(raised)
         texts = [repr(e) for e in chain] + [str(e) for e in chain]
         texts += [repr(e.args) for e in chain] + [
             repr(vars(e)) for e in chain if hasattr(e, "__dict__")

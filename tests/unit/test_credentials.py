@@ -16,6 +16,7 @@ import pytest
 
 from aiominio import credentials as cr
 from aiominio.errors import InvalidArgument, InvalidResponseError
+from tests.chains import reachable
 
 SECRET = "very-secret-key-value"
 TOKEN = "very-secret-session-token"
@@ -188,19 +189,6 @@ def test_secrets_hidden_everywhere() -> None:
 
 #: CR, LF, NUL (inside, or trailing as a line read from a file has it) and non-ASCII.
 BREAKERS = ["\r", "\n", "\0", "\r\n", "é", "\u2028"]
-
-
-def reachable(exc: BaseException) -> list[BaseException]:
-    """``exc`` and every exception reachable from it through __cause__ and __context__."""
-    found: list[BaseException] = []
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or any(current is seen for seen in found):
-            continue
-        found.append(current)
-        todo += [current.__cause__, current.__context__]
-    return found
 
 
 def assert_no_secret(exc: BaseException, *secrets: str) -> None:
