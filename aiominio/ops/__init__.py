@@ -10,6 +10,11 @@ uploads         ``put_object``: one PUT, or a multipart upload with bounded memo
 copy            server-side copy, in parts above 5 GiB
 reader          :class:`ObjectReader`, a streamed download that resumes where it broke off
 files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
+ranged          a download to a file in ranges fetched at once, resumed from its record
+partial         the partial file of a download: created or resumed without following anything
+versions        bucket versioning and the listing of object versions
+compose         ``compose_object``: a new object from ranges of others, copied server-side
+attributes      GetObjectAttributes
 bucketconfig    bucket policy and notification configuration
 bucketrules     lifecycle, default encryption, CORS and replication configuration
 tagging         object (and version) tags and bucket tags

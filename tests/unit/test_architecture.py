@@ -314,3 +314,21 @@ def real_tree() -> dict[str, tuple[str | None, set[str]]]:
 
 def test_the_error_tree_in_the_docstring_is_the_real_one() -> None:
     assert drawn_tree() == real_tree()
+
+
+# -- the map of the package -------------------------------------------------------------------
+
+
+def test_every_operation_module_is_on_the_maps() -> None:
+    """The table of ``aiominio/ops/__init__.py`` and README's Architecture name every module of
+    ``ops/``, and nothing that is not one."""
+    ops = PACKAGE / "ops"
+    modules = {p.stem for p in ops.glob("*.py") if p.stem != "__init__"}
+    docstring = ast.get_docstring(ast.parse((ops / "__init__.py").read_text()))
+    assert docstring is not None
+    table = {m.group(1) for m in re.finditer(r"^([a-z_]+) {2,}\S", docstring, re.M)}
+    assert table == modules
+    readme = (PACKAGE.parent / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| operations |"))
+    named = set(re.findall(r"`([a-z_]+)`", row.split("one module per responsibility", 1)[1]))
+    assert named == modules
