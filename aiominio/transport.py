@@ -597,9 +597,11 @@ class Transport:
         if self._closed:
             return
         self._closed = True
+        closing = asyncio.current_task()  # a progress callback may close the client it runs in
         for task in list(self._waiting):
-            self._cut.add(task)
-            task.cancel()
+            if task is not closing:
+                self._cut.add(task)
+                task.cancel()
         streams, self._streams = self._streams, set()
         for stream in streams:
             stream._abort(ClientClosedError(_CLOSED_IN_FLIGHT))
