@@ -32,7 +32,13 @@ from aiominio.methods.select import SelectMethods
 from aiominio.methods.tagging import TaggingMethods
 from aiominio.methods.versions import VersioningMethods
 from aiominio.requester import Requester
-from aiominio.transport import DEFAULT_MAX_CONNECTIONS, ClientSession, Timeouts, Transport
+from aiominio.transport import (
+    DEFAULT_MAX_CONNECTIONS,
+    BaseTransport,
+    ClientSession,
+    Timeouts,
+    Transport,
+)
 
 
 class Client(
@@ -83,6 +89,9 @@ class Client(
         integrity: how uploads are verified: ``"crc32"`` (default; ``x-amz-checksum-crc32``,
             checked by S3, MinIO and SeaweedFS) or ``"md5"`` (``Content-MD5``, for servers that
             predate the checksum headers; about seven times the CPU).
+        transport: what requests are sent through instead of aiohttp's pool, such as
+            :class:`aiominio.testing.MockTransport` in tests (``session`` and ``ssl_context``
+            then have no place; ``timeouts`` still apply).
     """
 
     def __init__(
@@ -104,6 +113,7 @@ class Client(
         multipart_threshold: int = planning.DEFAULT_MULTIPART_THRESHOLD,
         retry: RetryPolicy | None = None,
         integrity: Integrity = "crc32",
+        transport: BaseTransport | None = None,
     ) -> None:
         parsed: Endpoint = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
@@ -120,13 +130,17 @@ class Client(
             raise InvalidArgument("multipart_threshold must be at most 5 GiB (the largest PUT)")
         if integrity not in INTEGRITY_MODES:
             raise InvalidArgument(f"integrity must be 'crc32' or 'md5', not {integrity!r}")
-        transport = Transport(
-            session=session,
-            max_connections=max_connections,
-            timeouts=timeouts,
-            ssl_context=ssl_context,
-            secure=parsed.secure,
-        )
+        if transport is None:
+            transport = Transport(
+                session=session,
+                max_connections=max_connections,
+                timeouts=timeouts,
+                ssl_context=ssl_context,
+                secure=parsed.secure,
+            )
+            timeouts = None  # the pool's own
+        elif session is not None or ssl_context is not None:
+            raise InvalidArgument("session and ssl_context belong to the transport given")
         self._req = Requester(
             endpoint=parsed,
             transport=transport,
@@ -134,6 +148,7 @@ class Client(
             style=addressing_style,
             region=region or parsed.region,
             retry=retry,
+            timeouts=timeouts,
         )
         self._multipart_threshold = multipart_threshold
         self._integrity: Integrity = integrity

@@ -35,7 +35,7 @@ from aiominio.errors import (
     RequestTimeout,
     S3Error,
 )
-from aiominio.transport import Body, Response, StreamingResponse, Timeouts, Transport
+from aiominio.transport import BaseTransport, Body, Response, StreamingResponse, Timeouts
 from aiominio.version import __version__
 
 USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
@@ -119,7 +119,7 @@ class Requester:
         self,
         *,
         endpoint: Endpoint,
-        transport: Transport,
+        transport: BaseTransport,
         credentials: CredentialsProvider,
         style: AddressingStyle = "auto",
         region: str | None = None,

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import KW_ONLY, InitVar, dataclass
 from types import TracebackType
+from typing import Protocol
 
 import aiohttp
 import aiohttp.abc
@@ -158,7 +159,7 @@ class Response:
     body: bytes
 
 
-class StreamingResponse:
+class AiohttpStreamingResponse:
     """An answer whose body is read as it arrives; release it with ``release()``.
 
     ``deadline``: when (``loop.time()``) the request it answers must end, set by the requester
@@ -343,6 +344,87 @@ def _translate(exc: BaseException, *, waited: float | None = None) -> BaseExcept
     return exc
 
 
+class StreamingResponse(Protocol):
+    """An answer whose body is read as it arrives (what :meth:`BaseTransport.stream` returns);
+    release it with :meth:`release`."""
+
+    status: int
+    headers: dict[str, str]
+    #: When (``loop.time()``) the request it answers must end; set by the requester.
+    deadline: float | None
+
+    async def read_any(self) -> bytes:
+        """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
+        ...
+
+    async def read_some(self, n: int) -> bytes:
+        """Between 1 and ``n`` bytes of body; ``b""`` at the end."""
+        ...
+
+    async def read_all(self, limit: int | None = None) -> bytes:
+        """The rest of the body; more than ``limit`` bytes is an InvalidResponseError."""
+        ...
+
+    def release(self) -> None:
+        """Give the connection back (or drop it if the body was not read to its end)."""
+        ...
+
+
+class BaseTransport(Protocol):
+    """What the requester sends requests through: :class:`Transport` (aiohttp's pool), or a
+    stand-in such as :class:`aiominio.testing.MockTransport`."""
+
+    @property
+    def timeouts(self) -> Timeouts:
+        """The timeouts of requests that are given none of their own."""
+        ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def max_connections(self) -> int: ...
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body = None,
+        *,
+        timeouts: Timeouts | None = None,
+        sent: Callable[[int], None] | None = None,
+        remaining: float | None = None,
+        limit: int | None = None,
+        error_limit: int | None = None,
+    ) -> Response:
+        """Send a request and read its whole answer (see :meth:`Transport.request`)."""
+        ...
+
+    async def stream(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Body = None,
+        *,
+        timeouts: Timeouts | None = None,
+        remaining: float | None = None,
+    ) -> StreamingResponse:
+        """Send a request; return once the headers arrived (see :meth:`Transport.stream`)."""
+        ...
+
+    async def sleep(self, delay: float) -> None:
+        """Wait ``delay`` seconds, cut short by :meth:`close` (a retry's pause)."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def spare(self, timeouts: Timeouts) -> BaseTransport:
+        """A transport for clean-up requests once this one is closed."""
+        ...
+
+
 class Transport:
     """A pool of HTTP connections, created lazily inside the running event loop.
 
@@ -375,7 +457,7 @@ class Transport:
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
         # The streamed answers not yet released, so that close() can end their bodies.
-        self._streams: set[StreamingResponse] = set()
+        self._streams: set[AiohttpStreamingResponse] = set()
         # The tasks waiting on this transport, and those close() cancelled (see _in_flight).
         self._waiting: set[asyncio.Task[object]] = set()
         self._cut: weakref.WeakSet[asyncio.Task[object]] = weakref.WeakSet()
@@ -530,12 +612,12 @@ class Transport:
         *,
         timeouts: Timeouts | None = None,
         remaining: float | None = None,
-    ) -> StreamingResponse:
+    ) -> AiohttpStreamingResponse:
         """Send a request and return as soon as the headers arrived; the caller must release.
         :meth:`close` ends the body of every stream not yet released."""
         with self._in_flight():
             resp = await self._send(method, url, headers, body, timeouts, None, remaining)
-        streamed = StreamingResponse(resp, self)
+        streamed = AiohttpStreamingResponse(resp, self)
         if self._closed:  # closed while the headers were on their way
             resp.close()
             raise ClientClosedError(_CLOSED_IN_FLIGHT)

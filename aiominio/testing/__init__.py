@@ -14,7 +14,8 @@ servers with replication, a filer, the S3 gateway) whose nodes a test can kill a
 ``python -m aiominio.testing serve`` (``--cluster`` for the cluster) runs one until Ctrl-C and
 prints the environment to point a program at it; :mod:`aiominio.testing.plugin` is an opt-in
 pytest plugin with ``s3_server``, ``s3_client`` and ``s3_bucket`` fixtures. See
-``docs/guides/testing.md``.
+``docs/guides/testing.md``. :class:`MockTransport` answers a client's requests with a function
+instead, for tests that need no server at all.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ from aiominio.testing._servers import (
     moto,
     seaweedfs,
 )
+from aiominio.testing.mock import MockRequest, MockResponse, MockTransport
 
 __all__ = [
     "LocalCluster",
     "LocalServer",
+    "MockRequest",
+    "MockResponse",
+    "MockTransport",
     "find_free_port",
     "moto",
     "seaweedfs",
