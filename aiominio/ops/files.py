@@ -47,8 +47,9 @@ async def _opened(opening: Awaitable[_File]) -> AsyncIterator[_File]:
 
     aiofiles opens and closes a file by a job for a thread; a cancellation that lands while the
     job waits for a free thread calls the job off, and the file stays open: an open whose file
-    is dropped, or a close never done (the cancellation storm test saw both). Here the open and
-    the close run to their end, shielded, even when the call is cancelled meanwhile.
+    is dropped, or a close never done (``tests/integration/test_cancel_files.py`` provokes
+    both). Here the open and the close run to their end, shielded, even when the call is
+    cancelled meanwhile.
     """
     opening_task = asyncio.ensure_future(opening)
     try:

@@ -96,7 +96,7 @@ def put_object(
         sse=sse,
     )
     if progress is None:
-        return put  # nobody to tell: no pump, no final report, no coroutine more
+        return put  # nobody to tell: no progress pump, no final report, no extra coroutine frame
     return _reporting(reporter, put)
 
 
