@@ -276,7 +276,7 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
     announced = resp.content_length
     if announced is not None and announced > limit:
         resp.close()
-        raise _too_large(resp.status, f"{announced:,} bytes", limit)
+        raise answer_too_large(resp.status, f"{announced:,} bytes", limit)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -284,7 +284,7 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:
                 resp.close()
-                raise _too_large(resp.status, f"more than {limit:,} bytes", limit)
+                raise answer_too_large(resp.status, f"more than {limit:,} bytes", limit)
             chunks.append(chunk)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except _AIOHTTP_ERRORS as exc:
@@ -293,7 +293,9 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
     raise failure
 
 
-def _too_large(status: int, size: str, limit: int) -> InvalidResponseError:
+def answer_too_large(status: int, size: str, limit: int) -> InvalidResponseError:
+    """The refusal of an answer over its cap of ``limit`` bytes (``size`` says how large it
+    is: ``"1,234 bytes"``, ``"more than 65,536 bytes"``); for stand-in transports too."""
     return InvalidResponseError(
         f"an HTTP {status} answer of {size}, more than an answer of its kind can be "
         f"(at most {limit:,} bytes are read): refused",

@@ -26,8 +26,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from aiominio.errors import ClientClosedError, InvalidResponseError, RequestTimeout
-from aiominio.transport import Body, Response, Timeouts
+from aiominio.errors import ClientClosedError, RequestTimeout
+from aiominio.transport import Body, Response, Timeouts, answer_too_large
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +168,7 @@ class MockTransport:
                 raise chunk
             data += chunk
             if cap is not None and len(data) > cap:
-                raise InvalidResponseError(
-                    f"an HTTP {answer.status} answer of more than {cap:,} bytes: refused",
-                    status=answer.status,
-                )
+                raise answer_too_large(answer.status, f"more than {cap:,} bytes", cap)
         return Response(answer.status, _lower(answer.headers), bytes(data))
 
     async def stream(
@@ -236,10 +233,7 @@ class MockStream:
         while chunk := await self.read_any():
             data += chunk
             if limit is not None and len(data) > limit:
-                raise InvalidResponseError(
-                    f"an HTTP {self.status} answer of more than {limit:,} bytes: refused",
-                    status=self.status,
-                )
+                raise answer_too_large(self.status, f"more than {limit:,} bytes", limit)
         return bytes(data)
 
     def release(self) -> None:
