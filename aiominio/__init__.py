@@ -102,10 +102,10 @@ from aiominio.notification import (
     new_arn,
 )
 from aiominio.ops.listen import BucketEventStream
-from aiominio.ops.reader import ObjectReader
 from aiominio.ops.select import SelectResult
 from aiominio.policy import Policy
 from aiominio.presign import PostPolicy
+from aiominio.transfer.reader import ObjectReader
 from aiominio.transport import Timeouts
 from aiominio.version import __version__
 

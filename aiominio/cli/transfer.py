@@ -42,8 +42,8 @@ from aiominio.cli.paths import (
 )
 from aiominio.client import Client
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE
-from aiominio.sources import Data
-from aiominio.sources import Progress as LibraryProgress
+from aiominio.transfer.sources import Data
+from aiominio.transfer.sources import Progress as LibraryProgress
 
 #: Files at least this large get a progress bar of their own (and so does a stream).
 LARGE_FILE = 8 << 20

@@ -26,12 +26,13 @@ from aiominio.core.tagging import TAGGING_DIRECTIVE, check_tags, tagging_header
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
 from aiominio.models import CopyResult, DeleteError, ObjectStat, PutResult
-from aiominio.ops import files, multipart, objects, uploads
+from aiominio.ops import objects
 from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
 from aiominio.ops.objects import ToDelete
-from aiominio.ops.reader import ObjectReader
-from aiominio.sources import Data, Progress, check_progress, make_source
+from aiominio.transfer import files, multipart, uploads
+from aiominio.transfer.reader import ObjectReader
+from aiominio.transfer.sources import Data, Progress, check_progress, make_source
 
 
 class ObjectMethods(MethodsBase):

@@ -1,17 +1,12 @@
 """The S3 operations, by responsibility: functions over a :class:`~aiominio.requester.Requester`.
 
+The bodies of uploads and downloads are moved by the transfer engine, :mod:`aiominio.transfer`.
+
 ==============  ================================================================================
 buckets         create, list, probe and remove buckets
 listing         object listings, incomplete multipart uploads and their parts
 objects         stat and remove objects
-integrity       the checksum headers that let the server verify a body, and the check of its answer
-multipart       create, fill, complete and abort multipart uploads
-uploads         ``put_object``: one PUT, or a multipart upload with bounded memory
 copy            server-side copy, in parts above 5 GiB
-reader          :class:`ObjectReader`, a streamed download that resumes where it broke off
-files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
-ranged          a download to a file in ranges fetched at once, resumed from its record
-partial         the partial file of a download: created or resumed without following anything
 versions        bucket versioning and the listing of object versions
 compose         ``compose_object``: a new object from ranges of others, copied server-side
 attributes      GetObjectAttributes

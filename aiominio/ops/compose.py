@@ -12,15 +12,15 @@ from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
 from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_headers
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
-from aiominio.ops.multipart import (
+from aiominio.ops.objects import stat_object, stat_written
+from aiominio.requester import Requester, one_deadline
+from aiominio.transfer.multipart import (
     MultipartUpload,
     abort_quietly,
     aborter,
     complete_multipart,
     create_multipart,
 )
-from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Requester, one_deadline
 
 T = TypeVar("T")
 #: A source object: bucket, key, version id.

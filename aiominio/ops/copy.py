@@ -16,15 +16,15 @@ from aiominio.core.sse import (
 from aiominio.core.tagging import TAGGING_DIRECTIVE, tagging_header
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
-from aiominio.ops.multipart import (
+from aiominio.ops.objects import stat_object, stat_written
+from aiominio.ops.tagging import get_object_tags
+from aiominio.requester import Requester, one_deadline
+from aiominio.transfer.multipart import (
     abort_quietly,
     aborter,
     complete_multipart,
     create_multipart,
 )
-from aiominio.ops.objects import stat_object, stat_written
-from aiominio.ops.tagging import get_object_tags
-from aiominio.requester import Requester, one_deadline
 
 #: The header that tells CopyObject to store the metadata sent instead of the source's.
 METADATA_DIRECTIVE = "x-amz-metadata-directive"

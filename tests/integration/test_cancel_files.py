@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from aiominio import testing
-from aiominio.ops.files import partial_path
+from aiominio.transfer.files import partial_path
 from tests.integration.conftest import empty_and_remove, unique_bucket
 
 

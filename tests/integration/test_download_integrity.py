@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 import aiominio
-from aiominio.ops.files import partial_path
+from aiominio.transfer.files import partial_path
 from tests.integration.conftest import StartWebServer, WebServer
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes

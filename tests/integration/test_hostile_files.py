@@ -18,7 +18,7 @@ from aiohttp import web
 
 import aiominio
 from aiominio.core import planning
-from aiominio.ops.files import partial_path
+from aiominio.transfer.files import partial_path
 from tests.integration.conftest import StartWebServer, WebServer
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes

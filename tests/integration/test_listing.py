@@ -105,7 +105,7 @@ async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, buc
     part = b"p" * (5 * 1024 * 1024)
     ids = {}
     for key in ("docs/one", "docs/two", "top"):
-        from aiominio.ops import multipart
+        from aiominio.transfer import multipart
 
         req = client.requester
         upload = await multipart.create_multipart(req, bucket, key, headers={}, integrity="crc32")

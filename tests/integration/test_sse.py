@@ -25,8 +25,8 @@ from aiohttp import web
 
 import aiominio
 from aiominio import testing
-from aiominio.ops.files import partial_path
-from aiominio.ops.reader import ObjectReader
+from aiominio.transfer.files import partial_path
+from aiominio.transfer.reader import ObjectReader
 from tests.conftest import Traced
 from tests.integration.conftest import StartWebServer, empty_and_remove, unique_bucket
 

@@ -41,7 +41,7 @@ import pytest
 
 import aiominio
 from aiominio import testing
-from aiominio.ops.files import partial_path
+from aiominio.transfer.files import partial_path
 from tests.integration.conftest import empty_and_remove, unique_bucket
 
 pytestmark = pytest.mark.slow

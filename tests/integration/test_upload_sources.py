@@ -1,5 +1,5 @@
 """Uploads from an async file that has ``read`` only (no ``readinto``): what
-:class:`aiominio.sources.AsyncReadable` promises is enough, in one request and in parts.
+:class:`aiominio.transfer.sources.AsyncReadable` promises is enough, in one request and in parts.
 
 ``fput_object`` of what is not a regular file: a FIFO (``<(pg_dump ...)``) is streamed as a body
 of unknown size and stored whole; ``/dev/zero`` streams in parts of bounded memory until stopped;

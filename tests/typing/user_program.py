@@ -59,8 +59,8 @@ from aiominio import (
 )
 from aiominio.credentials import AssumeRoleProvider, CredentialsProvider, FetchResponse
 from aiominio.presign import expiry_seconds, presign_post_policy, presign_url
-from aiominio.sources import AsyncReadable, Data, Progress
 from aiominio.testing import LocalServer, moto, seaweedfs
+from aiominio.transfer.sources import AsyncReadable, Data, Progress
 
 
 class ReadOnlyFile:

@@ -32,9 +32,13 @@ LAYERS = {
     "aiominio.policy": 2,
     "aiominio.notification": 2,
     "aiominio.presign": 2,
-    "aiominio.sources": 2,
+    "aiominio.transfer.sources": 2,
+    "aiominio.sources": 2,  # the deprecated location of transfer.sources
     "aiominio.requester": 3,
     "aiominio.ops": 4,
+    # The transfer engine: ops call it and it calls the few operations it needs (a stat, a
+    # listing of parts), module by module, without cycles.
+    "aiominio.transfer": 4,
     "aiominio.methods": 5,
     "aiominio.client": 6,
     "aiominio.testing": 7,

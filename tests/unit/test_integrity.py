@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 import aiominio
-from aiominio.ops.integrity import checksum_headers
+from aiominio.transfer.integrity import checksum_headers
 
 PAYLOAD = b"payload"
 CRC32 = base64.b64encode(zlib.crc32(PAYLOAD).to_bytes(4, "big")).decode()

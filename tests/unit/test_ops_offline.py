@@ -14,9 +14,10 @@ import pytest
 
 import aiominio
 from aiominio.core import planning
-from aiominio.ops import buckets, files, listing, objects, ranged, uploads
+from aiominio.ops import buckets, listing, objects
 from aiominio.requester import Requester
-from aiominio.sources import make_source
+from aiominio.transfer import files, ranged, uploads
+from aiominio.transfer.sources import make_source
 from aiominio.transport import Response
 
 MiB = 1 << 20

@@ -18,7 +18,7 @@ from aiominio.errors import ConnectionLostError, InvalidResponseError, Transport
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
 from aiominio.requester import Requester, Resume
-from aiominio.sources import Progress, ProgressReporter
+from aiominio.transfer.sources import Progress, ProgressReporter
 from aiominio.transport import StreamingResponse
 
 

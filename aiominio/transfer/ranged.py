@@ -24,10 +24,10 @@ from aiominio.core import planning
 from aiominio.core.sse import SseCustomerKey
 from aiominio.errors import InvalidResponseError
 from aiominio.models import ObjectStat
-from aiominio.ops.partial import PartialFile, is_ours, record_path, write_body
-from aiominio.ops.reader import ObjectReader
 from aiominio.requester import Requester
-from aiominio.sources import ProgressReporter
+from aiominio.transfer.partial import PartialFile, is_ours, record_path, write_body
+from aiominio.transfer.reader import ObjectReader
+from aiominio.transfer.sources import ProgressReporter
 
 _RECORD_VERSION = 1
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -25,11 +25,11 @@ from aiominio.errors import (
     TransportError,
 )
 from aiominio.models import Part, PutResult
-from aiominio.ops.integrity import checksum_headers, crc32_b64
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.requester import Requester, outside_operation_deadline
-from aiominio.sources import ProgressReporter, Source
+from aiominio.transfer.integrity import checksum_headers, crc32_b64
+from aiominio.transfer.sources import ProgressReporter, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
 _STRAY_CLOCK_LEEWAY = timedelta(seconds=5)

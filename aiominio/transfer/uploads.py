@@ -10,11 +10,11 @@ from aiominio.core.headers import unquote_etag
 from aiominio.core.sse import Sse, SseCustomerKey, write_headers
 from aiominio.errors import IncompleteBody
 from aiominio.models import PutResult
-from aiominio.ops.integrity import checksum_headers
-from aiominio.ops.multipart import MultipartPlan, create_multipart, run_multipart
 from aiominio.ops.objects import stat_written
 from aiominio.requester import Requester
-from aiominio.sources import Progress, ProgressReporter, Source
+from aiominio.transfer.integrity import checksum_headers
+from aiominio.transfer.multipart import MultipartPlan, create_multipart, run_multipart
+from aiominio.transfer.sources import Progress, ProgressReporter, Source
 
 
 async def put_single(

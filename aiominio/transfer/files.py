@@ -25,17 +25,22 @@ from aiominio.core.checksums import (
 from aiominio.core.sse import Sse, SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
-from aiominio.ops.integrity import md5_digest
 from aiominio.ops.listing import list_parts, uploads_of
-from aiominio.ops.multipart import MultipartPlan, MultipartUpload, create_multipart, run_multipart
 from aiominio.ops.objects import stat_object, version_query
-from aiominio.ops.partial import PartialFile, opened, write_body
-from aiominio.ops.partial import partial_path as partial_path  # where the tests look for it
-from aiominio.ops.ranged import contiguous_prefix, fill_ranges, remove_record
-from aiominio.ops.reader import ObjectReader, pinned_version
-from aiominio.ops.uploads import put_object, put_single
 from aiominio.requester import Requester, one_deadline
-from aiominio.sources import AsyncFileSource, Progress, ProgressReporter
+from aiominio.transfer.integrity import md5_digest
+from aiominio.transfer.multipart import (
+    MultipartPlan,
+    MultipartUpload,
+    create_multipart,
+    run_multipart,
+)
+from aiominio.transfer.partial import PartialFile, opened, write_body
+from aiominio.transfer.partial import partial_path as partial_path  # where the tests look for it
+from aiominio.transfer.ranged import contiguous_prefix, fill_ranges, remove_record
+from aiominio.transfer.reader import ObjectReader, pinned_version
+from aiominio.transfer.sources import AsyncFileSource, Progress, ProgressReporter
+from aiominio.transfer.uploads import put_object, put_single
 
 _READ_CHUNK = 8 << 20
 _File = TypeVar("_File", AsyncBufferedReader, AsyncBufferedIOBase)
@@ -93,7 +98,7 @@ async def download_file(
     """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
 
     With ``concurrency`` > 1 an object of at least two ``part_size`` ranges is fetched in
-    ranges, that many at once (:mod:`aiominio.ops.ranged`); a smaller one as one stream.
+    ranges, that many at once (:mod:`aiominio.transfer.ranged`); a smaller one as one stream.
     ``progress`` is told of the bytes in the file at least every MiB, and once at the end.
 
     ``conditions`` (If-* headers) go on the HEAD that starts it; the body is then read pinned
@@ -103,7 +108,7 @@ async def download_file(
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
     check is removed and the download starts over once; the second failure is raised. It is
-    created, or reused, only as :mod:`aiominio.ops.partial` allows: nothing planted at its name
+    created, or reused, only as :mod:`aiominio.transfer.partial` allows: nothing planted at its name
     is followed or truncated. The file renamed to ``path`` keeps the mode of the regular file it
     replaces, else that of a new file (0o666 less the umask).
 
