@@ -17,7 +17,6 @@ import copy
 import functools
 import hashlib
 import platform
-import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -90,7 +89,7 @@ class Resume:
         failure: how the body broke off.
         attempt: how many times this body has been resumed, this time included; all resumes of
             one body share one retry budget.
-        since: when the body first broke off (``time.monotonic()``): the retry time budget of
+        since: when the body first broke off (on the transport's clock): the retry time budget of
             every resume counts from then.
         deadline: the deadline of the body's first request, which its resumes keep.
     """
@@ -226,6 +225,10 @@ class Requester:
         """Remember, for this client and its clones, that the server refuses ``feature`` (a
         name chosen by the operation that tried it), so it is not tried again."""
         self._refused.add(feature)
+
+    def clock(self) -> float:
+        """The transport's clock, on which retry time budgets are measured."""
+        return self._transport.clock()
 
     async def credentials(self) -> Credentials | None:
         """The credentials to sign with now (``None``: anonymous)."""
@@ -429,7 +432,7 @@ class Requester:
                         retried.append(exc)
                     continue
                 if first_failure is None:
-                    first_failure = time.monotonic()
+                    first_failure = self._transport.clock()
                 if not self._may_retry(exc, attempt, first_failure):
                     raise
                 if retried is not None:
@@ -438,12 +441,12 @@ class Requester:
                 attempt += 1
 
     def _may_retry(self, exc: BaseException, attempt: int, first_failure: float) -> bool:
-        return self._retry.may_retry(exc, attempt, time.monotonic() - first_failure)
+        return self._retry.may_retry(exc, attempt, self._transport.clock() - first_failure)
 
     async def _pause(
         self, attempt: int, first_failure: float, deadline: float | None, failure: BaseException
     ) -> None:
-        delay = self._retry.pause(attempt, time.monotonic() - first_failure)
+        delay = self._retry.pause(attempt, self._transport.clock() - first_failure)
         if deadline is not None and asyncio.get_running_loop().time() + delay >= deadline:
             if str(failure).startswith(_PAST_DEADLINE):
                 raise failure

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import contextvars
 import ssl
+import time
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -420,6 +421,12 @@ class BaseTransport(Protocol):
         """Wait ``delay`` seconds, cut short by :meth:`close` (a retry's pause)."""
         ...
 
+    def clock(self) -> float:
+        """Seconds from an arbitrary start, never going back: what retry time budgets are
+        measured on (``time.monotonic`` for a real transport; a test transport may make its
+        pauses instant and advance this instead)."""
+        ...
+
     async def close(self) -> None: ...
 
     def spare(self, timeouts: Timeouts) -> BaseTransport:
@@ -625,6 +632,9 @@ class Transport:
             raise ClientClosedError(_CLOSED_IN_FLIGHT)
         self._streams.add(streamed)
         return streamed
+
+    def clock(self) -> float:
+        return time.monotonic()
 
     async def sleep(self, delay: float) -> None:
         """``asyncio.sleep``, cut short by :meth:`close` with

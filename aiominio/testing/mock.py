@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -92,12 +93,25 @@ class MockTransport:
 
     Timeouts work as with a server: a handler that takes longer than the attempt's bound (or
     what is left of the deadline) ends that attempt with :class:`~aiominio.RequestTimeout`.
+
+    With ``virtual_time=True`` the pauses between retries take no time: each one advances
+    :meth:`clock` (on which the retry policy's ``max_retry_time`` is measured) by its length
+    instead, so a test of a time budget runs in microseconds and :attr:`slept` lists the pauses.
     """
 
     def __init__(
-        self, handler: Handler, *, timeouts: Timeouts | None = None, max_connections: int = 64
+        self,
+        handler: Handler,
+        *,
+        timeouts: Timeouts | None = None,
+        max_connections: int = 64,
+        virtual_time: bool = False,
     ) -> None:
         self._handler = handler
+        self._virtual_time = virtual_time
+        self._now = 0.0
+        #: The pauses asked for, in seconds, in order.
+        self.slept: list[float] = []
         self._timeouts = timeouts or Timeouts()
         self._max_connections = max_connections
         self._closed = False
@@ -185,10 +199,19 @@ class MockTransport:
         answer = await self._answer(method, url, headers, body, timeouts, remaining)
         return MockStream(answer.status, _lower(answer.headers), answer.chunks())
 
+    def clock(self) -> float:
+        """``time.monotonic()``, or with ``virtual_time`` the pauses slept so far."""
+        return self._now if self._virtual_time else time.monotonic()
+
     async def sleep(self, delay: float) -> None:
         if self._closed:
             raise ClientClosedError("this client is closed; create a new one")
-        await asyncio.sleep(delay)
+        self.slept.append(delay)
+        if self._virtual_time:
+            self._now += delay
+            await asyncio.sleep(0)
+        else:
+            await asyncio.sleep(delay)
 
     async def close(self) -> None:
         self._closed = True
@@ -196,8 +219,9 @@ class MockTransport:
     def spare(self, timeouts: Timeouts) -> MockTransport:
         """The same handler, for the clean-up requests sent after close (they are recorded in
         this transport's :attr:`requests` too)."""
-        spare = MockTransport(self._handler, timeouts=timeouts)
+        spare = MockTransport(self._handler, timeouts=timeouts, virtual_time=self._virtual_time)
         spare.requests = self.requests
+        spare.slept = self.slept
         return spare
 
 

@@ -4,7 +4,6 @@ verifies a whole object against the checksum the server stored."""
 from __future__ import annotations
 
 import contextlib
-import time
 import warnings
 from collections.abc import Callable, Generator
 from types import TracebackType
@@ -212,7 +211,7 @@ class ObjectReader:
     def _first_break(self) -> float:
         """When the body first broke off or came back wrong: its retry time counts from then."""
         if self._broke_at is None:
-            self._broke_at = time.monotonic()
+            self._broke_at = self._requester.clock()
         return self._broke_at
 
     async def __aexit__(
