@@ -1,4 +1,5 @@
-"""The request pipeline: every request a client sends goes through :meth:`Requester.execute`.
+"""The request pipeline: every request a client sends is a :class:`Request` that goes through
+:meth:`Requester.send`.
 
 A requester owns what all requests share: the endpoint and addressing style, the credentials, the
 transport (the connection pool), the retry policy, the cache of bucket regions and the count of
@@ -20,7 +21,7 @@ import platform
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Concatenate, Literal, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Concatenate, Literal, ParamSpec, TypedDict, TypeVar, overload
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
@@ -34,8 +35,11 @@ from aiominio.errors import (
     RequestTimeout,
     S3Error,
 )
-from aiominio.transport import BaseTransport, Body, Response, StreamingResponse, Timeouts
+from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts
 from aiominio.version import __version__
+
+if TYPE_CHECKING:  # typing.Unpack from Python 3.11 on
+    from typing_extensions import Unpack
 
 USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
@@ -99,6 +103,67 @@ class Resume:
     since: float
     #: When (``loop.time()``) the body's first request had to end (``Timeouts.deadline``).
     deadline: float | None = None
+
+
+#: The bodies requests carry: buffered bytes, so that every attempt sends the same ones.
+RequestBody = bytes | bytearray | memoryview
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One S3 request, as an operation describes it: :meth:`Requester.send` signs each attempt
+    of it afresh (the region and the credentials are the requester's business, not the
+    request's), sends it, retries it, and turns an error answer into its exception.
+
+    Attributes:
+        method: ``GET``, ``PUT``, ...
+        bucket: the bucket addressed, ``None`` for the service (ListBuckets).
+        key: the object's key, ``None`` for a bucket request.
+        query: the query parameters, in order (sub-resources such as ``("uploads", "")``).
+        headers: headers beyond those signing adds.
+        body: the body, buffered, so that every attempt sends exactly the same bytes.
+        payload_hash: the ``x-amz-content-sha256`` value (default: the body's SHA-256, or that
+            of no body; ``UNSIGNED-PAYLOAD`` where the body is covered by a checksum header).
+        region: sign for this region (default: the client's, else the bucket's).
+        error_document: a 200 may carry an ``<Error>`` document, which is then that error
+            (CompleteMultipartUpload, CopyObject, UploadPartCopy).
+        limit: the most bytes of a whole answer's body that are read (a longer one is an
+            :class:`~aiominio.InvalidResponseError`); an error answer is read up to
+            :data:`~aiominio.core.xml.ERROR_DOCUMENT_LIMIT` bytes whatever this says.
+        resume: this request continues a streamed body that broke off (a ranged GET from where
+            it stopped): the failure is judged and waited for against that body's retry budget
+            first, and the body's deadline is kept.
+    """
+
+    method: str
+    bucket: str | None = None
+    key: str | None = None
+    query: Query = ()
+    headers: Mapping[str, str] | None = None
+    body: RequestBody | None = None
+    payload_hash: str | None = None
+    region: str | None = None
+    error_document: bool = False
+    limit: int = xml.DOCUMENT_LIMIT
+    resume: Resume | None = None
+
+    def __post_init__(self) -> None:
+        if self.body is not None and not isinstance(self.body, (bytes, bytearray, memoryview)):
+            raise TypeError("request bodies are buffered bytes, so that they can be retried")
+
+
+class RequestFields(TypedDict, total=False):
+    """The fields of a :class:`Request` beyond its method, bucket and key (the keywords of
+    :meth:`Requester.execute`)."""
+
+    query: Query
+    headers: Mapping[str, str] | None
+    body: RequestBody | None
+    payload_hash: str | None
+    region: str | None
+    error_document: bool
+    limit: int
+    resume: Resume | None
 
 
 class Requester:
@@ -268,8 +333,8 @@ class Requester:
 
     async def _lookup_region(self, bucket: str) -> str:
         try:
-            resp = await self.execute(
-                "GET", bucket, query=(("location", ""),), region=DEFAULT_REGION
+            resp = await self.send(
+                Request("GET", bucket, query=(("location", ""),), region=DEFAULT_REGION)
             )
         except NoSuchBucket:
             raise
@@ -305,87 +370,45 @@ class Requester:
     # -- the pipeline ----------------------------------------------------------------------
 
     @overload
-    async def execute(
+    async def send(
         self,
-        method: str,
-        bucket: str | None,
-        key: str | None = None,
+        request: Request,
         *,
-        query: Query = (),
-        headers: Mapping[str, str] | None = None,
-        body: Body = None,
-        payload_hash: str | None = None,
-        region: str | None = None,
-        error_document: bool = False,
         stream: Literal[False] = False,
-        retried: list[BaseException] | None = None,
-        resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
-        limit: int = xml.DOCUMENT_LIMIT,
+        retried: list[BaseException] | None = None,
     ) -> Response: ...
 
     @overload
-    async def execute(
+    async def send(
         self,
-        method: str,
-        bucket: str | None,
-        key: str | None = None,
+        request: Request,
         *,
-        query: Query = (),
-        headers: Mapping[str, str] | None = None,
-        body: Body = None,
-        payload_hash: str | None = None,
-        region: str | None = None,
-        error_document: bool = False,
         stream: Literal[True],
-        retried: list[BaseException] | None = None,
-        resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
-        limit: int = xml.DOCUMENT_LIMIT,
+        retried: list[BaseException] | None = None,
     ) -> StreamingResponse: ...
 
-    async def execute(
+    async def send(
         self,
-        method: str,
-        bucket: str | None,
-        key: str | None = None,
+        request: Request,
         *,
-        query: Query = (),
-        headers: Mapping[str, str] | None = None,
-        body: Body = None,
-        payload_hash: str | None = None,
-        region: str | None = None,
-        error_document: bool = False,
         stream: bool = False,
-        retried: list[BaseException] | None = None,
-        resume: Resume | None = None,
         sent: Callable[[int], None] | None = None,
-        limit: int = xml.DOCUMENT_LIMIT,
+        retried: list[BaseException] | None = None,
     ) -> Response | StreamingResponse:
-        """Sign and send one request, retrying transient failures; raise the server's error.
+        """Sign and send ``request``, retrying transient failures; raise the server's error.
 
         Args:
-            method, bucket, key, query, headers, body: the request. A body is buffered bytes,
-                so that every attempt sends exactly the same ones.
-            payload_hash: the ``x-amz-content-sha256`` value (default: the body's SHA-256 for a
-                body, ``UNSIGNED-PAYLOAD`` for a stream).
-            region: sign for this region (default: the client's, else the bucket's).
-            error_document: a 200 whose body is an ``<Error>`` is that error
-                (CompleteMultipartUpload, CopyObject).
+            request: what to send.
             stream: return as soon as the headers arrived (a :class:`StreamingResponse` the
                 caller releases) instead of the whole answer.
-            retried: the failures that were retried are appended to it.
-            resume: this request continues a body that broke off: the failure is judged and
-                waited for against that body's retry budget first.
             sent: told, as a large body is written, how many of its bytes the current attempt
                 has written (each attempt counts from 0 again).
-            limit: the most bytes of a whole answer's body that are read (a longer one is an
-                :class:`~aiominio.InvalidResponseError`); an error answer is read up to
-                :data:`~aiominio.core.xml.ERROR_DOCUMENT_LIMIT` bytes whatever this says.
+            retried: the failures that were retried are appended to it.
         """
-        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
-            raise TypeError("request bodies are buffered bytes, so that they can be retried")
         first_failure: float | None = None
+        resume = request.resume
         deadline = self._deadline(resume)
         if resume is not None:
             first_failure = resume.since
@@ -397,23 +420,9 @@ class Requester:
         stale = 0
         while True:
             try:
-                return await self._attempt(
-                    method,
-                    bucket,
-                    key,
-                    query,
-                    headers,
-                    body,
-                    payload_hash,
-                    region,
-                    error_document=error_document,
-                    stream=stream,
-                    sent=sent,
-                    limit=limit,
-                    deadline=deadline,
-                )
+                return await self._attempt(request, stream, sent, deadline)
             except Exception as exc:
-                if self._learn_region(exc, bucket, region, corrected):
+                if self._learn_region(exc, request.bucket, request.region, corrected):
                     corrected = True
                     continue  # signed for the wrong region: once more, for the right one
                 if (
@@ -439,6 +448,50 @@ class Requester:
                     retried.append(exc)
                 await self._pause(attempt, first_failure, deadline, exc)
                 attempt += 1
+
+    @overload
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        stream: Literal[False] = False,
+        sent: Callable[[int], None] | None = None,
+        retried: list[BaseException] | None = None,
+        **fields: Unpack[RequestFields],
+    ) -> Response: ...
+
+    @overload
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        stream: Literal[True],
+        sent: Callable[[int], None] | None = None,
+        retried: list[BaseException] | None = None,
+        **fields: Unpack[RequestFields],
+    ) -> StreamingResponse: ...
+
+    async def execute(
+        self,
+        method: str,
+        bucket: str | None,
+        key: str | None = None,
+        *,
+        stream: bool = False,
+        sent: Callable[[int], None] | None = None,
+        retried: list[BaseException] | None = None,
+        **fields: Unpack[RequestFields],
+    ) -> Response | StreamingResponse:
+        """:meth:`send` of ``Request(method, bucket, key, **fields)``: a request this client
+        has no method for, in one call (the fields are those of :class:`Request`)."""
+        request = Request(method, bucket, key, **fields)
+        if stream:
+            return await self.send(request, stream=True, sent=sent, retried=retried)
+        return await self.send(request, sent=sent, retried=retried)
 
     def _may_retry(self, exc: BaseException, attempt: int, first_failure: float) -> bool:
         return self._retry.may_retry(exc, attempt, self._transport.clock() - first_failure)
@@ -494,43 +547,45 @@ class Requester:
 
     async def _attempt(
         self,
-        method: str,
-        bucket: str | None,
-        key: str | None,
-        query: Query,
-        headers: Mapping[str, str] | None,
-        body: Body,
-        payload_hash: str | None,
-        region: str | None,
-        *,
-        error_document: bool,
+        request: Request,
         stream: bool,
-        sent: Callable[[int], None] | None = None,
-        limit: int,
+        sent: Callable[[int], None] | None,
         deadline: float | None,
     ) -> Response | StreamingResponse:
+        """One attempt: sign, send, and turn an error answer into its exception."""
         remaining = None
-        preparing = self._prepare(method, bucket, key, query, headers, body, payload_hash, region)
-        if deadline is None:
-            url, all_headers = await preparing
+        # The usual case needs no coroutine: a region known (the client's, the request's, a
+        # cached bucket's) and fixed credentials.
+        region = request.region or self._region
+        bucket = request.bucket
+        if region is None and bucket is not None:
+            region = self._bucket_regions.get(bucket)
+        fixed = self._fixed
+        if region is not None and fixed is not None and deadline is None:
+            url, headers = self._sign(request, region, fixed[0])
         else:
-            # A region lookup or a credentials refresh counts against the deadline too.
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                preparing.close()
-                raise self._past_deadline(None)
-            try:
-                url, all_headers = await asyncio.wait_for(preparing, remaining)
-            except asyncio.TimeoutError:
-                if asyncio.get_running_loop().time() < deadline:
-                    raise  # a timeout of the preparation's own (a credentials request)
-                raise self._past_deadline(None) from None
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise self._past_deadline(None)
+            preparing = self._prepare(request, region)
+            if deadline is None:
+                url, headers = await preparing
+            else:
+                # A region lookup or a credentials refresh counts against the deadline too.
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    preparing.close()
+                    raise self._past_deadline(None)
+                try:
+                    url, headers = await asyncio.wait_for(preparing, remaining)
+                except asyncio.TimeoutError:
+                    if asyncio.get_running_loop().time() < deadline:
+                        raise  # a timeout of the preparation's own (a credentials request)
+                    raise self._past_deadline(None) from None
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    raise self._past_deadline(None)
+        method = request.method
         if stream:
             streamed = await self._transport.stream(
-                method, url, all_headers, body, timeouts=self._timeouts, remaining=remaining
+                method, url, headers, request.body, timeouts=self._timeouts, remaining=remaining
             )
             if streamed.status < 300:
                 streamed.deadline = deadline
@@ -540,65 +595,69 @@ class Requester:
             finally:
                 streamed.release()
             raise xml.parse_error(
-                streamed.status, streamed.headers, error_body, bucket=bucket, key=key
+                streamed.status, streamed.headers, error_body, bucket=bucket, key=request.key
             )
         resp = await self._transport.request(
             method,
             url,
-            all_headers,
-            body,
+            headers,
+            request.body,
             timeouts=self._timeouts,
             sent=sent,
             remaining=remaining,
-            limit=limit,
+            limit=request.limit,
             error_limit=xml.ERROR_DOCUMENT_LIMIT,
         )
         if resp.status >= 300:
             raise xml.parse_error(
-                resp.status, resp.headers, resp.body, bucket=bucket, key=key, head=method == "HEAD"
+                resp.status,
+                resp.headers,
+                resp.body,
+                bucket=bucket,
+                key=request.key,
+                head=method == "HEAD",
             )
-        if error_document:
-            xml.raise_if_error_document(resp.body, status=resp.status, bucket=bucket, key=key)
+        if request.error_document:
+            xml.raise_if_error_document(
+                resp.body, status=resp.status, bucket=bucket, key=request.key
+            )
         return resp
 
-    async def _prepare(
-        self,
-        method: str,
-        bucket: str | None,
-        key: str | None,
-        query: Query,
-        headers: Mapping[str, str] | None,
-        body: Body,
-        payload_hash: str | None,
-        region: str | None,
+    async def _prepare(self, request: Request, region: str | None) -> tuple[str, dict[str, str]]:
+        """:meth:`_sign` once the region and the credentials are known (asked for if need be)."""
+        if region is None:
+            region = await self.region_for(request.bucket)
+        fixed = self._fixed
+        creds = fixed[0] if fixed is not None else await self._credentials.retrieve()
+        return self._sign(request, region, creds)
+
+    def _sign(
+        self, request: Request, region: str, creds: Credentials | None
     ) -> tuple[str, dict[str, str]]:
         """The URL and the signed headers of one attempt."""
-        if region is None:
-            # The usual answers without a coroutine: the client's region, a known bucket's.
-            if self._region:
-                region = self._region
-            elif bucket is not None and (cached := self._bucket_regions.get(bucket)):
-                region = cached
-            else:
-                region = await self.region_for(bucket)
-        target = build_target(self._endpoint, bucket, key, query, style=self._style, region=region)
+        method = request.method
+        target = build_target(
+            self._endpoint,
+            request.bucket,
+            request.key,
+            request.query,
+            style=self._style,
+            region=region,
+        )
         all_headers = {"Host": target.host}
-        if headers:
-            all_headers.update(headers)
+        if request.headers:
+            all_headers.update(request.headers)
         # The last safety net: a value no argument check caught (one copied from an answer,
         # say) is refused here, typed, rather than by aiohttp with a bare ValueError or sent
         # as raw UTF-8. Checked before signing, so no message can hold a signature.
         check_headers(all_headers)
-        fixed = self._fixed
-        creds = fixed[0] if fixed is not None else await self._credentials.retrieve()
         if creds is not None:
+            payload_hash = request.payload_hash
             if payload_hash is None:
-                if body is None:
-                    payload_hash = signing.EMPTY_SHA256
-                elif isinstance(body, (bytes, bytearray, memoryview)):
-                    payload_hash = hashlib.sha256(body).hexdigest()
-                else:
-                    payload_hash = signing.UNSIGNED_PAYLOAD
+                body = request.body
+                payload_hash = (
+                    signing.EMPTY_SHA256 if body is None else hashlib.sha256(body).hexdigest()
+                )
             signing.sign_canonical(
                 method,
                 target.uri,

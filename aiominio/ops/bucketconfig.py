@@ -8,7 +8,7 @@ from aiominio.notification import NotificationConfig
 from aiominio.policy import Policy, PolicyDocument, apply_policy, derive_policy
 from aiominio.policy import dump_document as dump_policy
 from aiominio.policy import parse_document as parse_policy
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 
 _POLICY: Query = (("policy", ""),)
 _NOTIFICATION: Query = (("notification", ""),)
@@ -16,7 +16,7 @@ _NOTIFICATION: Query = (("notification", ""),)
 
 async def get_policy_json(req: Requester, bucket: str) -> str:
     """GetBucketPolicy, the document as the server returns it."""
-    resp = await req.execute("GET", bucket, query=_POLICY)
+    resp = await req.send(Request("GET", bucket, query=_POLICY))
     try:
         return resp.body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -26,7 +26,9 @@ async def get_policy_json(req: Requester, bucket: str) -> str:
 async def _put_document(
     req: Requester, bucket: str, *, query: Query, content_type: str, body: bytes
 ) -> None:
-    await req.execute("PUT", bucket, query=query, headers={"Content-Type": content_type}, body=body)
+    await req.send(
+        Request("PUT", bucket, query=query, headers={"Content-Type": content_type}, body=body)
+    )
 
 
 async def set_policy_json(req: Requester, bucket: str, *, text: str) -> None:
@@ -38,7 +40,7 @@ async def set_policy_json(req: Requester, bucket: str, *, text: str) -> None:
 
 async def delete_policy(req: Requester, bucket: str) -> None:
     """DeleteBucketPolicy."""
-    await req.execute("DELETE", bucket, query=_POLICY)
+    await req.send(Request("DELETE", bucket, query=_POLICY))
 
 
 async def _policy_document(req: Requester, bucket: str) -> PolicyDocument:
@@ -69,7 +71,7 @@ async def set_policy(req: Requester, bucket: str, *, prefix: str, policy: Policy
 
 async def get_notification(req: Requester, bucket: str) -> NotificationConfig:
     """GetBucketNotificationConfiguration."""
-    resp = await req.execute("GET", bucket, query=_NOTIFICATION)
+    resp = await req.send(Request("GET", bucket, query=_NOTIFICATION))
     return NotificationConfig.from_xml(resp.body)
 
 

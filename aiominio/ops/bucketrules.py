@@ -13,7 +13,7 @@ from aiominio.core.cors import CorsConfig
 from aiominio.core.lifecycle import LifecycleConfig
 from aiominio.core.replication import ReplicationConfig
 from aiominio.errors import S3Error
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 
 _LIFECYCLE: Query = (("lifecycle", ""),)
 _ENCRYPTION: Query = (("encryption", ""),)
@@ -23,13 +23,13 @@ _REPLICATION: Query = (("replication", ""),)
 
 async def _put(req: Requester, bucket: str, *, query: Query, body: bytes) -> None:
     headers = {"Content-MD5": checksums.md5_b64(body), "Content-Type": "application/xml"}
-    await req.execute("PUT", bucket, query=query, headers=headers, body=body)
+    await req.send(Request("PUT", bucket, query=query, headers=headers, body=body))
 
 
 async def _get(req: Requester, bucket: str, *, query: Query, missing: str) -> bytes | None:
     """The document, or None when the server answers ``missing`` (the bucket has none)."""
     try:
-        resp = await req.execute("GET", bucket, query=query)
+        resp = await req.send(Request("GET", bucket, query=query))
     except S3Error as exc:
         if exc.code == missing:
             return None
@@ -50,7 +50,7 @@ async def get_lifecycle(req: Requester, bucket: str) -> LifecycleConfig | None:
 
 async def delete_lifecycle(req: Requester, bucket: str) -> None:
     """DeleteBucketLifecycle."""
-    await req.execute("DELETE", bucket, query=_LIFECYCLE)
+    await req.send(Request("DELETE", bucket, query=_LIFECYCLE))
 
 
 async def set_encryption(req: Requester, bucket: str, *, config: SseConfig) -> None:
@@ -68,7 +68,7 @@ async def get_encryption(req: Requester, bucket: str) -> SseConfig | None:
 
 async def delete_encryption(req: Requester, bucket: str) -> None:
     """DeleteBucketEncryption."""
-    await req.execute("DELETE", bucket, query=_ENCRYPTION)
+    await req.send(Request("DELETE", bucket, query=_ENCRYPTION))
 
 
 async def set_cors(req: Requester, bucket: str, *, config: CorsConfig) -> None:
@@ -84,7 +84,7 @@ async def get_cors(req: Requester, bucket: str) -> CorsConfig | None:
 
 async def delete_cors(req: Requester, bucket: str) -> None:
     """DeleteBucketCors."""
-    await req.execute("DELETE", bucket, query=_CORS)
+    await req.send(Request("DELETE", bucket, query=_CORS))
 
 
 async def set_replication(req: Requester, bucket: str, *, config: ReplicationConfig) -> None:
@@ -102,4 +102,4 @@ async def get_replication(req: Requester, bucket: str) -> ReplicationConfig | No
 
 async def delete_replication(req: Requester, bucket: str) -> None:
     """DeleteBucketReplication."""
-    await req.execute("DELETE", bucket, query=_REPLICATION)
+    await req.send(Request("DELETE", bucket, query=_REPLICATION))

@@ -7,7 +7,7 @@ from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.objectlock import BUCKET_LOCK_HEADER
 from aiominio.errors import InvalidArgument, NoSuchBucket
 from aiominio.models import Bucket
-from aiominio.requester import Requester
+from aiominio.requester import Request, Requester
 
 
 async def make_bucket(
@@ -20,14 +20,14 @@ async def make_bucket(
     region = region or req.region or DEFAULT_REGION
     body = None if region == DEFAULT_REGION else xml.build_create_bucket(region)
     headers = {BUCKET_LOCK_HEADER: "true"} if object_lock else None
-    await req.execute("PUT", bucket, headers=headers, body=body, region=region)
+    await req.send(Request("PUT", bucket, headers=headers, body=body, region=region))
     req.remember_region(bucket, region)
 
 
 async def list_buckets(req: Requester) -> list[Bucket]:
     """ListBuckets."""
-    resp = await req.execute(
-        "GET", None, region=req.region or DEFAULT_REGION, limit=xml.LISTING_PAGE_LIMIT
+    resp = await req.send(
+        Request("GET", None, region=req.region or DEFAULT_REGION, limit=xml.LISTING_PAGE_LIMIT)
     )
     return xml.parse_list_buckets(resp.body)
 
@@ -35,7 +35,7 @@ async def list_buckets(req: Requester) -> list[Bucket]:
 async def bucket_exists(req: Requester, bucket: str) -> bool:
     """HeadBucket: False for a missing bucket; other errors are raised."""
     try:
-        await req.execute("HEAD", bucket)
+        await req.send(Request("HEAD", bucket))
     except NoSuchBucket:
         req.forget_region(bucket)
         return False
@@ -44,5 +44,5 @@ async def bucket_exists(req: Requester, bucket: str) -> bool:
 
 async def remove_bucket(req: Requester, bucket: str) -> None:
     """DeleteBucket."""
-    await req.execute("DELETE", bucket)
+    await req.send(Request("DELETE", bucket))
     req.forget_region(bucket)

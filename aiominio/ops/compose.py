@@ -13,7 +13,7 @@ from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_hea
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Requester, one_deadline
+from aiominio.requester import Request, Requester, one_deadline
 from aiominio.transfer.multipart import (
     MultipartUpload,
     abort_quietly,
@@ -95,19 +95,21 @@ async def _copy_part(
     copy_source = "/" + signing.uri_encode(f"{source.bucket}/{source.key}", keep_slash=True)
     if source.version_id:
         copy_source += f"?versionId={signing.uri_encode(source.version_id)}"
-    resp = await req.execute(
-        "PUT",
-        upload.bucket,
-        upload.key,
-        query=(("partNumber", str(part.number)), ("uploadId", upload.upload_id)),
-        headers={
-            "x-amz-copy-source": copy_source,
-            "x-amz-copy-source-range": planning.range_header(part.offset, part.length),
-            "x-amz-copy-source-if-match": f'"{stat.etag}"',
-            **copy_source_headers(source.sse),
-            **part_headers(sse),
-        },
-        error_document=True,
+    resp = await req.send(
+        Request(
+            "PUT",
+            upload.bucket,
+            upload.key,
+            query=(("partNumber", str(part.number)), ("uploadId", upload.upload_id)),
+            headers={
+                "x-amz-copy-source": copy_source,
+                "x-amz-copy-source-range": planning.range_header(part.offset, part.length),
+                "x-amz-copy-source-if-match": f'"{stat.etag}"',
+                **copy_source_headers(source.sse),
+                **part_headers(sse),
+            },
+            error_document=True,
+        )
     )
     etag = xml.parse_copy_result(resp.body).etag
     if not etag:

@@ -18,7 +18,7 @@ from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.ops.tagging import get_object_tags
-from aiominio.requester import Requester, one_deadline
+from aiominio.requester import Request, Requester, one_deadline
 from aiominio.transfer.multipart import (
     abort_quietly,
     aborter,
@@ -67,17 +67,19 @@ async def copy_object(
     )
     planning.check_object_size(stat.size, f"the source {source_bucket}/{source_key}")
     if stat.size <= limit:
-        resp = await req.execute(
-            "PUT",
-            bucket,
-            key,
-            headers={
-                **headers,
-                **conditions,
-                **write_headers(sse),
-                "x-amz-copy-source": source,
-            },
-            error_document=True,
+        resp = await req.send(
+            Request(
+                "PUT",
+                bucket,
+                key,
+                headers={
+                    **headers,
+                    **conditions,
+                    **write_headers(sse),
+                    "x-amz-copy-source": source,
+                },
+                error_document=True,
+            )
         )
         result = xml.parse_copy_result(resp.body)
         version_id = resp.headers.get("x-amz-version-id")
@@ -97,19 +99,21 @@ async def copy_object(
     try:
         parts = []
         for number, (offset, length) in enumerate(planning.part_ranges(stat.size, psize), 1):
-            resp = await req.execute(
-                "PUT",
-                bucket,
-                key,
-                query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
-                headers={
-                    "x-amz-copy-source-if-match": f'"{stat.etag}"',
-                    **conditions,
-                    **part_headers(sse),
-                    "x-amz-copy-source": source,
-                    "x-amz-copy-source-range": planning.range_header(offset, length),
-                },
-                error_document=True,
+            resp = await req.send(
+                Request(
+                    "PUT",
+                    bucket,
+                    key,
+                    query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
+                    headers={
+                        "x-amz-copy-source-if-match": f'"{stat.etag}"',
+                        **conditions,
+                        **part_headers(sse),
+                        "x-amz-copy-source": source,
+                        "x-amz-copy-source-range": planning.range_header(offset, length),
+                    },
+                    error_document=True,
+                )
             )
             etag = xml.parse_copy_result(resp.body).etag
             if not etag:

@@ -7,7 +7,7 @@ from types import TracebackType
 
 from aiominio.core.listen import BucketEvent, EventLineDecoder, Query
 from aiominio.errors import ConnectionLostError, TransportError
-from aiominio.requester import Requester, Resume
+from aiominio.requester import Request, Requester, Resume
 from aiominio.transport import StreamingResponse
 
 
@@ -42,8 +42,8 @@ class BucketEventStream:
 
     async def _open(self, resume: Resume | None = None) -> None:
         self._decoder = EventLineDecoder()  # a partial line of a dropped connection is lost
-        self._resp = await self._requester.execute(
-            "GET", self.bucket, query=self._query, stream=True, resume=resume
+        self._resp = await self._requester.send(
+            Request("GET", self.bucket, query=self._query, resume=resume), stream=True
         )
 
     async def __aenter__(self) -> BucketEventStream:

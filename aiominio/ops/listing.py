@@ -13,7 +13,7 @@ from dataclasses import replace
 from aiominio.core import xml
 from aiominio.errors import NoSuchUpload
 from aiominio.models import ObjectInfo, Part, Upload
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 from aiominio.transport import Response
 
 #: The page size asked of ListMultipartUploads (max-uploads) and ListParts (max-parts): S3's
@@ -50,7 +50,9 @@ async def list_objects(
         return (*base, ("continuation-token" if v2 else "marker", cursor))
 
     def fetch(cursor: str | None) -> Awaitable[Response]:
-        return req.execute("GET", bucket, query=query_for(cursor), limit=xml.LISTING_PAGE_LIMIT)
+        return req.send(
+            Request("GET", bucket, query=query_for(cursor), limit=xml.LISTING_PAGE_LIMIT)
+        )
 
     cursor: str | None = None if v2 else start
     # Some servers (moto) repeat common prefixes on every page; yield each once.
@@ -115,7 +117,9 @@ async def upload_pages(
             query.append(("key-marker", key_marker))
             if id_marker:
                 query.append(("upload-id-marker", id_marker))
-        resp = await req.execute("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        resp = await req.send(
+            Request("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        )
         page = xml.parse_list_uploads(resp.body, most=_SERVER_PAGE_SIZE)
         yield page
         cursor = page.cursor_after(cursor)
@@ -154,8 +158,8 @@ async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -
         query = [("max-parts", str(_SERVER_PAGE_SIZE)), ("uploadId", upload_id)]
         if marker:
             query.append(("part-number-marker", str(marker)))
-        resp = await req.execute(
-            "GET", bucket, key, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT
+        resp = await req.send(
+            Request("GET", bucket, key, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
         )
         page = xml.parse_list_parts(resp.body, most=_SERVER_PAGE_SIZE)
         parts.extend(page.parts)

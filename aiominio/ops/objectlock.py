@@ -16,7 +16,7 @@ from aiominio.core.objectlock import (
 )
 from aiominio.errors import S3Error
 from aiominio.ops.objects import version_query
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 
 _OBJECT_LOCK: Query = (("object-lock", ""),)
 _RETENTION: Query = (("retention", ""),)
@@ -35,12 +35,14 @@ def _xml_headers(body: bytes) -> dict[str, str]:
 async def set_lock_config(req: Requester, bucket: str, *, config: ObjectLockConfig) -> None:
     """PutObjectLockConfiguration."""
     body = build_lock_config(config)
-    await req.execute("PUT", bucket, query=_OBJECT_LOCK, headers=_xml_headers(body), body=body)
+    await req.send(
+        Request("PUT", bucket, query=_OBJECT_LOCK, headers=_xml_headers(body), body=body)
+    )
 
 
 async def get_lock_config(req: Requester, bucket: str) -> ObjectLockConfig:
     """GetObjectLockConfiguration (a bucket without lock: ObjectLockConfigurationNotFoundError)."""
-    resp = await req.execute("GET", bucket, query=_OBJECT_LOCK)
+    resp = await req.send(Request("GET", bucket, query=_OBJECT_LOCK))
     return parse_lock_config(resp.body)
 
 
@@ -59,7 +61,7 @@ async def set_retention(
     if bypass_governance:
         headers[BYPASS_GOVERNANCE_HEADER] = "true"
     query = _RETENTION + version_query(version_id)
-    await req.execute("PUT", bucket, key, query=query, headers=headers, body=body)
+    await req.send(Request("PUT", bucket, key, query=query, headers=headers, body=body))
 
 
 async def get_retention(
@@ -67,7 +69,9 @@ async def get_retention(
 ) -> Retention | None:
     """GetObjectRetention; ``None`` for a version without one."""
     try:
-        resp = await req.execute("GET", bucket, key, query=_RETENTION + version_query(version_id))
+        resp = await req.send(
+            Request("GET", bucket, key, query=_RETENTION + version_query(version_id))
+        )
     except S3Error as exc:
         if exc.code in _NO_RETENTION:
             return None
@@ -81,7 +85,7 @@ async def set_legal_hold(
     """PutObjectLegalHold (ON or OFF)."""
     body = build_legal_hold(enabled)
     query = _LEGAL_HOLD + version_query(version_id)
-    await req.execute("PUT", bucket, key, query=query, headers=_xml_headers(body), body=body)
+    await req.send(Request("PUT", bucket, key, query=query, headers=_xml_headers(body), body=body))
 
 
 async def get_legal_hold(
@@ -89,7 +93,9 @@ async def get_legal_hold(
 ) -> bool:
     """GetObjectLegalHold; ``False`` for a version that never had one."""
     try:
-        resp = await req.execute("GET", bucket, key, query=_LEGAL_HOLD + version_query(version_id))
+        resp = await req.send(
+            Request("GET", bucket, key, query=_LEGAL_HOLD + version_query(version_id))
+        )
     except S3Error as exc:
         if exc.code in _NO_LEGAL_HOLD:
             return False

@@ -13,7 +13,7 @@ from aiominio.core.validation import MAX_KEYS, check_object_key
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey, S3Error
 from aiominio.models import DeleteError, ObjectStat, ObjectVersion
 from aiominio.ops.buckets import bucket_exists
-from aiominio.requester import Requester
+from aiominio.requester import Request, Requester
 
 #: What ``remove_objects`` removes: a key (its latest version), a ``(key, version_id)`` pair or
 #: an :class:`ObjectVersion` from ``list_object_versions`` (that version, or delete marker).
@@ -43,8 +43,8 @@ async def stat_object(
     if checksum_mode:
         headers["x-amz-checksum-mode"] = "ENABLED"
     try:
-        resp = await req.execute(
-            "HEAD", bucket, key, query=version_query(version_id), headers=headers
+        resp = await req.send(
+            Request("HEAD", bucket, key, query=version_query(version_id), headers=headers)
         )
     except NoSuchKey as exc:
         # A HEAD answer has no body to say which is missing; ask, on this error path only.
@@ -92,7 +92,7 @@ async def remove_object(
 ) -> None:
     """DeleteObject (past a governance-mode retention with ``bypass_governance``)."""
     headers = {BYPASS_GOVERNANCE_HEADER: "true"} if bypass_governance else None
-    await req.execute("DELETE", bucket, key, query=version_query(version_id), headers=headers)
+    await req.send(Request("DELETE", bucket, key, query=version_query(version_id), headers=headers))
 
 
 def delete_target(item: object) -> tuple[str, str | None]:
@@ -150,7 +150,9 @@ async def _delete_batch(
 ) -> list[DeleteError]:
     body = xml.build_delete_objects(keys)
     headers = {"Content-MD5": checksums.md5_b64(body), "Content-Type": "application/xml"}
-    resp = await req.execute("POST", bucket, query=(("delete", ""),), headers=headers, body=body)
+    resp = await req.send(
+        Request("POST", bucket, query=(("delete", ""),), headers=headers, body=body)
+    )
     return xml.parse_delete_objects(resp.body)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from aiominio.core.select import SelectParser, SelectRequest, SelectStats, build_select
-from aiominio.requester import Requester
+from aiominio.requester import Request, Requester
 from aiominio.transport import StreamingResponse
 
 _SELECT = (("select", ""), ("select-type", "2"))
@@ -56,13 +56,8 @@ class SelectResult:
         if self._resp is not None or self._done:
             raise RuntimeError("this select result is already open")
         headers = {"Content-Type": "application/xml"}
-        self._resp = await self._requester.execute(
-            "POST",
-            self.bucket,
-            self.key,
-            query=_SELECT,
-            headers=headers,
-            body=self._body,
+        self._resp = await self._requester.send(
+            Request("POST", self.bucket, self.key, query=_SELECT, headers=headers, body=self._body),
             stream=True,
         )
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from aiominio.core import checksums, xml
 from aiominio.errors import S3Error
 from aiominio.ops.objects import version_query
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 
 _TAGGING: Query = (("tagging", ""),)
 
@@ -22,7 +22,7 @@ async def _put_tagging(
     body = xml.build_tagging(tags)
     # S3 requires a Content-MD5 (or a checksum header) on PutObjectTagging and PutBucketTagging.
     headers = {"Content-MD5": checksums.md5_b64(body), "Content-Type": "application/xml"}
-    await req.execute("PUT", bucket, key, query=query, headers=headers, body=body)
+    await req.send(Request("PUT", bucket, key, query=query, headers=headers, body=body))
 
 
 async def set_object_tags(
@@ -41,7 +41,7 @@ async def get_object_tags(
     req: Requester, bucket: str, key: str, *, version_id: str | None = None
 ) -> dict[str, str]:
     """GetObjectTagging."""
-    resp = await req.execute("GET", bucket, key, query=_query(version_id))
+    resp = await req.send(Request("GET", bucket, key, query=_query(version_id)))
     return xml.parse_tagging(resp.body)
 
 
@@ -49,7 +49,7 @@ async def delete_object_tags(
     req: Requester, bucket: str, key: str, *, version_id: str | None = None
 ) -> None:
     """DeleteObjectTagging."""
-    await req.execute("DELETE", bucket, key, query=_query(version_id))
+    await req.send(Request("DELETE", bucket, key, query=_query(version_id)))
 
 
 async def set_bucket_tags(req: Requester, bucket: str, *, tags: Mapping[str, str]) -> None:
@@ -60,7 +60,7 @@ async def set_bucket_tags(req: Requester, bucket: str, *, tags: Mapping[str, str
 async def get_bucket_tags(req: Requester, bucket: str) -> dict[str, str]:
     """GetBucketTagging; a bucket without tags (S3's ``NoSuchTagSet``) has none: ``{}``."""
     try:
-        resp = await req.execute("GET", bucket, query=_TAGGING)
+        resp = await req.send(Request("GET", bucket, query=_TAGGING))
     except S3Error as exc:
         if exc.code == "NoSuchTagSet":
             return {}
@@ -70,4 +70,4 @@ async def get_bucket_tags(req: Requester, bucket: str) -> dict[str, str]:
 
 async def delete_bucket_tags(req: Requester, bucket: str) -> None:
     """DeleteBucketTagging."""
-    await req.execute("DELETE", bucket, query=_TAGGING)
+    await req.send(Request("DELETE", bucket, query=_TAGGING))

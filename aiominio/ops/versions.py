@@ -12,14 +12,14 @@ from aiominio.core.versioning import (
     parse_versioning,
 )
 from aiominio.models import ObjectVersion, Versioning
-from aiominio.requester import Query, Requester
+from aiominio.requester import Query, Request, Requester
 
 _VERSIONING: Query = (("versioning", ""),)
 
 
 async def get_versioning(req: Requester, bucket: str) -> Versioning:
     """GetBucketVersioning."""
-    resp = await req.execute("GET", bucket, query=_VERSIONING)
+    resp = await req.send(Request("GET", bucket, query=_VERSIONING))
     return parse_versioning(resp.body)
 
 
@@ -27,7 +27,7 @@ async def set_versioning(req: Requester, bucket: str, *, state: Versioning) -> N
     """PutBucketVersioning (Enabled or Suspended)."""
     body = build_versioning(state)
     headers = {"Content-Type": "application/xml", "Content-MD5": checksums.md5_b64(body)}
-    await req.execute("PUT", bucket, query=_VERSIONING, headers=headers, body=body)
+    await req.send(Request("PUT", bucket, query=_VERSIONING, headers=headers, body=body))
 
 
 async def list_object_versions(
@@ -51,7 +51,9 @@ async def list_object_versions(
             query.append(("key-marker", cursor[0]))
             if cursor[1]:
                 query.append(("version-id-marker", cursor[1]))
-        resp = await req.execute("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        resp = await req.send(
+            Request("GET", bucket, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
+        )
         page = parse_list_versions(resp.body, most=page_size)
         for entry in page.entries:
             if entry.is_dir:

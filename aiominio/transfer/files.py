@@ -27,7 +27,7 @@ from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionF
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.objects import stat_object, version_query
-from aiominio.requester import Requester, one_deadline
+from aiominio.requester import Request, Requester, one_deadline
 from aiominio.transfer.integrity import md5_digest
 from aiominio.transfer.multipart import (
     MultipartPlan,
@@ -231,7 +231,7 @@ async def _part_size(
     sse: SseCustomerKey | None,
 ) -> int:
     query = (*version_query(version_id), ("partNumber", str(number)))
-    resp = await req.execute("HEAD", bucket, key, query=query, headers=read_headers(sse))
+    resp = await req.send(Request("HEAD", bucket, key, query=query, headers=read_headers(sse)))
     length = resp.headers.get("content-length", "")
     if not length.isdigit():
         raise InvalidResponseError(f"{bucket}/{key}: HEAD of part {number} has no Content-Length")

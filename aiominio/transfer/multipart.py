@@ -27,7 +27,7 @@ from aiominio.errors import (
 from aiominio.models import Part, PutResult
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Requester, outside_operation_deadline
+from aiominio.requester import Request, Requester, outside_operation_deadline
 from aiominio.transfer.integrity import checksum_headers, crc32_b64
 from aiominio.transfer.sources import ProgressReporter, Source
 
@@ -143,8 +143,8 @@ async def _initiate(
 ) -> MultipartUpload:
     retried: list[BaseException] = []
     since = datetime.now(timezone.utc)
-    resp = await req.execute(
-        "POST", bucket, key, query=(("uploads", ""),), headers=headers, retried=retried
+    resp = await req.send(
+        Request("POST", bucket, key, query=(("uploads", ""),), headers=headers), retried=retried
     )
     upload = MultipartUpload(bucket, key, xml.parse_initiate_multipart(resp.body))
     # A server that ignores the request (no echo) keeps no whole-object checksum.
@@ -181,14 +181,16 @@ async def upload_part(
     ``sent`` is told how much of the body the current attempt has written."""
     where = f"part {number} of {upload.bucket}/{upload.key}"
     extra, check, crc = await checksum_headers(data, integrity)
-    resp = await req.execute(
-        "PUT",
-        upload.bucket,
-        upload.key,
-        query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
-        headers={**extra, **read_headers(upload.customer_key)},
-        body=data,
-        payload_hash=signing.UNSIGNED_PAYLOAD,
+    resp = await req.send(
+        Request(
+            "PUT",
+            upload.bucket,
+            upload.key,
+            query=(("partNumber", str(number)), ("uploadId", upload.upload_id)),
+            headers={**extra, **read_headers(upload.customer_key)},
+            body=data,
+            payload_hash=signing.UNSIGNED_PAYLOAD,
+        ),
         sent=sent,
     )
     etag = unquote_etag(resp.headers.get("etag", ""))
@@ -331,14 +333,16 @@ async def complete_multipart(
     )
     retried: list[BaseException] = []
     try:
-        resp = await req.execute(
-            "POST",
-            upload.bucket,
-            upload.key,
-            query=(("uploadId", upload.upload_id),),
-            body=body,
-            headers=headers,
-            error_document=True,
+        resp = await req.send(
+            Request(
+                "POST",
+                upload.bucket,
+                upload.key,
+                query=(("uploadId", upload.upload_id),),
+                body=body,
+                headers=headers,
+                error_document=True,
+            ),
             retried=retried,
         )
     except NoSuchUpload:
@@ -375,7 +379,7 @@ async def complete_multipart(
 async def abort_multipart(req: Requester, bucket: str, key: str, *, upload_id: str) -> None:
     """AbortMultipartUpload; an upload already gone is not an error (the goal is reached)."""
     with contextlib.suppress(NoSuchUpload):
-        await req.execute("DELETE", bucket, key, query=(("uploadId", upload_id),))
+        await req.send(Request("DELETE", bucket, key, query=(("uploadId", upload_id),)))
 
 
 async def remove_incomplete_upload(req: Requester, bucket: str, key: str) -> None:

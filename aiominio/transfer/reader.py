@@ -16,7 +16,7 @@ from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
-from aiominio.requester import Requester, Resume
+from aiominio.requester import Request, Requester, Resume
 from aiominio.transfer.sources import Progress, ProgressReporter
 from aiominio.transport import StreamingResponse
 
@@ -177,14 +177,16 @@ class ObjectReader:
         version_id = self._version_id
         if version_id is None and self._stat is not None:
             version_id = pinned_version(self._stat)  # a resume: the version the body is of
-        return await self._requester.execute(
-            "GET",
-            self.bucket,
-            self.key,
-            query=version_query(version_id),
-            headers=headers,
+        return await self._requester.send(
+            Request(
+                "GET",
+                self.bucket,
+                self.key,
+                query=version_query(version_id),
+                headers=headers,
+                resume=resume,
+            ),
             stream=True,
-            resume=resume,
         )
 
     async def _resume(self, exc: BaseException) -> None:

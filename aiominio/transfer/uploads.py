@@ -11,7 +11,7 @@ from aiominio.core.sse import Sse, SseCustomerKey, write_headers
 from aiominio.errors import IncompleteBody
 from aiominio.models import PutResult
 from aiominio.ops.objects import stat_written
-from aiominio.requester import Requester
+from aiominio.requester import Request, Requester
 from aiominio.transfer.integrity import checksum_headers
 from aiominio.transfer.multipart import MultipartPlan, create_multipart, run_multipart
 from aiominio.transfer.sources import Progress, ProgressReporter, Source
@@ -37,13 +37,15 @@ async def put_single(
         # refuses a PUT with neither Content-MD5 nor this header.
         extra["x-amz-sdk-checksum-algorithm"] = "CRC32"
     counter = reporter.body_counter() if reporter is not None and reporter.active else None
-    resp = await req.execute(
-        "PUT",
-        bucket,
-        key,
-        headers={**headers, **extra, **write_headers(sse)},
-        body=data,
-        payload_hash=signing.UNSIGNED_PAYLOAD,
+    resp = await req.send(
+        Request(
+            "PUT",
+            bucket,
+            key,
+            headers={**headers, **extra, **write_headers(sse)},
+            body=data,
+            payload_hash=signing.UNSIGNED_PAYLOAD,
+        ),
         sent=counter,
     )
     check(resp.headers, f"{bucket}/{key}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 import aiominio
 from aiominio.core import planning
 from aiominio.ops import buckets, listing, objects
-from aiominio.requester import Requester
+from aiominio.requester import Request, Requester
 from aiominio.transfer import files, ranged, uploads
 from aiominio.transfer.sources import make_source
 from aiominio.transport import Response
@@ -24,7 +25,8 @@ MiB = 1 << 20
 
 
 class FakeRequester:
-    """Records each ``execute`` call and answers with a canned 200."""
+    """Records each request sent (as the keywords of ``execute``) and answers with a canned
+    200; subclasses answer otherwise by overriding ``execute``."""
 
     def __init__(self, *, region: str | None = None, body: bytes = b"") -> None:
         self.region = region
@@ -37,6 +39,14 @@ class FakeRequester:
     ) -> Response:
         self.calls.append({"method": method, "bucket": bucket, "key": key, **kwargs})
         return Response(200, {}, self.body)
+
+    async def send(self, request: Request, **options: Any) -> Response:
+        fields = {
+            f.name: getattr(request, f.name)
+            for f in dataclasses.fields(request)
+            if f.name not in ("method", "bucket", "key")
+        }
+        return await self.execute(request.method, request.bucket, request.key, **fields, **options)
 
     def remember_region(self, bucket: str, region: str) -> None:
         self.regions[bucket] = region
