@@ -29,6 +29,7 @@ from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.objects import stat_object, version_query
 from aiominio.requester import Request, Requester, one_deadline
 from aiominio.transfer.integrity import md5_digest
+from aiominio.transfer.jobs import Download
 from aiominio.transfer.multipart import (
     MultipartPlan,
     MultipartUpload,
@@ -37,8 +38,8 @@ from aiominio.transfer.multipart import (
 )
 from aiominio.transfer.partial import PartialFile, opened, write_body
 from aiominio.transfer.partial import partial_path as partial_path  # where the tests look for it
-from aiominio.transfer.ranged import contiguous_prefix, fill_ranges, remove_record
-from aiominio.transfer.reader import ObjectReader, pinned_version
+from aiominio.transfer.ranged import RangedDownload, contiguous_prefix, remove_record
+from aiominio.transfer.reader import pinned_version
 from aiominio.transfer.sources import AsyncFileSource, Progress, ProgressReporter
 from aiominio.transfer.uploads import put_object, put_single
 
@@ -134,60 +135,44 @@ async def download_file(
         os.makedirs(parent, exist_ok=True)
         reporter.total = stat.size
         ranged_fill = concurrency > 1 and stat.size >= 2 * part_size
-        async with opened(path, stat.etag) as part:
+        job = Download(req, bucket, key, stat, pinned, sse, reporter)
+        async with opened(path, stat.etag) as partial:
             try:
                 if ranged_fill:
-                    await fill_ranges(
-                        req,
-                        bucket,
-                        key,
-                        stat,
-                        part,
-                        pinned,
-                        sse,
-                        concurrency=concurrency,
-                        part_size=part_size,
-                        reporter=reporter,
-                    )
+                    await RangedDownload(
+                        job, partial, concurrency=concurrency, range_size=part_size
+                    ).run()
                 else:
-                    await _fill(req, bucket, key, stat, part, pinned, reporter, sse)
-                have = part.size()
+                    await _fill(job, partial)
+                have = partial.size()
                 if have != stat.size:
                     raise InvalidResponseError(
                         f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
                     )
                 if verify:
-                    await _verify_file(req, bucket, key, stat, part, pinned, sse)
+                    await _verify_file(job, partial)
             except (PreconditionFailed, InvalidResponseError):
                 # The object changed since the partial file was started, or what arrived is
                 # not what was stored: never keep it, begin again once.
-                part.discard()
+                partial.discard()
                 if attempt:
                     raise
                 continue
-            part.commit(path)
+            partial.commit(path)
         await reporter.report(final=True)
         return stat
     raise AssertionError("unreachable")
 
 
-async def _verify_file(
-    req: Requester,
-    bucket: str,
-    key: str,
-    stat: ObjectStat,
-    part: PartialFile,
-    version_id: str | None,
-    sse: SseCustomerKey | None,
-) -> str | None:
+async def _verify_file(job: Download, partial: PartialFile) -> str | None:
     """Check a downloaded file against the object's whole-object checksum or MD5 ETag, or its
     multipart ETag recomputed from the part sizes; the name of what matched (``None``: nothing
     to check against)."""
-    what = f"{bucket}/{key}"
-    headers = encrypted_view(stat.headers or {}, sse is not None)
+    what, stat = job.where, job.stat
+    headers = encrypted_view(stat.headers or {}, job.sse is not None)
     check = body_check(headers)
     if check is not None:
-        await part.run(_feed, check, part)
+        await partial.run(_feed, check, partial)
         if not check.ok:
             raise InvalidResponseError(check.mismatch(what))
         return check.algorithm
@@ -200,20 +185,20 @@ async def _verify_file(
             f"{what}: the ETag {stat.etag!r} claims {count} parts of {stat.size} bytes; "
             f"S3 makes at most {planning.MAX_PARTS}"
         )
-    first = await _part_size(req, bucket, key, 1, version_id, sse)
+    first = await _part_size(job, 1)
     if first and -(-stat.size // first) == count:
         sizes = [min(first, stat.size - n * first) for n in range(count)]
-        if await _multipart_etag_of(part, sizes) == stat.etag.lower():
+        if await _multipart_etag_of(partial, sizes) == stat.etag.lower():
             return "md5 of part md5s"
     # Parts of unequal size (another client's upload), or corruption: learn every part's size.
     sizes = []
     for n in range(1, count + 1):
-        sizes.append(await _part_size(req, bucket, key, n, version_id, sse))
+        sizes.append(await _part_size(job, n))
         if sum(sizes) > stat.size:
             break
     if sum(sizes) != stat.size:
         return None  # the server does not tell part sizes: the ETag cannot be recomputed
-    digest = await _multipart_etag_of(part, sizes)
+    digest = await _multipart_etag_of(partial, sizes)
     if digest != stat.etag.lower():
         raise InvalidResponseError(
             f"{what}: the file's parts give the ETag {digest}, the server stored {stat.etag}; "
@@ -222,28 +207,23 @@ async def _verify_file(
     return "md5 of part md5s"
 
 
-async def _part_size(
-    req: Requester,
-    bucket: str,
-    key: str,
-    number: int,
-    version_id: str | None,
-    sse: SseCustomerKey | None,
-) -> int:
-    query = (*version_query(version_id), ("partNumber", str(number)))
-    resp = await req.send(Request("HEAD", bucket, key, query=query, headers=read_headers(sse)))
+async def _part_size(job: Download, number: int) -> int:
+    """The size of part ``number`` of the uploaded object (HEAD with partNumber)."""
+    query = (*version_query(job.version_id), ("partNumber", str(number)))
+    request = Request("HEAD", job.bucket, job.key, query=query, headers=read_headers(job.sse))
+    resp = await job.requester.send(request)
     length = resp.headers.get("content-length", "")
     if not length.isdigit():
-        raise InvalidResponseError(f"{bucket}/{key}: HEAD of part {number} has no Content-Length")
+        raise InvalidResponseError(f"{job.where}: HEAD of part {number} has no Content-Length")
     return int(length)
 
 
-def _feed(check: BodyCheck, part: PartialFile) -> None:
-    for chunk in part.chunks(_READ_CHUNK):
+def _feed(check: BodyCheck, partial: PartialFile) -> None:
+    for chunk in partial.chunks(_READ_CHUNK):
         check.update(chunk)
 
 
-async def _multipart_etag_of(part: PartialFile, sizes: list[int]) -> str:
+async def _multipart_etag_of(partial: PartialFile, sizes: list[int]) -> str:
     """The multipart ETag a file would have as parts of ``sizes`` bytes."""
 
     def digest() -> str:
@@ -252,66 +232,47 @@ async def _multipart_etag_of(part: PartialFile, sizes: list[int]) -> str:
         for size in sizes:
             h = hashlib.md5(usedforsecurity=False)
             left = size
-            while left and (chunk := os.pread(part.fd, min(left, _READ_CHUNK), at)):
+            while left and (chunk := os.pread(partial.fd, min(left, _READ_CHUNK), at)):
                 h.update(chunk)
                 left -= len(chunk)
                 at += len(chunk)
             part_md5s.append(h.hexdigest())
         return multipart_etag(part_md5s) or ""
 
-    return await part.run(digest)
+    return await partial.run(digest)
 
 
-async def _fill(
-    req: Requester,
-    bucket: str,
-    key: str,
-    stat: ObjectStat,
-    part: PartialFile,
-    version_id: str | None,
-    reporter: ProgressReporter,
-    sse: SseCustomerKey | None,
-) -> None:
-    """Append the rest of the object to ``part``; never a byte past ``stat.size``."""
-    offset = part.size()
-    prefix = await part.run(contiguous_prefix, part.name)
+async def _fill(job: Download, partial: PartialFile) -> None:
+    """Append the rest of the object to ``partial`` in one stream; never a byte past its size."""
+    size = job.stat.size
+    offset = partial.size()
+    prefix = await partial.run(contiguous_prefix, partial.name)
     if prefix is not None:
-        # A parallel download's partial file: keep only the ranges done from its start.
-        part.truncate(prefix)
-        remove_record(part.name)
+        # A download in ranges left this file: keep only the ranges done from its start.
+        partial.truncate(prefix)
+        remove_record(partial.name)
         offset = prefix
-    if offset > stat.size:
-        part.truncate(0)  # not removed: the file is locked
+    if offset > size:
+        partial.truncate(0)  # not removed: the file is locked
         offset = 0
-    reporter.done = offset
-    if offset >= stat.size:
+    job.reporter.done = offset
+    if offset >= size:
         return
-    headers = {"If-Match": f'"{stat.etag}"'} if stat.etag else {}
-    reader = ObjectReader(
-        req,
-        bucket,
-        key,
-        offset=offset,
-        version_id=version_id,
-        headers=headers,
-        verify=False,
-        sse=sse,
-    )
-    async with reader:
+    async with job.reader(offset) as reader:
         sized = reader.content_length is not None
-        if (sized and reader.stat.size != stat.size) or reader.stat.etag != stat.etag:
+        if (sized and reader.stat.size != size) or reader.stat.etag != job.stat.etag:
             raise InvalidResponseError(
-                f"{bucket}/{key}: the answer describes another object than the HEAD did"
+                f"{job.where}: the answer describes another object than the HEAD did"
             )
         # A body without Content-Length (chunked) that runs on is stopped before a byte past
         # the size is written, or told to the progress callback.
         await write_body(
-            part,
+            partial,
             reader,
             at=offset,
-            end=stat.size,
-            advance=reporter.advance,
-            too_long=f"{bucket}/{key}: the body runs past the {stat.size} bytes the HEAD gave",
+            end=size,
+            advance=job.reporter.advance,
+            too_long=f"{job.where}: the body runs past the {size} bytes the HEAD gave",
         )
 
 

@@ -267,5 +267,5 @@ async def test_a_fifo_planted_at_the_ranges_record_is_not_read(tmp_path: Path) -
     ever. It is opened without waiting, and is no record."""
     record = tmp_path / "x.part.ranges.json"
     os.mkfifo(record)
-    loaded = await asyncio.wait_for(asyncio.to_thread(ranged._load_record, str(record)), 10)
-    assert loaded == {}
+    loaded = await asyncio.wait_for(asyncio.to_thread(ranged.load_record, str(record)), 10)
+    assert loaded is ranged.UNUSABLE

@@ -1,0 +1,58 @@
+"""Job values: what every step of one transfer needs, gathered once so that the steps take one
+argument instead of a long positional list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiominio.core.sse import SseCustomerKey
+from aiominio.models import ObjectStat
+from aiominio.requester import Requester
+from aiominio.transfer.reader import ObjectReader
+from aiominio.transfer.sources import ProgressReporter
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One download of an object's body to a partial file.
+
+    Attributes:
+        requester: the pipeline the requests go through.
+        bucket, key: the object.
+        stat: what the HEAD that started the download said (the size and ETag every answer must
+            agree with).
+        version_id: the version every request is pinned to: the one asked for, else the one the
+            HEAD named (``None`` for an unversioned object).
+        sse: the SSE-C key every request sends, if the object has one.
+        reporter: the progress of the bytes in the file.
+    """
+
+    requester: Requester
+    bucket: str
+    key: str
+    stat: ObjectStat
+    version_id: str | None
+    sse: SseCustomerKey | None
+    reporter: ProgressReporter
+
+    @property
+    def where(self) -> str:
+        """``bucket/key``, for messages."""
+        return f"{self.bucket}/{self.key}"
+
+    def reader(self, offset: int, length: int | None = None) -> ObjectReader:
+        """A reader of the body from ``offset`` (``length`` bytes, or to the end), pinned to
+        the HEAD's ETag by If-Match so that a changed object fails rather than mixes in.
+        Unverified: the whole file is checked once it is complete."""
+        etag = self.stat.etag
+        return ObjectReader(
+            self.requester,
+            self.bucket,
+            self.key,
+            offset=offset,
+            length=length,
+            version_id=self.version_id,
+            headers={"If-Match": f'"{etag}"'} if etag else {},
+            verify=False,
+            sse=self.sse,
+        )
