@@ -393,9 +393,11 @@ async def _upload_file(
     # An encrypted upload that is never resumed is not left behind either (nor resumed later
     # by a call without the key).
     abort = sse is not None
-    plan = MultipartPlan(upload, psize, concurrency, integrity, abort_on_error=abort, done=done)
+    plan = MultipartPlan(
+        upload, psize, concurrency, integrity, abort_on_error=abort, done=done, reuse=unchanged
+    )
     source = AsyncFileSource(f, size)
-    return await run_multipart(req, source, plan, reporter=reporter, skip_part=unchanged)
+    return await run_multipart(req, source, plan, reporter=reporter)
 
 
 async def _resumable_upload(

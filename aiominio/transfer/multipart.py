@@ -29,7 +29,7 @@ from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.requester import Request, Requester, outside_operation_deadline
 from aiominio.transfer.integrity import checksum_headers, crc32_b64
-from aiominio.transfer.sources import ProgressReporter, Source
+from aiominio.transfer.sources import FillingSource, ProgressReporter, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
 _STRAY_CLOCK_LEEWAY = timedelta(seconds=5)
@@ -41,40 +41,61 @@ _FULL_OBJECT = "multipart checksum type FULL_OBJECT"
 _REFUSALS = frozenset({"InvalidArgument", "InvalidRequest", "NotImplemented"})
 
 
-@dataclass
+@dataclass(eq=False)
+class _Strays:
+    """When attempts to create an upload that lost their answers began, if any: the uploads of
+    the key started since then may be theirs (cleared once they were aborted)."""
+
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
 class MultipartUpload:
     """One multipart upload of ``bucket``/``key``.
 
-    ``strays_since`` is set when an attempt to create it lost its answer, and so may have started
-    an upload of its own: when this one ends, uploads of the key initiated since that time are
-    aborted (once). ``full_object`` is set when the server agreed to keep a CRC32 of the whole
-    object (``x-amz-checksum-type: FULL_OBJECT``): completing it then sends that CRC32, combined
-    from the parts' own.
+    Attributes:
+        bucket, key, upload_id: the upload.
+        full_object: the server agreed to keep a CRC32 of the whole object
+            (``x-amz-checksum-type: FULL_OBJECT``): completing it then sends that CRC32,
+            combined from the parts' own.
+        conditions: If-Match / If-None-Match for CompleteMultipartUpload (a conditional write).
+        customer_key: the SSE-C key the upload was created with: every part, the completion
+            and the HEADs after it send it too.
     """
 
     bucket: str
     key: str
     upload_id: str
-    strays_since: datetime | None = None
     full_object: bool = False
-    #: If-Match / If-None-Match for CompleteMultipartUpload (a conditional write).
-    conditions: dict[str, str] = field(default_factory=dict)
-    #: The SSE-C key the upload was created with: every part, the completion and the HEADs
-    #: after it send it too.
+    conditions: Mapping[str, str] = field(default_factory=dict)
     customer_key: SseCustomerKey | None = field(default=None, repr=False)
+    #: Set when an attempt to create it lost its answer, and so may have started an upload of
+    #: its own: when this one ends, uploads of the key initiated since then are aborted (once).
+    strays: _Strays = field(default_factory=_Strays, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class MultipartPlan:
-    """How to run one multipart upload."""
+    """How to run one multipart upload: the job value of :func:`run_multipart`.
+
+    Attributes:
+        upload: the upload the parts go to.
+        part_size: the size of the first parts (see
+            :func:`~aiominio.core.planning.stream_part_size` for a stream of unknown size).
+        concurrency: the most parts in memory and in flight at once.
+        integrity: the checksum each part carries.
+        abort_on_error: abort the upload when a part fails (a resumable upload keeps it).
+        done: the parts already on the server (a resumed ``fput_object``), by number.
+        reuse: whether a part already on the server holds these bytes (then it is not sent).
+    """
 
     upload: MultipartUpload
     part_size: int
     concurrency: int
     integrity: Integrity
     abort_on_error: bool = True
-    # Parts already on the server (resumed fput_object): part number -> Part.
-    done: dict[int, Part] = field(default_factory=dict)
+    done: Mapping[int, Part] = field(default_factory=dict)
+    reuse: Callable[[int, bytes | memoryview], Awaitable[bool]] | None = None
 
 
 async def create_multipart(
@@ -85,6 +106,7 @@ async def create_multipart(
     headers: Mapping[str, str],
     integrity: Integrity | None,
     sse: Sse | None = None,
+    conditions: Mapping[str, str] | None = None,
 ) -> MultipartUpload:
     """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
     server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
@@ -93,25 +115,27 @@ async def create_multipart(
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
     ``sse`` is asked for here; an SSE-C key is kept on the upload for its parts.
+    ``conditions`` are kept for the completion (a conditional write).
     """
     headers = {**headers, **write_headers(sse)}
+    kept = _Kept(dict(conditions or {}), sse if isinstance(sse, SseCustomerKey) else None)
 
     async def create() -> MultipartUpload:
         if integrity != "crc32":
-            return await _initiate(req, bucket, key, headers)
+            return await _initiate(req, bucket, key, headers, kept)
         crc_headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
         if not req.refused(_FULL_OBJECT):
             try:
                 return await _initiate(
-                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}
+                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}, kept
                 )
             except S3Error as exc:
                 if exc.code not in _REFUSALS:
                     raise
-            upload = await _initiate(req, bucket, key, crc_headers)
+            upload = await _initiate(req, bucket, key, crc_headers, kept)
             req.remember_refused(_FULL_OBJECT)  # only FULL_OBJECT was refused, not the rest
             return upload
-        return await _initiate(req, bucket, key, crc_headers)
+        return await _initiate(req, bucket, key, crc_headers, kept)
 
     # Closed while the creation is in flight, the client cannot know whether the server
     # started an upload: it then aborts those of the key started since (or the one named).
@@ -126,9 +150,7 @@ async def create_multipart(
 
     forget = req.on_close(abort_on_close)
     try:
-        upload = await asyncio.shield(creating)
-        upload.customer_key = sse if isinstance(sse, SseCustomerKey) else None
-        return upload
+        return await asyncio.shield(creating)
     except asyncio.CancelledError:
         cleanup = asyncio.ensure_future(_abort_once_created(req, creating))
         with contextlib.suppress(asyncio.CancelledError):
@@ -138,22 +160,37 @@ async def create_multipart(
         forget()
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """What an upload keeps from its creation's arguments for its parts and completion."""
+
+    conditions: Mapping[str, str]
+    customer_key: SseCustomerKey | None
+
+
 async def _initiate(
-    req: Requester, bucket: str, key: str, headers: Mapping[str, str]
+    req: Requester, bucket: str, key: str, headers: Mapping[str, str], kept: _Kept
 ) -> MultipartUpload:
     retried: list[BaseException] = []
     since = datetime.now(timezone.utc)
     resp = await req.send(
         Request("POST", bucket, key, query=(("uploads", ""),), headers=headers), retried=retried
     )
-    upload = MultipartUpload(bucket, key, xml.parse_initiate_multipart(resp.body))
-    # A server that ignores the request (no echo) keeps no whole-object checksum.
-    upload.full_object = resp.headers.get(_CHECKSUM_TYPE, "").upper() == "FULL_OBJECT"
+    strays = _Strays()
     if any(isinstance(e, TransportError) or _server_failed(e) for e in retried):
         # An attempt whose answer was lost, or that failed on the server's side (a 5xx, such as
         # a gateway whose backend restarted), may have started an upload of its own.
-        upload.strays_since = since
-    return upload
+        strays.since = since
+    return MultipartUpload(
+        bucket,
+        key,
+        xml.parse_initiate_multipart(resp.body),
+        # A server that ignores the request (no echo) keeps no whole-object checksum.
+        full_object=resp.headers.get(_CHECKSUM_TYPE, "").upper() == "FULL_OBJECT",
+        conditions=kept.conditions,
+        customer_key=kept.customer_key,
+        strays=strays,
+    )
 
 
 def _server_failed(exc: BaseException) -> bool:
@@ -200,6 +237,56 @@ async def upload_part(
     return Part(number, etag, len(data), checksum_crc32=crc)
 
 
+class _PartReader:
+    """Reads a source part by part, in order: into buffers it lends and takes back (a source
+    that fills a buffer), else as the source hands them (views of bytes in memory)."""
+
+    def __init__(
+        self, source: Source, part_size: int, first_chunk: bytes | memoryview | None
+    ) -> None:
+        self._source = source
+        self._part_size = part_size
+        self._first_chunk = first_chunk
+        self._fill = source.read_into if isinstance(source, FillingSource) else None
+        self._free: list[bytearray] = []
+        self.number = 0
+        self.total = 0
+        self.ended = False
+
+    async def next(self) -> tuple[bytes | memoryview, bytearray | None]:
+        """The next part and the buffer it is in (to :meth:`give_back` once sent). An empty
+        part past the first means the source ended exactly at the previous part's end."""
+        source = self._source
+        self.number += 1
+        want = planning.stream_part_size(self._part_size, self.number)
+        if source.size is not None:
+            want = min(want, source.size - self.total)
+        buf = None
+        if self.number == 1 and self._first_chunk is not None:
+            chunk: bytes | memoryview = self._first_chunk
+        elif self._fill is not None and want > 0:
+            buf = self._free.pop() if self._free else bytearray(want)
+            if len(buf) < want:
+                buf = bytearray(want)  # a grown part of a stream of unknown size
+            chunk = memoryview(buf)[: await self._fill(memoryview(buf)[:want])]
+        else:
+            chunk = await source.read(want)
+        got = len(chunk)
+        self.total += got
+        if self.total > planning.MAX_OBJECT_SIZE:
+            raise InvalidArgument("the data runs past 5 TiB, S3's largest object")
+        if source.size is not None and got < want:
+            raise IncompleteBody(
+                f"the data ended after {self.total} bytes; size said {source.size}"
+            )
+        # The end: all the announced bytes read, or a short read of a stream of unknown size.
+        self.ended = self.total >= source.size if source.size is not None else got < want
+        return chunk, buf
+
+    def give_back(self, buf: bytearray) -> None:
+        self._free.append(buf)
+
+
 async def run_multipart(
     req: Requester,
     source: Source,
@@ -207,7 +294,6 @@ async def run_multipart(
     *,
     reporter: ProgressReporter | None = None,
     first_chunk: bytes | memoryview | None = None,
-    skip_part: Callable[[int, bytes | memoryview], Awaitable[bool]] | None = None,
 ) -> PutResult:
     """Upload ``source`` as the parts of ``plan.upload`` with bounded concurrency, then complete.
 
@@ -218,84 +304,10 @@ async def run_multipart(
     upload = plan.upload
     # Closing the client cuts the parts off; it then aborts the upload itself.
     forget = req.on_close(aborter(upload)) if plan.abort_on_error else None
-    slots = asyncio.Semaphore(plan.concurrency)
     tasks: list[asyncio.Task[Part]] = []
-    # File sources read into a fixed set of reused buffers: memory stays at part_size x
-    # concurrency, and no fresh pages (faults, allocator growth) are paid for each part.
-    read_into = getattr(source, "read_into", None)
-    free: list[bytearray] = []
-    lent: dict[asyncio.Task[Part], bytearray] = {}
-
-    def finished(task: asyncio.Task[Part]) -> None:
-        buf = lent.pop(task, None)
-        if buf is not None:
-            free.append(buf)
-        slots.release()
-
-    async def send(number: int, chunk: bytes | memoryview, reuse: Part | None) -> Part:
-        if reuse is not None:
-            if reporter is not None:
-                reporter.add(reuse.size)
-            return reuse
-        counter = reporter.body_counter() if reporter is not None and reporter.active else None
-        return await upload_part(
-            req, upload, number=number, data=chunk, integrity=plan.integrity, sent=counter
-        )
-
     try:
-        number = 0
-        read_total = 0
-        while True:
-            await slots.acquire()
-            for t in tasks:
-                if t.done() and not t.cancelled() and t.exception() is not None:
-                    raise t.exception()  # type: ignore[misc]
-            number += 1
-            want = planning.stream_part_size(plan.part_size, number)
-            if source.size is not None:
-                want = min(want, source.size - read_total)
-            buf = None
-            if number == 1 and first_chunk is not None:
-                chunk: bytes | memoryview = first_chunk
-            elif read_into is not None and want > 0:
-                buf = free.pop() if free else bytearray(want)
-                if len(buf) < want:
-                    buf = bytearray(want)  # a grown part of a stream of unknown size
-                chunk = memoryview(buf)[: await read_into(memoryview(buf)[:want])]
-            else:
-                chunk = await source.read(want)
-            last_len = len(chunk)
-            read_total += last_len
-            if read_total > planning.MAX_OBJECT_SIZE:
-                raise InvalidArgument("the data runs past 5 TiB, S3's largest object")
-            if source.size is not None and last_len < want:
-                raise IncompleteBody(
-                    f"the data ended after {read_total} bytes; size said {source.size}"
-                )
-            if not chunk and number > 1:
-                slots.release()
-                break
-            if number > planning.MAX_PARTS:
-                raise InvalidArgument("the upload needs more than 10,000 parts")
-            existing = plan.done.get(number)
-            reuse = None
-            if existing is not None and skip_part is not None and await skip_part(number, chunk):
-                crc = existing.checksum_crc32
-                if crc is None and plan.integrity == "crc32":
-                    crc = await crc32_b64(chunk)  # servers that list parts without it
-                reuse = Part(number, existing.etag, len(chunk), checksum_crc32=crc)
-            task = asyncio.ensure_future(send(number, chunk, reuse))
-            if buf is not None:
-                lent[task] = buf
-            task.add_done_callback(finished)
-            tasks.append(task)
-            del chunk
-            if source.size is not None and read_total >= source.size:
-                break
-            if source.size is None and last_len < want:
-                break  # a short read is the end of the stream
-        parts = await asyncio.gather(*tasks)
-        return await complete_multipart(req, upload, list(parts))
+        parts = await _send_parts(req, source, plan, reporter, first_chunk, tasks)
+        return await complete_multipart(req, upload, parts)
     except BaseException:
         for t in tasks:
             t.cancel()
@@ -306,6 +318,67 @@ async def run_multipart(
     finally:
         if forget is not None:
             forget()
+
+
+async def _send_parts(
+    req: Requester,
+    source: Source,
+    plan: MultipartPlan,
+    reporter: ProgressReporter | None,
+    first_chunk: bytes | memoryview | None,
+    tasks: list[asyncio.Task[Part]],
+) -> list[Part]:
+    """Read the parts and send each in a task of its own (appended to ``tasks``), at most
+    ``plan.concurrency`` read and unacknowledged at once; the parts, in order."""
+    reader = _PartReader(source, plan.part_size, first_chunk)
+    slots = asyncio.Semaphore(plan.concurrency)
+    counter = reporter.body_counter if reporter is not None and reporter.active else None
+
+    async def send(number: int, chunk: bytes | memoryview, buf: bytearray | None) -> Part:
+        try:
+            reused = await _reused_part(plan, number, chunk)
+            if reused is not None:
+                if reporter is not None:
+                    reporter.add(reused.size)
+                return reused
+            return await upload_part(
+                req,
+                plan.upload,
+                number=number,
+                data=chunk,
+                integrity=plan.integrity,
+                sent=counter() if counter is not None else None,
+            )
+        finally:
+            if buf is not None:
+                reader.give_back(buf)
+            slots.release()
+
+    while not reader.ended:
+        await slots.acquire()
+        for t in tasks:  # a part failed: stop reading now
+            if t.done() and not t.cancelled() and (failure := t.exception()) is not None:
+                raise failure
+        chunk, buf = await reader.next()
+        if not chunk and reader.number > 1:
+            slots.release()
+            break
+        if reader.number > planning.MAX_PARTS:
+            raise InvalidArgument("the upload needs more than 10,000 parts")
+        tasks.append(asyncio.ensure_future(send(reader.number, chunk, buf)))
+        del chunk
+    return list(await asyncio.gather(*tasks))
+
+
+async def _reused_part(plan: MultipartPlan, number: int, chunk: bytes | memoryview) -> Part | None:
+    """The part already on the server that holds ``chunk``, if the plan has one."""
+    existing = plan.done.get(number)
+    if existing is None or plan.reuse is None or not await plan.reuse(number, chunk):
+        return None
+    crc = existing.checksum_crc32
+    if crc is None and plan.integrity == "crc32":
+        crc = await crc32_b64(chunk)  # servers that list parts without it
+    return Part(number, existing.etag, len(chunk), checksum_crc32=crc)
 
 
 async def complete_multipart(
@@ -418,11 +491,11 @@ async def clean_strays(req: Requester, upload: MultipartUpload) -> None:
     Only uploads initiated since that creation began (less 5 seconds of clock leeway) are
     touched, only when a creation attempt lost its answer, and only once.
     """
-    since = upload.strays_since
+    since = upload.strays.since
     if since is None:
         return
     await _abort_uploads_since(req, upload.bucket, upload.key, since, keep=upload.upload_id)
-    upload.strays_since = None  # only once it worked: a failed clean-up is tried again
+    upload.strays.since = None  # only once it worked: a failed clean-up is tried again
 
 
 async def _abort_uploads_since(

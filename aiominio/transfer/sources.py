@@ -13,7 +13,7 @@ import inspect
 import os
 import stat
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
-from typing import IO, Protocol, Union, cast
+from typing import IO, Protocol, Union, cast, runtime_checkable
 
 from aiominio.core.validation import check_int
 from aiominio.errors import InvalidArgument
@@ -42,10 +42,25 @@ _INLINE_READ_MAX = 64 * 1024
 
 
 class Source(Protocol):
+    """An upload body: read part by part, in order, once."""
+
+    #: The bytes the source holds, if known before it is read.
     size: int | None
 
     async def read(self, n: int) -> bytes | memoryview:
         """Exactly ``n`` bytes, fewer only at the end."""
+        ...
+
+
+@runtime_checkable
+class FillingSource(Source, Protocol):
+    """A source that can also fill a buffer it is given: a multipart upload then reads every
+    part into one of a fixed set of buffers it reuses, so memory stays at part size times
+    concurrency and no fresh pages are paid for each part (files, iterators). A source of
+    bytes already in memory is not one: its parts are views of those bytes, never copied."""
+
+    async def read_into(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end); returns how many bytes were read."""
         ...
 
 

@@ -155,8 +155,7 @@ async def _put(
             )
     with req.operation():  # one deadline for all its requests
         upload = await create_multipart(
-            req, bucket, key, headers=headers, integrity=integrity, sse=sse
+            req, bucket, key, headers=headers, integrity=integrity, sse=sse, conditions=conditions
         )
-        upload.conditions = dict(conditions or {})
         plan = MultipartPlan(upload, part_size, concurrency, integrity, abort_on_error=True)
         return await run_multipart(req, source, plan, reporter=reporter, first_chunk=first)
