@@ -25,7 +25,7 @@ from aiominio.core.checksums import (
     crc_combine,
 )
 
-VECTORS = json.loads((Path(__file__).parents[1] / "data" / "s3-sigv4-examples.json").read_text())
+VECTORS = json.loads((Path(__file__).parents[2] / "data" / "s3-sigv4-examples.json").read_text())
 
 
 def _data(text: str) -> bytes:

@@ -21,7 +21,7 @@ from aiominio.core.select import (
     parse_stats,
 )
 from aiominio.errors import InvalidArgument, InvalidResponseError
-from tests.unit.test_eventstream import event, frame, string
+from tests.unit.core.test_eventstream import event, frame, string
 
 NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
