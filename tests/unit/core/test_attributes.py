@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
+import aiominio
 from aiominio.core.attributes import ALL_ATTRIBUTES, ATTRIBUTES_HEADER, parse_object_attributes
 from aiominio.errors import InvalidResponseError
 from aiominio.models import Checksum, ObjectPart
@@ -159,3 +162,85 @@ def test_malformed_numbers_are_named(inner: bytes, message: str) -> None:
     with pytest.raises(InvalidResponseError) as exc:
         parse_object_attributes(doc(inner), {})
     assert str(exc.value).startswith(message)
+
+
+#: The answer of AWS's GetObjectAttributes documentation, for a multipart object.
+AWS_EXAMPLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<GetObjectAttributesResponse xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <ETag>a2c8a3e1d2b1cf5b6ab4e6ef4e0e35a1-2</ETag>
+  <Checksum>
+    <ChecksumSHA256>Vd2ASvhwpfhxmbrMUEhqb9MHDpNUozBpN9qb5Gr9L9s=</ChecksumSHA256>
+    <ChecksumType>COMPOSITE</ChecksumType>
+  </Checksum>
+  <ObjectParts>
+    <IsTruncated>true</IsTruncated>
+    <MaxParts>1</MaxParts>
+    <NextPartNumberMarker>1</NextPartNumberMarker>
+    <PartNumberMarker>0</PartNumberMarker>
+    <Part>
+      <ChecksumSHA256>mf4wmuL4T3EN6ckKbXM1WWOi3fYsOCOFbDrHAAwUVZE=</ChecksumSHA256>
+      <PartNumber>1</PartNumber>
+      <Size>5242880</Size>
+    </Part>
+    <PartsCount>2</PartsCount>
+  </ObjectParts>
+  <StorageClass>STANDARD</StorageClass>
+  <ObjectSize>6291456</ObjectSize>
+</GetObjectAttributesResponse>"""
+
+
+def test_attributes_of_the_aws_example() -> None:
+    headers = {
+        "last-modified": "Wed, 25 Nov 2026 17:24:55 GMT",
+        "x-amz-version-id": "v1",
+    }
+    attrs = parse_object_attributes(AWS_EXAMPLE, headers)
+    assert attrs == aiominio.ObjectAttributes(
+        etag="a2c8a3e1d2b1cf5b6ab4e6ef4e0e35a1-2",
+        size=6291456,
+        storage_class="STANDARD",
+        checksum=aiominio.Checksum(
+            "SHA256", "Vd2ASvhwpfhxmbrMUEhqb9MHDpNUozBpN9qb5Gr9L9s=", "COMPOSITE"
+        ),
+        parts_count=2,
+        parts=(
+            aiominio.ObjectPart(
+                1,
+                5242880,
+                aiominio.Checksum("SHA256", "mf4wmuL4T3EN6ckKbXM1WWOi3fYsOCOFbDrHAAwUVZE="),
+            ),
+        ),
+        parts_truncated=True,
+        last_modified=datetime(2026, 11, 25, 17, 24, 55, tzinfo=timezone.utc),
+        version_id="v1",
+    )
+
+
+def test_attributes_of_a_single_put_as_moto_answers() -> None:
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<GetObjectAttributesOutput xmlns='
+        b'"http://s3.amazonaws.com/doc/2006-03-01/"><ETag>e70fc13812df712a4fc52f6d1eb65f44</ETag>'
+        b"<Checksum><ChecksumCRC32>ZKmFhw==</ChecksumCRC32><ChecksumType>FULL_OBJECT"
+        b"</ChecksumType></Checksum><StorageClass>STANDARD</StorageClass>"
+        b"<ObjectSize>6</ObjectSize></GetObjectAttributesOutput>"
+    )
+    attrs = parse_object_attributes(body, {})
+    assert attrs.checksum == aiominio.Checksum("CRC32", "ZKmFhw==", "FULL_OBJECT")
+    assert (attrs.size, attrs.parts_count, attrs.parts, attrs.version_id) == (6, None, (), None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<ListBucketResult/>",
+        b"<GetObjectAttributesResponse><ETag>x</ETag></GetObjectAttributesResponse>",
+        b"<GetObjectAttributesResponse><ObjectSize>-1</ObjectSize></GetObjectAttributesResponse>",
+        b"<GetObjectAttributesResponse><ObjectSize>1</ObjectSize><ObjectParts><Part>"
+        b"<PartNumber>x</PartNumber><Size>1</Size></Part></ObjectParts>"
+        b"</GetObjectAttributesResponse>",
+        b"<html>gateway</html",
+    ],
+)
+def test_attributes_answers_that_are_not_usable_are_typed(body: bytes) -> None:
+    with pytest.raises(aiominio.InvalidResponseError):
+        parse_object_attributes(body, {})

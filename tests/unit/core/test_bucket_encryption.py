@@ -8,8 +8,9 @@ import pytest
 
 from aiominio.core.bucket_encryption import SseConfig, SseRule
 from aiominio.errors import InvalidArgument, InvalidResponseError
+from tests.unit.core.rule_documents import NS, compact
 
-NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+NS_BYTES = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
 
 def test_algorithm_refusals() -> None:
@@ -62,7 +63,7 @@ def test_constructors_and_rule() -> None:
 def test_a_false_bucket_key_flag_is_not_sent() -> None:
     body = SseConfig(rules=[SseRule("aws:kms:dsse", None, False)]).to_xml()
     assert body == (
-        b"<ServerSideEncryptionConfiguration " + NS + b"><Rule>"
+        b"<ServerSideEncryptionConfiguration " + NS_BYTES + b"><Rule>"
         b"<ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms:dsse</SSEAlgorithm>"
         b"</ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>"
     )
@@ -133,3 +134,63 @@ def test_malformed_answers_exact_messages() -> None:
         InvalidResponseError, match=r"^expected <ServerSideEncryptionConfiguration>, got <Rule>$"
     ):
         SseConfig.from_xml(rule().encode())
+
+
+def test_encryption_documents() -> None:
+    assert SseConfig.sse_s3().to_xml() == compact(f"""
+        <ServerSideEncryptionConfiguration{NS}><Rule>
+          <ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm>
+          </ApplyServerSideEncryptionByDefault>
+        </Rule></ServerSideEncryptionConfiguration>""")
+    kms = SseConfig.sse_kms("arn:aws:kms:us-east-1:1234/5678example", bucket_key_enabled=True)
+    kms.validate()
+    assert kms.to_xml() == compact(f"""
+        <ServerSideEncryptionConfiguration{NS}><Rule>
+          <ApplyServerSideEncryptionByDefault>
+            <SSEAlgorithm>aws:kms</SSEAlgorithm>
+            <KMSMasterKeyID>arn:aws:kms:us-east-1:1234/5678example</KMSMasterKeyID>
+          </ApplyServerSideEncryptionByDefault>
+          <BucketKeyEnabled>true</BucketKeyEnabled>
+        </Rule></ServerSideEncryptionConfiguration>""")
+    assert SseConfig.from_xml(kms.to_xml()) == kms
+    assert SseConfig.from_xml(SseConfig.sse_kms().to_xml()).rule == SseRule("aws:kms")
+
+
+def test_parse_the_aws_example_encryption_answer() -> None:
+    body = f"""<ServerSideEncryptionConfiguration{NS}>
+  <Rule>
+    <ApplyServerSideEncryptionByDefault>
+      <SSEAlgorithm>aws:kms</SSEAlgorithm>
+      <KMSMasterKeyID>arn:aws:kms:us-east-1:1234/5678example</KMSMasterKeyID>
+    </ApplyServerSideEncryptionByDefault>
+  </Rule>
+</ServerSideEncryptionConfiguration>""".encode()
+    config = SseConfig.from_xml(body)
+    assert config.rule == SseRule("aws:kms", "arn:aws:kms:us-east-1:1234/5678example")
+    for bad in (
+        f"<ServerSideEncryptionConfiguration{NS}/>",
+        f"<ServerSideEncryptionConfiguration{NS}><Rule/></ServerSideEncryptionConfiguration>",
+        f"<ServerSideEncryptionConfiguration{NS}><Rule><ApplyServerSideEncryptionByDefault/>"
+        "</Rule></ServerSideEncryptionConfiguration>",
+    ):
+        with pytest.raises(InvalidResponseError):
+            SseConfig.from_xml(bad.encode())
+
+
+@pytest.mark.parametrize(
+    ("config", "error", "match"),
+    [
+        (SseConfig(rules=[]), InvalidArgument, "exactly one"),
+        (SseConfig(rules=[SseRule("AES256")] * 2), InvalidArgument, "exactly one"),
+        (SseConfig(rules=[SseRule("aes256")]), InvalidArgument, "algorithm"),
+        (SseConfig(rules=[SseRule("AES256", "key")]), InvalidArgument, "kms_key_id"),
+        (SseConfig(rules=[SseRule("aws:kms", "")]), InvalidArgument, "kms_key_id"),
+        (SseConfig(rules=[SseRule("aws:kms", bucket_key_enabled=1)]), TypeError, "bucket_key"),  # type: ignore[arg-type]
+        (SseConfig(rules=["AES256"]), TypeError, "SseRule"),  # type: ignore[list-item]
+    ],
+)
+def test_encryption_rules_are_checked(
+    config: SseConfig, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        config.validate()

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone, tzinfo
+from email.utils import format_datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiominio.core import conditions
 from aiominio.core.conditions import (
+    COPY_SOURCE_PREFIX,
     check_version_id,
     http_date,
     read_conditions,
     write_conditions,
 )
+from aiominio.core.headers import parse_http_date
 from aiominio.errors import InvalidArgument
 
 # One day of each week day and month, written out by hand (2026-01-05 was a Monday).
@@ -195,3 +200,46 @@ def test_write_conditions_refusals() -> None:
         write_conditions(if_match="*")
     with pytest.raises(InvalidArgument, match=r"^if_match must be a non-empty ASCII ETag: ''$"):
         write_conditions(if_match="")
+
+
+OFFSETS = st.sampled_from(
+    [timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
+)
+
+
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 1, 1), timezones=OFFSETS)
+)
+def test_http_date_is_the_fixed_form_in_utc(when: datetime) -> None:
+    text = http_date(when)
+    assert text == format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    assert parse_http_date(text) == when.replace(microsecond=0)
+
+
+def test_read_conditions_quote_etags_and_name_copy_source_headers() -> None:
+    when = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=2)))
+    assert read_conditions(
+        if_match="abc", if_none_match='"def"', if_modified_since=when, if_unmodified_since=when
+    ) == {
+        "If-Match": '"abc"',
+        "If-None-Match": '"def"',
+        "If-Modified-Since": "Mon, 06 May 2024 05:08:09 GMT",
+        "If-Unmodified-Since": "Mon, 06 May 2024 05:08:09 GMT",
+    }
+    assert read_conditions(if_match="*", if_none_match='W/"x"') == {
+        "If-Match": "*",
+        "If-None-Match": 'W/"x"',
+    }
+    assert read_conditions(if_none_match="abc-2", prefix=COPY_SOURCE_PREFIX) == {
+        "x-amz-copy-source-if-none-match": '"abc-2"'
+    }
+    assert read_conditions() == {}
+
+
+def test_write_conditions() -> None:
+    assert write_conditions(if_none_match="*") == {"If-None-Match": "*"}
+    assert write_conditions(if_match="abc") == {"If-Match": '"abc"'}
+    with pytest.raises(InvalidArgument, match="not both"):
+        write_conditions(if_match="abc", if_none_match="*")
+    with pytest.raises(InvalidArgument, match="'\\*'"):
+        write_conditions(if_match="*")

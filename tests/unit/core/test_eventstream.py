@@ -8,29 +8,28 @@ import itertools
 import struct
 import uuid
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aiominio
-from aiominio.core.eventstream import EventStreamDecoder, Message, parse_headers
-from aiominio.core.select import (
-    CSVInput,
-    CSVOutput,
-    JSONInput,
-    JSONOutput,
-    ParquetInput,
-    SelectParser,
-    SelectRequest,
-    SelectStats,
-    build_select,
+from aiominio.core.eventstream import (
+    MAX_MESSAGE_SIZE,
+    MIN_MESSAGE_SIZE,
+    EventStreamDecoder,
+    Message,
+    parse_headers,
+    raise_if_error,
 )
-from aiominio.core.xml import parse
+from aiominio.core.select import (
+    SelectParser,
+)
+from aiominio.errors import InvalidResponseError, S3Error
 
 
-def header(name: str, kind: int, value: bytes) -> bytes:
+def header(name: str, kind: int, value: bytes = b"") -> bytes:
     raw = name.encode()
     return bytes([len(raw)]) + raw + bytes([kind]) + value
 
@@ -55,6 +54,10 @@ def event(kind: str, payload: bytes = b"", content_type: str | None = None) -> b
     return frame(headers, payload)
 
 
+RECORDS_1 = event("Records", b"ann,31\nbob,", "application/octet-stream")
+RECORDS_2 = event("Records", b"25\n", "application/octet-stream")
+
+
 def stats_xml(tag: str, scanned: int, processed: int, returned: int) -> bytes:
     return (
         f"<?xml version='1.0' encoding='UTF-8'?><{tag}><BytesScanned>{scanned}</BytesScanned>"
@@ -63,8 +66,6 @@ def stats_xml(tag: str, scanned: int, processed: int, returned: int) -> bytes:
     ).encode()
 
 
-RECORDS_1 = event("Records", b"ann,31\nbob,", "application/octet-stream")
-RECORDS_2 = event("Records", b"25\n", "application/octet-stream")
 STREAM = (
     RECORDS_1
     + event("Cont")
@@ -188,157 +189,216 @@ def test_a_truncated_stream_is_an_error_at_close() -> None:
             decoder.close()
 
 
-def test_the_select_parser_returns_records_progress_and_stats() -> None:
-    parser = SelectParser()
-    assert parser.feed(STREAM[: len(RECORDS_1)]) == [b"ann,31\nbob,"]
-    assert parser.stats is None and not parser.ended
-    assert parser.feed(STREAM[len(RECORDS_1) :]) == [b"25\n"]
-    assert parser.progress == SelectStats(10, 10, 5)
-    assert parser.stats == SelectStats(100, 90, 14)
-    assert parser.ended
-    parser.close()
-
-
-def test_a_select_answer_without_its_end_event_is_an_error() -> None:
-    parser = SelectParser()
-    parser.feed(RECORDS_1 + event("Stats", stats_xml("Stats", 1, 1, 1)))
-    with pytest.raises(aiominio.InvalidResponseError, match="End event"):
-        parser.close()
-
-
-def test_events_after_the_end_are_refused() -> None:
-    with pytest.raises(aiominio.InvalidResponseError, match="after its End"):
-        SelectParser().feed(event("End") + RECORDS_2)
-
-
-def test_unknown_events_and_message_types_are_skipped() -> None:
-    parser = SelectParser()
-    other = frame(string(":message-type", "event") + string(":event-type", "Future"), b"?")
-    assert parser.feed(other + frame(string(":message-type", "ping")) + RECORDS_2) == [b"25\n"]
-
-
-def test_an_error_event_is_a_typed_s3_error() -> None:
-    error = frame(
-        string(":message-type", "error")
-        + string(":error-code", "InternalError")
-        + string(":error-message", "We encountered an internal error.")
-    )
-    parser = SelectParser(bucket="b", key="k.csv")
-    assert parser.feed(RECORDS_1 + error) == [b"ann,31\nbob,"]  # the records before it first
-    with pytest.raises(aiominio.InternalError) as info:
-        parser.raise_error()
-    assert info.value.code == "InternalError"
-    assert info.value.message == "We encountered an internal error."
-    assert (info.value.bucket, info.value.key) == ("b", "k.csv")
-    other = frame(
-        string(":message-type", "error")
-        + string(":error-code", "CastFailed")
-        + string(":error-message", "Attempt to convert from one data type to another failed")
-    )
-    with pytest.raises(aiominio.S3Error, match="CastFailed") as generic:
-        SelectParser().feed(other)
-    later = SelectParser()
-    later.feed(RECORDS_2 + other)
-    with pytest.raises(aiominio.S3Error, match="CastFailed"):
-        later.close()
-    with pytest.raises(aiominio.S3Error, match="CastFailed"):
-        later.feed(b"")
-    assert generic.value.code == "CastFailed" and "convert" in generic.value.message
-
-
-def test_an_exception_message_is_a_typed_s3_error() -> None:
-    exception = frame(
-        string(":message-type", "exception") + string(":exception-type", "SlowDown"), b"slow"
-    )
-    with pytest.raises(aiominio.SlowDown, match="slow"):
-        SelectParser().feed(exception)
-
-
-def test_malformed_stats_are_refused() -> None:
-    with pytest.raises(aiominio.InvalidResponseError):
-        SelectParser().feed(event("Stats", b"<Stats><BytesScanned>x</BytesScanned></Stats>"))
-
-
 # -- the request -------------------------------------------------------------------------------
 
 
-def test_a_csv_request_document() -> None:
-    request = SelectRequest(
-        "SELECT * FROM S3Object",
-        CSVInput(
-            file_header_info="USE",
-            field_delimiter=";",
-            record_delimiter="\r\n",
-            quote_character="'",
-            quote_escape_character="\\",
-            comments="#",
-            allow_quoted_record_delimiter=True,
-            compression="GZIP",
-        ),
-        CSVOutput(quote_fields="ALWAYS", field_delimiter="|"),
-        request_progress=True,
+# The empty message (no headers, no payload): the first vector of aws-c-event-stream's tests,
+# prelude 00000010 00000000, prelude CRC 05c248eb, message CRC 7d98c8ff.
+EMPTY = bytes.fromhex("00000010000000000 5c248eb7d98c8ff".replace(" ", ""))
+
+
+def prelude(total: int, headers_len: int) -> bytes:
+    head = struct.pack(">II", total, headers_len)
+    return head + struct.pack(">I", zlib.crc32(head))
+
+
+def corrupt(why: str) -> str:
+    return r"^a corrupted event stream: " + why + "$"
+
+
+def test_the_smallest_message() -> None:
+    assert MIN_MESSAGE_SIZE == 16
+    assert frame(b"") == EMPTY
+    decoder = EventStreamDecoder()
+    assert decoder.feed(EMPTY) == [Message({}, b"")]
+    assert decoder.pending == 0
+    decoder.close()
+
+
+def test_pending_counts_the_bytes_of_an_incomplete_message() -> None:
+    decoder = EventStreamDecoder()
+    whole = frame(string("a", "b"), b"xyz")
+    assert decoder.feed(whole + whole[:5]) == [Message({"a": "b"}, b"xyz")]
+    assert decoder.pending == 5
+    with pytest.raises(
+        InvalidResponseError, match=corrupt("the stream ended 5 bytes into a message")
+    ):
+        decoder.close()
+    assert decoder.feed(whole[5:13]) == []
+    assert decoder.pending == 13
+    assert decoder.feed(whole[13:]) == [Message({"a": "b"}, b"xyz")]
+    assert decoder.pending == 0
+
+
+def test_a_bad_prelude_is_refused_once_its_12_bytes_are_there() -> None:
+    bad = bytearray(prelude(100, 0))
+    bad[11] ^= 1
+    decoder = EventStreamDecoder()
+    assert decoder.feed(bytes(bad[:11])) == []
+    with pytest.raises(InvalidResponseError, match=corrupt("the prelude CRC32 does not match")):
+        decoder.feed(bytes(bad[11:]))
+
+
+def test_the_message_crc_covers_everything_after_the_prelude() -> None:
+    whole = frame(string("k", "v"), b"payload")
+    for where in (12, len(whole) - 5, len(whole) - 4, len(whole) - 1):
+        broken = bytearray(whole)
+        broken[where] ^= 0x80
+        with pytest.raises(InvalidResponseError, match=corrupt("the message CRC32 does not match")):
+            EventStreamDecoder().feed(bytes(broken))
+
+
+def test_message_lengths_on_both_sides_of_the_limits() -> None:
+    with pytest.raises(InvalidResponseError, match=corrupt("a message length of 15 bytes")):
+        EventStreamDecoder().feed(prelude(15, 0))
+    assert EventStreamDecoder().feed(prelude(16, 0)) == []
+    small = EventStreamDecoder(max_message_size=40)
+    assert small.feed(prelude(40, 0)) == []
+    with pytest.raises(InvalidResponseError, match=corrupt("a message length of 41 bytes")):
+        EventStreamDecoder(max_message_size=40).feed(prelude(41, 0))
+    assert MAX_MESSAGE_SIZE == 16 * 1024 * 1024
+    assert EventStreamDecoder().feed(prelude(MAX_MESSAGE_SIZE, 0)) == []
+    with pytest.raises(
+        InvalidResponseError, match=corrupt(f"a message length of {MAX_MESSAGE_SIZE + 1} bytes")
+    ):
+        EventStreamDecoder().feed(prelude(MAX_MESSAGE_SIZE + 1, 0))
+
+
+def test_a_message_of_exactly_the_limit_decodes() -> None:
+    payload = b"p" * (40 - 16)
+    whole = frame(b"", payload)
+    assert len(whole) == 40
+    assert EventStreamDecoder(max_message_size=40).feed(whole) == [Message({}, payload)]
+
+
+def test_headers_length_on_both_sides_of_the_message() -> None:
+    assert EventStreamDecoder().feed(prelude(30, 14)) == []
+    with pytest.raises(
+        InvalidResponseError, match=corrupt("15 bytes of headers in a 30-byte message")
+    ):
+        EventStreamDecoder().feed(prelude(30, 15))
+    headers = string("abc", "de") + header("t", 0)  # 4+1+2+2 + 3 = 12 bytes
+    whole = frame(headers)
+    assert len(whole) - 16 == len(headers)
+    assert EventStreamDecoder().feed(whole) == [Message({"abc": "de", "t": True}, b"")]
+
+
+def test_several_messages_in_one_chunk_keep_their_bounds() -> None:
+    first = frame(string(":event-type", "Records"), b"one")
+    second = frame(header("n", 4, struct.pack(">i", -5)), b"two!")
+    assert EventStreamDecoder().feed(first + EMPTY + second) == [
+        Message({":event-type": "Records"}, b"one"),
+        Message({}, b""),
+        Message({"n": -5}, b"two!"),
+    ]
+
+
+def test_integer_headers_are_signed_big_endian_of_their_width() -> None:
+    data = (
+        header("b", 2, b"\x80")
+        + header("s", 3, b"\x80\x01")
+        + header("i", 4, b"\xff\xff\xff\xfe")
+        + header("l", 5, b"\x00\x00\x00\x01\x00\x00\x00\x00")
     )
-    root = parse(build_select(request))
-    assert root.findtext("Expression") == "SELECT * FROM S3Object"
-    assert root.findtext("ExpressionType") == "SQL"
-    assert root.findtext("InputSerialization/CompressionType") == "GZIP"
-    csv = root.find("InputSerialization/CSV")
-    assert csv is not None
-    assert {c.tag: c.text for c in csv} == {
-        "FileHeaderInfo": "USE",
-        "Comments": "#",
-        "RecordDelimiter": "\r\n",
-        "FieldDelimiter": ";",
-        "QuoteCharacter": "'",
-        "QuoteEscapeCharacter": "\\",
-        "AllowQuotedRecordDelimiter": "true",
+    assert parse_headers(data) == {"b": -128, "s": -32767, "i": -2, "l": 2**32}
+
+
+def test_byte_and_string_values_have_an_unsigned_two_byte_length() -> None:
+    long = "é" * 20000  # 40,000 bytes: past a signed 16-bit length
+    raw = b"\x01\x02" * 150
+    data = (
+        string("s", long)
+        + header("b", 6, struct.pack(">H", 300) + raw)
+        + header("e", 7, b"\x00\x00")
+    )
+    assert parse_headers(data) == {"s": long, "b": raw, "e": ""}
+
+
+def test_timestamps_and_uuids() -> None:
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    data = (
+        header("t0", 8, struct.pack(">q", 0))
+        + header("t1", 8, struct.pack(">q", -1))
+        + header("t2", 8, struct.pack(">q", 1_700_000_000_123))
+        + header("u", 9, bytes(range(16)))
+    )
+    assert parse_headers(data) == {
+        "t0": epoch,
+        "t1": epoch - timedelta(milliseconds=1),
+        "t2": datetime(2023, 11, 14, 22, 13, 20, 123000, tzinfo=timezone.utc),
+        "u": uuid.UUID("00010203-0405-0607-0809-0a0b0c0d0e0f"),
     }
-    assert root.findtext("OutputSerialization/CSV/QuoteFields") == "ALWAYS"
-    assert root.findtext("OutputSerialization/CSV/FieldDelimiter") == "|"
-    assert root.findtext("RequestProgress/Enabled") == "true"
+    for millis in (2**62, 253402300800000):  # past timedelta, past the year 9999
+        with pytest.raises(InvalidResponseError, match=corrupt("a timestamp header out of range")):
+            parse_headers(header("t", 8, struct.pack(">q", millis)))
 
 
-def test_json_and_parquet_request_documents() -> None:
-    root = parse(
-        build_select(SelectRequest("SELECT 1", JSONInput("LINES", "BZIP2"), JSONOutput(",")))
+def test_header_refusals() -> None:
+    with pytest.raises(
+        InvalidResponseError, match=corrupt("header 'x' has the unknown value type 10")
+    ):
+        parse_headers(header("x", 10))
+    with pytest.raises(InvalidResponseError, match=corrupt("a header runs past the headers block")):
+        parse_headers(header("x", 9, bytes(15)))
+    with pytest.raises(InvalidResponseError, match=corrupt("a header runs past the headers block")):
+        parse_headers(b"\x02a")
+    with pytest.raises(
+        InvalidResponseError, match=corrupt("a header name or string value is not UTF-8")
+    ):
+        parse_headers(b"\x01\xff\x00")
+    with pytest.raises(
+        InvalidResponseError, match=corrupt("a header name or string value is not UTF-8")
+    ):
+        parse_headers(header("x", 7, b"\x00\x01\xc3"))
+    assert parse_headers(header("x", 6, b"\x00\x01\xc3")) == {"x": b"\xc3"}
+    assert parse_headers(b"") == {}
+    assert parse_headers(header("", 1)) == {"": False}
+    assert parse_headers(header("x", 9, bytes(16))) == {"x": uuid.UUID(int=0)}
+
+
+def test_a_header_as_a_string() -> None:
+    message = Message({"s": "v", "n": 5, "t": True, "b": b"v"})
+    assert (message.header("s"), message.header("n"), message.header("t")) == ("v", "", "")
+    assert (message.header("b"), message.header("missing")) == ("", "")
+    assert Message() == Message({}, b"")
+
+
+def msg(**headers: str) -> Message:
+    return Message(dict(headers))
+
+
+def test_an_error_message_raises_its_code_and_text() -> None:
+    error = Message(
+        {":message-type": "error", ":error-code": "NoSuchKey", ":error-message": "gone"}
     )
-    assert root.findtext("InputSerialization/JSON/Type") == "LINES"
-    assert root.findtext("InputSerialization/CompressionType") == "BZIP2"
-    assert root.findtext("OutputSerialization/JSON/RecordDelimiter") == ","
-    assert root.find("RequestProgress") is None
-    root = parse(build_select(SelectRequest("SELECT 1", ParquetInput(), JSONOutput())))
-    assert root.find("InputSerialization/Parquet") is not None
-    assert root.find("InputSerialization/CompressionType") is None
+    with pytest.raises(aiominio.NoSuchKey) as info:
+        raise_if_error(error, bucket="b", key="k")
+    e = info.value
+    assert (e.code, e.message, e.status, e.bucket, e.key) == ("NoSuchKey", "gone", 200, "b", "k")
+    with pytest.raises(S3Error) as bare:
+        raise_if_error(Message({":message-type": "error"}))
+    assert type(bare.value) is S3Error
+    assert (bare.value.code, bare.value.message, bare.value.bucket, bare.value.key) == (
+        "UnknownError",
+        "",
+        None,
+        None,
+    )
 
 
-@pytest.mark.parametrize(
-    ("make", "error", "match"),
-    [
-        (lambda: SelectRequest("  ", CSVInput(), CSVOutput()), aiominio.InvalidArgument, "empty"),
-        (lambda: SelectRequest(b"x", CSVInput(), CSVOutput()), TypeError, "expression"),
-        (
-            lambda: SelectRequest("x" * 262145, CSVInput(), CSVOutput()),
-            aiominio.InvalidArgument,
-            "256",
-        ),
-        (lambda: SelectRequest("x", "CSV", CSVOutput()), TypeError, "input_serialization"),
-        (lambda: SelectRequest("x", CSVInput(), CSVInput()), TypeError, "output_serialization"),
-        (
-            lambda: SelectRequest("x", CSVInput(), CSVOutput(), request_progress=1),
-            TypeError,
-            "progress",
-        ),
-        (lambda: CSVInput(file_header_info="yes"), aiominio.InvalidArgument, "file_header_info"),
-        (lambda: CSVInput(field_delimiter=",,"), aiominio.InvalidArgument, "field_delimiter"),
-        (lambda: CSVInput(record_delimiter=""), aiominio.InvalidArgument, "record_delimiter"),
-        (lambda: CSVInput(quote_character=1), TypeError, "quote_character"),
-        (lambda: CSVInput(compression="ZIP"), aiominio.InvalidArgument, "compression"),
-        (lambda: JSONInput("ARRAY"), aiominio.InvalidArgument, "type"),
-        (lambda: CSVOutput(quote_fields="NEVER"), aiominio.InvalidArgument, "quote_fields"),
-        (lambda: JSONOutput(record_delimiter="abc"), aiominio.InvalidArgument, "record_delimiter"),
-    ],
-)
-def test_bad_select_values_are_refused(make: object, error: type[Exception], match: str) -> None:
-    assert callable(make)
-    with pytest.raises(error, match=match):
-        make()
+def test_an_exception_message_raises_its_type_and_payload() -> None:
+    payload = "é".encode() + b"\xff" + b"a" * 2000
+    exception = Message({":message-type": "exception", ":exception-type": "SlowDown"}, payload)
+    with pytest.raises(aiominio.SlowDown) as info:
+        raise_if_error(exception, key="k")
+    assert info.value.message == "é\ufffd" + "a" * 1022
+    assert (info.value.status, info.value.key, info.value.bucket) == (200, "k", None)
+    with pytest.raises(S3Error) as bare:
+        raise_if_error(Message({":message-type": "exception"}, b"why"))
+    assert (bare.value.code, bare.value.message) == ("UnknownError", "why")
+
+
+def test_other_messages_raise_nothing() -> None:
+    for kind in ("event", "", "Error"):
+        raise_if_error(Message({":message-type": kind, ":error-code": "X"}, b"p"))
+    raise_if_error(Message({":error-code": "X"}))

@@ -6,11 +6,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from aiominio.core import headers
 from aiominio.core import headers as h
 from aiominio.core.conditions import http_date
+from aiominio.core.headers import stat_from_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 UTC = timezone.utc
@@ -379,3 +384,84 @@ def test_stat_dates() -> None:
     assert h.stat_from_headers({"expires": "Fri, 25 Dec 2026 00:00:00 GMT"}).expires == datetime(
         2026, 12, 25, tzinfo=UTC
     )
+
+
+def test_stat_from_headers() -> None:
+    stat = stat_from_headers(
+        {
+            "content-length": "10",
+            "content-range": "bytes 0-9/1234",
+            "etag": '"abc"',
+            "content-type": "image/png",
+            "last-modified": "Wed, 21 Oct 2015 07:28:00 GMT",
+            "x-amz-meta-owner": "alice",
+            "x-amz-version-id": "v9",
+        }
+    )
+    assert stat.size == 1234 and stat.etag == "abc" and stat.content_type == "image/png"
+    assert stat.metadata == {"owner": "alice"} and stat.version_id == "v9"
+    assert stat.last_modified is not None and stat.last_modified.year == 2015
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.just(timezone.utc)))
+def test_http_date_as_email_utils(when: datetime) -> None:
+    when = when.replace(microsecond=0)
+    assert headers.format_http_date(when) == format_datetime(when, usegmt=True)
+    assert headers.parse_http_date(headers.format_http_date(when)) == when
+
+
+def test_http_date_of_another_zone() -> None:
+    when = datetime(2030, 1, 1, 2, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert headers.format_http_date(when) == "Tue, 01 Jan 2030 00:00:00 GMT"
+
+
+def test_standard_headers() -> None:
+    when = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    assert headers.standard_headers(
+        cache_control="max-age=60",
+        content_disposition='attachment; filename="a.txt"',
+        content_encoding="gzip",
+        content_language="en",
+        expires=when,
+        storage_class="REDUCED_REDUNDANCY",
+    ) == {
+        "Cache-Control": "max-age=60",
+        "Content-Disposition": 'attachment; filename="a.txt"',
+        "Content-Encoding": "gzip",
+        "Content-Language": "en",
+        "Expires": "Tue, 01 Jan 2030 00:00:00 GMT",
+        "x-amz-storage-class": "REDUCED_REDUNDANCY",
+    }
+    assert headers.standard_headers() == {}
+
+
+def test_metadata_with_the_prefix_is_user_metadata() -> None:
+    # Spelled with its prefix, the name is plainly user metadata: not refused.
+    assert headers.metadata_headers({"x-amz-meta-cache-control": "v"}) == {
+        "x-amz-meta-cache-control": "v"
+    }
+
+
+def test_stat_reads_the_standard_headers() -> None:
+    stat = headers.stat_from_headers(
+        {
+            "content-length": "3",
+            "cache-control": "no-cache",
+            "content-disposition": "inline",
+            "content-encoding": "gzip",
+            "content-language": "de",
+            "expires": "Tue, 01 Jan 2030 00:00:00 GMT",
+            "x-amz-storage-class": "STANDARD_IA",
+        }
+    )
+    assert (stat.cache_control, stat.content_disposition, stat.content_encoding) == (
+        "no-cache",
+        "inline",
+        "gzip",
+    )
+    assert stat.content_language == "de"
+    assert stat.expires == datetime(2030, 1, 1, tzinfo=timezone.utc)
+    assert stat.storage_class == "STANDARD_IA"
+    bare = headers.stat_from_headers({"content-length": "0", "expires": "0"})
+    assert bare.expires is None and bare.cache_control is None and bare.storage_class is None
+    assert bare.headers == {"content-length": "0", "expires": "0"}

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiominio.core import planning
-from aiominio.core.planning import GiB, MiB
+from aiominio.core.planning import GiB, MiB, parse_content_range, range_answer_problem
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 
@@ -176,3 +176,111 @@ def test_the_ranges_of_the_largest_object_are_worked_out_when_asked_for() -> Non
     with pytest.raises(IndexError):
         small[-4]
     assert list(planning.plan_ranges(0, 4)) == []
+
+
+@given(st.integers(min_value=0, max_value=planning.MAX_OBJECT_SIZE))
+def test_any_size_up_to_5_tib_fits_in_10000_parts(size: int) -> None:
+    part = planning.plan_part_size(size)
+    assert planning.MIN_PART_SIZE <= part <= planning.MAX_PART_SIZE
+    assert -(-size // part) <= planning.MAX_PARTS
+    assert part % MiB == 0
+
+
+def test_default_and_explicit_part_sizes() -> None:
+    assert planning.plan_part_size(100 * MiB) == 16 * MiB
+    assert planning.plan_part_size(None) == 16 * MiB
+    assert planning.plan_part_size(5 * 1024 * GiB) == 525 * MiB
+    assert planning.plan_part_size(100 * MiB, 5 * MiB) == 5 * MiB
+    with pytest.raises(InvalidArgument, match="10,000 parts"):
+        planning.plan_part_size(100 * GiB, 5 * MiB)
+    with pytest.raises(InvalidArgument, match="5 TiB"):
+        planning.plan_part_size(planning.MAX_OBJECT_SIZE + 1)
+    for bad in (5 * MiB - 1, 5 * GiB + 1, 0):
+        with pytest.raises(InvalidArgument, match="between 5 MiB and 5 GiB"):
+            planning.plan_part_size(None, bad)
+    with pytest.raises(TypeError):
+        planning.plan_part_size(None, 5.5 * MiB)  # type: ignore[arg-type]
+
+
+def test_stream_parts_grow_to_cover_5_tib() -> None:
+    base = 16 * MiB
+    sizes = [planning.stream_part_size(base, n) for n in range(1, planning.MAX_PARTS + 1)]
+    assert sizes[0] == base and sizes[999] == base and sizes[1000] == 2 * base
+    assert sum(sizes) >= planning.MAX_OBJECT_SIZE
+    assert max(sizes) <= planning.MAX_PART_SIZE
+
+
+def test_part_ranges_and_range_header() -> None:
+    assert planning.part_ranges(12, 5) == [(0, 5), (5, 5), (10, 2)]
+    assert planning.part_ranges(0, 5) == [(0, 0)]
+    assert planning.range_header(10, 30) == "bytes=10-39"
+    assert planning.range_header(7, None) == "bytes=7-"
+
+
+@pytest.mark.parametrize(
+    ("offset", "length", "exc"),
+    [
+        (-1, None, InvalidArgument),
+        (0, 0, InvalidArgument),
+        (1.0, None, TypeError),
+        (0, "5", TypeError),
+        (False, None, TypeError),
+    ],
+)
+def test_check_range_rejects(offset: object, length: object, exc: type) -> None:
+    with pytest.raises(exc):
+        planning.check_range(offset, length)
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        ("bytes 0-9/10", (0, 9, 10)),
+        ("bytes 5-9/*", (5, 9, None)),
+        ("bytes 5-9/9", None),  # past the end
+        ("bytes 9-5/10", None),
+        ("bytes -5/10", None),
+        ("items 0-9/10", None),
+        ("bytes 0-9/ten", None),
+        ("", None),
+    ],
+)
+def test_parse_content_range(value: str, parsed: tuple[int, int, int | None] | None) -> None:
+    assert parse_content_range(value) == parsed
+
+
+def _problem(status: int, cr: str | None, offset: int, length: int | None, **kw: int) -> str | None:
+    headers = {} if cr is None else {"content-range": cr}
+    return range_answer_problem(status, headers, offset, length, **kw)
+
+
+def test_the_range_asked_for_passes() -> None:
+    assert _problem(206, "bytes 10-19/100", 10, 10) is None
+    assert _problem(206, "bytes 10-99/100", 10, None, total=100) is None
+    assert _problem(206, "bytes 90-99/100", 90, 50) is None  # clipped at the end
+    headers = {"content-range": "bytes 10-19/100", "content-length": "10"}
+    assert range_answer_problem(206, headers, 10, 10) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "cr", "offset", "length", "total", "says"),
+    [
+        (200, None, 10, None, None, "Range was ignored"),
+        (206, None, 10, None, None, "unusable"),
+        (206, "bytes 0-99/100", 10, None, None, "from 10"),
+        (206, "bytes 10-99/100", 10, None, 200, "was 200 bytes"),
+        (206, "bytes 10-29/100", 10, 10, None, "asked for 10 bytes"),
+    ],
+)
+def test_anything_else_is_a_problem(
+    status: int, cr: str | None, offset: int, length: int | None, total: int | None, says: str
+) -> None:
+    problem = range_answer_problem(
+        status, {} if cr is None else {"content-range": cr}, offset, length, total
+    )
+    assert problem is not None and says in problem
+
+
+def test_content_length_must_agree() -> None:
+    headers = {"content-range": "bytes 10-19/100", "content-length": "100"}
+    assert "disagree" in (range_answer_problem(206, headers, 10, 10) or "")

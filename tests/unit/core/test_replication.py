@@ -5,9 +5,13 @@ refusals of malformed answers."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from aiominio import LifecycleFilter
 from aiominio.core.replication import ReplicationConfig, ReplicationFilter, ReplicationRule
 from aiominio.errors import InvalidArgument, InvalidResponseError
+from tests.unit.core.rule_documents import NS, XML_TEXT, compact
 
 ROLE = "arn:aws:iam::123456789012:role/r"
 DEST = "arn:aws:s3:::dest"
@@ -214,3 +218,178 @@ def test_an_answer_with_every_optional_element_absent_or_empty() -> None:
             ),
         ),
     )
+
+
+AWS_ROLE = "arn:aws:iam::35667example:role/CrossRegionReplicationRoleForS3"
+
+
+AWS_REPLICATION = ReplicationConfig(
+    role=AWS_ROLE,
+    rules=[
+        ReplicationRule(
+            "arn:aws:s3:::exampletargetbucket",
+            id="rule1",
+            priority=1,
+            filter=ReplicationFilter(prefix="TaxDocs", tags={"key1": "value1"}),
+        ),
+        ReplicationRule(
+            "arn:aws:s3:::exampletargetbucket",
+            id="rule2",
+            enabled=False,
+            priority=2,
+            storage_class="STANDARD_IA",
+            account="123456789012",
+            delete_marker_replication=True,
+            existing_object_replication=True,
+        ),
+    ],
+)
+
+
+def test_replication_document() -> None:
+    AWS_REPLICATION.validate()
+    assert AWS_REPLICATION.to_xml() == compact(f"""
+        <ReplicationConfiguration{NS}>
+          <Role>{AWS_ROLE}</Role>
+          <Rule>
+            <ID>rule1</ID>
+            <Status>Enabled</Status>
+            <Priority>1</Priority>
+            <DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication>
+            <Filter><And>
+              <Prefix>TaxDocs</Prefix><Tag><Key>key1</Key><Value>value1</Value></Tag>
+            </And></Filter>
+            <Destination><Bucket>arn:aws:s3:::exampletargetbucket</Bucket></Destination>
+          </Rule>
+          <Rule>
+            <ID>rule2</ID>
+            <Status>Disabled</Status>
+            <Priority>2</Priority>
+            <DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication>
+            <Filter />
+            <ExistingObjectReplication><Status>Enabled</Status></ExistingObjectReplication>
+            <Destination>
+              <Bucket>arn:aws:s3:::exampletargetbucket</Bucket>
+              <Account>123456789012</Account>
+              <StorageClass>STANDARD_IA</StorageClass>
+            </Destination>
+          </Rule>
+        </ReplicationConfiguration>""")
+    assert ReplicationConfig.from_xml(AWS_REPLICATION.to_xml()) == AWS_REPLICATION
+
+
+def test_parse_the_aws_example_replication_answer() -> None:
+    body = f"""<ReplicationConfiguration{NS}>
+  <Role>{AWS_ROLE}</Role>
+  <Rule>
+    <ID>rule1</ID>
+    <Status>Enabled</Status>
+    <Priority>1</Priority>
+    <DeleteMarkerReplication>
+       <Status>Disabled</Status>
+    </DeleteMarkerReplication>
+    <Filter>
+       <And>
+           <Prefix>TaxDocs</Prefix>
+           <Tag>
+             <Key>key1</Key>
+             <Value>value1</Value>
+           </Tag>
+       </And>
+    </Filter>
+    <Destination>
+      <Bucket>arn:aws:s3:::exampletargetbucket</Bucket>
+    </Destination>
+  </Rule>
+</ReplicationConfiguration>""".encode()
+    assert ReplicationConfig.from_xml(body) == ReplicationConfig(
+        role=AWS_ROLE, rules=AWS_REPLICATION.rules[:1]
+    )
+    no_destination = f"<ReplicationConfiguration{NS}><Rule><Status>Enabled</Status></Rule>"
+    with pytest.raises(InvalidResponseError):
+        ReplicationConfig.from_xml(f"{no_destination}</ReplicationConfiguration>".encode())
+
+
+@pytest.mark.parametrize(
+    ("config", "error", "match"),
+    [
+        (ReplicationConfig(AWS_ROLE, []), InvalidArgument, "1 to 1000"),
+        (ReplicationConfig("role/x", [ReplicationRule(DEST)]), InvalidArgument, "role"),
+        (ReplicationConfig(AWS_ROLE, [ReplicationRule("dest")]), InvalidArgument, "ARN"),
+        (
+            ReplicationConfig(AWS_ROLE, [ReplicationRule(DEST, priority=-1)]),
+            InvalidArgument,
+            "priority",
+        ),
+        (
+            ReplicationConfig(AWS_ROLE, [ReplicationRule(DEST, priority=1)] * 2),
+            InvalidArgument,
+            "same priority",
+        ),
+        (
+            ReplicationConfig(AWS_ROLE, [ReplicationRule(DEST, id="r")] * 2),
+            InvalidArgument,
+            "same id",
+        ),
+        (
+            ReplicationConfig(
+                AWS_ROLE,
+                [
+                    ReplicationRule(
+                        DEST,
+                        filter=ReplicationFilter(tags={"a": "b"}),
+                        delete_marker_replication=True,
+                    )
+                ],
+            ),
+            InvalidArgument,
+            "tag filter",
+        ),
+        (
+            ReplicationConfig(AWS_ROLE, [ReplicationRule(DEST, storage_class="")]),
+            InvalidArgument,
+            "storage_class",
+        ),
+        (
+            ReplicationConfig(AWS_ROLE, [ReplicationRule(DEST, filter=LifecycleFilter())]),  # type: ignore[arg-type]
+            TypeError,
+            "ReplicationFilter",
+        ),
+        (ReplicationConfig(None, [ReplicationRule(DEST)]), TypeError, "role"),  # type: ignore[arg-type]
+        (ReplicationConfig(AWS_ROLE, [DEST]), TypeError, "ReplicationRule"),  # type: ignore[list-item]
+    ],
+)
+def test_replication_rules_are_checked(
+    config: ReplicationConfig, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        config.validate()
+
+
+@settings(max_examples=100)
+@given(
+    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn")), max_size=10),
+    st.lists(
+        st.builds(
+            ReplicationRule,
+            destination_bucket=XML_TEXT,
+            id=st.none() | XML_TEXT,
+            enabled=st.booleans(),
+            priority=st.none() | st.integers(0, 1000),
+            filter=st.builds(
+                ReplicationFilter,
+                prefix=st.none() | XML_TEXT,
+                tags=st.dictionaries(XML_TEXT, XML_TEXT, max_size=2),
+            ),
+            storage_class=st.none() | XML_TEXT,
+            account=st.none() | XML_TEXT,
+            delete_marker_replication=st.booleans(),
+            existing_object_replication=st.none() | st.booleans(),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_replication_xml_round_trips(role: str, rules: list[ReplicationRule]) -> None:
+    config = ReplicationConfig(role, rules)
+    assert ReplicationConfig.from_xml(config.to_xml()) == config

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
+from aiominio import (
+    CorsConfig,
+    Expiration,
+    LifecycleConfig,
+    LifecycleFilter,
+    LifecycleRule,
+    ReplicationConfig,
+    SseConfig,
+)
 from aiominio.core import ruledoc
 from aiominio.core.xml import parse
 from aiominio.errors import InvalidArgument, InvalidResponseError
@@ -322,3 +332,90 @@ def test_check_filter_parts() -> None:
         ruledoc.check_filter_parts("rule", None, MappingProxyType({}))
     with pytest.raises(InvalidArgument, match=r"^tags: at most 10 tags, got 11$"):
         ruledoc.check_filter_parts("filter", None, {f"k{i}": "v" for i in range(11)})
+
+
+PARSERS = {
+    "LifecycleConfiguration": LifecycleConfig.from_xml,
+    "ServerSideEncryptionConfiguration": SseConfig.from_xml,
+    "CORSConfiguration": CorsConfig.from_xml,
+    "ReplicationConfiguration": ReplicationConfig.from_xml,
+}
+
+
+@pytest.mark.parametrize("root", PARSERS)
+def test_entities_are_refused(root: str) -> None:
+    body = f'<!DOCTYPE r [<!ENTITY e "EXPANDED">]><{root}><Role>&e;</Role></{root}>'
+    with pytest.raises(InvalidResponseError):
+        PARSERS[root](body.encode())
+
+
+MALFORMED_ANSWERS = [
+    (
+        "lifecycle date",
+        LifecycleConfig.from_xml,
+        "<LifecycleConfiguration><Rule><Status>Enabled</Status><Expiration><Date>soon</Date>"
+        "</Expiration></Rule></LifecycleConfiguration>",
+    ),
+    (
+        "lifecycle flag",
+        LifecycleConfig.from_xml,
+        "<LifecycleConfiguration><Rule><Status>Enabled</Status><Expiration>"
+        "<ExpiredObjectDeleteMarker>yes</ExpiredObjectDeleteMarker></Expiration></Rule>"
+        "</LifecycleConfiguration>",
+    ),
+    (
+        "lifecycle size",
+        LifecycleConfig.from_xml,
+        "<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><ObjectSizeLessThan>1e3"
+        "</ObjectSizeLessThan></Filter></Rule></LifecycleConfiguration>",
+    ),
+    (
+        "cors max age",
+        CorsConfig.from_xml,
+        "<CORSConfiguration><CORSRule><MaxAgeSeconds>-1</MaxAgeSeconds></CORSRule>"
+        "</CORSConfiguration>",
+    ),
+    (
+        "bucket key flag",
+        SseConfig.from_xml,
+        "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault>"
+        "<SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault>"
+        "<BucketKeyEnabled>1</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>",
+    ),
+    (
+        "replication priority",
+        ReplicationConfig.from_xml,
+        "<ReplicationConfiguration><Rule><Status>Enabled</Status><Priority>first</Priority>"
+        "<Destination><Bucket>arn:aws:s3:::d</Bucket></Destination></Rule>"
+        "</ReplicationConfiguration>",
+    ),
+    (
+        "replication marker status",
+        ReplicationConfig.from_xml,
+        "<ReplicationConfiguration><Rule><Status>Enabled</Status><DeleteMarkerReplication>"
+        "<Status>On</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::d</Bucket>"
+        "</Destination></Rule></ReplicationConfiguration>",
+    ),
+    ("wrong document", CorsConfig.from_xml, "<LifecycleConfiguration/>"),
+    ("not xml", ReplicationConfig.from_xml, "<html>502 Bad Gateway"),
+]
+
+
+@pytest.mark.parametrize(
+    ("parser", "body"), [m[1:] for m in MALFORMED_ANSWERS], ids=[m[0] for m in MALFORMED_ANSWERS]
+)
+def test_malformed_values_are_invalid_responses(parser: Any, body: str) -> None:
+    with pytest.raises(InvalidResponseError) as info:
+        parser(body.encode())
+    assert not isinstance(info.value, ValueError)
+
+
+def test_an_empty_id_reads_as_none_and_and_with_one_condition_as_that_condition() -> None:
+    body = (
+        "<LifecycleConfiguration><Rule><ID></ID><Filter><And><Prefix>a/</Prefix></And></Filter>"
+        "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"
+        "</LifecycleConfiguration>"
+    )
+    (rule,) = LifecycleConfig.from_xml(body.encode()).rules
+    assert rule == LifecycleRule(filter=LifecycleFilter(prefix="a/"), expiration=Expiration(1))
+    rule.validate()  # what a server sends can be sent back

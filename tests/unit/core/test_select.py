@@ -20,8 +20,17 @@ from aiominio.core.select import (
     check_select_request,
     parse_stats,
 )
+from aiominio.core.xml import parse
 from aiominio.errors import InvalidArgument, InvalidResponseError
-from tests.unit.core.test_eventstream import event, frame, string
+from tests.unit.core.test_eventstream import (
+    RECORDS_1,
+    RECORDS_2,
+    STREAM,
+    event,
+    frame,
+    stats_xml,
+    string,
+)
 
 NS = b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
 
@@ -390,3 +399,156 @@ def test_malformed_progress_is_refused() -> None:
                 b"<BytesReturned>-1</BytesReturned></Progress>",
             )
         )
+
+
+def test_the_select_parser_returns_records_progress_and_stats() -> None:
+    parser = SelectParser()
+    assert parser.feed(STREAM[: len(RECORDS_1)]) == [b"ann,31\nbob,"]
+    assert parser.stats is None and not parser.ended
+    assert parser.feed(STREAM[len(RECORDS_1) :]) == [b"25\n"]
+    assert parser.progress == SelectStats(10, 10, 5)
+    assert parser.stats == SelectStats(100, 90, 14)
+    assert parser.ended
+    parser.close()
+
+
+def test_a_select_answer_without_its_end_event_is_an_error() -> None:
+    parser = SelectParser()
+    parser.feed(RECORDS_1 + event("Stats", stats_xml("Stats", 1, 1, 1)))
+    with pytest.raises(aiominio.InvalidResponseError, match="End event"):
+        parser.close()
+
+
+def test_events_after_the_end_are_refused() -> None:
+    with pytest.raises(aiominio.InvalidResponseError, match="after its End"):
+        SelectParser().feed(event("End") + RECORDS_2)
+
+
+def test_unknown_events_and_message_types_are_skipped() -> None:
+    parser = SelectParser()
+    other = frame(string(":message-type", "event") + string(":event-type", "Future"), b"?")
+    assert parser.feed(other + frame(string(":message-type", "ping")) + RECORDS_2) == [b"25\n"]
+
+
+def test_an_error_event_is_a_typed_s3_error() -> None:
+    error = frame(
+        string(":message-type", "error")
+        + string(":error-code", "InternalError")
+        + string(":error-message", "We encountered an internal error.")
+    )
+    parser = SelectParser(bucket="b", key="k.csv")
+    assert parser.feed(RECORDS_1 + error) == [b"ann,31\nbob,"]  # the records before it first
+    with pytest.raises(aiominio.InternalError) as info:
+        parser.raise_error()
+    assert info.value.code == "InternalError"
+    assert info.value.message == "We encountered an internal error."
+    assert (info.value.bucket, info.value.key) == ("b", "k.csv")
+    other = frame(
+        string(":message-type", "error")
+        + string(":error-code", "CastFailed")
+        + string(":error-message", "Attempt to convert from one data type to another failed")
+    )
+    with pytest.raises(aiominio.S3Error, match="CastFailed") as generic:
+        SelectParser().feed(other)
+    later = SelectParser()
+    later.feed(RECORDS_2 + other)
+    with pytest.raises(aiominio.S3Error, match="CastFailed"):
+        later.close()
+    with pytest.raises(aiominio.S3Error, match="CastFailed"):
+        later.feed(b"")
+    assert generic.value.code == "CastFailed" and "convert" in generic.value.message
+
+
+def test_an_exception_message_is_a_typed_s3_error() -> None:
+    exception = frame(
+        string(":message-type", "exception") + string(":exception-type", "SlowDown"), b"slow"
+    )
+    with pytest.raises(aiominio.SlowDown, match="slow"):
+        SelectParser().feed(exception)
+
+
+def test_malformed_stats_are_refused() -> None:
+    with pytest.raises(aiominio.InvalidResponseError):
+        SelectParser().feed(event("Stats", b"<Stats><BytesScanned>x</BytesScanned></Stats>"))
+
+
+def test_a_csv_request_document() -> None:
+    request = SelectRequest(
+        "SELECT * FROM S3Object",
+        CSVInput(
+            file_header_info="USE",
+            field_delimiter=";",
+            record_delimiter="\r\n",
+            quote_character="'",
+            quote_escape_character="\\",
+            comments="#",
+            allow_quoted_record_delimiter=True,
+            compression="GZIP",
+        ),
+        CSVOutput(quote_fields="ALWAYS", field_delimiter="|"),
+        request_progress=True,
+    )
+    root = parse(build_select(request))
+    assert root.findtext("Expression") == "SELECT * FROM S3Object"
+    assert root.findtext("ExpressionType") == "SQL"
+    assert root.findtext("InputSerialization/CompressionType") == "GZIP"
+    csv = root.find("InputSerialization/CSV")
+    assert csv is not None
+    assert {c.tag: c.text for c in csv} == {
+        "FileHeaderInfo": "USE",
+        "Comments": "#",
+        "RecordDelimiter": "\r\n",
+        "FieldDelimiter": ";",
+        "QuoteCharacter": "'",
+        "QuoteEscapeCharacter": "\\",
+        "AllowQuotedRecordDelimiter": "true",
+    }
+    assert root.findtext("OutputSerialization/CSV/QuoteFields") == "ALWAYS"
+    assert root.findtext("OutputSerialization/CSV/FieldDelimiter") == "|"
+    assert root.findtext("RequestProgress/Enabled") == "true"
+
+
+def test_json_and_parquet_request_documents() -> None:
+    root = parse(
+        build_select(SelectRequest("SELECT 1", JSONInput("LINES", "BZIP2"), JSONOutput(",")))
+    )
+    assert root.findtext("InputSerialization/JSON/Type") == "LINES"
+    assert root.findtext("InputSerialization/CompressionType") == "BZIP2"
+    assert root.findtext("OutputSerialization/JSON/RecordDelimiter") == ","
+    assert root.find("RequestProgress") is None
+    root = parse(build_select(SelectRequest("SELECT 1", ParquetInput(), JSONOutput())))
+    assert root.find("InputSerialization/Parquet") is not None
+    assert root.find("InputSerialization/CompressionType") is None
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: SelectRequest("  ", CSVInput(), CSVOutput()), aiominio.InvalidArgument, "empty"),
+        (lambda: SelectRequest(b"x", CSVInput(), CSVOutput()), TypeError, "expression"),
+        (
+            lambda: SelectRequest("x" * 262145, CSVInput(), CSVOutput()),
+            aiominio.InvalidArgument,
+            "256",
+        ),
+        (lambda: SelectRequest("x", "CSV", CSVOutput()), TypeError, "input_serialization"),
+        (lambda: SelectRequest("x", CSVInput(), CSVInput()), TypeError, "output_serialization"),
+        (
+            lambda: SelectRequest("x", CSVInput(), CSVOutput(), request_progress=1),
+            TypeError,
+            "progress",
+        ),
+        (lambda: CSVInput(file_header_info="yes"), aiominio.InvalidArgument, "file_header_info"),
+        (lambda: CSVInput(field_delimiter=",,"), aiominio.InvalidArgument, "field_delimiter"),
+        (lambda: CSVInput(record_delimiter=""), aiominio.InvalidArgument, "record_delimiter"),
+        (lambda: CSVInput(quote_character=1), TypeError, "quote_character"),
+        (lambda: CSVInput(compression="ZIP"), aiominio.InvalidArgument, "compression"),
+        (lambda: JSONInput("ARRAY"), aiominio.InvalidArgument, "type"),
+        (lambda: CSVOutput(quote_fields="NEVER"), aiominio.InvalidArgument, "quote_fields"),
+        (lambda: JSONOutput(record_delimiter="abc"), aiominio.InvalidArgument, "record_delimiter"),
+    ],
+)
+def test_bad_select_values_are_refused(make: object, error: type[Exception], match: str) -> None:
+    assert callable(make)
+    with pytest.raises(error, match=match):
+        make()

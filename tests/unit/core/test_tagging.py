@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import parse_qsl
 
-from aiominio.core import tagging
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aiominio
+from aiominio.core import tagging, xml
 from aiominio.errors import InvalidArgument
 
 
@@ -98,3 +103,81 @@ def test_tags_refuse_lone_surrogates() -> None:
     with pytest.raises(InvalidArgument, match=r"^tags: a key may hold only text that UTF-8 "):
         tagging.check_tags({"\udc80": "v"})
     assert tagging.check_tags({"ké": "vü"}) == {"ké": "vü"}
+
+
+# AWS's example answer of GetObjectTagging (S3 API reference, "GetObjectTagging", Example).
+AWS_GET_OBJECT_TAGGING = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <TagSet>
+     <Tag>
+       <Key>tag1</Key>
+       <Value>val1</Value>
+     </Tag>
+  </TagSet>
+</Tagging>"""
+
+
+tag_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn")),
+    min_size=1,
+    max_size=tagging.MAX_TAG_KEY_CHARS,
+)
+
+
+tag_sets = st.dictionaries(
+    tag_text,
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), max_size=256),
+    max_size=10,
+)
+
+
+def test_aws_example_answer() -> None:
+    assert xml.parse_tagging(AWS_GET_OBJECT_TAGGING) == {"tag1": "val1"}
+
+
+def test_empty_tag_set() -> None:
+    assert xml.parse_tagging(b"<Tagging><TagSet/></Tagging>") == {}
+    assert xml.parse_tagging(b"<Tagging/>") == {}
+    assert xml.parse_tagging(b"<Tagging><TagSet><Tag><Key>k</Key></Tag></TagSet></Tagging>") == {
+        "k": ""
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<Other/>",
+        b"<Tagging><TagSet><Tag><Value>v</Value></Tag></TagSet></Tagging>",
+        b"<Tagging><TagSet><Tag><Key>k</Key></Tag><Tag><Key>k</Key></Tag></TagSet></Tagging>",
+        b"not xml",
+    ],
+)
+def test_malformed_answers(body: bytes) -> None:
+    with pytest.raises(aiominio.InvalidResponseError):
+        xml.parse_tagging(body)
+
+
+@given(tag_sets)
+def test_document_round_trip(tags: dict[str, str]) -> None:
+    assert xml.parse_tagging(xml.build_tagging(tagging.check_tags(tags))) == tags
+
+
+@given(tag_sets)
+def test_header_round_trip(tags: dict[str, str]) -> None:
+    value = tagging.tagging_header(tags).get("x-amz-tagging", "")
+    assert value.isascii() and "+" not in value and " " not in value
+    assert dict(parse_qsl(value, keep_blank_values=True)) == tags
+
+
+def test_header_encoding() -> None:
+    assert tagging.tagging_header({"a b": "c&d=e", "k": ""}) == {
+        "x-amz-tagging": "a%20b=c%26d%3De&k="
+    }
+    assert tagging.tagging_header({}) == {}
+
+
+def test_limits_are_inclusive() -> None:
+    tags = {f"{i:0128d}": "v" * 256 for i in range(10)}
+    assert tagging.check_tags(tags) == tags
+    fifty = {f"k{i}": "" for i in range(50)}
+    assert tagging.check_tags(fifty, limit=tagging.MAX_BUCKET_TAGS) == fifty

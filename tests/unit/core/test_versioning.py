@@ -201,3 +201,89 @@ def test_another_document_is_refused_with_its_body() -> None:
     ) as info:
         parse_list_versions(body)
     assert info.value.body == body
+
+
+def test_version_pages() -> None:
+    def page(truncated: bool, key: str | None, version: str | None) -> VersionPage:
+        return VersionPage([], truncated, key, version)
+
+    assert page(False, "k", "v").cursor_after(None) is None
+    assert page(True, "k", "v").cursor_after(None) == ("k", "v")
+    assert page(True, "k", None).cursor_after(("j", None)) == ("k", None)
+    assert page(True, "k", "v2").cursor_after(("k", "v1")) == ("k", "v2")
+    for key, version, sent in ((None, "v", None), ("", None, None), ("k", "v", ("k", "v"))):
+        with pytest.raises(InvalidResponseError, match="ListObjectVersions"):
+            page(True, key, version).cursor_after(sent)
+
+
+def test_versioning_xml_round_trip() -> None:
+    for state in (Versioning.ENABLED, Versioning.SUSPENDED):
+        assert parse_versioning(build_versioning(state)) is state
+    empty = b'<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>'
+    assert parse_versioning(empty) is Versioning.OFF
+    with pytest.raises(InvalidResponseError, match="versioning status"):
+        parse_versioning(
+            b"<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>"
+        )
+
+
+# The shape of the ListObjectVersions example in the S3 API reference, keys URL-encoded.
+PAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>bucket</Name><Prefix>my</Prefix><KeyMarker/><VersionIdMarker/><MaxKeys>5</MaxKeys>
+  <EncodingType>url</EncodingType>
+  <IsTruncated>true</IsTruncated>
+  <NextKeyMarker>my+second%2Bimage.jpg</NextKeyMarker>
+  <NextVersionIdMarker>03jpff543dhffds434rfdsFDN943fdsFkdmqnh892</NextVersionIdMarker>
+  <Version>
+    <Key>my+image.jpg</Key><VersionId>3/L4kqtJl40Nr8X8gdRQBpUMLUo</VersionId>
+    <IsLatest>true</IsLatest><LastModified>2009-10-12T17:50:30.000Z</LastModified>
+    <ETag>&quot;fba9dede5f27731c9771645a39863328&quot;</ETag><Size>434234</Size>
+    <StorageClass>STANDARD</StorageClass>
+  </Version>
+  <DeleteMarker>
+    <Key>my+second%2Bimage.jpg</Key><VersionId>03jpff543dhffds434rfdsFDN943fdsFkdmqnh892</VersionId>
+    <IsLatest>true</IsLatest><LastModified>2009-11-12T17:50:30.000Z</LastModified>
+  </DeleteMarker>
+  <Version>
+    <Key>my+second%2Bimage.jpg</Key><VersionId>null</VersionId>
+    <IsLatest>false</IsLatest><LastModified>2009-10-10T17:50:30.000Z</LastModified>
+    <ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>166434</Size>
+    <StorageClass>STANDARD</StorageClass>
+  </Version>
+  <CommonPrefixes><Prefix>my+dir%2F</Prefix></CommonPrefixes>
+</ListVersionsResult>"""
+
+
+def test_a_version_page_is_parsed_in_order_and_decoded() -> None:
+    page = parse_list_versions(PAGE)
+    assert [(v.key, v.version_id, v.is_latest, v.is_delete_marker) for v in page.entries] == [
+        ("my dir/", "", False, False),
+        ("my image.jpg", "3/L4kqtJl40Nr8X8gdRQBpUMLUo", True, False),
+        ("my second+image.jpg", "03jpff543dhffds434rfdsFDN943fdsFkdmqnh892", True, True),
+        ("my second+image.jpg", "null", False, False),
+    ]
+    image = page.entries[1]
+    assert image.size == 434234 and image.etag == "fba9dede5f27731c9771645a39863328"
+    assert image.last_modified == datetime(2009, 10, 12, 17, 50, 30, tzinfo=timezone.utc)
+    assert image.storage_class == "STANDARD"
+    assert page.entries[0].is_dir and page.entries[2].etag == "" and page.entries[2].size == 0
+    cursor = page.cursor_after(None)
+    assert cursor == ("my second+image.jpg", "03jpff543dhffds434rfdsFDN943fdsFkdmqnh892")
+    with pytest.raises(InvalidResponseError, match="does not advance"):
+        page.cursor_after(cursor)
+
+
+def test_a_truncated_version_page_without_a_marker_is_refused() -> None:
+    body = b"<ListVersionsResult><IsTruncated>true</IsTruncated></ListVersionsResult>"
+    with pytest.raises(InvalidResponseError, match="does not advance"):
+        parse_list_versions(body).cursor_after(None)
+    last = b"<ListVersionsResult><IsTruncated>false</IsTruncated></ListVersionsResult>"
+    assert parse_list_versions(last).cursor_after(None) is None
+    with pytest.raises(InvalidResponseError, match="ListBucketResult"):
+        parse_list_versions(b"<ListBucketResult/>")
+    with pytest.raises(InvalidResponseError, match="IsLatest"):
+        parse_list_versions(
+            b"<ListVersionsResult><Version><Key>k</Key><IsLatest>maybe</IsLatest></Version>"
+            b"</ListVersionsResult>"
+        )
