@@ -16,7 +16,7 @@ _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 # Optional accelerated CRCs (``pip install 'aiominio[speedups]'``), measured here on one core:
 # ISA-L's CRC32 0.05 s/GiB against zlib's 0.28; google-crc32c's CRC32C 0.10 s/GiB against
-# some 40 s/GiB in pure Python. Same results either way (tests/unit/test_checksums.py).
+# some 40 s/GiB in pure Python. Same results either way (tests/unit/core/test_checksums.py).
 _fast_crc32: Callable[[bytes | memoryview, int], int]
 try:
     from isal.isal_zlib import crc32 as _fast_crc32

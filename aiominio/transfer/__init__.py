@@ -10,6 +10,7 @@ integrity       the checksum headers that let the server verify a body, and the 
 uploads         ``put_object``: one PUT, or a multipart upload with bounded memory
 multipart       create, fill, complete and abort multipart uploads
 reader          :class:`~aiominio.ObjectReader`, a streamed download that resumes where it broke off
+jobs            job values: what every step of one transfer needs, gathered once
 partial         the partial file of a download: created or resumed without following anything
 ranged          a download to a file in ranges fetched at once, resumed from its record
 files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files

@@ -5,7 +5,7 @@ send a key over plain HTTP, and SeaweedFS enforces the key (moto 5.2.5 accepts S
 not enforce it, and is served over HTTP here, so it is not used for SSE-C). SSE-S3 runs on moto;
 SeaweedFS 4.48 has no KMS configured and answers InternalError (a named skip). No server here
 has a KMS: moto records an SSE-KMS key id and answers it back without encrypting anything, and
-the headers themselves are tested in tests/unit/test_sse.py.
+the headers themselves are tested in tests/unit/core/test_sse.py.
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ async def test_fput_of_dev_zero_streams_in_bounded_memory(
     seaweedfs_server: testing.LocalServer, sw_bucket: str
 ) -> None:
     # Endless: it goes up in parts, read as they are sent, until something stops it (here the
-    # progress callback; unstopped, the 10,000th part: tests/unit/test_ops_offline.py).
+    # progress callback; unstopped, the 10,000th part: tests/unit/transfer/test_uploads.py).
     def progress(done: int, total: int | None) -> None:
         assert total is None
         if done >= 24 * MIB:

@@ -322,17 +322,141 @@ def test_the_error_tree_in_the_docstring_is_the_real_one() -> None:
 
 # -- the map of the package -------------------------------------------------------------------
 
+README = PACKAGE.parent / "README.md"
+#: The packages whose README row names each of their modules. The others are named as a whole:
+#: ``core/`` has a module per sans-IO concern (some two dozen, split as they grow) and its rule
+#: (no I/O) is checked module by module above; ``methods/`` mirrors ``ops/`` area by area;
+#: ``cli/`` and ``testing/`` sit above the library.
+LISTED_IN_README = {"ops", "transfer"}
 
-def test_every_operation_module_is_on_the_maps() -> None:
-    """The table of ``aiominio/ops/__init__.py`` and README's Architecture name every module of
-    ``ops/``, and nothing that is not one."""
-    ops = PACKAGE / "ops"
-    modules = {p.stem for p in ops.glob("*.py") if p.stem != "__init__"}
-    docstring = ast.get_docstring(ast.parse((ops / "__init__.py").read_text()))
-    assert docstring is not None
-    table = {m.group(1) for m in re.finditer(r"^([a-z_]+) {2,}\S", docstring, re.M)}
-    assert table == modules
-    readme = (PACKAGE.parent / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith("| operations |"))
-    named = set(re.findall(r"`([a-z_]+)`", row.split("one module per responsibility", 1)[1]))
-    assert named == modules
+
+def subpackages() -> list[Path]:
+    return sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))
+
+
+def package_modules(package: Path) -> set[str]:
+    return {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+
+
+def docstring_table(package: Path) -> set[str] | None:
+    """The module names in the table of the package's ``__init__`` docstring (a reST simple
+    table), or None when it has no table."""
+    docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+    rules = [m.start() for m in re.finditer(r"^=+ +=+$", docstring, re.M)]
+    if not rules:
+        return None
+    assert len(rules) == 2, f"{package.name}/__init__.py: one table, between two rules"
+    body = docstring[rules[0] : rules[1]].splitlines()[1:]
+    return {m.group(1) for line in body if (m := re.match(r"([a-z_]+) {2,}\S", line))}
+
+
+def readme_rows() -> dict[str, tuple[set[str], str]]:
+    """The Architecture table of README: layer -> (the modules column's names, the owns
+    column). ``x.py`` names a top-level module, ``x/`` a package."""
+    section = README.read_text().split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("layer", "---"):
+            continue
+        rows[cells[0]] = (set(re.findall(r"`([^`]+)`", cells[1])), cells[2])
+    return rows
+
+
+def test_every_subpackage_table_names_its_modules_and_nothing_else() -> None:
+    tables = {p.name: docstring_table(p) for p in subpackages()}
+    assert tables["ops"] is not None and tables["transfer"] is not None
+    for name, table in tables.items():
+        if table is not None:
+            assert table == package_modules(PACKAGE / name), f"the table of {name}/__init__.py"
+
+
+def test_the_readme_table_names_every_module_and_package_once() -> None:
+    rows = readme_rows()
+    assert {"facade", "operations", "transfer engine", "pipeline", "core", "base"} <= set(rows)
+    named = [name for modules, _ in rows.values() for name in modules]
+    assert len(named) == len(set(named)), "a module named in two rows"
+    top_level = {p.name for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert set(named) == top_level | {f"{p.name}/" for p in subpackages()}
+
+
+def test_the_readme_rows_of_the_listed_packages_name_each_module() -> None:
+    """A row of a package in LISTED_IN_README names its modules in the first parenthesised
+    list of its "owns" column: ``(`buckets`, `listing`, ...)``."""
+    listed = {}
+    for modules, owns in readme_rows().values():
+        for package in (m[:-1] for m in modules if m.endswith("/")):
+            found = re.search(r"\((`[a-z_]+`(?:, `[a-z_]+`)+)\)", owns)
+            if package in LISTED_IN_README:
+                assert found, f"README's row of {package}/ lists no modules"
+                listed[package] = set(re.findall(r"`([a-z_]+)`", found.group(1)))
+    assert set(listed) == LISTED_IN_README
+    for package, names in listed.items():
+        assert names == package_modules(PACKAGE / package), f"README's row of {package}/"
+
+
+# -- the unit tests mirror the package --------------------------------------------------------
+
+TESTS = Path(__file__).parent
+
+#: Modules with no test file of their own, and why. Nothing else may be left out.
+NO_TEST_FILE = {
+    "aiominio.version": "the version string, read by the packaging",
+    # test file added by branch of the MockTransport unit tests (tests/unit/testing/test_mock.py)
+    "aiominio.testing.mock": "test file added by the MockTransport tests branch",
+    # test files added by the same branch (tests/unit/transfer/test_<module>.py); the tests
+    # that already existed are in test_<module>_existing.py until they are folded in
+    "aiominio.transfer.files": "test file added by the MockTransport tests branch",
+    "aiominio.transfer.partial": "test file added by the MockTransport tests branch",
+    "aiominio.transfer.ranged": "test file added by the MockTransport tests branch",
+    "aiominio.transfer.reader": "test file added by the MockTransport tests branch",
+    "aiominio.transfer.uploads": "test file added by the MockTransport tests branch",
+}
+#: Test files that name no module: tests of an existing module waiting to be folded into its
+#: file when the branch that adds that file is merged.
+TO_FOLD = {
+    "transfer/test_files_existing.py",
+    "transfer/test_ranged_existing.py",
+    "transfer/test_uploads_existing.py",
+}
+#: Top-level test files that check more than one module, by what they check.
+ACROSS_MODULES = {
+    "test_architecture.py",  # this file: the package's shape
+    "test_no_any.py",  # no typing.Any anywhere in the package
+    "test_bad_input.py",  # every Client method refuses bad arguments before any request
+    "test_misuse.py",  # files a Client method cannot use, refused before any request
+    "test_hostile_answers.py",  # hostile answers to every parser are typed errors
+    "test_request_documents.py",  # the XML bodies the core modules build, byte for byte
+    "test_faultproxy.py",  # the test suite's own fault-injecting proxy (tests/faultproxy.py)
+}
+
+
+def unit_test_file(module: str) -> Path | None:
+    """Where the unit tests of ``module`` live: ``aiominio/a/b.py`` in ``tests/unit/a/test_b.py``
+    (a private ``_b.py`` in ``test_b.py``); None for packages and ``__main__``."""
+    parts = module.split(".")[1:]
+    path = PACKAGE.joinpath(*parts).with_suffix(".py")
+    if not parts or not path.is_file() or parts[-1] == "__main__":
+        return None
+    return TESTS.joinpath(*parts[:-1], f"test_{parts[-1].lstrip('_')}.py")
+
+
+def test_every_module_has_its_unit_test_file() -> None:
+    expected = {m: unit_test_file(m) for m in package_sources()}
+    missing = sorted(m for m, t in expected.items() if t and not t.is_file())
+    assert missing == sorted(NO_TEST_FILE)
+    assert len({t for t in expected.values() if t}) == len([t for t in expected.values() if t])
+
+
+def test_every_unit_test_file_names_a_module() -> None:
+    expected = {unit_test_file(m) for m in package_sources()} - {None}
+    stale = sorted(
+        str(path.relative_to(TESTS))
+        for path in TESTS.rglob("test_*.py")
+        if path not in expected
+        and str(path.relative_to(TESTS)) not in TO_FOLD
+        and not (path.parent == TESTS and path.name in ACROSS_MODULES)
+    )
+    assert stale == []
+    for directory in (p for p in TESTS.rglob("*") if p.is_dir() and p.name != "__pycache__"):
+        assert (directory / "__init__.py").is_file(), f"{directory} is not a package"

@@ -7,9 +7,10 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import botocore.auth
 import botocore.session
@@ -17,6 +18,7 @@ import pytest
 from botocore.config import Config
 
 from aiominio import presign
+from aiominio.core import headers
 from aiominio.core.endpoint import parse_endpoint
 from aiominio.credentials import Credentials
 from aiominio.errors import InvalidArgument
@@ -281,3 +283,467 @@ def test_endpoint_may_be_a_string() -> None:
         now=NOW,
     )
     assert url == parsed
+
+
+CHECK_CREDS = Credentials("AKIDEXAMPLE", "secret")
+
+
+def _exactly(message: str) -> str:
+    return f"^{re.escape(message)}$"
+
+
+def test_expiry_limits() -> None:
+    assert presign.expiry_seconds(1) == 1
+    assert presign.expiry_seconds(7 * 24 * 3600) == 604800
+    assert presign.expiry_seconds(timedelta(days=7)) == 604800
+    for bad in (0, 604801, timedelta(0), timedelta(days=7, seconds=1)):
+        with pytest.raises(InvalidArgument, match=r"^expiry must be between 1 second and 7 days"):
+            presign.expiry_seconds(bad)
+    with pytest.raises(InvalidArgument, match=_exactly("expiry must be a whole number of seconds")):
+        presign.expiry_seconds(timedelta(seconds=1.5))
+    for wrong, name in ((True, "bool"), (1.0, "float"), ("60", "str")):
+        with pytest.raises(
+            TypeError, match=_exactly(f"expires must be seconds (int) or a timedelta, not {name}")
+        ):
+            presign.expiry_seconds(wrong)  # type: ignore[arg-type]
+
+
+def _url(**kwargs: object) -> str:
+    args: dict[str, object] = {"credentials": CHECK_CREDS, "region": "us-east-1", "now": NOW}
+    args.update(kwargs)
+    endpoint = args.pop("endpoint", "http://127.0.0.1:9000")
+    key = args.pop("key", "k")
+    return presign.presign_url("GET", endpoint, "bucket", key, **args)  # type: ignore[arg-type]
+
+
+def test_signing_time() -> None:
+    stamp = parse_qs(urlsplit(_url(now=None)).query)["X-Amz-Date"][0]
+    assert re.fullmatch(r"\d{8}T\d{6}Z", stamp)
+    with pytest.raises(TypeError, match=_exactly("request_date must be a datetime")):
+        _url(now="2026-01-02")
+    with pytest.raises(InvalidArgument, match=_exactly("request_date must be timezone-aware")):
+        _url(now=datetime(2026, 1, 2))
+
+
+def test_presign_url_arguments() -> None:
+    with pytest.raises(
+        InvalidArgument, match=_exactly("unsupported method for a presigned URL: 'PATCH'")
+    ):
+        presign.presign_url(
+            "PATCH",
+            "localhost",
+            "bucket",
+            "k",
+            credentials=CHECK_CREDS,
+            region="us-east-1",
+            now=NOW,
+        )
+    assert _url(key=None).startswith("http://127.0.0.1:9000/bucket?X-Amz-Algorithm=")
+    with pytest.raises(InvalidArgument):
+        _url(key="")
+    aws = "https://s3.amazonaws.com"
+    assert _url(endpoint=aws, region="eu-west-1").startswith(
+        "https://bucket.s3.eu-west-1.amazonaws.com/k?"
+    )
+    assert _url(endpoint=aws, region="eu-west-1", style="path").startswith(
+        "https://s3.amazonaws.com/bucket/k?"
+    )
+
+
+def test_response_header_overrides() -> None:
+    assert presign.response_header_query({"Response-Content-Type": "text/plain"}) == {
+        "response-content-type": "text/plain"
+    }
+    assert presign.response_header_query(None) == {}
+    allowed = ", ".join(sorted(presign.RESPONSE_HEADER_PARAMS))
+    with pytest.raises(
+        InvalidArgument,
+        match=_exactly(f"unsupported response header override 'x-foo'; use one of {allowed}"),
+    ):
+        presign.response_header_query({"x-foo": "1"})
+    with pytest.raises(TypeError, match=_exactly("the value of 'response-expires' must be a str")):
+        presign.response_header_query({"response-expires": 1})  # type: ignore[dict-item]
+    with pytest.raises(
+        InvalidArgument,
+        match=_exactly("response header override 'Response-Expires' is given twice"),
+    ):
+        presign.response_header_query({"response-expires": "a", "Response-Expires": "b"})
+
+
+def test_post_policy_setters_refuse_bad_input() -> None:
+    p = presign.PostPolicy()
+    assert repr(p) == "PostPolicy(bucket=None, expiration=None)"
+    cases: list[tuple[object, type[Exception], str]] = [
+        (lambda: p.set_expires("2026"), TypeError, "set_expires needs a datetime"),
+        (
+            lambda: p.set_expires(datetime(2026, 1, 2)),
+            InvalidArgument,
+            "set_expires needs a timezone-aware datetime",
+        ),
+        (lambda: p.set_key_starts_with(1), TypeError, "prefix must be a str"),
+        (lambda: p.set_content_type(1), TypeError, "content_type must be a str"),
+        (lambda: p.set_content_type(""), InvalidArgument, "content_type must not be empty"),
+        (lambda: p.set_content_type_starts_with(1), TypeError, "prefix must be a str"),
+        (
+            lambda: p.set_content_disposition(""),
+            InvalidArgument,
+            "content_disposition must not be empty",
+        ),
+        (lambda: p.set_content_length_range(True, 2), TypeError, "minimum must be an int"),
+        (lambda: p.set_content_length_range(1, 2.0), TypeError, "maximum must be an int"),
+        (
+            lambda: p.set_content_length_range(-1, 2),
+            InvalidArgument,
+            "invalid content length range -1..2",
+        ),
+        (
+            lambda: p.set_content_length_range(3, 2),
+            InvalidArgument,
+            "invalid content length range 3..2",
+        ),
+        (
+            lambda: p.set_user_metadata({"": "v"}),
+            InvalidArgument,
+            "metadata name must not be empty",
+        ),
+        (lambda: p.set_user_metadata({"a": 1}), TypeError, "metadata value must be a str"),
+        (
+            lambda: p.set_success_action_status(202),
+            InvalidArgument,
+            "success_action_status must be 200, 201 or 204",
+        ),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error, match=_exactly(message)):
+            call()  # type: ignore[operator]
+    assert p.conditions == [] and p.form_data == {}
+    # the edges that are fine
+    p.set_content_length_range(0, 0)
+    p.set_content_length_range(7, 7)
+    p.set_content_type_starts_with("")
+    p.set_user_metadata({"X-Amz-Meta-Colour": "", "size": "L"})
+    p.set_success_action_status(200)
+    p.set_success_action_status(201)
+    assert p.conditions == [
+        ["content-length-range", 7, 7],
+        ["starts-with", "$Content-Type", ""],
+        ["eq", "$x-amz-meta-colour", ""],
+        ["eq", "$x-amz-meta-size", "L"],
+        ["eq", "$success_action_status", "201"],
+    ]
+    # a rule for the same field, in any case, replaces the earlier one
+    p.set_user_metadata({"x-amz-meta-SIZE": "XL"})
+    assert p.conditions[-1] == ["eq", "$x-amz-meta-size", "XL"]
+    assert ["eq", "$x-amz-meta-size", "L"] not in p.conditions
+
+
+def test_post_policy_check_messages() -> None:
+    p = presign.PostPolicy()
+    with pytest.raises(
+        InvalidArgument, match=_exactly("the POST policy has no bucket; call set_bucket()")
+    ):
+        p.check()
+    p.set_bucket("uploads")
+    with pytest.raises(
+        InvalidArgument, match=_exactly("the POST policy has no expiry; call set_expires()")
+    ):
+        p.check()
+    p.set_expires(NOW)
+    with pytest.raises(
+        InvalidArgument,
+        match=_exactly("the POST policy has no key; call set_key() or set_key_starts_with()"),
+    ):
+        p.check()
+    p.set_key_starts_with("")
+    p.check()
+    assert repr(p) == (
+        "PostPolicy(bucket='uploads', expiration=datetime.datetime(2026, 1, 2, 3, 4, 5, "
+        "tzinfo=datetime.timezone.utc))"
+    )
+
+
+SIGNER_PARAMS = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+]
+
+
+@pytest.mark.parametrize("name", SIGNER_PARAMS)
+def test_query_names_the_signer_sets_are_refused(name: str) -> None:
+    # In any case: the signer's own parameter would be in the URL twice.
+    for spelling in (name, name.lower(), name.upper(), name.swapcase()):
+        with pytest.raises(
+            InvalidArgument,
+            match=_exactly(
+                f"query: {spelling!r} is set by the signer of the URL; it cannot be given"
+            ),
+        ):
+            _url(query={spelling: "5"})
+    assert {n.lower() for n in SIGNER_PARAMS} == presign.SIGNER_QUERY_PARAMS
+
+
+def test_presign_query_and_headers_checks() -> None:
+    url = _url(query={"versionId": "v é/1", "x-amz-meta": "ok"})
+    assert "versionId=v%20%C3%A9%2F1" in url
+    assert presign.check_presign_query(None) == ()
+    assert presign.check_presign_query({"b": "1", "a": "2"}) == (("a", "2"), ("b", "1"))
+    with pytest.raises(
+        InvalidArgument,
+        match=_exactly(
+            "query: the value of 'v' may hold only text that UTF-8 can encode: "
+            "'\\ud800' at position 0"
+        ),
+    ):
+        _url(query={"v": "\ud800"})
+    with pytest.raises(
+        InvalidArgument, match=_exactly("query: a parameter name must not be empty")
+    ):
+        _url(query={"": "v"})
+    with pytest.raises(TypeError, match=r"^query must map str to str, got 'v': int$"):
+        _url(query={"v": 1})
+    with pytest.raises(TypeError, match=r"^query must be a mapping of str to str, not str$"):
+        _url(query="v=1")
+    # Headers signed into the URL: not one the signer owns, and only what a header can carry.
+    for owned in ("Host", "x-amz-date", "X-Amz-Security-Token", "Authorization"):
+        with pytest.raises(
+            InvalidArgument,
+            match=_exactly(
+                f"headers: {owned!r} is set by the signer of the URL; it cannot be given"
+            ),
+        ):
+            _url(headers={owned: "x"})
+    for bad in ("a\r\nb", "a\n", "a\0", "é"):
+        with pytest.raises(InvalidArgument, match=r"^header 'cache-control' may hold only "):
+            _url(headers={"cache-control": bad})
+    with pytest.raises(InvalidArgument, match=r"^header name is not an HTTP token: "):
+        _url(headers={"a\nb": "v"})
+    assert "X-Amz-SignedHeaders=cache-control%3Bhost" in _url(headers={"cache-control": "no"})
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "policy",
+        "x-amz-algorithm",
+        "X-Amz-Credential",
+        "x-amz-date",
+        "X-AMZ-SIGNATURE",
+        "x-amz-security-token",
+    ],
+)
+def test_post_policy_fields_the_signer_sets_are_refused(field: str) -> None:
+    def policy() -> presign.PostPolicy:
+        return presign.PostPolicy().set_bucket("uploads").set_key("k").set_expires(NOW)
+
+    by_field = policy()
+    by_field.form_data[field] = "x"
+    by_condition = policy()
+    by_condition.conditions.append(["eq", f"${field}", "x"])
+    for p, message in (
+        (by_field, f"form field {field!r} is set by the signer of the policy; it cannot be given"),
+        (by_condition, f"a condition on {'$' + field!r}: the signer of the policy sets that field"),
+    ):
+        with pytest.raises(InvalidArgument, match=_exactly(message)):
+            p.check()
+        with pytest.raises(InvalidArgument, match=_exactly(message)):
+            presign.presign_post_policy(
+                p, "https://s3.amazonaws.com", credentials=CHECK_CREDS, region="us-east-1", now=NOW
+            )
+
+
+def test_post_policy_header_fields_are_checked() -> None:
+    p = presign.PostPolicy()
+    for bad in ("a\r\nb", "a\n", "a\0", "tëxt"):
+        with pytest.raises(InvalidArgument, match=r"^content_type may hold only "):
+            p.set_content_type(bad)
+        with pytest.raises(InvalidArgument, match=r"^prefix may hold only "):
+            p.set_content_type_starts_with(bad)
+        with pytest.raises(InvalidArgument, match=r"^content_disposition may hold only "):
+            p.set_content_disposition(bad)
+        with pytest.raises(InvalidArgument, match=r"^metadata value for 'k' may hold only "):
+            p.set_user_metadata({"k": bad})
+    for name in ("a b", 'a"b', "a\r\nb", "é"):
+        with pytest.raises(
+            InvalidArgument, match=_exactly(f"metadata name must be an HTTP token: {name!r}")
+        ):
+            p.set_user_metadata({name: "v"})
+    assert p.conditions == [] and p.form_data == {}
+
+
+TOKEN = Credentials("ASIAEXAMPLE", "secret", "the+token/=")
+
+
+ENDPOINT = parse_endpoint("http://127.0.0.1:9000")
+
+
+def _decode(fields: dict[str, str]) -> object:
+    return json.loads(base64.b64decode(fields["policy"], validate=True))
+
+
+def test_exact_document_and_fields() -> None:
+    p = presign.PostPolicy()
+    p.set_bucket("uploads")
+    p.set_key("photos/cat.png")
+    # 04:00:00.987654 at UTC+2: 02:00:00.987 UTC, milliseconds truncated
+    p.set_expires(datetime(2026, 1, 2, 4, 0, 0, 987654, tzinfo=timezone(timedelta(hours=2))))
+    p.set_content_type_starts_with("image/")
+    p.set_content_disposition("attachment")
+    p.set_content_length_range(0, 5)
+    p.set_user_metadata({"Owner": "alice", "x-amz-meta-Team": "blue"})
+    p.set_success_action_status(204)
+    url, fields = presign.presign_post_policy(
+        p, ENDPOINT, credentials=CREDS, region="eu-west-1", now=NOW
+    )
+    credential = "AKIDEXAMPLE/20260102/eu-west-1/s3/aws4_request"
+    assert url == "http://127.0.0.1:9000/uploads"
+    assert _decode(fields) == {
+        "expiration": "2026-01-02T02:00:00.987Z",
+        "conditions": [
+            ["eq", "$bucket", "uploads"],
+            ["eq", "$key", "photos/cat.png"],
+            ["starts-with", "$Content-Type", "image/"],
+            ["eq", "$Content-Disposition", "attachment"],
+            ["content-length-range", 0, 5],
+            ["eq", "$x-amz-meta-owner", "alice"],
+            ["eq", "$x-amz-meta-team", "blue"],
+            ["eq", "$success_action_status", "204"],
+            ["eq", "$x-amz-date", "20260102T030405Z"],
+            ["eq", "$x-amz-algorithm", "AWS4-HMAC-SHA256"],
+            ["eq", "$x-amz-credential", credential],
+        ],
+    }
+    # the document is compact JSON
+    assert b" " not in base64.b64decode(fields["policy"])
+    signature = fields.pop("x-amz-signature")
+    assert len(signature) == 64 and int(signature, 16) >= 0
+    assert fields == {
+        "key": "photos/cat.png",
+        "Content-Type": "image/",
+        "Content-Disposition": "attachment",
+        "x-amz-meta-owner": "alice",
+        "x-amz-meta-team": "blue",
+        "success_action_status": "204",
+        "x-amz-date": "20260102T030405Z",
+        "x-amz-algorithm": "AWS4-HMAC-SHA256",
+        "x-amz-credential": credential,
+        "policy": fields["policy"],
+    }
+
+
+def test_session_token_and_replaced_rules() -> None:
+    p = presign.PostPolicy()
+    p.set_bucket("first")
+    p.set_bucket("uploads")  # replaces the earlier bucket rule
+    p.set_key("k")
+    p.set_key_starts_with("user/")  # replaces the exact key
+    p.set_content_type("text/plain")
+    p.set_content_type_starts_with("text/")  # replaces the exact type
+    p.set_content_length_range(1, 2)
+    p.set_content_length_range(3, 4)  # replaces the earlier range
+    p.set_expires(datetime(2026, 1, 2, 4, 0, 0, 999, tzinfo=timezone.utc))
+    _, fields = presign.presign_post_policy(
+        p, ENDPOINT, credentials=TOKEN, region="us-east-1", now=NOW
+    )
+    assert _decode(fields) == {
+        "expiration": "2026-01-02T04:00:00.000Z",
+        "conditions": [
+            ["eq", "$bucket", "uploads"],
+            ["starts-with", "$key", "user/"],
+            ["starts-with", "$Content-Type", "text/"],
+            ["content-length-range", 3, 4],
+            ["eq", "$x-amz-date", "20260102T030405Z"],
+            ["eq", "$x-amz-algorithm", "AWS4-HMAC-SHA256"],
+            ["eq", "$x-amz-credential", "ASIAEXAMPLE/20260102/us-east-1/s3/aws4_request"],
+            ["eq", "$x-amz-security-token", "the+token/="],
+        ],
+    }
+    assert "bucket" not in fields
+    assert fields["key"] == "user/" and fields["Content-Type"] == "text/"
+    assert fields["x-amz-security-token"] == "the+token/="
+    # the policy object itself is not changed by signing it
+    assert ["eq", "$x-amz-date", "20260102T030405Z"] not in p.conditions
+    assert p.form_data["bucket"] == "uploads"
+
+
+def test_a_virtual_host_url_for_aws() -> None:
+    p = presign.PostPolicy()
+    p.set_bucket("uploads").set_key("k").set_expires(NOW + timedelta(minutes=5))
+    url, _ = presign.presign_post_policy(
+        p,
+        parse_endpoint("https://s3.amazonaws.com"),
+        credentials=CREDS,
+        region="us-west-2",
+        now=NOW,
+    )
+    assert url == "https://uploads.s3.us-west-2.amazonaws.com/"
+    url, _ = presign.presign_post_policy(
+        p,
+        parse_endpoint("https://s3.amazonaws.com"),
+        credentials=CREDS,
+        region="us-west-2",
+        now=NOW,
+        style="path",
+    )
+    assert url == "https://s3.amazonaws.com/uploads"
+    # the endpoint as the client takes it, a string
+    url, fields = presign.presign_post_policy(
+        p, "localhost:9000", credentials=CREDS, region="us-east-1", now=NOW, style="path"
+    )
+    assert url == "https://localhost:9000/uploads" and "bucket" not in fields
+
+
+def test_presigned_put_headers_match_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standard headers are signed as headers, byte for byte as botocore signs them."""
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    creds = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    signed = headers.standard_headers(
+        cache_control="max-age=60",
+        content_disposition='attachment; filename="a.txt"',
+        content_encoding="gzip",
+        content_language="en",
+        expires=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        storage_class="STANDARD_IA",
+    )
+    ours = presign.presign_url(
+        "PUT",
+        "http://127.0.0.1:9000",
+        "bucket",
+        "dir/a b.txt",
+        credentials=creds,
+        region="us-east-1",
+        expires=300,
+        now=now,
+        headers=signed,
+        style="path",
+    )
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: now)
+    client = botocore.session.get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9000",
+        aws_access_key_id=creds.access_key,
+        aws_secret_access_key=creds.secret_key,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+    theirs = client.generate_presigned_url(
+        "put_object",
+        Params={
+            "Bucket": "bucket",
+            "Key": "dir/a b.txt",
+            "CacheControl": "max-age=60",
+            "ContentDisposition": 'attachment; filename="a.txt"',
+            "ContentEncoding": "gzip",
+            "ContentLanguage": "en",
+            "Expires": datetime(2030, 1, 1, tzinfo=timezone.utc),
+            "StorageClass": "STANDARD_IA",
+        },
+        ExpiresIn=300,
+    )
+    client.close()
+    assert dict(parse_qsl(urlsplit(ours).query)) == dict(parse_qsl(urlsplit(theirs).query))
+    assert "expires" in dict(parse_qsl(urlsplit(ours).query))["X-Amz-SignedHeaders"]
