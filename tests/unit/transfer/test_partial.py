@@ -19,6 +19,12 @@ from tests.unit.transfer.objects import ObjectServer, broken, client_for, patter
 BIG = pattern(3 << 20, seed=4)
 
 
+def in_pieces(body: object, size: int) -> list[bytes | BaseException]:
+    """A body as it arrives over a network: in pieces of ``size`` bytes."""
+    assert isinstance(body, bytes)
+    return [body[i : i + size] for i in range(0, len(body), size)]
+
+
 async def interrupted(server: ObjectServer, path: Path, at: int = 2_500_000) -> Path:
     """Run a download that breaks off ``at`` bytes in (one attempt); its partial file."""
     server.tamper = lambda request, answer: (
@@ -74,6 +80,9 @@ async def test_a_cancelled_download_leaves_its_partial_file_for_the_next_call(
             written.set()
             await asyncio.sleep(3600)  # the download waits here when it is cancelled
 
+    server.tamper = lambda request, answer: MockResponse(
+        answer.status, answer.headers, in_pieces(answer.body, 1 << 16)
+    )
     async with client_for(server.transport()) as client:
         task = asyncio.ensure_future(
             client.fget_object("bkt", "k", tmp_path / "out", progress=progress)
@@ -86,6 +95,7 @@ async def test_a_cancelled_download_leaves_its_partial_file_for_the_next_call(
     (partial,) = tmp_path.glob("out.*.part")
     assert partial.read_bytes() == BIG[: 2 << 20]  # the blocks written before the cancel
 
+    server.tamper = None
     resumed = server.transport()
     async with client_for(resumed) as client:
         await client.fget_object("bkt", "k", tmp_path / "out")
