@@ -112,6 +112,8 @@ async def test_a_partial_file_longer_than_the_object_is_started_over(tmp_path: P
     transport = server.transport()
     async with client_for(transport) as client:
         await client.fget_object("bkt", "k", tmp_path / "out")
+    # Fetched whole at once (not after a failed round on the oversized file).
+    assert [r.method for r in transport.requests] == ["HEAD", "GET"]
     assert ranges(transport) == [None]
     assert (tmp_path / "out").read_bytes() == BIG
 

@@ -143,6 +143,37 @@ async def test_an_object_changed_between_calls_is_downloaded_afresh(tmp_path: Pa
     assert {r.header("If-Match") for r in gets(second)} == {f'"{server.etag}"'}
 
 
+async def test_a_record_of_another_range_size_is_not_used(tmp_path: Path) -> None:
+    """The record names the range size its ranges are of: a call with another size starts
+    over rather than take range n of one size for range n of the other."""
+    data = pattern(5 * MiB, seed=6)
+    server = ObjectServer(data)
+    server.tamper = lambda request, answer: (
+        error(403, "AccessDenied")
+        if request.header("Range") == f"bytes={4 * MiB}-{5 * MiB - 1}"
+        else answer
+    )
+    async with client_for(server.transport()) as client:
+        with pytest.raises(aiominio.AccessDenied):
+            await fget(client, tmp_path / "out")
+    assert json.loads(next(tmp_path.glob("*.ranges.json")).read_text())["done"]
+
+    server.tamper = None
+    second = server.transport()
+    async with client_for(second) as client:
+        await client.fget_object(
+            "bkt", "k", tmp_path / "out", concurrency=2, part_size=2 * MiB, verify=False
+        )
+    assert (tmp_path / "out").read_bytes() == data
+    assert sorted(ranges(second), key=str) == sorted(
+        [
+            f"bytes=0-{2 * MiB - 1}",
+            f"bytes={2 * MiB}-{4 * MiB - 1}",
+            f"bytes={4 * MiB}-{5 * MiB - 1}",
+        ]
+    )
+
+
 async def test_an_object_changed_during_the_download_is_started_over(tmp_path: Path) -> None:
     server = ObjectServer(DATA)
     new = pattern(SIZE, seed=9)
