@@ -36,7 +36,10 @@ def error(status: int, code: str) -> MockResponse:
 def broken(response: MockResponse, at: int) -> MockResponse:
     """``response`` with its body breaking off after ``at`` bytes (a reset connection)."""
     assert isinstance(response.body, bytes)
-    chunks = [response.body[:at], aiominio.ConnectionLostError("connection reset")]
+    chunks: list[bytes | BaseException] = [
+        response.body[:at],
+        aiominio.ConnectionLostError("connection reset"),
+    ]
     return MockResponse(response.status, response.headers, chunks)
 
 

@@ -188,8 +188,8 @@ class UploadServer:
                 "<Initiated>2026-12-07T10:00:00.000Z</Initiated></Upload>"
                 for u in self.uploads
             )
-            body = f"<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>{listed}"
-            return MockResponse(200, {}, (body + "</ListMultipartUploadsResult>").encode())
+            doc = f"<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>{listed}"
+            return MockResponse(200, {}, (doc + "</ListMultipartUploadsResult>").encode())
         if request.method == "GET" and "uploadId" in q:
             listed = "".join(
                 f'<Part><PartNumber>{n}</PartNumber><ETag>"{md5_hex(data)}"</ETag>'
@@ -197,8 +197,8 @@ class UploadServer:
                 "</Part>"
                 for n, data in sorted(self.stored.items())
             )
-            body = f"<ListPartsResult><IsTruncated>false</IsTruncated>{listed}</ListPartsResult>"
-            return MockResponse(200, {}, body.encode())
+            doc = f"<ListPartsResult><IsTruncated>false</IsTruncated>{listed}</ListPartsResult>"
+            return MockResponse(200, {}, doc.encode())
         if request.method == "PUT" and "partNumber" in q:
             number = int(q["partNumber"])
             if number == self.fail_part:
