@@ -1,0 +1,266 @@
+"""``fget_object`` as one stream and ``fput_object`` through
+:class:`aiominio.testing.MockTransport`: a download resumed within a call and from the partial
+file across calls, a file that fails its check downloaded again once, an object changed under
+the download started over; an interrupted file upload left in place and resumed part by part."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import aiominio
+from aiominio.testing import MockRequest, MockResponse, MockTransport
+from tests.unit.transfer.objects import (
+    DATE,
+    ObjectServer,
+    broken,
+    client_for,
+    crc32_b64,
+    error,
+    md5_hex,
+    pattern,
+    ranges,
+)
+
+DATA = pattern(100_000)
+BIG = pattern(3 << 20, seed=2)  # more than the 1 MiB a download gathers before it writes
+
+
+def spoiled(data: bytes) -> bytes:
+    return bytes([data[0] ^ 1]) + data[1:]
+
+
+def files(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in tmp_path.iterdir())
+
+
+async def test_a_body_that_breaks_off_is_resumed_into_the_file(tmp_path: Path) -> None:
+    server = ObjectServer(DATA)
+    once = [True]
+    server.tamper = lambda request, answer: (
+        broken(answer, 30_000) if request.method == "GET" and once and once.pop() else answer
+    )
+    transport = server.transport()
+    async with client_for(transport) as client:
+        await client.fget_object("bkt", "k", tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert ranges(transport) == [None, "bytes=30000-"]
+    assert files(tmp_path) == ["out"]
+
+
+async def test_an_interrupted_download_is_resumed_by_the_next_call(tmp_path: Path) -> None:
+    server = ObjectServer(BIG)
+    server.tamper = lambda request, answer: (
+        broken(answer, 2_500_000) if request.method == "GET" else answer
+    )
+    async with client_for(server.transport(), attempts=1) as client:
+        with pytest.raises(aiominio.ConnectionLostError):
+            await client.fget_object("bkt", "k", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    (partial,) = tmp_path.glob("out.*.part")
+    kept = partial.read_bytes()
+    assert 1 << 20 <= len(kept) <= 2_500_000  # whole blocks of what arrived
+    assert kept == BIG[: len(kept)]
+
+    server.tamper = None
+    transport = server.transport()
+    async with client_for(transport) as client:
+        await client.fget_object("bkt", "k", tmp_path / "out")
+    assert ranges(transport) == [f"bytes={len(kept)}-"]
+    assert (tmp_path / "out").read_bytes() == BIG
+    assert files(tmp_path) == ["out"]
+
+
+async def test_a_file_failing_its_check_is_downloaded_again_once(tmp_path: Path) -> None:
+    server = ObjectServer(DATA)
+    spoil = [True]
+
+    def tamper(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method == "GET" and spoil and spoil.pop():
+            return MockResponse(200, answer.headers, spoiled(DATA))
+        return answer
+
+    server.tamper = tamper
+    transport = server.transport()
+    async with client_for(transport) as client:
+        await client.fget_object("bkt", "k", tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert [r.method for r in transport.requests] == ["HEAD", "GET", "HEAD", "GET"]
+
+
+async def test_a_file_failing_its_check_twice_is_raised_and_removed(tmp_path: Path) -> None:
+    server = ObjectServer(DATA)
+    server.tamper = lambda request, answer: (
+        MockResponse(200, answer.headers, spoiled(DATA)) if request.method == "GET" else answer
+    )
+    async with client_for(server.transport()) as client:
+        with pytest.raises(aiominio.InvalidResponseError):
+            await client.fget_object("bkt", "k", tmp_path / "out")
+    assert files(tmp_path) == []  # no file, and no spoilt partial file to resume
+
+
+async def test_a_file_is_checked_against_its_multipart_etag(tmp_path: Path) -> None:
+    """No checksum, a ``<md5>-2`` ETag: the part size is learnt from ``HEAD ?partNumber=1``
+    and the file's part MD5s are combined; a file that does not give that ETag is refused."""
+    half = len(DATA) // 2
+    digests = b"".join(hashlib.md5(p).digest() for p in (DATA[:half], DATA[half:]))
+    server = ObjectServer(DATA, etag=f"{hashlib.md5(digests).hexdigest()}-2", checksum=False)
+
+    def tamper(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method == "HEAD" and "partNumber" in request.query:
+            return MockResponse(200, {**answer.headers, "Content-Length": str(half)})
+        return answer
+
+    server.tamper = tamper
+    transport = server.transport()
+    async with client_for(transport) as client:
+        await client.fget_object("bkt", "k", tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert any(r.query.get("partNumber") == "1" for r in transport.requests)
+
+    def spoiling(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method == "GET":
+            return MockResponse(200, answer.headers, DATA[:-1] + b"\x00")
+        return tamper(request, answer)
+
+    server.tamper = spoiling
+    async with client_for(server.transport()) as client:
+        with pytest.raises(aiominio.InvalidResponseError, match="ETag"):
+            await client.fget_object("bkt", "k", tmp_path / "again")
+    assert not (tmp_path / "again").exists()
+
+
+async def test_an_object_changed_between_head_and_get_is_started_over(tmp_path: Path) -> None:
+    server = ObjectServer(DATA)
+    new = pattern(50_000, seed=3)
+
+    def tamper(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method == "HEAD" and server.data is DATA:
+            server.replace(new)  # overwritten right after the HEAD described the old one
+        return answer
+
+    server.tamper = tamper
+    transport = server.transport()
+    async with client_for(transport) as client:
+        stat = await client.fget_object("bkt", "k", tmp_path / "out")
+    assert stat.size == len(new)
+    assert (tmp_path / "out").read_bytes() == new
+    assert [r.method for r in transport.requests] == ["HEAD", "GET", "HEAD", "GET"]
+    assert files(tmp_path) == ["out"]
+
+
+async def test_a_condition_that_fails_on_the_head_touches_no_file(tmp_path: Path) -> None:
+    server = ObjectServer(DATA)
+    transport = server.transport()
+    async with client_for(transport) as client:
+        with pytest.raises(aiominio.PreconditionFailed):
+            await client.fget_object("bkt", "k", tmp_path / "out", if_match='"other"')
+    assert [r.method for r in transport.requests] == ["HEAD"]
+    assert files(tmp_path) == []
+
+
+# -- fput_object ----------------------------------------------------------------------------------
+
+MiB = 1 << 20
+FILE = pattern(11 * MiB, seed=1)
+PARTS = [FILE[: 5 * MiB], FILE[5 * MiB : 10 * MiB], FILE[10 * MiB :]]
+
+
+class UploadServer:
+    """Multipart uploads of one key: remembers the parts stored, lists them, completes them."""
+
+    def __init__(self) -> None:
+        self.stored: dict[int, bytes] = {}
+        self.uploads: list[str] = []
+        self.fail_part: int | None = None
+
+    def __call__(self, request: MockRequest) -> MockResponse:
+        q = request.query
+        if request.method == "POST" and "uploads" in q:
+            self.uploads.append("u")
+            body = b"<InitiateMultipartUploadResult><UploadId>u</UploadId>"
+            return MockResponse(200, {}, body + b"</InitiateMultipartUploadResult>")
+        if request.method == "GET" and "uploads" in q:
+            listed = "".join(
+                f"<Upload><Key>k</Key><UploadId>{u}</UploadId>"
+                "<Initiated>2026-12-07T10:00:00.000Z</Initiated></Upload>"
+                for u in self.uploads
+            )
+            doc = f"<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>{listed}"
+            return MockResponse(200, {}, (doc + "</ListMultipartUploadsResult>").encode())
+        if request.method == "GET" and "uploadId" in q:
+            listed = "".join(
+                f'<Part><PartNumber>{n}</PartNumber><ETag>"{md5_hex(data)}"</ETag>'
+                f"<Size>{len(data)}</Size><LastModified>2026-12-07T10:00:00.000Z</LastModified>"
+                "</Part>"
+                for n, data in sorted(self.stored.items())
+            )
+            doc = f"<ListPartsResult><IsTruncated>false</IsTruncated>{listed}</ListPartsResult>"
+            return MockResponse(200, {}, doc.encode())
+        if request.method == "PUT" and "partNumber" in q:
+            number = int(q["partNumber"])
+            if number == self.fail_part:
+                return error(403, "AccessDenied")
+            self.stored[number] = request.body
+            return MockResponse(
+                200,
+                {
+                    "ETag": f'"{md5_hex(request.body)}"',
+                    "x-amz-checksum-crc32": crc32_b64(request.body),
+                },
+            )
+        if request.method == "POST" and "uploadId" in q:
+            body = b"<CompleteMultipartUploadResult><ETag>&quot;e-3&quot;</ETag>"
+            return MockResponse(200, {}, body + b"</CompleteMultipartUploadResult>")
+        if request.method == "DELETE":
+            self.uploads.clear()
+            return MockResponse(204)
+        if request.method == "HEAD":
+            return MockResponse(200, {"ETag": '"e-3"', "Last-Modified": DATE})
+        raise AssertionError(f"unexpected {request.method} {request.url}")
+
+
+def part_numbers(transport: MockTransport) -> list[str]:
+    return sorted(
+        r.query["partNumber"]
+        for r in transport.requests
+        if r.method == "PUT" and "partNumber" in r.query
+    )
+
+
+async def test_a_failed_file_upload_is_left_in_place_and_resumed_by_the_next_call(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(FILE)
+    server = UploadServer()
+    server.fail_part = 3
+    first = MockTransport(server, virtual_time=True)
+    async with client_for(first) as client:
+        with pytest.raises(aiominio.AccessDenied):
+            await client.fput_object("bkt", "k", path, part_size=5 * MiB, concurrency=1)
+    assert "DELETE" not in [r.method for r in first.requests]  # kept, to be resumed
+    assert sorted(server.stored) == [1, 2]
+
+    server.fail_part = None
+    second = MockTransport(server, virtual_time=True)
+    async with client_for(second) as client:
+        result = await client.fput_object("bkt", "k", path, part_size=5 * MiB, concurrency=1)
+    assert result.etag == "e-3"
+    assert part_numbers(second) == ["3"]  # the parts on the server were kept
+    assert [r.method for r in second.requests if "uploads" in r.query] == ["GET"]  # no new one
+
+
+async def test_a_stored_part_that_differs_from_the_file_is_sent_again(tmp_path: Path) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(FILE)
+    server = UploadServer()
+    server.uploads.append("u")
+    server.stored = {1: PARTS[0], 2: b"\x00" * len(PARTS[1])}  # part 2 of another file
+    transport = MockTransport(server, virtual_time=True)
+    async with client_for(transport) as client:
+        await client.fput_object("bkt", "k", path, part_size=5 * MiB, concurrency=1)
+    assert part_numbers(transport) == ["2", "3"]
+    assert server.stored[2] == PARTS[1]
