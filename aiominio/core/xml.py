@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 
 from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.headers import parse_count, unquote_etag
+from aiominio.core.retry import TRANSIENT_CODES
 from aiominio.errors import HEAD_STATUS_CODES, InvalidResponseError, S3Error
 from aiominio.models import Bucket, CopyResult, DeleteError, ObjectInfo, Part, PutResult, Upload
 
@@ -550,12 +551,19 @@ def raise_if_error_document(
 ) -> None:
     """S3 may answer 200 OK and still fail (CompleteMultipartUpload, CopyObject): the body is then
     an ``<Error>`` document, raised here as the error it describes. S3 sends whitespace while it
-    works, so the first element may come after any amount of it."""
+    works, so the first element may come after any amount of it.
+
+    A transient code (InternalError, SlowDown, ...) is raised with status 500, the failure on the
+    server's side it is, and so retried; any other keeps the answer's status, so a permanent one
+    (AccessDenied) is not retried as if it were transient."""
     if not _ERROR_FIRST.match(body):
         return
     root = parse(body, status=status)
     if root.tag == "Error":
-        raise parse_error(500 if status == 200 else status, {}, body, bucket=bucket, key=key)
+        exc = parse_error(status, {}, body, bucket=bucket, key=key)
+        if status == 200 and exc.code in TRANSIENT_CODES:
+            exc = parse_error(500, {}, body, bucket=bucket, key=key)
+        raise exc
 
 
 def parse_complete_multipart(body: bytes) -> PutResult:

@@ -488,11 +488,6 @@ async def test_a_copy_answered_200_with_errors_throughout_raises_the_typed_error
     assert len(copies) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an <Error> inside a 200 is raised with status 500 whatever its code, so a "
-    "permanent one (AccessDenied) is retried as if transient (core/xml.raise_if_error_document)",
-)
 async def test_a_copy_answered_200_with_a_permanent_error_is_not_retried() -> None:
     copies: list[MockRequest] = []
     denied = MockResponse(200, {}, b"<Error><Code>AccessDenied</Code></Error>")

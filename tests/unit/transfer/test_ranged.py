@@ -5,13 +5,16 @@ with the old one."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 import aiominio
 from aiominio.testing import MockRequest, MockResponse
+from aiominio.transfer import ranged
 from tests.unit.transfer.objects import (
     ObjectServer,
     broken,
@@ -279,3 +282,16 @@ async def test_a_single_stream_call_resumes_the_ranges_done_from_the_start(
     assert ranges(third) == [f"bytes={prefix * MiB}-"]
     assert (tmp_path / "out").read_bytes() == DATA
     assert leftovers(tmp_path) == []
+
+
+# -- with a fake requester -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+async def test_a_fifo_planted_at_the_ranges_record_is_not_read(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: a planted one would hold a thread for
+    ever. It is opened without waiting, and is no record."""
+    record = tmp_path / "x.part.ranges.json"
+    os.mkfifo(record)
+    loaded = await asyncio.wait_for(asyncio.to_thread(ranged.load_record, str(record)), 10)
+    assert loaded is ranged.UNUSABLE
