@@ -336,3 +336,24 @@ def test_every_operation_module_is_on_the_maps() -> None:
     row = next(line for line in readme.splitlines() if line.startswith("| operations |"))
     named = set(re.findall(r"`([a-z_]+)`", row.split("one module per responsibility", 1)[1]))
     assert named == modules
+
+
+# -- the client and its method groups ---------------------------------------------------------
+
+
+def test_the_client_provides_what_its_method_groups_read() -> None:
+    """Every method group of ``aiominio/methods`` subclasses the protocol :class:`MethodsBase`
+    (what the groups read from ``self``), and :class:`~aiominio.Client` implements each member
+    of it as a property of its own."""
+    from typing import Protocol
+
+    from aiominio.client import Client
+    from aiominio.methods.base import MethodsBase
+
+    assert Protocol in MethodsBase.__bases__
+    groups = [b for b in Client.__bases__ if b.__module__.startswith("aiominio.methods.")]
+    assert groups == list(Client.__bases__)
+    assert all(MethodsBase in group.__mro__ for group in groups)
+    declared = {name for name, v in vars(MethodsBase).items() if isinstance(v, property)}
+    assert declared == {"requester", "multipart_threshold", "integrity"}
+    assert all(isinstance(vars(Client).get(name), property) for name in declared)
