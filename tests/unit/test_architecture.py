@@ -28,7 +28,7 @@ LAYERS = {
     "aiominio.version": 0,
     "aiominio.core": 1,
     "aiominio.transport": 2,  # the package: timeouts, interface, translate, pool
-    "aiominio.credentials": 2,
+    "aiominio.credentials": 2,  # the package: basic, remote, chain
     "aiominio.policy": 2,
     "aiominio.notification": 2,
     "aiominio.presign": 2,
@@ -216,7 +216,7 @@ def test_only_the_transport_imports_aiohttp_and_the_core_does_no_io() -> None:
 MAX_MODULE_LINES = 600
 #: Modules over the limit while they are being rewritten; each must still be over it (remove it
 #: from here once it is not).
-OVER_THE_LIMIT_FOR_NOW = {"aiominio.requester", "aiominio.credentials", "aiominio.core.xml"}
+OVER_THE_LIMIT_FOR_NOW = {"aiominio.requester", "aiominio.core.xml"}
 
 
 def test_no_module_is_over_600_lines() -> None:
