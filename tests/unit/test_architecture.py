@@ -216,7 +216,7 @@ def test_only_the_transport_imports_aiohttp_and_the_core_does_no_io() -> None:
 MAX_MODULE_LINES = 600
 #: Modules over the limit while they are being rewritten; each must still be over it (remove it
 #: from here once it is not).
-OVER_THE_LIMIT_FOR_NOW = {"aiominio.requester", "aiominio.core.xml"}
+OVER_THE_LIMIT_FOR_NOW = {"aiominio.requester"}
 
 
 def test_no_module_is_over_600_lines() -> None:
