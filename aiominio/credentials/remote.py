@@ -282,20 +282,20 @@ class IMDSProvider(RefreshingProvider):
 
     async def _fetch(self) -> Credentials:
 
-        token = await self._fetch_fn(
+        answer = await self._fetch_fn(
             "PUT",
             f"{self._endpoint}/latest/api/token",
             headers={"x-aws-ec2-metadata-token-ttl-seconds": "21600"},
             timeout=self._timeout,
         )
-        if token.status != 200:
-            raise CredentialsError(f"IMDS refused a session token (HTTP {token.status})")
-        session = token.body.decode("ascii", "replace").strip()
-        if not session:
+        if answer.status != 200:
+            raise CredentialsError(f"IMDS refused a session token (HTTP {answer.status})")
+        imds_token = answer.body.decode("ascii", "replace").strip()
+        if not imds_token:
             raise CredentialsError("IMDS answered with an empty session token")
         # Sent back in a header: a line break would end it and start another.
-        _check_fetched_header("IMDS", "the session token", session)
-        auth = {"x-aws-ec2-metadata-token": session}
+        _check_fetched_header("IMDS", "the session token", imds_token)
+        auth = {"x-aws-ec2-metadata-token": imds_token}
         base = f"{self._endpoint}/latest/meta-data/iam/security-credentials/"
         roles = await self._fetch_fn("GET", base, headers=auth, timeout=self._timeout)
         if roles.status != 200 or not roles.body.strip():

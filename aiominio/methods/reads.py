@@ -230,9 +230,10 @@ class ObjectReadMethods(MethodsBase):
         conc = planning.DEFAULT_DOWNLOAD_CONCURRENCY
         if concurrency is not None:
             conc = check_concurrency(concurrency)
-        psize = planning.DEFAULT_RANGE_SIZE
+        # The public keyword is part_size; what it sizes is the ranges fetched at once.
+        range_size = planning.DEFAULT_RANGE_SIZE
         if part_size is not None:
-            psize = planning.check_range_size(part_size)
+            range_size = planning.check_range_size(part_size)
         return await files.download_file(
             self.requester,
             bucket,
@@ -244,7 +245,7 @@ class ObjectReadMethods(MethodsBase):
             conditions=conditions,
             sse=check_read_sse(sse, self.requester.endpoint),
             concurrency=conc,
-            part_size=psize,
+            part_size=range_size,
         )
 
     async def stat_object(

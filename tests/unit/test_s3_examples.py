@@ -158,7 +158,7 @@ def test_presigned_url(ex: dict[str, Any]) -> None:
         session_token=None,
         region=inp["region"],
         now=when(inp["amz_date"]),
-        expires=inp["expires_seconds"],
+        expiry=inp["expires_seconds"],
     )
     url = f"https://{host}{signing.canonical_uri(path)}?{qs}"
     assert url == exp["url"]

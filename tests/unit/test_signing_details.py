@@ -227,7 +227,7 @@ def test_presign_query_with_another_service_scopes_and_signs_with_it() -> None:
         session_token=None,
         region="us-east-1",
         now=NOW,
-        expires=60,
+        expiry=60,
         service="execute-api",
     )
     assert "X-Amz-Credential=AK%2F20130524%2Fus-east-1%2Fexecute-api%2Faws4_request" in query
