@@ -26,11 +26,13 @@ from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
 from aiominio.methods.listen import ListenMethods
 from aiominio.methods.objectlock import ObjectLockMethods
-from aiominio.methods.objects import ObjectMethods
 from aiominio.methods.presigning import PresignMethods
+from aiominio.methods.reads import ObjectReadMethods
+from aiominio.methods.removal import RemovalMethods
 from aiominio.methods.select import SelectMethods
 from aiominio.methods.tagging import TaggingMethods
 from aiominio.methods.versions import VersioningMethods
+from aiominio.methods.writes import ObjectWriteMethods
 from aiominio.requester import Requester
 from aiominio.transport import (
     DEFAULT_MAX_CONNECTIONS,
@@ -43,7 +45,9 @@ from aiominio.transport import (
 
 class Client(
     BucketMethods,
-    ObjectMethods,
+    ObjectReadMethods,
+    ObjectWriteMethods,
+    RemovalMethods,
     PresignMethods,
     BucketConfigMethods,
     BucketRuleMethods,

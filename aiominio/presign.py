@@ -210,7 +210,7 @@ def presign_url(
         session_token=credentials.session_token,
         region=region,
         now=when,
-        expires=seconds,
+        expiry=seconds,
         headers=signed,
     )
     return f"{target.url}?{qs}"

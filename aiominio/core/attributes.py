@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from aiominio.core.headers import parse_count, parse_http_date, unquote_etag
-from aiominio.core.xml import parse, parse_flag, text
+from aiominio.core.xmlparse import parse, parse_flag, text
 from aiominio.errors import InvalidResponseError
 from aiominio.models import Checksum, ObjectAttributes, ObjectPart
 

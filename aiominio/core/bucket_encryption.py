@@ -23,7 +23,7 @@ from aiominio.core.ruledoc import (
     serialize,
     sub,
 )
-from aiominio.core.xml import parse_flag, required_text, text
+from aiominio.core.xmlparse import parse_flag, required_text, text
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 #: The algorithms of ``<SSEAlgorithm>``: SSE-S3, SSE-KMS and dual-layer SSE-KMS.

@@ -40,7 +40,7 @@ from aiominio.core.ruledoc import (
     sub,
 )
 from aiominio.core.validation import check_int
-from aiominio.core.xml import parse_flag, parse_iso_datetime, text
+from aiominio.core.xmlparse import parse_flag, parse_iso_datetime, text
 from aiominio.errors import InvalidArgument
 
 #: S3's limits: rules in one lifecycle configuration, noncurrent versions a rule can keep.

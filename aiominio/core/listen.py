@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import unquote_plus
 
 from aiominio.core.validation import check_one_line
-from aiominio.core.xml import parse_iso_datetime
+from aiominio.core.xmlparse import parse_iso_datetime
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 #: The events listened to by default: objects created and removed.

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from aiominio.core.xml import S3_NS, parse, parse_iso_datetime, text
+from aiominio.core.xmlparse import S3_NS, parse, parse_iso_datetime, text
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 #: The header that creates a bucket with object lock (and versioning) enabled.

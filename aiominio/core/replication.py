@@ -39,7 +39,7 @@ from aiominio.core.ruledoc import (
     sub,
 )
 from aiominio.core.validation import check_int
-from aiominio.core.xml import required_text
+from aiominio.core.xmlparse import required_text
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 #: S3's limit on rules in one replication configuration.

@@ -1,6 +1,6 @@
 """The parts the bucket rule documents share (lifecycle, replication, CORS, default
 encryption): checks of the values they carry, the ``<Status>`` and ``<Filter>`` grammar, and
-the building and parsing of the documents with the safe parser of :mod:`aiominio.core.xml`.
+the building and parsing of the documents with the safe parser of :mod:`aiominio.core.xmlparse`.
 
 ``<Filter>`` holds nothing (every object), one condition, or ``<And>`` around several: a
 prefix, tags, and (lifecycle only) an object size range.
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from aiominio.core.headers import parse_count
 from aiominio.core.tagging import MAX_OBJECT_TAGS, check_tags
 from aiominio.core.validation import check_prefix
-from aiominio.core.xml import S3_NS, parse, text
+from aiominio.core.xmlparse import S3_NS, parse, text
 from aiominio.errors import InvalidArgument, InvalidResponseError
 
 #: S3's limit on the characters of a rule id.

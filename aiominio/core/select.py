@@ -15,7 +15,7 @@ from typing import Literal
 
 from aiominio.core.eventstream import EventStreamDecoder, raise_if_error
 from aiominio.core.headers import parse_count
-from aiominio.core.xml import S3_NS, parse, text
+from aiominio.core.xmlparse import S3_NS, parse, text
 from aiominio.errors import InvalidArgument, InvalidResponseError, S3Error
 
 Compression = Literal["NONE", "GZIP", "BZIP2"]

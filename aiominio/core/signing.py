@@ -329,7 +329,7 @@ def presign_query(
     session_token: str | None,
     region: str,
     now: datetime,
-    expires: int,
+    expiry: int,
     service: str = "s3",
     headers: Iterable[tuple[str, str]] = (),
 ) -> str:
@@ -339,7 +339,7 @@ def presign_query(
     first, then the ``X-Amz-*`` ones with ``X-Amz-Signature`` last, the order botocore and the
     AWS documentation use. The payload is ``UNSIGNED-PAYLOAD``, as S3 presigning requires.
     ``headers`` are signed besides ``host``: whoever uses the URL must send each of them with
-    exactly that value.
+    exactly that value. ``expiry`` is the URL's lifetime in seconds (``X-Amz-Expires``).
     """
     timestamp = amz_date(now)
     cscope = scope(timestamp, region, service)
@@ -350,7 +350,7 @@ def presign_query(
         ("X-Amz-Algorithm", ALGORITHM),
         ("X-Amz-Credential", f"{access_key}/{cscope}"),
         ("X-Amz-Date", timestamp),
-        ("X-Amz-Expires", str(expires)),
+        ("X-Amz-Expires", str(expiry)),
         ("X-Amz-SignedHeaders", signed_names),
     ]
     if session_token:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from aiominio.core.headers import parse_count, unquote_etag
-from aiominio.core.xml import (
+from aiominio.core.listing import check_entry_count, check_page_entries
+from aiominio.core.xmlparse import (
     S3_NS,
-    check_entry_count,
-    check_page_size,
     parse,
     parse_flag,
     parse_iso_datetime,
@@ -95,7 +94,7 @@ def _version(el: ET.Element, encoded: bool, *, marker: bool) -> ObjectVersion:
 def parse_list_versions(body: bytes, *, most: int | None = None) -> VersionPage:
     """Parse a ListVersionsResult page (``EncodingType`` ``url`` decoded); more than ``most``
     versions and delete markers is refused."""
-    check_page_size(body, ("Version", "DeleteMarker"), most, "ListObjectVersions")
+    check_page_entries(body, ("Version", "DeleteMarker"), most, "ListObjectVersions")
     root = parse(body)
     if root.tag != "ListVersionsResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> listing versions", body=body)

@@ -1,26 +1,27 @@
-"""What every group of client methods reads from the client."""
+"""What the groups of client methods read from the client: :class:`MethodsBase`."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from aiominio.core.checksums import Integrity
 from aiominio.requester import Requester
 
 
-class MethodsBase:
-    """The client's state the methods delegate with (provided by :class:`~aiominio.Client`)."""
+class MethodsBase(Protocol):
+    """The client's state a group of methods delegates with.
+
+    Each group of :mod:`aiominio.methods` subclasses this protocol, so its methods may read these
+    attributes from ``self``; :class:`~aiominio.Client` inherits every group and provides them.
+    A protocol, not a base class with placeholder bodies: there is nothing here to run, and a
+    class that combines the groups without providing these is refused by the type checker.
+    """
 
     @property
-    def requester(self) -> Requester:
-        """The request pipeline behind this client; the functions of :mod:`aiominio.ops` take
-        it, for requests this client has no method for."""
-        raise NotImplementedError
+    def requester(self) -> Requester: ...
 
     @property
-    def multipart_threshold(self) -> int:
-        """Bodies larger than this many bytes are uploaded in parts."""
-        raise NotImplementedError
+    def multipart_threshold(self) -> int: ...
 
     @property
-    def integrity(self) -> Integrity:
-        """How uploads are verified: ``"crc32"`` or ``"md5"``."""
-        raise NotImplementedError
+    def integrity(self) -> Integrity: ...

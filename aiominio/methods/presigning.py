@@ -49,7 +49,7 @@ class PresignMethods(MethodsBase):
             bucket,
             key,
             method=method,
-            expires=expires,
+            expiry=expires,
             query=query,
             request_date=request_date,
         )
@@ -86,7 +86,7 @@ class PresignMethods(MethodsBase):
             bucket,
             key,
             method="GET",
-            expires=expires,
+            expiry=expires,
             query=query,
             request_date=request_date,
             headers=write_headers(key_sse),
@@ -136,7 +136,7 @@ class PresignMethods(MethodsBase):
             bucket,
             key,
             method="PUT",
-            expires=expires,
+            expiry=expires,
             request_date=request_date,
             headers=headers,
         )

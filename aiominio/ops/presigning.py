@@ -30,12 +30,13 @@ async def presigned_url(
     key: str | None,
     *,
     method: str,
-    expires: int | timedelta,
+    expiry: int | timedelta,
     query: Mapping[str, str] | None = None,
     request_date: datetime | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> str:
-    """A presigned URL for ``method`` on the bucket or object (``headers`` signed with it)."""
+    """A presigned URL for ``method`` on the bucket or object, valid for ``expiry`` (seconds or
+    a timedelta; ``headers`` signed with it)."""
     creds = await _credentials(req)
     region = await req.region_for(bucket)
     return presign.presign_url(
@@ -45,7 +46,7 @@ async def presigned_url(
         key,
         credentials=creds,
         region=region,
-        expires=expires,
+        expires=expiry,
         now=request_date,
         query=query,
         style=req.style,

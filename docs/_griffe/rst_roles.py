@@ -26,6 +26,8 @@ class RstRoles(griffe.Extension):
 
     def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
         client = _lookup(pkg, _CLIENT)
+        if isinstance(client, griffe.Alias):  # the package re-exports it from aiominio.client
+            client = client.final_target
         client_members = set(client.all_members) if isinstance(client, griffe.Class) else set()
         for obj in _walk(pkg):
             if obj.docstring is None:

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from aiominio.core import checksums, signing, xml
+from aiominio.core import checksums, signing, xmlparse
 
 
 def _clear() -> None:
     signing.signing_key.cache_clear()
     signing._AMZ_DATE = (None, "")
-    xml._DATETIMES.clear()
+    xmlparse._DATETIMES.clear()
     checksums._x2n.cache_clear()
     checksums._x8n.cache_clear()
 

@@ -747,3 +747,41 @@ def test_presigned_put_headers_match_botocore(monkeypatch: pytest.MonkeyPatch) -
     client.close()
     assert dict(parse_qsl(urlsplit(ours).query)) == dict(parse_qsl(urlsplit(theirs).query))
     assert "expires" in dict(parse_qsl(urlsplit(ours).query))["X-Amz-SignedHeaders"]
+
+
+async def test_the_presigned_methods_take_the_url_lifetime_as_expires() -> None:
+    """``expires`` of the presigned methods (and of presign_url) is the URL's lifetime, given by
+    position or by keyword, in seconds or as a timedelta; presigned_put_object's ``Expires``
+    header is ``expires_header``. (Inside the package the lifetime is called ``expiry``.)"""
+    from aiominio import Client
+
+    async with Client(
+        "localhost:9000", access_key="AK", secret_key="secret", region="us-east-1", secure=False
+    ) as client:
+        urls = [
+            await client.presigned_get_object("bkt", "k", expires=120, request_date=NOW),
+            await client.presigned_get_object("bkt", "k", timedelta(minutes=2), request_date=NOW),
+            await client.presigned_url("GET", "bkt", "k", expires=120, request_date=NOW),
+            await client.presigned_url("GET", "bkt", "k", 120, request_date=NOW),
+        ]
+        assert len(set(urls)) == 1
+        assert parse_qs(urlsplit(urls[0]).query)["X-Amz-Expires"] == ["120"]
+        put = await client.presigned_put_object(
+            "bkt", "k", expires=timedelta(hours=1), expires_header=NOW, request_date=NOW
+        )
+        query = parse_qs(urlsplit(put).query)
+        assert query["X-Amz-Expires"] == ["3600"]
+        assert query["X-Amz-SignedHeaders"] == ["expires;host"]
+        with pytest.raises(InvalidArgument, match=r"^expiry must be between 1 second and 7 days"):
+            await client.presigned_get_object("bkt", "k", expires=0)
+    url = presign.presign_url(
+        "GET",
+        "localhost:9000",
+        "bkt",
+        "k",
+        credentials=CHECK_CREDS,
+        region="us-east-1",
+        expires=60,
+        now=NOW,
+    )
+    assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == ["60"]

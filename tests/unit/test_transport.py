@@ -10,7 +10,7 @@ from aiohttp.client_proto import ResponseHandler
 
 async def test_aiohttp_protocols_can_be_weakly_referenced() -> None:
     # The pool tells a reused connection from a new one by keeping every protocol it handed out
-    # in a WeakSet (aiominio.transport._Connector). Without weak references it would still
+    # in a WeakSet (aiominio.transport.pool._Connector). Without weak references it would still
     # work, but could no longer resend a request cut off on a stale pooled connection at once.
     protocol = ResponseHandler(asyncio.get_running_loop())
     seen: weakref.WeakSet[ResponseHandler] = weakref.WeakSet()

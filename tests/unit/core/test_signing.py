@@ -236,7 +236,7 @@ def test_presign_query_with_another_service_scopes_and_signs_with_it() -> None:
         session_token=None,
         region="us-east-1",
         now=NOW,
-        expires=60,
+        expiry=60,
         service="execute-api",
     )
     assert "X-Amz-Credential=AK%2F20130524%2Fus-east-1%2Fexecute-api%2Faws4_request" in query
@@ -711,7 +711,7 @@ def test_presigned_url(ex: dict[str, Any]) -> None:
         session_token=None,
         region=inp["region"],
         now=when(inp["amz_date"]),
-        expires=inp["expires_seconds"],
+        expiry=inp["expires_seconds"],
     )
     url = f"https://{host}{signing.canonical_uri(path)}?{qs}"
     assert url == exp["url"]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import aiominio
 from aiominio import errors
-from aiominio.core import xml
+from aiominio.core import xml, xmlparse
 from aiominio.core.xml import ObjectPage, PartPage, UploadPage
 from aiominio.errors import InvalidResponseError, S3Error
 from aiominio.models import ObjectInfo, Part, PutResult
@@ -44,7 +44,7 @@ NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
     ],
 )
 def test_which_documents_are_plain_utf8(body: bytes, plain: bool) -> None:
-    assert xml._is_plain_utf8(body) is plain
+    assert xmlparse._is_plain_utf8(body) is plain
 
 
 def test_a_latin1_document_is_read_as_latin1() -> None:
@@ -104,10 +104,10 @@ def test_the_date_cache_is_bounded() -> None:
     stamps = [(start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(4098)]
     for s in stamps[:4097]:
         xml.parse_iso_datetime(s)
-    assert len(xml._DATETIMES) == 4097
-    assert xml._DATETIMES[stamps[0]] == start
+    assert len(xmlparse._DATETIMES) == 4097
+    assert xmlparse._DATETIMES[stamps[0]] == start
     xml.parse_iso_datetime(stamps[4097])  # over the bound: start afresh
-    assert list(xml._DATETIMES) == [stamps[4097]]
+    assert list(xmlparse._DATETIMES) == [stamps[4097]]
     assert xml.parse_iso_datetime(stamps[4097]) == start + timedelta(seconds=4097)
 
 

@@ -11,9 +11,11 @@ from tests.unit.mock_client import answer, mock_client
 
 
 @pytest.mark.parametrize("name", ["requester", "multipart_threshold", "integrity"])
-def test_the_base_leaves_the_state_to_the_client(name: str) -> None:
-    with pytest.raises(NotImplementedError):
-        getattr(MethodsBase(), name)
+def test_the_base_declares_the_state_and_leaves_it_to_the_client(name: str) -> None:
+    # A protocol: it declares what the groups read, and is no object of its own.
+    assert isinstance(vars(MethodsBase)[name], property)
+    with pytest.raises(TypeError, match="Protocols cannot be instantiated"):
+        MethodsBase()  # type: ignore[misc]
 
 
 async def test_the_client_provides_it() -> None:

@@ -15,7 +15,7 @@ async def test_the_region_is_asked_once_and_signed_for() -> None:
     client, transport = mock_client(answer(LOCATION), region=None)
     async with client:
         urls = [
-            await presigning.presigned_url(client.requester, "bkt", "k", method="GET", expires=60)
+            await presigning.presigned_url(client.requester, "bkt", "k", method="GET", expiry=60)
             for _ in range(2)
         ]
     assert [r.query for r in transport.requests] == [{"location": ""}]

@@ -1,8 +1,5 @@
-"""HTTP transport: the only module that imports aiohttp.
-
-It owns the connection pool and timeouts and translates aiohttp's exceptions into aiominio's at
-this boundary. It knows nothing about S3 beyond sending bytes and reading answers.
-"""
+"""The connection pool over aiohttp: :class:`Transport`, the streamed answers it hands out, and
+:func:`fetch` for the credential providers' one-off requests."""
 
 from __future__ import annotations
 
@@ -11,106 +8,30 @@ import contextlib
 import contextvars
 import ssl
 import time
-import warnings
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import KW_ONLY, InitVar, dataclass
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Protocol
 
 import aiohttp
 import aiohttp.abc
 import aiohttp.payload
 from aiohttp.connector import Connection
-from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.tracing import Trace
 from yarl import URL
 
 from aiominio.errors import (
     ClientClosedError,
-    ConnectError,
     ConnectionLostError,
     EventLoopError,
     InvalidArgument,
-    InvalidResponseError,
-    PoolTimeout,
-    RequestTimeout,
-    TLSError,
-    TransportError,
 )
+from aiominio.transport.interface import Body, Response, answer_too_large
+from aiominio.transport.timeouts import Timeouts
+from aiominio.transport.translate import AIOHTTP_ERRORS, translated
 
-Body = bytes | bytearray | memoryview | AsyncIterator[bytes] | None
 #: A caller's own aiohttp session may be handed to the client (it is then not closed by it).
 ClientSession = aiohttp.ClientSession
 DEFAULT_MAX_CONNECTIONS = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    """Timeouts in seconds; ``None`` disables one.
-
-    Attributes:
-        connect: to open a new connection to the server (the TCP connect and the TLS handshake).
-            Waiting for a free connection of the pool does not count: calls queued behind long,
-            healthy transfers are not failed as if the server were unreachable.
-        read: the longest silence while waiting for bytes of an answer. This is what catches a
-            stalled server: it is a per-read limit, so it never cuts off a long, healthy transfer.
-        attempt: one attempt of a request, from sending it to the end of its answer's body (a
-            streamed body included). A failed attempt is retried as the retry policy says, so
-            this alone does not bound a call: ``deadline`` does. Off by default.
-        deadline: one call from its first request to its end: every attempt, the pauses
-            between them, the resumes of a streamed body that broke off and, for the calls
-            that send several requests (``fget_object``, ``fput_object``, a multipart
-            ``put_object``, ``compose_object``, a multipart ``copy_object``), all of them
-            together. When it passes, the call raises :class:`~aiominio.RequestTimeout`,
-            however the server behaves (one that drips a byte a second included); an upload
-            cut off by it is aborted as a failed one is. A listing gives it to each page, a
-            ``get_object`` to its request and the resumes of its body. Off by default, so a
-            50 GB download can run.
-        pool: the longest a request may wait to get a connection at all: for a free one of the
-            pool (all ``max_connections`` busy), then for a new one to be opened. Off by
-            default; when it expires the call fails with :class:`~aiominio.PoolTimeout`.
-    """
-
-    connect: float | None = 30.0
-    read: float | None = 60.0
-    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request);
-    #: third, as it was, so that ``Timeouts(30, 60, 120, 10)`` keeps its meaning.
-    total: InitVar[float | None] = None
-    pool: float | None = None
-    _: KW_ONLY
-    attempt: float | None = None
-    deadline: float | None = None
-
-    def __post_init__(self, total: float | None) -> None:
-        if total is not None:
-            warnings.warn(
-                "Timeouts(total=...) is now Timeouts(deadline=...) (the whole request, retries "
-                "included); Timeouts(attempt=...) bounds one attempt",
-                DeprecationWarning,
-                stacklevel=3,
-            )
-            if self.deadline is None:
-                object.__setattr__(self, "deadline", total)
-        for name in ("connect", "read", "attempt", "deadline", "pool"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"Timeouts.{name} must be a number of seconds or None")
-            if not value > 0:  # also refuses NaN
-                raise InvalidArgument(f"Timeouts.{name} must be positive (or None), not {value}")
-
-    def to_aiohttp(self, remaining: float | None = None) -> aiohttp.ClientTimeout:
-        """aiohttp's timeouts for one attempt; ``remaining``: seconds left before the deadline."""
-        total = self.attempt
-        if remaining is not None:
-            total = remaining if total is None else min(total, remaining)
-        # aiohttp's ``connect`` covers the wait for the pool and the connect together; its
-        # ``sock_connect`` covers the connect (and handshake) alone.
-        return aiohttp.ClientTimeout(
-            total=total, connect=self.pool, sock_connect=self.connect, sock_read=self.read
-        )
 
 
 class _BufferPayload(aiohttp.payload.Payload):
@@ -151,15 +72,6 @@ class _BufferPayload(aiohttp.payload.Payload):
             await asyncio.sleep(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A whole (buffered) answer."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
 class AiohttpStreamingResponse:
     """An answer whose body is read as it arrives; release it with ``release()``.
 
@@ -178,8 +90,8 @@ class AiohttpStreamingResponse:
         """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
         try:
             return await self._resp.content.readany()
-        except _AIOHTTP_ERRORS as exc:
-            failure = _translated(exc)
+        except AIOHTTP_ERRORS as exc:
+            failure = translated(exc)
         raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def read_some(self, n: int) -> bytes:
@@ -187,8 +99,8 @@ class AiohttpStreamingResponse:
         at the end."""
         try:
             return await self._resp.content.read(n)
-        except _AIOHTTP_ERRORS as exc:
-            failure = _translated(exc)
+        except AIOHTTP_ERRORS as exc:
+            failure = translated(exc)
         raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def read_all(self, limit: int | None = None) -> bytes:
@@ -198,8 +110,8 @@ class AiohttpStreamingResponse:
             return await _read_capped(self._resp, limit)
         try:
             return await self._resp.content.read()
-        except _AIOHTTP_ERRORS as exc:
-            failure = _translated(exc)
+        except AIOHTTP_ERRORS as exc:
+            failure = translated(exc)
         raise failure
 
     def release(self) -> None:
@@ -257,20 +169,6 @@ class _Connector(aiohttp.TCPConnector):
         return conn
 
 
-_AIOHTTP_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, HttpProcessingError)
-
-
-def _translated(exc: BaseException, *, waited: float | None = None) -> BaseException:
-    """:func:`_translate`, to be raised ``from None`` and with its context dropped: aiohttp's
-    exception objects hold the request (its headers, a session token and an SSE-C key among
-    them), and nothing reachable from an exception aiominio raises may hold a secret. What the
-    cause said is in the message."""
-    translated = _translate(exc, waited=waited)
-    if translated is not exc:
-        translated.__context__ = None
-    return translated
-
-
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
     """The whole body of ``resp``, refused (and the connection dropped) past ``limit`` bytes,
     before it is read when its Content-Length says so."""
@@ -288,150 +186,10 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
                 raise answer_too_large(resp.status, f"more than {limit:,} bytes", limit)
             chunks.append(chunk)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    except _AIOHTTP_ERRORS as exc:
+    except AIOHTTP_ERRORS as exc:
         resp.close()
-        failure = _translated(exc)
+        failure = translated(exc)
     raise failure
-
-
-def answer_too_large(status: int, size: str, limit: int) -> InvalidResponseError:
-    """The refusal of an answer over its cap of ``limit`` bytes (``size`` says how large it
-    is: ``"1,234 bytes"``, ``"more than 65,536 bytes"``); for stand-in transports too."""
-    return InvalidResponseError(
-        f"an HTTP {status} answer of {size}, more than an answer of its kind can be "
-        f"(at most {limit:,} bytes are read): refused",
-        status=status,
-    )
-
-
-# What OpenSSL says when the other side answers a ClientHello in plain HTTP.
-_PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure")
-
-
-def _translate(exc: BaseException, *, waited: float | None = None) -> BaseException:
-    """aiohttp's exception as aiominio's. ``waited``: seconds since the request started, to tell
-    a pool wait that ran out (``Timeouts.pool``) from a connect that did."""
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return TLSError(f"TLS certificate verification failed: {exc.certificate_error}")
-    if isinstance(exc, aiohttp.ClientConnectorSSLError):
-        hint = ""
-        if any(sign in str(exc.os_error) for sign in _PLAIN_HTTP_SIGNS):
-            hint = (
-                f"; {exc.host}:{exc.port} seems to speak plain HTTP: use an http:// endpoint "
-                "(or secure=False)"
-            )
-        return TLSError(f"TLS handshake failed: {exc.os_error}{hint}")
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return ConnectError(f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}")
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        if waited is not None:
-            return PoolTimeout(
-                f"no connection within {waited:.3g} s (Timeouts.pool): every connection of the "
-                "pool stayed busy, or a new one could not be opened in time"
-            )
-        return RequestTimeout("timed out connecting to the server")
-    if isinstance(exc, aiohttp.SocketTimeoutError):
-        return RequestTimeout("timed out waiting for the server to send data")
-    if isinstance(exc, asyncio.TimeoutError):
-        return RequestTimeout(
-            "the attempt ran out of time (Timeouts.attempt, or what was left of Timeouts.deadline)"
-        )
-    if isinstance(
-        exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError)
-    ):
-        return ConnectionLostError(f"connection lost: {type(exc).__name__}: {exc}")
-    if isinstance(exc, HttpProcessingError):
-        return ConnectionLostError(f"malformed HTTP response: {exc.message}")
-    if isinstance(exc, aiohttp.ClientError):
-        return TransportError(f"{type(exc).__name__}: {exc}")
-    return exc
-
-
-class StreamingResponse(Protocol):
-    """An answer whose body is read as it arrives (what :meth:`BaseTransport.stream` returns);
-    release it with :meth:`release`."""
-
-    status: int
-    headers: dict[str, str]
-    #: When (``loop.time()``) the request it answers must end; set by the requester.
-    deadline: float | None
-
-    async def read_any(self) -> bytes:
-        """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
-        ...
-
-    async def read_some(self, n: int) -> bytes:
-        """Between 1 and ``n`` bytes of body; ``b""`` at the end."""
-        ...
-
-    async def read_all(self, limit: int | None = None) -> bytes:
-        """The rest of the body; more than ``limit`` bytes is an InvalidResponseError."""
-        ...
-
-    def release(self) -> None:
-        """Give the connection back (or drop it if the body was not read to its end)."""
-        ...
-
-
-class BaseTransport(Protocol):
-    """What the requester sends requests through: :class:`Transport` (aiohttp's pool), or a
-    stand-in such as :class:`aiominio.testing.MockTransport`."""
-
-    @property
-    def timeouts(self) -> Timeouts:
-        """The timeouts of requests that are given none of their own."""
-        ...
-
-    @property
-    def closed(self) -> bool: ...
-
-    @property
-    def max_connections(self) -> int: ...
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: Body = None,
-        *,
-        timeouts: Timeouts | None = None,
-        sent: Callable[[int], None] | None = None,
-        remaining: float | None = None,
-        limit: int | None = None,
-        error_limit: int | None = None,
-    ) -> Response:
-        """Send a request and read its whole answer (see :meth:`Transport.request`)."""
-        ...
-
-    async def stream(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: Body = None,
-        *,
-        timeouts: Timeouts | None = None,
-        remaining: float | None = None,
-    ) -> StreamingResponse:
-        """Send a request; return once the headers arrived (see :meth:`Transport.stream`)."""
-        ...
-
-    async def sleep(self, delay: float) -> None:
-        """Wait ``delay`` seconds, cut short by :meth:`close` (a retry's pause)."""
-        ...
-
-    def clock(self) -> float:
-        """Seconds from an arbitrary start, never going back: what retry time budgets are
-        measured on (``time.monotonic`` for a real transport; a test transport may make its
-        pauses instant and advance this instead)."""
-        ...
-
-    async def close(self) -> None: ...
-
-    def spare(self, timeouts: Timeouts) -> BaseTransport:
-        """A transport for clean-up requests once this one is closed."""
-        ...
 
 
 class Transport:
@@ -556,7 +314,7 @@ class Transport:
                     elapsed = asyncio.get_running_loop().time() - started
                     if elapsed >= pool_limit:
                         waited = elapsed
-                failure = _translated(exc, waited=waited)
+                failure = translated(exc, waited=waited)
                 if failure is exc:
                     raise
                 if isinstance(failure, ConnectionLostError) and _reused.get():
@@ -603,7 +361,7 @@ class Transport:
                 if closed is not None:
                     failure: BaseException = closed
                 else:
-                    failure = _translated(exc)
+                    failure = translated(exc)
                     if failure is exc:
                         raise
             else:
