@@ -416,6 +416,7 @@ class TreeProgress:
         item: the item this call is about.
         item_done: its bytes moved so far.
         finished: whether it is over (transferred, or failed).
+        error: when it failed, the exception (also in the result's ``failed``).
     """
 
     files_done: int
@@ -426,3 +427,4 @@ class TreeProgress:
     item: TreeItem
     item_done: int
     finished: bool
+    error: Exception | None = None

@@ -15,11 +15,9 @@ import glob
 import inspect
 import mimetypes
 import os
-import re
-import stat
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
 
 from aiominio.core import planning
 from aiominio.core.checksums import Integrity
@@ -35,21 +33,18 @@ from aiominio.core.sync import (
     TreeItem,
     TreeProgress,
     TreeResult,
-    is_folder_marker,
     join_key,
     local_parts,
-    local_relative_key,
     plan_sync,
-    relative_key,
 )
 from aiominio.core.validation import MAX_CONCURRENCY, check_object_key
 from aiominio.errors import AiominioError, ClientClosedError, EventLoopError, S3Error
 from aiominio.ops.copy import copy_object
-from aiominio.ops.listing import list_objects
 from aiominio.ops.objects import remove_objects
 from aiominio.requester import Requester
 from aiominio.transfer.files import download_file, upload_file
 from aiominio.transfer.sources import Progress, make_source
+from aiominio.transfer.trees import LocalTree, both, list_tree, walk_local
 from aiominio.transfer.uploads import put_object
 
 #: Told where a directory transfer stands; a coroutine function is awaited (one call at a time).
@@ -62,13 +57,9 @@ Mode = Literal["all", "sync"]
 #: Files transferred at once by default, and the most.
 DEFAULT_TREE_CONCURRENCY = 8
 MAX_TREE_CONCURRENCY = 256
-#: A download in progress: ``fget_object`` writes ``<name>.<16 hex digits>.part``, and a
-#: parallel one its record beside it; neither is a file of the tree.
-_PARTIAL_DOWNLOAD = re.compile(r".+\.[0-9a-f]{16}\.part(?:\.ranges\.json)?")
 #: What a failed item records; anything else (a bug, a closed client) stops the transfer.
 _ITEM_ERRORS = (AiominioError, OSError, ValueError, TimeoutError)
 _NOT_ITEM_ERRORS = (ClientClosedError, EventLoopError)
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,101 +83,11 @@ class TreeOptions:
     progress: TreeProgressCallback | None = None
 
 
-# -- the trees --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LocalTree:
-    """Every regular file under a directory.
-
-    Attributes:
-        entries: size and modification time by relative key.
-        paths: the local path by relative key.
-        ignored: what is not a regular file (a FIFO, socket, device, broken link), or could
-            not be read, and is left out.
-    """
-
-    entries: dict[str, TreeEntry] = field(default_factory=dict)
-    paths: dict[str, str] = field(default_factory=dict)
-    ignored: tuple[str, ...] = ()
-
-
-def walk_local(root: str) -> LocalTree:
-    """Every regular file under ``root``, by relative key (a blocking walk: run it in a
-    thread). Symbolic links to files are followed, to directories not; a partial download of
-    ``fget_object`` is no file of the tree. A ``root`` that does not exist is an empty tree."""
-    entries: dict[str, TreeEntry] = {}
-    paths: dict[str, str] = {}
-    ignored: list[str] = []
-
-    def unreadable(exc: OSError) -> None:
-        if exc.filename is not None and os.fspath(exc.filename) != root:
-            ignored.append(os.fsdecode(exc.filename))
-
-    for folder, dirs, files in os.walk(root, onerror=unreadable):
-        dirs.sort()
-        for name in sorted(files):
-            if _PARTIAL_DOWNLOAD.fullmatch(name):
-                continue
-            path = os.path.join(folder, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                ignored.append(path)
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                ignored.append(path)
-                continue
-            rel = local_relative_key(os.path.relpath(path, root).split(os.sep))
-            entries[rel] = TreeEntry(st.st_size, st.st_mtime)
-            paths[rel] = path
-    return LocalTree(entries, paths, tuple(ignored))
-
-
-async def list_tree(req: Requester, where: S3Prefix) -> dict[str, TreeEntry]:
-    """Every object under the prefix by relative key; "folder" markers are left out.
-
-    Raises:
-        InvalidResponseError: the listing named a key outside the prefix (nothing is then
-            transferred or deleted: the server does not list what was asked).
-    """
-    prefix = where.directory
-    tree: dict[str, TreeEntry] = {}
-    listing = list_objects(
-        req,
-        where.bucket,
-        prefix=prefix,
-        recursive=True,
-        start=None,
-        page_size=1000,
-        v2=False,
-    )
-    async for obj in listing:
-        rel = relative_key(obj.key, prefix)
-        if obj.is_dir or is_folder_marker(rel):
-            continue
-        mtime = obj.last_modified.timestamp() if obj.last_modified else 0.0
-        tree[rel] = TreeEntry(obj.size, mtime, obj.etag)
-    return tree
-
-
 async def _tree(req: Requester, side: Side, *, local: LocalTree | None) -> dict[str, TreeEntry]:
     if isinstance(side, S3Prefix):
         return await list_tree(req, side)
     assert local is not None
     return local.entries
-
-
-async def _both(first: Awaitable[_T], second: Awaitable[_T]) -> tuple[_T, _T]:
-    """Both results; when one fails the other is cancelled (no listing left running)."""
-    tasks = [asyncio.ensure_future(first), asyncio.ensure_future(second)]
-    try:
-        a, b = await asyncio.gather(*tasks)
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return a, b
 
 
 # -- the plan's items -------------------------------------------------------------------------
@@ -320,14 +221,21 @@ class _Tally:
 
         return moved
 
-    async def finished(self, item: TreeItem, *, ok: bool) -> None:
-        if ok:
+    async def finished(self, item: TreeItem, error: Exception | None = None) -> None:
+        if error is None:
             self.files_done += 1
         else:
             self.files_failed += 1
-        await self._tell(item, item.size if ok else None, finished=True)
+        await self._tell(item, item.size if error is None else None, finished=True, error=error)
 
-    async def _tell(self, item: TreeItem, done: int | None, *, finished: bool) -> None:
+    async def _tell(
+        self,
+        item: TreeItem,
+        done: int | None,
+        *,
+        finished: bool,
+        error: Exception | None = None,
+    ) -> None:
         before = self._item_done.get(item.relative, 0)
         now = before if done is None else max(before, min(done, item.size))
         self._item_done[item.relative] = now
@@ -344,6 +252,7 @@ class _Tally:
                 item=item,
                 item_done=now,
                 finished=finished,
+                error=error,
             )
             try:
                 result = self.callback(snapshot)
@@ -542,7 +451,7 @@ async def transfer_tree(
     if mode == "sync" and isinstance(dest, str):
         dst_local = await asyncio.to_thread(walk_local, dest)
     if mode == "sync":
-        src_tree, dst_tree_found = await _both(
+        src_tree, dst_tree_found = await both(
             _tree(req, source, local=src_local), _tree(req, dest, local=dst_local)
         )
         dst_tree: dict[str, TreeEntry] | None = dst_tree_found
@@ -626,7 +535,7 @@ async def _run_all(
                 if tally.failure is not None:
                     raise tally.failure from None
                 failed.append(TreeFailure(item, exc))
-                await tally.finished(item, ok=False)
+                await tally.finished(item, exc)
                 continue
             except Exception:
                 if tally.failure is not None:
@@ -635,7 +544,7 @@ async def _run_all(
             finally:
                 budget.give(slots)
             done.append(item)
-            await tally.finished(item, ok=True)
+            await tally.finished(item)
 
     workers = [asyncio.ensure_future(worker()) for _ in range(min(options.concurrency, len(items)))]
     try:
