@@ -29,6 +29,7 @@ from aiominio.core.select import (
     SelectStats,
 )
 from aiominio.core.sse import SseCustomerKey, SseKms, SseS3
+from aiominio.core.sync import S3Prefix, TreeFailure, TreeItem, TreeProgress, TreeResult
 from aiominio.credentials import (
     Credentials,
     CredentialsProvider,
@@ -191,6 +192,7 @@ __all__ = [
     "RetentionMode",
     "RetryPolicy",
     "S3Error",
+    "S3Prefix",
     "SelectRequest",
     "SelectResult",
     "SelectStats",
@@ -208,6 +210,10 @@ __all__ = [
     "TopicConfig",
     "Transition",
     "TransportError",
+    "TreeFailure",
+    "TreeItem",
+    "TreeProgress",
+    "TreeResult",
     "Upload",
     "Versioning",
     "__version__",

@@ -24,6 +24,7 @@ from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.bucketrules import BucketRuleMethods
 from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
+from aiominio.methods.directories import DirectoryMethods
 from aiominio.methods.listen import ListenMethods
 from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.presigning import PresignMethods
@@ -58,6 +59,7 @@ class Client(
     ObjectLockMethods,
     SelectMethods,
     ListenMethods,
+    DirectoryMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

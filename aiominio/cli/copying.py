@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
@@ -12,7 +11,6 @@ from rich.console import Console
 
 from aiominio.cli import output
 from aiominio.cli.app import STDIO, any_location, cli, fail_if, quiet_option, settings_of
-from aiominio.cli.mirror import Entry, plan_mirror
 from aiominio.cli.paths import (
     LocalPath,
     Location,
@@ -21,7 +19,6 @@ from aiominio.cli.paths import (
     copy_key,
     dir_prefix,
     download_path,
-    join_key,
     relative_key,
     upload_key,
 )
@@ -31,17 +28,17 @@ from aiominio.cli.transfer import (
     Job,
     Transfers,
     from_stdin,
-    local_tree,
+    item_text,
     objects_under,
-    remove_location,
-    s3_tree,
+    run_tree,
     to_stdout,
     tree_child,
-    tree_jobs,
+    tree_side,
     upload_size,
     walk_local,
 )
 from aiominio.client import Client
+from aiominio.core.sync import TreeProgress, TreeResult
 
 _Command = TypeVar("_Command", bound=Callable[..., object])
 
@@ -56,7 +53,7 @@ def _transfer_options(f: _Command) -> _Command:
         type=click.IntRange(1, 256),
         default=DEFAULT_CONCURRENCY,
         show_default=True,
-        help="Files transferred at once.",
+        help="Requests in flight at once, all files together.",
     )(f)
     return quiet_option(f)
 
@@ -125,6 +122,9 @@ def _copy(
 
     async def main() -> int:
         async with settings.client() as client:
+            if recursive and not move and _is_tree_transfer(source, dest):
+                result = await _copy_tree(client, console, source, dest, concurrency)
+                return len(result.failed)
             jobs, failed = await _plan_copy(
                 client, source, dest, recursive=recursive, move=move, quiet=settings.quiet
             )
@@ -133,6 +133,49 @@ def _copy(
             return failed + transfers.failed
 
     fail_if(run(main()))
+
+
+def _is_tree_transfer(source: Location, dest: Location) -> bool:
+    """Whether a recursive copy is an upload or a download of a tree (the library's
+    ``upload_dir`` / ``download_dir``), rather than server-side copies."""
+    return isinstance(source, LocalPath) != isinstance(dest, LocalPath)
+
+
+async def _copy_tree(
+    client: Client, console: Console, source: Location, dest: Location, concurrency: int
+) -> TreeResult:
+    """``cp -r`` of a directory to a prefix, or of a prefix to a directory. What fails or is
+    interrupted leaves nothing behind (an upload is aborted, a partial download removed)."""
+    if isinstance(source, LocalPath) and isinstance(dest, S3Location):
+        if not os.path.isdir(source.path):
+            raise NotADirectoryError(20, "Not a directory", source.path)
+        up_from, up_to = source, dest
+
+        def upload(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
+            return client.upload_dir(
+                up_to.bucket,
+                up_to.key,
+                up_from.path,
+                concurrency=concurrency,
+                progress=on_progress,
+                resume=False,
+            )
+
+        return await run_tree(console, source, dest, upload)
+    assert isinstance(source, S3Location) and isinstance(dest, LocalPath)
+    down_from, down_to = source, dest
+
+    def download(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
+        return client.download_dir(
+            down_from.bucket,
+            down_from.key,
+            down_to.path,
+            concurrency=concurrency,
+            progress=on_progress,
+            resume=False,
+        )
+
+    return await run_tree(console, source, dest, download)
 
 
 def _copy_stdio(
@@ -214,7 +257,7 @@ async def _single_job(client: Client, source: Location, dest: Location, *, move:
     type=click.IntRange(1, 256),
     default=DEFAULT_CONCURRENCY,
     show_default=True,
-    help="Files transferred at once.",
+    help="Requests in flight at once, all files together.",
 )
 @quiet_option
 @click.pass_context
@@ -239,75 +282,39 @@ def mirror(
         raise click.UsageError(output.printable(f"{source.path} is not a directory"))
     settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=settings.quiet)
-
-    async def tree(client: Client, root: Location) -> dict[str, Entry]:
-        if isinstance(root, S3Location):
-            return await s3_tree(client, root)
-        return await asyncio.to_thread(local_tree, root.path, quiet=settings.quiet)
+    src, dst = tree_side(source), tree_side(dest)
 
     async def main() -> int:
         async with settings.client() as client:
-            src_tree, dst_tree = await asyncio.gather(tree(client, source), tree(client, dest))
-            plan = plan_mirror(src_tree, dst_tree, delete=delete)
-            jobs, failed = [], 0
-            for rel in plan.copy:
-                try:
-                    jobs.extend(tree_jobs(source, dest, [rel], src_tree, keep_mtime=True))
-                except PathError as exc:
-                    failed += 1
-                    output.warn(f"{output.error_line(exc)} ({source}: {rel})")
             if dry_run:
-                for job in jobs:
-                    output.echo(f"would {job.verb}: {job.source} -> {job.dest}")
-                for rel in plan.delete:
-                    output.echo(f"would delete: {_child_text(dest, rel)}")
-                return failed
-            transfers = Transfers(client, console, concurrency=concurrency)
-            await transfers.run(jobs)
-            failed += transfers.failed
-            not_deleted = await _delete_extra(client, dest, plan.delete, console)
-            failed += not_deleted
+                planned = await client.sync(src, dst, delete=delete, dry_run=True)
+                for item in planned.transferred:
+                    output.echo(f"would {item.action}: {item_text(source, dest, item)}")
+                for item in planned.deleted:
+                    output.echo(f"would delete: {item_text(source, dest, item)}")
+                for failure in planned.failed:
+                    where = item_text(source, dest, failure.item)
+                    output.warn(f"{output.error_line(failure.error)} ({where})")
+                return len(planned.failed)
+
+            def sync(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
+                return client.sync(
+                    src,
+                    dst,
+                    delete=delete,
+                    concurrency=concurrency,
+                    progress=on_progress,
+                    resume=False,
+                )
+
+            result = await run_tree(console, source, dest, sync)
+            for item in result.deleted:
+                output.say(console, f"delete: {item_text(source, dest, item)}")
             output.say(
                 console,
-                f"mirror: {transfers.done} copied, {len(plan.delete) - not_deleted} deleted, "
-                f"{plan.unchanged} unchanged",
+                f"mirror: {len(result.transferred)} copied, {len(result.deleted)} deleted, "
+                f"{len(result.skipped)} unchanged",
             )
-            return failed
+            return len(result.failed)
 
     fail_if(run(main()))
-
-
-def _child_text(root: Location, rel: str) -> str:
-    try:
-        return str(tree_child(root, rel))
-    except PathError as exc:
-        return f"{root}: {rel} ({exc})"
-
-
-async def _delete_extra(
-    client: Client, root: Location, rels: tuple[str, ...], console: Console
-) -> int:
-    """Remove the mirror's extra entries; how many could not be."""
-    if not rels:
-        return 0
-    if isinstance(root, S3Location):
-        keys = [join_key(root.key, rel) for rel in rels]
-        errors = await client.remove_objects(root.bucket, keys)
-        failed_keys = {e.key for e in errors}
-        for err in errors:
-            output.warn(output.delete_error_line(err))
-        for key in keys:
-            if key not in failed_keys:
-                output.say(console, f"delete: {S3Location(root.bucket, key)}")
-        return len(errors)
-    failed = 0
-    for rel in rels:
-        try:
-            target = tree_child(root, rel)
-            await remove_location(client, target)
-        except (OSError, PathError) as exc:
-            failed += 1
-            output.warn(output.error_line(exc))
-        else:
-            output.say(console, f"delete: {target}")
-    return failed

@@ -8,10 +8,9 @@ import contextlib
 import glob
 import mimetypes
 import os
-import re
 import stat
 import sys
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -36,12 +35,12 @@ from aiominio.cli.paths import (
     S3Location,
     dir_prefix,
     join_key,
-    local_relative_key,
-    relative_key,
     safe_local_relative,
 )
 from aiominio.client import Client
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE
+from aiominio.core.sync import S3Prefix, TreeItem, TreeProgress, TreeResult
+from aiominio.transfer import trees
 from aiominio.transfer.sources import Data
 from aiominio.transfer.sources import Progress as LibraryProgress
 
@@ -94,50 +93,22 @@ class Job:
 
 
 def walk_local(root: str, *, quiet: bool = False) -> Iterator[tuple[str, str]]:
-    """``(path, relative key)`` of every regular file under ``root``, in sorted order
-    (symbolic links to files are followed, to directories not). Anything else that is not a
-    directory (a pipe, socket, device or broken link) is skipped, and said so on stderr
-    unless ``quiet``: a pipe in a tree could block the walk forever."""
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            if _is_partial_download(name):
-                continue
-            if os.path.isfile(path):
-                yield path, local_relative_key(path, root)
-            elif not quiet:
-                warn(f"{PROG}: skipping {path}: not a regular file")
+    """``(path, relative key)`` of every regular file under ``root``, in sorted order, as the
+    library's directory transfers walk it (symbolic links to files are followed, to directories
+    not; partial downloads left out). Anything else that is not a directory (a pipe, socket,
+    device or broken link) is skipped, and said so on stderr unless ``quiet``: a pipe in a tree
+    could block the walk forever."""
+    tree = trees.walk_local(root)
+    if not quiet:
+        for path in tree.ignored:
+            warn(f"{PROG}: skipping {path}: not a regular file")
+    for rel in sorted(tree.paths):
+        yield tree.paths[rel], rel
 
 
-#: A download in progress: ``fget_object`` writes ``<name>.<16 hex digits>.part``.
-_PARTIAL_DOWNLOAD = re.compile(r".+\.[0-9a-f]{16}\.part")
-
-
-def _is_partial_download(name: str) -> bool:
-    return _PARTIAL_DOWNLOAD.fullmatch(name) is not None
-
-
-def local_tree(root: str, *, quiet: bool = False) -> dict[str, Entry]:
+def local_tree(root: str) -> dict[str, Entry]:
     """Every file under ``root`` by relative key."""
-    tree = {}
-    for path, rel in walk_local(root, quiet=quiet):
-        st = os.stat(path)
-        tree[rel] = Entry(st.st_size, st.st_mtime)
-    return tree
-
-
-async def s3_tree(client: Client, location: S3Location) -> dict[str, Entry]:
-    """Every object under the "directory" ``location`` by relative key (folder markers, keys
-    ending in ``/``, are left out)."""
-    prefix = dir_prefix(location.key)
-    tree = {}
-    async for obj in client.list_objects(location.bucket, prefix, recursive=True):
-        if obj.is_dir or obj.key.endswith("/"):
-            continue
-        mtime = obj.last_modified.timestamp() if obj.last_modified else 0.0
-        tree[relative_key(obj.key, prefix)] = Entry(obj.size, mtime, obj.etag)
-    return tree
+    return trees.walk_local(root).entries
 
 
 async def objects_under(client: Client, location: S3Location) -> AsyncIterator[tuple[str, int]]:
@@ -369,3 +340,70 @@ async def download(
         raise
     if mtime is not None:
         os.utime(path, (mtime, mtime))
+
+
+# -- whole trees, by the library ---------------------------------------------------------------
+
+
+def tree_side(location: Location) -> str | S3Prefix:
+    """A location as a side of the library's directory transfers."""
+    if isinstance(location, S3Location):
+        return S3Prefix(location.bucket, location.key)
+    return location.path
+
+
+def shown(root: Location, name: str) -> str:
+    """How the command shows ``name`` (a key or a path) of the tree ``root``."""
+    return str(S3Location(root.bucket, name)) if isinstance(root, S3Location) else name
+
+
+def item_text(source: Location, dest: Location, item: TreeItem) -> str:
+    """``verb: source -> destination`` of one item (without the verb for a delete)."""
+    if item.action == "delete":
+        return shown(dest, item.destination)
+    src = shown(source, item.source)
+    return f"{src} -> {shown(dest, item.destination)}" if item.destination else src
+
+
+async def run_tree(
+    console: Console,
+    source: Location,
+    dest: Location,
+    transfer: Callable[[Callable[[TreeProgress], None]], Awaitable[TreeResult]],
+    *,
+    verb: str | None = None,
+) -> TreeResult:
+    """Run a library directory transfer with one overall bar (files and bytes, known up
+    front), a bar of its own for each large file, a line for each file done, and the failures
+    and skipped entries reported once it ends (the failures as one line each, escaped)."""
+    with transfer_progress(console) as progress:
+        overall = progress.add_task("0 files", total=None)
+        own: dict[str, TaskID] = {}
+
+        def on_progress(p: TreeProgress) -> None:
+            progress.update(
+                overall,
+                completed=p.bytes_done,
+                total=p.bytes_total or None,
+                description=f"{p.files_done}/{p.files_total} files",
+            )
+            rel = p.item.relative
+            large = p.item.size >= LARGE_FILE and not progress.disable
+            if not p.finished and large and rel not in own:
+                label = progress_label(shown(source, p.item.source))
+                own[rel] = progress.add_task(label, total=p.item.size)
+            if rel in own:
+                if p.finished:
+                    progress.remove_task(own.pop(rel))
+                else:
+                    progress.update(own[rel], completed=p.item_done)
+            if p.finished and p.error is None:
+                say(progress.console, f"{verb or p.item.action}: {item_text(source, dest, p.item)}")
+
+        result = await transfer(on_progress)
+        for path in result.ignored:
+            say(progress.console, f"{PROG}: skipping {path}: not a regular file")
+        for failure in result.failed:
+            where = item_text(source, dest, failure.item)
+            report(progress.console, f"{error_line(failure.error)} ({where})")
+    return result

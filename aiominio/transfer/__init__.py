@@ -14,5 +14,8 @@ jobs            job values: what every step of one transfer needs, gathered once
 partial         the partial file of a download: created or resumed without following anything
 ranged          a download to a file in ranges fetched at once, resumed from its record
 files           ``fget_object`` and ``fput_object``: resumable downloads to and uploads from files
+trees           the trees of a directory transfer: a local directory walked, a prefix listed
+directories     ``upload_dir``, ``download_dir``, ``sync``: a tree's files under one request budget
+coalesced       ``get_ranges``: many ranges of one object in few ranged GETs
 ==============  ================================================================================
 """

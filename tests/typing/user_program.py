@@ -47,12 +47,15 @@ from aiominio import (
     ReplicationRule,
     RetryPolicy,
     S3Error,
+    S3Prefix,
     SseConfig,
     SseCustomerKey,
     SseKms,
     SseS3,
     StaticProvider,
     Timeouts,
+    TreeProgress,
+    TreeResult,
     Upload,
     Versioning,
     new_arn,
@@ -182,6 +185,24 @@ async def objects(client: Client, bucket: str, tmp: Path) -> None:
 
     print(size, modified, metadata, data, head, more, streamed, copied, attributes, tags, name)
     print(uploads, errors, made)
+
+
+async def directories(client: Client, bucket: str, tmp: Path) -> None:
+    def bar(p: TreeProgress) -> None:
+        print(p.files_done, p.files_total, p.bytes_done, p.bytes_total, p.item.relative)
+
+    up: TreeResult = await client.upload_dir(bucket, "t", tmp, exclude="*.tmp", progress=bar)
+    down: TreeResult = await client.download_dir(
+        bucket, "t/", str(tmp / "back"), include=["**/*.txt"], concurrency=16, resume=False
+    )
+    synced: TreeResult = await client.sync(
+        tmp, S3Prefix(bucket, "m"), delete=True, dry_run=True, compare="size"
+    )
+    synced = await client.sync(f"s3://{bucket}/m", tmp / "back", progress=bar)
+    failed: list[Exception] = [f.error for f in synced.failed]
+    moved: int = sum(i.size for i in up.uploaded + down.downloaded) + synced.bytes_transferred
+    parts: list[bytes] = await client.get_ranges(bucket, "k", [(0, 4), (10, 20)], coalesce=0)
+    print(failed, moved, parts, synced.ok, synced.deleted, synced.skipped, synced.ignored)
 
 
 async def buckets(client: Client, bucket: str) -> None:

@@ -892,6 +892,102 @@ case(
 )
 
 
+# -- directories and ranges -------------------------------------------------------------------
+case(
+    "upload_dir",
+    lambda c, v: c.upload_dir(v, "p", "."),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+case(
+    "upload_dir.local_dir",
+    lambda c, v: c.upload_dir(B, "p", v),
+    "local_dir",
+    invalid=["", "/dev/null", "/no/such/directory"],
+    wrong_type=[None, 3, b"."],
+)
+case(
+    "upload_dir.concurrency",
+    lambda c, v: c.upload_dir(B, "p", ".", concurrency=v),
+    "concurrency",
+    invalid=[0, 257],
+    wrong_type=[1.5, "8", True],
+)
+case(
+    "upload_dir.include",
+    lambda c, v: c.upload_dir(B, "p", ".", include=v),
+    "glob|include",
+    invalid=["", "[a", ["ok", "[z-a]"]],
+    wrong_type=[3, [b"x"]],
+)
+case(
+    "upload_dir.progress",
+    lambda c, v: c.upload_dir(B, "p", ".", progress=v),
+    "progress",
+    wrong_type=[3, "bar"],
+)
+case(
+    "download_dir",
+    lambda c, v: c.download_dir(B, v, "."),
+    "prefix",
+    invalid=["\ud800", "k" * 1025],
+    wrong_type=[None, 3],
+)
+case(
+    "download_dir.local_dir",
+    lambda c, v: c.download_dir(B, "p", v),
+    "local_dir",
+    invalid=["/dev/null"],
+    wrong_type=[None, aiominio.S3Prefix(B, "p")],
+)
+case(
+    "sync",
+    lambda c, v: c.sync(v, "."),
+    "bucket|source|one of source and destination",
+    invalid=["s3://", "s3://Bad_Bucket/p", ".", "/no/such/directory"],
+    wrong_type=[None, 3],
+)
+case(
+    "sync.compare",
+    lambda c, v: c.sync(".", f"s3://{B}/p", compare=v),
+    "compare",
+    invalid=["md5", ""],
+)
+case(
+    "sync.delete",
+    lambda c, v: c.sync(".", f"s3://{B}/p", delete=v),
+    "delete",
+    wrong_type=[1, "yes"],
+)
+case(
+    "get_ranges",
+    lambda c, v: c.get_ranges(v, K, [(0, 1)]),
+    "bucket name",
+    invalid=BAD_BUCKETS,
+    wrong_type=BUCKET_TYPES,
+)
+case(
+    "get_ranges.ranges",
+    lambda c, v: c.get_ranges(B, K, v),
+    "range",
+    invalid=[[(5, 4)], [(-1, 2)]],
+    wrong_type=[None, "ab", [(1, 2, 3)], [(0, 1.5)]],
+)
+case(
+    "get_ranges.coalesce",
+    lambda c, v: c.get_ranges(B, K, [(0, 1)], coalesce=v),
+    "coalesce",
+    invalid=[-1],
+    wrong_type=["1", None],
+)
+case(
+    "get_ranges.max_span",
+    lambda c, v: c.get_ranges(B, K, [(0, 1)], max_span=v),
+    "max_span",
+    invalid=[0, 1023],
+)
+
 # -- server-side encryption -------------------------------------------------------------------
 case(
     "SseCustomerKey",
