@@ -9,19 +9,14 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from aiominio.core import planning
-from aiominio.core.conditions import (
-    COPY_SOURCE_PREFIX,
-    check_version_id,
-    read_conditions,
-    write_conditions,
-)
+from aiominio.core.conditions import COPY_SOURCE_PREFIX, check_version_id, read_conditions
 from aiominio.core.headers import (
     DEFAULT_CONTENT_TYPE,
     object_headers,
     standard_headers,
-    upload_headers,
 )
-from aiominio.core.objectlock import Retention, lock_headers
+from aiominio.core.objectlock import Retention
+from aiominio.core.options import write_options
 from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse, check_sse
 from aiominio.core.tagging import TAGGING_DIRECTIVE, check_tags, tagging_header
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
@@ -30,6 +25,7 @@ from aiominio.models import CopyResult, PutResult
 from aiominio.ops.copy import METADATA_DIRECTIVE
 from aiominio.ops.copy import copy_object as copy_object_op
 from aiominio.transfer import files, uploads
+from aiominio.transfer.jobs import Upload
 from aiominio.transfer.sources import Data, Progress, check_progress, make_source
 
 
@@ -116,9 +112,10 @@ class ObjectWriteMethods(MethodsBase):
         """
         check_bucket_name(bucket)
         check_object_key(key)
-        headers = upload_headers(
-            content_type,
-            metadata,
+        write = write_options(
+            self.requester.endpoint,
+            content_type=content_type,
+            metadata=metadata,
             tags=tags,
             cache_control=cache_control,
             content_disposition=content_disposition,
@@ -126,28 +123,27 @@ class ObjectWriteMethods(MethodsBase):
             content_language=content_language,
             expires=expires,
             storage_class=storage_class,
+            retention=retention,
+            legal_hold=legal_hold,
+            if_match=if_match,
+            if_none_match=if_none_match,
+            sse=sse,
         )
-        headers.update(lock_headers(retention, legal_hold))
-        conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
-        checked_sse = check_sse(sse, self.requester.endpoint)
         check_progress(progress)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
         psize = planning.plan_part_size(source.size, part_size)
-        return await uploads.put_object(
+        job = Upload(
             self.requester,
             bucket,
             key,
-            source=source,
-            headers=headers,
-            part_size=psize,
-            concurrency=conc,
-            threshold=self.multipart_threshold,
-            integrity=self.integrity,
-            progress=progress,
-            conditions=conditions,
-            sse=checked_sse,
+            write,
+            psize,
+            conc,
+            self.multipart_threshold,
+            self.integrity,
         )
+        return await uploads.put_object(job, source, progress)
 
     async def fput_object(
         self,
@@ -200,9 +196,10 @@ class ObjectWriteMethods(MethodsBase):
         path = os.fspath(file_path)
         if content_type is None:
             content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
-        headers = upload_headers(
-            content_type,
-            metadata,
+        write = write_options(
+            self.requester.endpoint,
+            content_type=content_type,
+            metadata=metadata,
             tags=tags,
             cache_control=cache_control,
             content_disposition=content_disposition,
@@ -210,25 +207,24 @@ class ObjectWriteMethods(MethodsBase):
             content_language=content_language,
             expires=expires,
             storage_class=storage_class,
+            retention=retention,
+            legal_hold=legal_hold,
+            sse=sse,
         )
-        headers.update(lock_headers(retention, legal_hold))
         conc = check_concurrency(concurrency)
         if part_size is not None:
             planning.check_part_size(part_size)
-        checked_sse = check_sse(sse, self.requester.endpoint)
-        return await files.upload_file(
+        job = Upload(
             self.requester,
             bucket,
             key,
-            path=path,
-            headers=headers,
-            part_size=part_size,
-            concurrency=conc,
-            threshold=self.multipart_threshold,
-            integrity=self.integrity,
-            progress=progress,
-            sse=checked_sse,
+            write,
+            part_size,
+            conc,
+            self.multipart_threshold,
+            self.integrity,
         )
+        return await files.upload_file(job, path, progress)
 
     async def copy_object(
         self,

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
+from aiominio.core.options import WriteOptions
 from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_headers
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
@@ -59,7 +60,8 @@ async def compose_object(
     for src, st in zip(sources, of_source, strict=True):
         planning.check_object_size(st.size, f"the source {src.bucket}/{src.key}")
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
+    write = WriteOptions(headers, sse)
+    upload = await create_multipart(req, bucket, key, write=write, integrity=None)
     forget = req.on_close(aborter(upload))  # a closing client aborts it
     try:
         parts = await _bounded(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX, STANDARD_HEADER_KEYWORDS
+from aiominio.core.options import WriteOptions
 from aiominio.core.sse import (
     Sse,
     SseCustomerKey,
@@ -94,7 +95,8 @@ async def copy_object(
         headers = {**headers, **tagging_header(source_tags)}
     headers = {k: v for k, v in headers.items() if k not in (METADATA_DIRECTIVE, TAGGING_DIRECTIVE)}
     psize = planning.plan_part_size(stat.size, part_size)
-    upload = await create_multipart(req, bucket, key, headers=headers, integrity=None, sse=sse)
+    write = WriteOptions(headers, sse)
+    upload = await create_multipart(req, bucket, key, write=write, integrity=None)
     forget = req.on_close(aborter(upload))  # a closing client aborts it
     try:
         parts = []

@@ -22,6 +22,7 @@ from typing import Literal
 from aiominio.core import planning
 from aiominio.core.checksums import Integrity
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, upload_headers
+from aiominio.core.options import WriteOptions
 from aiominio.core.sync import (
     EVERYTHING,
     Compare,
@@ -43,6 +44,7 @@ from aiominio.ops.copy import copy_object
 from aiominio.ops.objects import remove_objects
 from aiominio.requester import Requester
 from aiominio.transfer.files import download_file, upload_file
+from aiominio.transfer.jobs import Upload
 from aiominio.transfer.sources import Progress, make_source
 from aiominio.transfer.trees import LocalTree, both, list_tree, walk_local
 from aiominio.transfer.uploads import put_object
@@ -315,37 +317,24 @@ async def _upload(
     progress: Progress | None,
 ) -> None:
     content_type = mimetypes.guess_type(item.source)[0] or DEFAULT_CONTENT_TYPE
-    headers = upload_headers(content_type, None)
+    write = WriteOptions(upload_headers(content_type, None))
+    job = Upload(
+        req,
+        bucket,
+        item.destination,
+        write,
+        None,
+        slots,
+        options.threshold,
+        options.integrity,
+    )
     if options.resume:
-        await upload_file(
-            req,
-            bucket,
-            item.destination,
-            path=item.source,
-            headers=headers,
-            part_size=None,
-            concurrency=slots,
-            threshold=options.threshold,
-            integrity=options.integrity,
-            progress=progress,
-        )
+        await upload_file(job, item.source, progress)
         return
     # put_object aborts a multipart upload that fails or is cancelled; upload_file keeps it.
     f = await asyncio.to_thread(open, item.source, "rb")
     try:
-        source = make_source(f, None)
-        await put_object(
-            req,
-            bucket,
-            item.destination,
-            source=source,
-            headers=headers,
-            part_size=planning.plan_part_size(source.size, None),
-            concurrency=slots,
-            threshold=options.threshold,
-            integrity=options.integrity,
-            progress=progress,
-        )
+        await put_object(job, make_source(f, None), progress)
     finally:
         f.close()
 

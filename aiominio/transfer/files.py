@@ -17,19 +17,18 @@ from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
 from aiominio.core import planning
 from aiominio.core.checksums import (
     BodyCheck,
-    Integrity,
     body_check,
     multipart_etag,
     multipart_etag_count,
 )
-from aiominio.core.sse import Sse, SseCustomerKey, encrypted_view, read_headers
+from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.objects import stat_object, version_query
 from aiominio.requester import Request, Requester, one_deadline
 from aiominio.transfer.integrity import md5_digest
-from aiominio.transfer.jobs import Download
+from aiominio.transfer.jobs import Download, Upload
 from aiominio.transfer.multipart import (
     MultipartPlan,
     MultipartUpload,
@@ -276,33 +275,25 @@ async def _fill(job: Download, partial: PartialFile) -> None:
         )
 
 
-@one_deadline
-async def upload_file(
-    req: Requester,
-    bucket: str,
-    key: str,
-    *,
-    path: str,
-    headers: Mapping[str, str],
-    part_size: int | None,
-    concurrency: int,
-    threshold: int,
-    integrity: Integrity,
-    progress: Progress | None = None,
-    sse: Sse | None = None,
-) -> PutResult:
-    """Upload a file: one PUT up to ``threshold``, else a multipart upload that resumes an
-    interrupted one of the same key (keeping its parts whose MD5 matches the file).
+async def upload_file(job: Upload, path: str, progress: Progress | None = None) -> PutResult:
+    """Upload a file: one PUT up to the job's threshold, else a multipart upload that resumes
+    an interrupted one of the same key (keeping its parts whose MD5 matches the file).
 
-    With ``sse`` no interrupted upload is resumed, and a failed one is aborted: the server does
-    not say how an upload is encrypted, so one started without encryption (or with another key)
+    With SSE no interrupted upload is resumed, and a failed one is aborted: the server does not
+    say how an upload is encrypted, so one started without encryption (or with another key)
     could be completed in its place. ``progress`` is told of the bytes written (parts kept
     from the interrupted upload count at once) at least every MiB, and once at the end.
 
     What is not a regular file (a FIFO such as ``<(pg_dump ...)``, a device), or tells no size
     (``/proc`` files say 0), is read to its end once, as a body of unknown size: parts held
     ``concurrency`` at a time, never resumed nor read again, and an endless one (``/dev/zero``)
-    stops at the 10,000th part. A directory is refused before any request."""
+    stops at the 10,000th part. A directory is refused before any request. Every request of it
+    shares one deadline (``Timeouts.deadline``)."""
+    with job.requester.operation():
+        return await _upload_path(job, path, progress)
+
+
+async def _upload_path(job: Upload, path: str, progress: Progress | None) -> PutResult:
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     # Opened once, and sized from the open file: the name could meanwhile be another file.
@@ -311,78 +302,30 @@ async def upload_file(
         if S_ISDIR(info.st_mode):
             raise InvalidArgument(f"file_path is a directory: {path!r}")
         if not S_ISREG(info.st_mode) or info.st_size == 0:
-            return await put_object(
-                req,
-                bucket,
-                key,
-                source=AsyncFileSource(f, None),
-                headers=headers,
-                part_size=planning.plan_part_size(None, part_size),
-                concurrency=concurrency,
-                threshold=threshold,
-                integrity=integrity,
-                progress=progress,
-                sse=sse,
-            )
+            return await put_object(job, AsyncFileSource(f, None), progress)
         reporter = ProgressReporter(progress, info.st_size)
         async with reporter.pumping():
-            result = await _upload_file(
-                req,
-                bucket,
-                key,
-                f=f,
-                path=path,
-                size=info.st_size,
-                headers=headers,
-                part_size=part_size,
-                concurrency=concurrency,
-                threshold=threshold,
-                integrity=integrity,
-                reporter=reporter,
-                sse=sse,
-            )
+            result = await _upload_file(job, f, path, info.st_size, reporter)
     await reporter.report(final=True)
     return result
 
 
 async def _upload_file(
-    req: Requester,
-    bucket: str,
-    key: str,
-    *,
-    f: AsyncBufferedReader,
-    path: str,
-    size: int,
-    headers: Mapping[str, str],
-    part_size: int | None,
-    concurrency: int,
-    threshold: int,
-    integrity: Integrity,
-    reporter: ProgressReporter,
-    sse: Sse | None,
+    job: Upload, f: AsyncBufferedReader, path: str, size: int, reporter: ProgressReporter
 ) -> PutResult:
-    if size <= threshold:
+    if size <= job.threshold:
         data = await f.read(size + 1)  # a byte more tells a file that grew, and no more
         if len(data) != size:
             raise InvalidArgument(f"{path!r} changed size while it was read")
-        return await put_single(
-            req,
-            bucket,
-            key,
-            data=data,
-            headers=headers,
-            integrity=integrity,
-            reporter=reporter,
-            sse=sse,
-        )
-    if sse is None:
-        upload, done, psize = await _resumable_upload(req, bucket, key, size, part_size)
+        return await put_single(job, data, reporter)
+    req, bucket, key = job.requester, job.bucket, job.key
+    encrypted = job.write.sse is not None
+    if not encrypted:
+        upload, done, part_size = await _resumable_upload(req, bucket, key, size, job.part_size)
     else:
-        upload, done, psize = None, {}, planning.plan_part_size(size, part_size)
+        upload, done, part_size = None, {}, planning.plan_part_size(size, job.part_size)
     if upload is None:
-        upload = await create_multipart(
-            req, bucket, key, headers=headers, integrity=integrity, sse=sse
-        )
+        upload = await create_multipart(req, bucket, key, write=job.write, integrity=job.integrity)
 
     async def unchanged(number: int, chunk: bytes | memoryview) -> bool:
         existing = done.get(number)
@@ -392,12 +335,16 @@ async def _upload_file(
 
     # An encrypted upload that is never resumed is not left behind either (nor resumed later
     # by a call without the key).
-    abort = sse is not None
     plan = MultipartPlan(
-        upload, psize, concurrency, integrity, abort_on_error=abort, done=done, reuse=unchanged
+        upload,
+        part_size,
+        job.concurrency,
+        job.integrity,
+        abort_on_error=encrypted,
+        done=done,
+        reuse=unchanged,
     )
-    source = AsyncFileSource(f, size)
-    return await run_multipart(req, source, plan, reporter=reporter)
+    return await run_multipart(req, AsyncFileSource(f, size), plan, reporter=reporter)
 
 
 async def _resumable_upload(

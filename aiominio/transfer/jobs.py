@@ -5,11 +5,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiominio.core.checksums import Integrity
+from aiominio.core.options import WriteOptions
 from aiominio.core.sse import SseCustomerKey
 from aiominio.models import ObjectStat
 from aiominio.requester import Requester
 from aiominio.transfer.reader import ObjectReader
 from aiominio.transfer.sources import ProgressReporter
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One upload of a body to an object.
+
+    Attributes:
+        requester: the pipeline the requests go through.
+        bucket, key: the object written.
+        write: what is stored with it, and on which condition.
+        part_size: the part size (checked by the caller), or ``None`` to plan it from the
+            size.
+        concurrency: the most parts in memory and in flight at once.
+        threshold: bodies up to this many bytes go in one PUT.
+        integrity: the checksum every PUT and part carries.
+    """
+
+    requester: Requester
+    bucket: str
+    key: str
+    write: WriteOptions
+    part_size: int | None
+    concurrency: int
+    threshold: int
+    integrity: Integrity
+
+    @property
+    def where(self) -> str:
+        """``bucket/key``, for messages."""
+        return f"{self.bucket}/{self.key}"
 
 
 @dataclass(frozen=True, slots=True)

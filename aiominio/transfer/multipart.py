@@ -15,7 +15,8 @@ from datetime import datetime, timedelta, timezone
 from aiominio.core import planning, signing, xml
 from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
 from aiominio.core.headers import unquote_etag
-from aiominio.core.sse import Sse, SseCustomerKey, read_headers, write_headers
+from aiominio.core.options import WriteOptions
+from aiominio.core.sse import SseCustomerKey, read_headers
 from aiominio.errors import (
     IncompleteBody,
     InvalidArgument,
@@ -103,10 +104,8 @@ async def create_multipart(
     bucket: str,
     key: str,
     *,
-    headers: Mapping[str, str],
+    write: WriteOptions,
     integrity: Integrity | None,
-    sse: Sse | None = None,
-    conditions: Mapping[str, str] | None = None,
 ) -> MultipartUpload:
     """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
     server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
@@ -114,28 +113,27 @@ async def create_multipart(
 
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
-    ``sse`` is asked for here; an SSE-C key is kept on the upload for its parts.
-    ``conditions`` are kept for the completion (a conditional write).
+    ``write``'s headers and encryption are sent here; its conditions are kept for the
+    completion (a conditional write), an SSE-C key for every part.
     """
-    headers = {**headers, **write_headers(sse)}
-    kept = _Kept(dict(conditions or {}), sse if isinstance(sse, SseCustomerKey) else None)
+    headers = write.create_headers()
 
     async def create() -> MultipartUpload:
         if integrity != "crc32":
-            return await _initiate(req, bucket, key, headers, kept)
+            return await _initiate(req, bucket, key, headers, write)
         crc_headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
         if not req.refused(_FULL_OBJECT):
             try:
                 return await _initiate(
-                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}, kept
+                    req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}, write
                 )
             except S3Error as exc:
                 if exc.code not in _REFUSALS:
                     raise
-            upload = await _initiate(req, bucket, key, crc_headers, kept)
+            upload = await _initiate(req, bucket, key, crc_headers, write)
             req.remember_refused(_FULL_OBJECT)  # only FULL_OBJECT was refused, not the rest
             return upload
-        return await _initiate(req, bucket, key, crc_headers, kept)
+        return await _initiate(req, bucket, key, crc_headers, write)
 
     # Closed while the creation is in flight, the client cannot know whether the server
     # started an upload: it then aborts those of the key started since (or the one named).
@@ -160,16 +158,8 @@ async def create_multipart(
         forget()
 
 
-@dataclass(frozen=True)
-class _Kept:
-    """What an upload keeps from its creation's arguments for its parts and completion."""
-
-    conditions: Mapping[str, str]
-    customer_key: SseCustomerKey | None
-
-
 async def _initiate(
-    req: Requester, bucket: str, key: str, headers: Mapping[str, str], kept: _Kept
+    req: Requester, bucket: str, key: str, headers: Mapping[str, str], write: WriteOptions
 ) -> MultipartUpload:
     retried: list[BaseException] = []
     since = datetime.now(timezone.utc)
@@ -187,8 +177,8 @@ async def _initiate(
         xml.parse_initiate_multipart(resp.body),
         # A server that ignores the request (no echo) keeps no whole-object checksum.
         full_object=resp.headers.get(_CHECKSUM_TYPE, "").upper() == "FULL_OBJECT",
-        conditions=kept.conditions,
-        customer_key=kept.customer_key,
+        conditions=write.conditions,
+        customer_key=write.customer_key,
         strays=strays,
     )
 

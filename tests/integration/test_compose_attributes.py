@@ -13,6 +13,7 @@ import pytest
 
 import aiominio
 from aiominio import ComposeSource, testing
+from aiominio.requester import Request
 from tests.conftest import Traced
 
 MiB = 1024 * 1024
@@ -161,19 +162,19 @@ async def test_a_source_written_over_mid_compose_fails_typed_and_is_aborted(
     if server.name == "moto":
         pytest.skip(MOTO_IGNORES_COPY_CONDITIONS)
     req = client.requester
-    execute = req.execute
+    send = req.send
     copies = 0
 
-    async def overwrite_after_the_first_part(*args: Any, **kw: Any) -> Any:
+    async def overwrite_after_the_first_part(request: Request, **kw: Any) -> Any:
         nonlocal copies
-        is_copy = "x-amz-copy-source" in (kw.get("headers") or {})
+        is_copy = "x-amz-copy-source" in (request.headers or {})
         copies += is_copy
-        resp = await execute(*args, **kw)
+        resp = await send(request, **kw)
         if is_copy and copies == 1:
-            await execute("PUT", bucket, "big", body=b"new bytes, another ETag")
+            await send(Request("PUT", bucket, "big", body=b"new bytes, another ETag"))
         return resp
 
-    monkeypatch.setattr(req, "execute", overwrite_after_the_first_part)
+    monkeypatch.setattr(req, "send", overwrite_after_the_first_part)
     sources = [
         ComposeSource(bucket, "big", length=5 * MiB),
         ComposeSource(bucket, "big", offset=5 * MiB, length=5 * MiB),
@@ -192,18 +193,19 @@ async def test_cancelled_mid_compose_leaves_no_incomplete_upload(
     client: aiominio.Client, bucket: str, big: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     req = client.requester
-    execute = req.execute
+    send = req.send
     first_copied = asyncio.Event()
 
-    async def slow_after_the_first_part(*args: Any, **kw: Any) -> Any:
-        if "x-amz-copy-source" in (kw.get("headers") or {}) and first_copied.is_set():
+    async def slow_after_the_first_part(request: Request, **kw: Any) -> Any:
+        is_copy = "x-amz-copy-source" in (request.headers or {})
+        if is_copy and first_copied.is_set():
             await asyncio.sleep(30)  # cancelled here
-        resp = await execute(*args, **kw)
-        if "x-amz-copy-source" in (kw.get("headers") or {}):
+        resp = await send(request, **kw)
+        if is_copy:
             first_copied.set()
         return resp
 
-    monkeypatch.setattr(req, "execute", slow_after_the_first_part)
+    monkeypatch.setattr(req, "send", slow_after_the_first_part)
     sources = [ComposeSource(bucket, "big", offset=n * MiB, length=5 * MiB) for n in range(4)]
     task = asyncio.ensure_future(
         client.compose_object(bucket, "cancelled", [*sources, ComposeSource(bucket, "tail")])

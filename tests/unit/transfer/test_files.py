@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 import aiominio
+from aiominio.core.options import WriteOptions
 from aiominio.testing import MockRequest, MockResponse, MockTransport
 from aiominio.transfer import files as files_module
+from aiominio.transfer.jobs import Upload
 from aiominio.transport import Response
 from tests.unit.fakes import MultipartRequester, as_requester
 from tests.unit.transfer.objects import (
@@ -315,17 +317,8 @@ async def test_a_resumed_upload_takes_no_part_size_no_part_can_have(tmp_path: Pa
     path = tmp_path / "f"
     path.write_bytes(bytes(17 * MiB))
     fake = ResumingRequester()
-    await files_module.upload_file(
-        as_requester(fake),
-        "b",
-        "k",
-        path=str(path),
-        headers={},
-        part_size=None,
-        concurrency=2,
-        threshold=5 * MiB,
-        integrity="crc32",
-    )
+    job = Upload(as_requester(fake), "b", "k", WriteOptions(), None, 2, 5 * MiB, "crc32")
+    await files_module.upload_file(job, str(path))
     # Parts run concurrently: order them by number, not by when their request went out.
     sizes = {
         dict(c["query"])["partNumber"]: len(c["body"]) for c in fake.calls if c["method"] == "PUT"

@@ -11,8 +11,10 @@ import pytest
 
 import aiominio
 from aiominio.core import planning
+from aiominio.core.options import WriteOptions
 from aiominio.testing import MockRequest, MockResponse, MockTransport
 from aiominio.transfer import uploads
+from aiominio.transfer.jobs import Upload
 from aiominio.transfer.sources import make_source
 from tests.unit.fakes import MultipartRequester, as_requester
 from tests.unit.transfer.objects import DATE, client_for, crc32_b64, error, md5_hex
@@ -158,17 +160,8 @@ async def test_an_endless_stream_stops_at_the_10000th_part_and_is_aborted() -> N
 
     fake = MultipartRequester()
     with pytest.raises(aiominio.InvalidArgument, match="more than 10,000 parts"):
-        await uploads.put_object(
-            as_requester(fake),
-            "b",
-            "k",
-            source=make_source(endless(), None),
-            headers={},
-            part_size=1,
-            concurrency=4,
-            threshold=0,
-            integrity="crc32",
-        )
+        job = Upload(as_requester(fake), "b", "k", WriteOptions(), 1, 4, 0, "crc32")
+        await uploads.put_object(job, make_source(endless(), None))
     methods = [c["method"] for c in fake.calls]
     assert methods.count("PUT") == 10_000
     assert methods[-1] == "DELETE"  # aborted: nothing is left behind
@@ -189,17 +182,8 @@ async def test_a_stream_past_the_largest_object_stops_there_and_is_aborted(
 
     fake = MultipartRequester()
     with pytest.raises(aiominio.InvalidArgument, match="past 5 TiB"):
-        await uploads.put_object(
-            as_requester(fake),
-            "b",
-            "k",
-            source=make_source(endless(), None),
-            headers={},
-            part_size=1000,
-            concurrency=4,
-            threshold=0,
-            integrity="crc32",
-        )
+        job = Upload(as_requester(fake), "b", "k", WriteOptions(), 1000, 4, 0, "crc32")
+        await uploads.put_object(job, make_source(endless(), None))
     methods = [c["method"] for c in fake.calls]
     assert methods.count("PUT") <= 40
     assert methods[-1] == "DELETE"

@@ -1,0 +1,83 @@
+"""Option values: what a call asks of the object it writes, built and checked once by the
+client's method and handed down whole, instead of a dozen keywords passed from layer to layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from aiominio.core.conditions import write_conditions
+from aiominio.core.endpoint import Endpoint
+from aiominio.core.headers import upload_headers
+from aiominio.core.objectlock import lock_headers
+from aiominio.core.sse import Sse, SseCustomerKey, check_sse, write_headers
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOptions:
+    """What a write stores with the object, and on which condition.
+
+    Attributes:
+        headers: the object's headers: content type, user metadata, tags, the standard headers
+            (Cache-Control, ..., Expires), the storage class and object lock, all checked.
+        sse: the server-side encryption asked for (an SSE-C key also goes with every part).
+        conditions: If-Match / If-None-Match: on the PUT, or on the completion of a multipart
+            upload.
+    """
+
+    headers: Mapping[str, str] = field(default_factory=dict)
+    sse: Sse | None = None
+    conditions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def customer_key(self) -> SseCustomerKey | None:
+        """The SSE-C key, when the encryption is SSE-C: later requests of the write send it."""
+        return self.sse if isinstance(self.sse, SseCustomerKey) else None
+
+    def create_headers(self) -> dict[str, str]:
+        """The headers of CreateMultipartUpload (the conditions wait for the completion)."""
+        return {**self.headers, **write_headers(self.sse)}
+
+    def put_headers(self) -> dict[str, str]:
+        """The headers of a single PUT: the object's, the conditions and the encryption."""
+        return {**self.headers, **self.conditions, **write_headers(self.sse)}
+
+
+def write_options(
+    endpoint: Endpoint,
+    *,
+    content_type: object,
+    metadata: Mapping[str, str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    cache_control: str | None = None,
+    content_disposition: str | None = None,
+    content_encoding: str | None = None,
+    content_language: str | None = None,
+    expires: datetime | None = None,
+    storage_class: str | None = None,
+    retention: object = None,
+    legal_hold: object = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    sse: object = None,
+) -> WriteOptions:
+    """The :class:`WriteOptions` of an upload's keywords, every one checked (see
+    :func:`~aiominio.core.headers.upload_headers`, :func:`~aiominio.core.objectlock.
+    lock_headers`, :func:`~aiominio.core.conditions.write_conditions` and
+    :func:`~aiominio.core.sse.check_sse` for what is refused; SSE-C needs an HTTPS
+    ``endpoint``)."""
+    headers = upload_headers(
+        content_type,
+        metadata,
+        tags=tags,
+        cache_control=cache_control,
+        content_disposition=content_disposition,
+        content_encoding=content_encoding,
+        content_language=content_language,
+        expires=expires,
+        storage_class=storage_class,
+    )
+    headers.update(lock_headers(retention, legal_hold))
+    conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
+    return WriteOptions(headers, check_sse(sse, endpoint), conditions)
