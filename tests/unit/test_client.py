@@ -53,25 +53,3 @@ def test_public_names_sorted() -> None:
     assert aiominio.__all__ == sorted(aiominio.__all__)
     for name in aiominio.__all__:
         assert hasattr(aiominio, name)
-
-
-def test_default_timeouts_allow_long_transfers() -> None:
-    t = aiominio.Timeouts()
-    assert t.attempt is None, "an attempt timeout would cut off a 50 GB download"
-    assert t.deadline is None, "a deadline would cut off a 50 GB download"
-    assert t.read is not None and t.read > 0, "a stalled socket must still be caught"
-    assert t.connect is not None and t.connect > 0
-
-
-def test_timeouts_keep_their_old_positions() -> None:
-    """``Timeouts(connect, read, total, pool)`` as before; the new bounds are keyword-only."""
-    with pytest.warns(DeprecationWarning, match="deadline"):
-        t = aiominio.Timeouts(30, 60, 120, 10)
-    assert (t.connect, t.read, t.deadline, t.pool, t.attempt) == (30, 60, 120, 10, None)
-    with pytest.raises(TypeError):
-        aiominio.Timeouts(1, 2, 3, 4, 5)  # type: ignore[misc]
-    for bad in (0, -1, float("nan")):
-        with pytest.raises(aiominio.InvalidArgument, match=r"Timeouts\.deadline"):
-            aiominio.Timeouts(deadline=bad)
-    with pytest.raises(TypeError):
-        aiominio.Timeouts(read="5")  # type: ignore[arg-type]
