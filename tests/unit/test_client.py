@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 import aiominio
-from aiominio.credentials import Credentials, EnvironmentProvider
+from aiominio.credentials import Credentials
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "session-token-value-123"
@@ -38,15 +38,6 @@ def test_constructing_outside_a_loop_creates_no_session(monkeypatch: pytest.Monk
     assert made == []
     assert not c.closed
     assert c.endpoint.port == 9000 and not c.endpoint.secure
-
-
-async def test_environment_provider() -> None:
-    env = {"AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "S", "AWS_SESSION_TOKEN": "T"}
-    creds = await EnvironmentProvider(env).retrieve()
-    assert creds == Credentials("A", "S", "T")
-    creds = await EnvironmentProvider({"MINIO_ACCESS_KEY": "m", "MINIO_SECRET_KEY": "n"}).retrieve()
-    assert creds == Credentials("m", "n")
-    assert await EnvironmentProvider({}).retrieve() is None
 
 
 def test_public_names_sorted() -> None:
