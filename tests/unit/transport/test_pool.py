@@ -1,4 +1,5 @@
-"""What the transport's pool relies on in aiohttp."""
+"""The connection pool of the transport (:mod:`aiominio.transport.pool`): what it relies on in
+aiohttp."""
 
 from __future__ import annotations
 
