@@ -8,7 +8,7 @@ import errno
 from collections.abc import Iterator
 from typing import NoReturn
 
-from aiominio.errors import AccessDenied, NoSuchBucket, NoSuchKey
+from aiominio.errors import NoSuchBucket, NoSuchKey, S3Error
 from aiominio.fsspec.paths import join
 from aiominio.models import ObjectInfo, ObjectStat
 
@@ -54,13 +54,17 @@ def stat_info(bucket: str, key: str, stat: ObjectStat) -> Info:
 
 @contextlib.contextmanager
 def translated(path: str) -> Iterator[None]:
-    """The builtin errors fsspec callers expect, for the S3 errors that mean them."""
+    """The builtin errors fsspec callers expect, for the S3 errors that mean them: a missing
+    object or bucket is :class:`FileNotFoundError`, a refusal (403: access denied, a bad
+    signature or key) :class:`PermissionError`."""
     try:
         yield
     except (NoSuchKey, NoSuchBucket) as exc:
         raise FileNotFoundError(errno.ENOENT, "no such object or bucket", path) from exc
-    except AccessDenied as exc:
-        raise PermissionError(errno.EACCES, "access denied", path) from exc
+    except S3Error as exc:
+        if exc.status != 403:
+            raise
+        raise PermissionError(errno.EACCES, exc.code or "access denied", path) from exc
 
 
 def not_found(path: str) -> NoReturn:

@@ -326,12 +326,16 @@ class AiominioFileSystem(FileSystemBase):
         if not bucket:
             raise ValueError("mkdir needs a bucket name")
         region = cast("str | None", kwargs.get("region_name"))
+        with translated(bucket):
+            exists = await self.client.bucket_exists(bucket)
         if key:
-            with translated(bucket):
-                if await self.client.bucket_exists(bucket):
-                    return  # a prefix: S3 stores nothing for it
+            if exists:
+                return  # a prefix: S3 stores nothing for it
             if not create_parents:
                 not_found(bucket)
+        elif exists:
+            # (us-east-1 answers 200 to creating a bucket one already owns)
+            raise FileExistsError(errno.EEXIST, "the bucket exists", bucket)
         try:
             await self.client.make_bucket(bucket, region)
         except (BucketAlreadyOwnedByYou, BucketAlreadyExists) as exc:

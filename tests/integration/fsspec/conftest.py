@@ -12,12 +12,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 
+import aiohttp
 import fsspec
 import pytest
+from fsspec.asyn import get_loop, sync
 from fsspec.registry import known_implementations
 
 from aiominio import testing
 from aiominio.fsspec import AiominioFileSystem
+from tests.conftest import RequestLog
 from tests.integration.conftest import unique_bucket
 
 # The `aiominio` protocol comes from the package's `fsspec.specs` entry point; an editable
@@ -93,3 +96,32 @@ def fs_root(server: testing.LocalServer, request: pytest.FixtureRequest) -> str:
     """A fresh, empty prefix (``bucket/xxxx``) in a bucket shared by the session."""
     bucket: str = request.getfixturevalue(f"{server.name}_fs_bucket")
     return f"{bucket}/{secrets.token_hex(6)}"
+
+
+@pytest.fixture
+def traced_fs(server: testing.LocalServer) -> Iterator[tuple[AiominioFileSystem, RequestLog]]:
+    """A sync filesystem whose requests are logged: ``fs, log = traced_fs`` (its client runs
+    on fsspec's IO loop, where its traced session is made)."""
+    log = RequestLog()
+
+    async def make_session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(trace_configs=[log.trace])
+
+    loop = get_loop()
+    session = sync(loop, make_session)
+    client = server.client(session=session)
+    fs = AiominioFileSystem(client=client, skip_instance_cache=True)
+    yield fs, log
+    sync(loop, client.close)
+    sync(loop, session.close)
+
+
+def ranges_fetched(log: RequestLog) -> list[int]:
+    """The length of every ranged GET in ``log``."""
+    out = []
+    for sent in log.of("GET"):
+        value = sent.headers.get("Range")
+        if value:
+            first, _, last = value.removeprefix("bytes=").partition("-")
+            out.append(int(last) - int(first) + 1)
+    return out
