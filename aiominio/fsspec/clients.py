@@ -82,5 +82,18 @@ class ClientPool:
         for loop, client in clients:
             if loop.is_closed() or not loop.is_running():
                 continue
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                asyncio.run_coroutine_threadsafe(client.close(), loop)
+            try:
+                closing = asyncio.run_coroutine_threadsafe(client.close(), loop)
+            except RuntimeError:  # the loop closed meanwhile
+                continue
+            if not _on_loop(loop):
+                # (at exit, give the close a moment before fsspec's IO thread is gone)
+                with contextlib.suppress(Exception):
+                    closing.result(timeout=2)
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False

@@ -223,3 +223,14 @@ async def test_async_files(server: testing.LocalServer, fs_bucket: str) -> None:
         assert await fs._cat_file(f"{fs_bucket}/new") == b"created"
     finally:
         await fs._close()
+
+
+def test_an_object_replaced_while_read_is_refused(fs: AiominioFileSystem, fs_bucket: str) -> None:
+    path = f"{fs_bucket}/changing"
+    fs.pipe_file(path, b"a" * 300_000)
+    with fs.open(path, cache_options={"minimum": 1024}) as f:
+        assert f.read(10) == b"a" * 10
+        fs.pipe_file(path, b"b" * 300_000)
+        f.seek(200_000)
+        with pytest.raises(OSError, match="changed"):
+            f.read(10)
