@@ -247,6 +247,8 @@ class AiominioFile(AbstractBufferedFile):  # type: ignore[misc]
             **kwargs,
         )
         if mode == "rb":
+            if self._details is not None and self._details.get("type") != "file":
+                raise IsADirectoryError(f"{path!r} is a directory")
             if self._details is not None:
                 self.etag = cast("str | None", self._details.get("ETag")) or None
             if adaptive:

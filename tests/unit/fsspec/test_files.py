@@ -104,3 +104,29 @@ async def test_create_only_writes_raise_file_exists() -> None:
         assert s3.objects["k"] == b"there"
     finally:
         await client.close()
+
+
+def test_a_directory_does_not_open_and_a_file_reads_through_the_cache() -> None:
+    from fsspec.asyn import sync
+
+    from aiominio.fsspec import AiominioFileSystem
+
+    s3 = FakeS3()
+    client = s3.client()
+    fs = AiominioFileSystem(client=client, skip_instance_cache=True)
+    try:
+        s3.objects.update({"d/f": DATA})
+        with pytest.raises(IsADirectoryError):
+            fs.open("bkt/d")
+        with pytest.raises(FileNotFoundError):
+            fs.open("bkt/nope")
+        with fs.open("bkt/d/f", cache_options={"minimum": 4096}) as f:
+            f.seek(50_000)
+            assert f.read(100) == DATA[50_000:50_100]
+            assert isinstance(f.cache, AdaptiveCache) and f.cache.fetched == 4096
+            ranged = [r for r in s3.of("GET") if r.header("Range")]
+            assert [r.header("If-Match") for r in ranged] == ['"e"']  # pinned to the ETag
+        with pytest.raises(ValueError, match="mode"):
+            fs.open("bkt/d/f", "ab")
+    finally:
+        sync(fs.loop, client.close)
