@@ -44,10 +44,13 @@ LAYERS = {
     "aiominio.testing": 7,
     "aiominio": 7,  # the package: re-exports the public names
     "aiominio.cli": 8,  # the command line, over the public client
+    "aiominio.fsspec": 8,  # the fsspec filesystem, over the public client
     "aiominio.__main__": 9,
 }
 #: Third-party packages of the ``cli`` extra: only the command line may import them.
 CLI_ONLY = {"click", "rich"}
+#: The ``fsspec`` extra: only the fsspec filesystem may import it.
+FSSPEC_ONLY = {"fsspec"}
 NO_IO_IN_CORE = {"aiohttp", "asyncio", "aiofiles", "yarl"}
 
 
@@ -236,6 +239,28 @@ def test_only_the_command_line_imports_click_and_rich() -> None:
     }
     assert users
     assert all(name.split(".")[:2] == ["aiominio", "cli"] for name in users), sorted(users)
+
+
+def test_only_the_fsspec_filesystem_imports_fsspec() -> None:
+    modules = package_sources()
+    users = {
+        name
+        for name, source in modules.items()
+        for target, _, _ in imports(name, source, modules)
+        if target.split(".")[0] in FSSPEC_ONLY
+    }
+    assert users
+    assert all(name.split(".")[:2] == ["aiominio", "fsspec"] for name in users), sorted(users)
+
+
+def test_the_library_imports_without_fsspec() -> None:
+    code = (
+        "import sys, aiominio, aiominio.testing\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'fsspec'"
+        " or m.split('.')[:2] == ['aiominio', 'fsspec'])\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_the_library_imports_without_the_cli_extra() -> None:
