@@ -21,7 +21,16 @@ import platform
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Concatenate, Literal, ParamSpec, TypedDict, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Concatenate,
+    Literal,
+    NamedTuple,
+    ParamSpec,
+    TypedDict,
+    TypeVar,
+    overload,
+)
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
@@ -109,11 +118,13 @@ class Resume:
 RequestBody = bytes | bytearray | memoryview
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     """One S3 request, as an operation describes it: :meth:`Requester.send` signs each attempt
     of it afresh (the region and the credentials are the requester's business, not the
     request's), sends it, retries it, and turns an error answer into its exception.
+
+    An immutable value (a named tuple, the cheapest to build: one is built per request, and a
+    small request costs the client microseconds); ``request._replace(...)`` derives another.
 
     Attributes:
         method: ``GET``, ``PUT``, ...
@@ -146,10 +157,6 @@ class Request:
     error_document: bool = False
     limit: int = xml.DOCUMENT_LIMIT
     resume: Resume | None = None
-
-    def __post_init__(self) -> None:
-        if self.body is not None and not isinstance(self.body, (bytes, bytearray, memoryview)):
-            raise TypeError("request bodies are buffered bytes, so that they can be retried")
 
 
 class RequestFields(TypedDict, total=False):
@@ -407,6 +414,9 @@ class Requester:
                 has written (each attempt counts from 0 again).
             retried: the failures that were retried are appended to it.
         """
+        body = request.body
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError("request bodies are buffered bytes, so that they can be retried")
         first_failure: float | None = None
         resume = request.resume
         deadline = self._deadline(resume)
@@ -418,9 +428,36 @@ class Requester:
         attempt = 1
         corrected = False
         stale = 0
+        method = request.method
         while True:
+            # One attempt. The usual one (a known region, fixed credentials, no deadline) is
+            # signed without a coroutine; the answer is checked without one either.
             try:
-                return await self._attempt(request, stream, sent, deadline)
+                signed = self._signed_now(request, deadline)
+                if signed is None:
+                    signed = await self._prepare(request, deadline)
+                url, headers, remaining = signed
+                if stream:
+                    streamed = await self._transport.stream(
+                        method, url, headers, body, timeouts=self._timeouts, remaining=remaining
+                    )
+                    if streamed.status < 300:
+                        streamed.deadline = deadline
+                        return streamed
+                    raise await _stream_error(request, streamed)
+                resp = await self._transport.request(
+                    method,
+                    url,
+                    headers,
+                    body,
+                    timeouts=self._timeouts,
+                    sent=sent,
+                    remaining=remaining,
+                    limit=request.limit,
+                    error_limit=xml.ERROR_DOCUMENT_LIMIT,
+                )
+                _check_answer(request, resp)
+                return resp
             except Exception as exc:
                 if self._learn_region(exc, request.bucket, request.region, corrected):
                     corrected = True
@@ -545,86 +582,50 @@ class Requester:
             message += f"; the last attempt failed with {type(failure).__name__}: {failure}"
         return RequestTimeout(message)
 
-    async def _attempt(
-        self,
-        request: Request,
-        stream: bool,
-        sent: Callable[[int], None] | None,
-        deadline: float | None,
-    ) -> Response | StreamingResponse:
-        """One attempt: sign, send, and turn an error answer into its exception."""
-        remaining = None
-        # The usual case needs no coroutine: a region known (the client's, the request's, a
-        # cached bucket's) and fixed credentials.
-        region = request.region or self._region
-        bucket = request.bucket
-        if region is None and bucket is not None:
-            region = self._bucket_regions.get(bucket)
+    def _signed_now(
+        self, request: Request, deadline: float | None
+    ) -> tuple[str, dict[str, str], float | None] | None:
+        """The URL and signed headers of an attempt when nothing needs awaiting (the region
+        known, the credentials fixed, no deadline to keep); else ``None``."""
         fixed = self._fixed
-        if region is not None and fixed is not None and deadline is None:
-            url, headers = self._sign(request, region, fixed[0])
-        else:
-            preparing = self._prepare(request, region)
-            if deadline is None:
-                url, headers = await preparing
-            else:
-                # A region lookup or a credentials refresh counts against the deadline too.
-                remaining = deadline - asyncio.get_running_loop().time()
-                if remaining <= 0:
-                    preparing.close()
-                    raise self._past_deadline(None)
-                try:
-                    url, headers = await asyncio.wait_for(preparing, remaining)
-                except asyncio.TimeoutError:
-                    if asyncio.get_running_loop().time() < deadline:
-                        raise  # a timeout of the preparation's own (a credentials request)
-                    raise self._past_deadline(None) from None
-                remaining = deadline - asyncio.get_running_loop().time()
-                if remaining <= 0:
-                    raise self._past_deadline(None)
-        method = request.method
-        if stream:
-            streamed = await self._transport.stream(
-                method, url, headers, request.body, timeouts=self._timeouts, remaining=remaining
-            )
-            if streamed.status < 300:
-                streamed.deadline = deadline
-                return streamed
-            try:
-                error_body = await streamed.read_all(xml.ERROR_DOCUMENT_LIMIT)
-            finally:
-                streamed.release()
-            raise xml.parse_error(
-                streamed.status, streamed.headers, error_body, bucket=bucket, key=request.key
-            )
-        resp = await self._transport.request(
-            method,
-            url,
-            headers,
-            request.body,
-            timeouts=self._timeouts,
-            sent=sent,
-            remaining=remaining,
-            limit=request.limit,
-            error_limit=xml.ERROR_DOCUMENT_LIMIT,
-        )
-        if resp.status >= 300:
-            raise xml.parse_error(
-                resp.status,
-                resp.headers,
-                resp.body,
-                bucket=bucket,
-                key=request.key,
-                head=method == "HEAD",
-            )
-        if request.error_document:
-            xml.raise_if_error_document(
-                resp.body, status=resp.status, bucket=bucket, key=request.key
-            )
-        return resp
+        if fixed is None or deadline is not None:
+            return None
+        region = request.region or self._region
+        if region is None:
+            bucket = request.bucket
+            if bucket is None or (region := self._bucket_regions.get(bucket)) is None:
+                return None
+        url, headers = self._sign(request, region, fixed[0])
+        return url, headers, None
 
-    async def _prepare(self, request: Request, region: str | None) -> tuple[str, dict[str, str]]:
-        """:meth:`_sign` once the region and the credentials are known (asked for if need be)."""
+    async def _prepare(
+        self, request: Request, deadline: float | None
+    ) -> tuple[str, dict[str, str], float | None]:
+        """The URL and signed headers of an attempt once the region and the credentials are
+        known (asked for if need be, within the deadline), and the seconds left of it."""
+        preparing = self._resolve_and_sign(request)
+        if deadline is None:
+            url, headers = await preparing
+            return url, headers, None
+        # A region lookup or a credentials refresh counts against the deadline too.
+        loop = asyncio.get_running_loop()
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            preparing.close()
+            raise self._past_deadline(None)
+        try:
+            url, headers = await asyncio.wait_for(preparing, remaining)
+        except asyncio.TimeoutError:
+            if loop.time() < deadline:
+                raise  # a timeout of the preparation's own (a credentials request)
+            raise self._past_deadline(None) from None
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise self._past_deadline(None)
+        return url, headers, remaining
+
+    async def _resolve_and_sign(self, request: Request) -> tuple[str, dict[str, str]]:
+        region = request.region or self._region
         if region is None:
             region = await self.region_for(request.bucket)
         fixed = self._fixed
@@ -635,26 +636,18 @@ class Requester:
         self, request: Request, region: str, creds: Credentials | None
     ) -> tuple[str, dict[str, str]]:
         """The URL and the signed headers of one attempt."""
-        method = request.method
-        target = build_target(
-            self._endpoint,
-            request.bucket,
-            request.key,
-            request.query,
-            style=self._style,
-            region=region,
-        )
+        # The first seven fields, in their declared order, at once.
+        method, bucket, key, query, headers, body, payload_hash = request[:7]
+        target = build_target(self._endpoint, bucket, key, query, style=self._style, region=region)
         all_headers = {"Host": target.host}
-        if request.headers:
-            all_headers.update(request.headers)
+        if headers:
+            all_headers.update(headers)
         # The last safety net: a value no argument check caught (one copied from an answer,
         # say) is refused here, typed, rather than by aiohttp with a bare ValueError or sent
         # as raw UTF-8. Checked before signing, so no message can hold a signature.
         check_headers(all_headers)
         if creds is not None:
-            payload_hash = request.payload_hash
             if payload_hash is None:
-                body = request.body
                 payload_hash = (
                     signing.EMPTY_SHA256 if body is None else hashlib.sha256(body).hexdigest()
                 )
@@ -670,3 +663,33 @@ class Requester:
             )
         all_headers["User-Agent"] = USER_AGENT  # unsigned, as in botocore: proxies may rewrite it
         return target.url, all_headers
+
+
+def _check_answer(request: Request, resp: Response) -> None:
+    """Raise the error a whole answer carries: an error status, or an ``<Error>`` inside a 200
+    where the request may get one."""
+    if resp.status >= 300:
+        raise xml.parse_error(
+            resp.status,
+            resp.headers,
+            resp.body,
+            bucket=request.bucket,
+            key=request.key,
+            head=request.method == "HEAD",
+        )
+    if request.error_document:
+        xml.raise_if_error_document(
+            resp.body, status=resp.status, bucket=request.bucket, key=request.key
+        )
+
+
+async def _stream_error(request: Request, streamed: StreamingResponse) -> Exception:
+    """The error a streamed answer with an error status carries (its body read, capped, and
+    the answer released)."""
+    try:
+        error_body = await streamed.read_all(xml.ERROR_DOCUMENT_LIMIT)
+    finally:
+        streamed.release()
+    return xml.parse_error(
+        streamed.status, streamed.headers, error_body, bucket=request.bucket, key=request.key
+    )

@@ -4,19 +4,23 @@ client's method and handed down whole, instead of a dozen keywords passed from l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
+from typing import NamedTuple
 
 from aiominio.core.conditions import write_conditions
 from aiominio.core.endpoint import Endpoint
-from aiominio.core.headers import upload_headers
+from aiominio.core.headers import object_headers, standard_headers
 from aiominio.core.objectlock import lock_headers
 from aiominio.core.sse import Sse, SseCustomerKey, check_sse, write_headers
+from aiominio.core.tagging import check_tags, tagging_header
+
+#: No headers: the default of the option values' mappings, shared and read-only.
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class WriteOptions:
-    """What a write stores with the object, and on which condition.
+class WriteOptions(NamedTuple):
+    """What a write stores with the object, and on which condition (an immutable value).
 
     Attributes:
         headers: the object's headers: content type, user metadata, tags, the standard headers
@@ -26,9 +30,9 @@ class WriteOptions:
             upload.
     """
 
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = NO_HEADERS
     sse: Sse | None = None
-    conditions: Mapping[str, str] = field(default_factory=dict)
+    conditions: Mapping[str, str] = NO_HEADERS
 
     @property
     def customer_key(self) -> SseCustomerKey | None:
@@ -41,7 +45,12 @@ class WriteOptions:
 
     def put_headers(self) -> dict[str, str]:
         """The headers of a single PUT: the object's, the conditions and the encryption."""
-        return {**self.headers, **self.conditions, **write_headers(self.sse)}
+        headers = dict(self.headers)
+        if self.conditions:
+            headers.update(self.conditions)
+        if self.sse is not None:
+            headers.update(self.sse.headers())
+        return headers
 
 
 def write_options(
@@ -63,21 +72,36 @@ def write_options(
     sse: object = None,
 ) -> WriteOptions:
     """The :class:`WriteOptions` of an upload's keywords, every one checked (see
-    :func:`~aiominio.core.headers.upload_headers`, :func:`~aiominio.core.objectlock.
+    :func:`~aiominio.core.headers.object_headers`, :func:`~aiominio.core.headers.
+    standard_headers`, :func:`~aiominio.core.tagging.check_tags`, :func:`~aiominio.core.objectlock.
     lock_headers`, :func:`~aiominio.core.conditions.write_conditions` and
     :func:`~aiominio.core.sse.check_sse` for what is refused; SSE-C needs an HTTPS
     ``endpoint``)."""
-    headers = upload_headers(
-        content_type,
-        metadata,
-        tags=tags,
-        cache_control=cache_control,
-        content_disposition=content_disposition,
-        content_encoding=content_encoding,
-        content_language=content_language,
-        expires=expires,
-        storage_class=storage_class,
-    )
-    headers.update(lock_headers(retention, legal_hold))
-    conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
-    return WriteOptions(headers, check_sse(sse, endpoint), conditions)
+    headers = object_headers(content_type, metadata)
+    # The usual upload sets none of the rest: each is checked only when given.
+    if (
+        cache_control is not None
+        or content_disposition is not None
+        or content_encoding is not None
+        or content_language is not None
+        or expires is not None
+        or storage_class is not None
+    ):
+        headers.update(
+            standard_headers(
+                cache_control=cache_control,
+                content_disposition=content_disposition,
+                content_encoding=content_encoding,
+                content_language=content_language,
+                expires=expires,
+                storage_class=storage_class,
+            )
+        )
+    if tags is not None:
+        headers.update(tagging_header(check_tags(tags)))
+    if retention is not None or legal_hold is not None:
+        headers.update(lock_headers(retention, legal_hold))
+    conditions: Mapping[str, str] = NO_HEADERS
+    if if_match is not None or if_none_match is not None:
+        conditions = write_conditions(if_match=if_match, if_none_match=if_none_match)
+    return WriteOptions(headers, None if sse is None else check_sse(sse, endpoint), conditions)

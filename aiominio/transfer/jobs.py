@@ -4,6 +4,7 @@ argument instead of a long positional list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aiominio.core.checksums import Integrity
 from aiominio.core.options import WriteOptions
@@ -14,9 +15,8 @@ from aiominio.transfer.reader import ObjectReader
 from aiominio.transfer.sources import ProgressReporter
 
 
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """One upload of a body to an object.
+class Upload(NamedTuple):
+    """One upload of a body to an object (an immutable value; one is built per upload).
 
     Attributes:
         requester: the pipeline the requests go through.

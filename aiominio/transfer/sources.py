@@ -65,6 +65,8 @@ class FillingSource(Source, Protocol):
 
 
 class _BufferSource:
+    """Bytes already in memory: read as views of them, never copied."""
+
     def __init__(self, buf: bytes | memoryview) -> None:
         self._buf = buf
         self._view = buf if isinstance(buf, memoryview) else None
@@ -200,6 +202,14 @@ class _IterSource:
             self._rest = self._rest[take:]
             filled += take
         return filled
+
+
+def in_memory(source: Source) -> bytes | memoryview | None:
+    """All of ``source``'s bytes when they are in memory already and none was read yet (a
+    small upload then needs no read at all), else ``None``."""
+    if isinstance(source, _BufferSource) and source._pos == 0:
+        return source._buf
+    return None
 
 
 def make_source(data: Data, size: int | None) -> Source:

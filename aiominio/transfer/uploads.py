@@ -13,7 +13,7 @@ from aiominio.requester import Request
 from aiominio.transfer.integrity import checksum_headers
 from aiominio.transfer.jobs import Upload
 from aiominio.transfer.multipart import MultipartPlan, create_multipart, run_multipart
-from aiominio.transfer.sources import Progress, ProgressReporter, Source
+from aiominio.transfer.sources import Progress, ProgressReporter, Source, in_memory
 
 
 async def put_single(
@@ -29,12 +29,14 @@ async def put_single(
         extra["x-amz-sdk-checksum-algorithm"] = "CRC32"
     counter = reporter.body_counter() if reporter is not None and reporter.active else None
     req = job.requester
+    headers = job.write.put_headers()
+    headers.update(extra)
     resp = await req.send(
         Request(
             "PUT",
             job.bucket,
             job.key,
-            headers={**job.write.put_headers(), **extra},
+            headers=headers,
             body=data,
             payload_hash=signing.UNSIGNED_PAYLOAD,
         ),
@@ -67,7 +69,11 @@ def put_object(
     the PUT or the CreateMultipartUpload (an SSE-C key goes with every part). ``progress`` is
     told of the bytes written at least every MiB, and once at the end."""
     reporter = ProgressReporter(progress, source.size)
-    put = _put(job, source, reporter)
+    whole = in_memory(source)
+    if whole is not None and len(whole) <= job.threshold:
+        put = put_single(job, whole, reporter)  # bytes at hand: no read, no coroutine more
+    else:
+        put = _put(job, source, reporter)
     if progress is None:
         return put  # nobody to tell: no progress pump, no final report, no extra coroutine frame
     return _reporting(reporter, put)

@@ -4,7 +4,6 @@ each request and answers with a canned 200; subclasses answer the requests of on
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -30,9 +29,9 @@ class FakeRequester:
 
     async def send(self, request: Request, **options: Any) -> Response:
         fields = {
-            f.name: getattr(request, f.name)
-            for f in dataclasses.fields(request)
-            if f.name not in ("method", "bucket", "key")
+            name: value
+            for name, value in request._asdict().items()
+            if name not in ("method", "bucket", "key")
         }
         return await self.execute(request.method, request.bucket, request.key, **fields, **options)
 
