@@ -18,16 +18,13 @@ import copy
 import functools
 import hashlib
 import platform
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timezone
 from typing import (
     TYPE_CHECKING,
     Concatenate,
     Literal,
-    NamedTuple,
     ParamSpec,
-    TypedDict,
     TypeVar,
     overload,
 )
@@ -44,6 +41,9 @@ from aiominio.errors import (
     RequestTimeout,
     S3Error,
 )
+from aiominio.request import Request as Request  # where operations have imported it from
+from aiominio.request import RequestFields, check_answer, stream_error
+from aiominio.request import Resume as Resume
 from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts
 from aiominio.version import __version__
 
@@ -52,7 +52,6 @@ if TYPE_CHECKING:  # typing.Unpack from Python 3.11 on
 
 USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
-Query = tuple[tuple[str, str], ...]
 #: The deadline (``loop.time()``) the requests of the operation being run share, if any (see
 #: :meth:`Requester.operation`).
 _operation_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -92,85 +91,6 @@ _PAST_DEADLINE = "the request did not end within"
 #: Limits of the clean-up requests sent while closing (aborts of interrupted uploads).
 _CLEANUP_TIMEOUTS = Timeouts(connect=5.0, read=10.0, attempt=10.0, deadline=20.0)
 _CLEANUP_RETRY = RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=1.0, max_retry_time=10.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Resume:
-    """A streamed body that broke off, to be requested again from where it stopped.
-
-    Attributes:
-        failure: how the body broke off.
-        attempt: how many times this body has been resumed, this time included; all resumes of
-            one body share one retry budget.
-        since: when the body first broke off (on the transport's clock): the retry time budget of
-            every resume counts from then.
-        deadline: the deadline of the body's first request, which its resumes keep.
-    """
-
-    failure: BaseException
-    attempt: int
-    since: float
-    #: When (``loop.time()``) the body's first request had to end (``Timeouts.deadline``).
-    deadline: float | None = None
-
-
-#: The bodies requests carry: buffered bytes, so that every attempt sends the same ones.
-RequestBody = bytes | bytearray | memoryview
-
-
-class Request(NamedTuple):
-    """One S3 request, as an operation describes it: :meth:`Requester.send` signs each attempt
-    of it afresh (the region and the credentials are the requester's business, not the
-    request's), sends it, retries it, and turns an error answer into its exception.
-
-    An immutable value (a named tuple, the cheapest to build: one is built per request, and a
-    small request costs the client microseconds); ``request._replace(...)`` derives another.
-
-    Attributes:
-        method: ``GET``, ``PUT``, ...
-        bucket: the bucket addressed, ``None`` for the service (ListBuckets).
-        key: the object's key, ``None`` for a bucket request.
-        query: the query parameters, in order (sub-resources such as ``("uploads", "")``).
-        headers: headers beyond those signing adds.
-        body: the body, buffered, so that every attempt sends exactly the same bytes.
-        payload_hash: the ``x-amz-content-sha256`` value (default: the body's SHA-256, or that
-            of no body; ``UNSIGNED-PAYLOAD`` where the body is covered by a checksum header).
-        region: sign for this region (default: the client's, else the bucket's).
-        error_document: a 200 may carry an ``<Error>`` document, which is then that error
-            (CompleteMultipartUpload, CopyObject, UploadPartCopy).
-        limit: the most bytes of a whole answer's body that are read (a longer one is an
-            :class:`~aiominio.InvalidResponseError`); an error answer is read up to
-            :data:`~aiominio.core.xml.ERROR_DOCUMENT_LIMIT` bytes whatever this says.
-        resume: this request continues a streamed body that broke off (a ranged GET from where
-            it stopped): the failure is judged and waited for against that body's retry budget
-            first, and the body's deadline is kept.
-    """
-
-    method: str
-    bucket: str | None = None
-    key: str | None = None
-    query: Query = ()
-    headers: Mapping[str, str] | None = None
-    body: RequestBody | None = None
-    payload_hash: str | None = None
-    region: str | None = None
-    error_document: bool = False
-    limit: int = xml.DOCUMENT_LIMIT
-    resume: Resume | None = None
-
-
-class RequestFields(TypedDict, total=False):
-    """The fields of a :class:`Request` beyond its method, bucket and key (the keywords of
-    :meth:`Requester.execute`)."""
-
-    query: Query
-    headers: Mapping[str, str] | None
-    body: RequestBody | None
-    payload_hash: str | None
-    region: str | None
-    error_document: bool
-    limit: int
-    resume: Resume | None
 
 
 class Requester:
@@ -444,7 +364,7 @@ class Requester:
                     if streamed.status < 300:
                         streamed.deadline = deadline
                         return streamed
-                    raise await _stream_error(request, streamed)
+                    raise await stream_error(request, streamed)
                 resp = await self._transport.request(
                     method,
                     url,
@@ -456,7 +376,7 @@ class Requester:
                     limit=request.limit,
                     error_limit=xml.ERROR_DOCUMENT_LIMIT,
                 )
-                _check_answer(request, resp)
+                check_answer(request, resp)
                 return resp
             except Exception as exc:
                 if self._learn_region(exc, request.bucket, request.region, corrected):
@@ -663,33 +583,3 @@ class Requester:
             )
         all_headers["User-Agent"] = USER_AGENT  # unsigned, as in botocore: proxies may rewrite it
         return target.url, all_headers
-
-
-def _check_answer(request: Request, resp: Response) -> None:
-    """Raise the error a whole answer carries: an error status, or an ``<Error>`` inside a 200
-    where the request may get one."""
-    if resp.status >= 300:
-        raise xml.parse_error(
-            resp.status,
-            resp.headers,
-            resp.body,
-            bucket=request.bucket,
-            key=request.key,
-            head=request.method == "HEAD",
-        )
-    if request.error_document:
-        xml.raise_if_error_document(
-            resp.body, status=resp.status, bucket=request.bucket, key=request.key
-        )
-
-
-async def _stream_error(request: Request, streamed: StreamingResponse) -> Exception:
-    """The error a streamed answer with an error status carries (its body read, capped, and
-    the answer released)."""
-    try:
-        error_body = await streamed.read_all(xml.ERROR_DOCUMENT_LIMIT)
-    finally:
-        streamed.release()
-    return xml.parse_error(
-        streamed.status, streamed.headers, error_body, bucket=request.bucket, key=request.key
-    )

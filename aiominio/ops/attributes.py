@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiominio.core.attributes import ALL_ATTRIBUTES, ATTRIBUTES_HEADER, parse_object_attributes
 from aiominio.models import ObjectAttributes
 from aiominio.ops.objects import version_query
-from aiominio.requester import Request, Requester
+from aiominio.request import Request
+from aiominio.requester import Requester
 
 
 async def get_object_attributes(

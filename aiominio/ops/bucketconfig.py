@@ -8,7 +8,8 @@ from aiominio.notification import NotificationConfig
 from aiominio.policy import Policy, PolicyDocument, apply_policy, derive_policy
 from aiominio.policy import dump_document as dump_policy
 from aiominio.policy import parse_document as parse_policy
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 
 _POLICY: Query = (("policy", ""),)
 _NOTIFICATION: Query = (("notification", ""),)

@@ -13,7 +13,8 @@ from aiominio.core.cors import CorsConfig
 from aiominio.core.lifecycle import LifecycleConfig
 from aiominio.core.replication import ReplicationConfig
 from aiominio.errors import S3Error
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 
 _LIFECYCLE: Query = (("lifecycle", ""),)
 _ENCRYPTION: Query = (("encryption", ""),)

@@ -7,7 +7,8 @@ from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.objectlock import BUCKET_LOCK_HEADER
 from aiominio.errors import InvalidArgument, NoSuchBucket
 from aiominio.models import Bucket
-from aiominio.requester import Request, Requester
+from aiominio.request import Request
+from aiominio.requester import Requester
 
 
 async def make_bucket(

@@ -14,7 +14,8 @@ from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_hea
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Request, Requester, one_deadline
+from aiominio.request import Request
+from aiominio.requester import Requester, one_deadline
 from aiominio.transfer.multipart import (
     MultipartUpload,
     abort_quietly,

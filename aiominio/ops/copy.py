@@ -19,7 +19,8 @@ from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.ops.tagging import get_object_tags
-from aiominio.requester import Request, Requester, one_deadline
+from aiominio.request import Request
+from aiominio.requester import Requester, one_deadline
 from aiominio.transfer.multipart import (
     abort_quietly,
     aborter,

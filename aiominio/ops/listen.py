@@ -7,7 +7,8 @@ from types import TracebackType
 
 from aiominio.core.listen import BucketEvent, EventLineDecoder, Query
 from aiominio.errors import ConnectionLostError, TransportError
-from aiominio.requester import Request, Requester, Resume
+from aiominio.request import Request, Resume
+from aiominio.requester import Requester
 from aiominio.transport import StreamingResponse
 
 

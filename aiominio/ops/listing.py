@@ -13,7 +13,8 @@ from dataclasses import replace
 from aiominio.core import xml
 from aiominio.errors import NoSuchUpload
 from aiominio.models import ObjectInfo, Part, Upload
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 from aiominio.transport import Response
 
 #: The page size asked of ListMultipartUploads (max-uploads) and ListParts (max-parts): S3's

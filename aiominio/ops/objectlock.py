@@ -16,7 +16,8 @@ from aiominio.core.objectlock import (
 )
 from aiominio.errors import S3Error
 from aiominio.ops.objects import version_query
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 
 _OBJECT_LOCK: Query = (("object-lock", ""),)
 _RETENTION: Query = (("retention", ""),)

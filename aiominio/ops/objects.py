@@ -13,7 +13,8 @@ from aiominio.core.validation import MAX_KEYS, check_object_key
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey, S3Error
 from aiominio.models import DeleteError, ObjectStat, ObjectVersion
 from aiominio.ops.buckets import bucket_exists
-from aiominio.requester import Request, Requester
+from aiominio.request import Request
+from aiominio.requester import Requester
 
 #: What ``remove_objects`` removes: a key (its latest version), a ``(key, version_id)`` pair or
 #: an :class:`ObjectVersion` from ``list_object_versions`` (that version, or delete marker).

@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 
 from aiominio.core.select import SelectParser, SelectRequest, SelectStats, build_select
-from aiominio.requester import Request, Requester
+from aiominio.request import Request
+from aiominio.requester import Requester
 from aiominio.transport import StreamingResponse
 
 _SELECT = (("select", ""), ("select-type", "2"))

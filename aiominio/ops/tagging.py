@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from aiominio.core import checksums, xml
 from aiominio.errors import S3Error
 from aiominio.ops.objects import version_query
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 
 _TAGGING: Query = (("tagging", ""),)
 

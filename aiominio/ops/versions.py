@@ -12,7 +12,8 @@ from aiominio.core.versioning import (
     parse_versioning,
 )
 from aiominio.models import ObjectVersion, Versioning
-from aiominio.requester import Query, Request, Requester
+from aiominio.request import Query, Request
+from aiominio.requester import Requester
 
 _VERSIONING: Query = (("versioning", ""),)
 

@@ -26,7 +26,8 @@ from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionF
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.listing import list_parts, uploads_of
 from aiominio.ops.objects import stat_object, version_query
-from aiominio.requester import Request, Requester, one_deadline
+from aiominio.request import Request
+from aiominio.requester import Requester, one_deadline
 from aiominio.transfer.integrity import md5_digest
 from aiominio.transfer.jobs import Download, Upload
 from aiominio.transfer.multipart import (

@@ -28,7 +28,8 @@ from aiominio.errors import (
 from aiominio.models import Part, PutResult
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
-from aiominio.requester import Request, Requester, outside_operation_deadline
+from aiominio.request import Request
+from aiominio.requester import Requester, outside_operation_deadline
 from aiominio.transfer.integrity import checksum_headers, crc32_b64
 from aiominio.transfer.sources import FillingSource, ProgressReporter, Source
 

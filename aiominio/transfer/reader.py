@@ -16,7 +16,8 @@ from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
 from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
-from aiominio.requester import Request, Requester, Resume
+from aiominio.request import Request, Resume
+from aiominio.requester import Requester
 from aiominio.transfer.sources import Progress, ProgressReporter
 from aiominio.transport import StreamingResponse
 

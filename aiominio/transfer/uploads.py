@@ -9,7 +9,7 @@ from aiominio.core.headers import unquote_etag
 from aiominio.errors import IncompleteBody
 from aiominio.models import PutResult
 from aiominio.ops.objects import stat_written
-from aiominio.requester import Request
+from aiominio.request import Request
 from aiominio.transfer.integrity import checksum_headers
 from aiominio.transfer.jobs import Upload
 from aiominio.transfer.multipart import MultipartPlan, create_multipart, run_multipart

@@ -13,7 +13,7 @@ import pytest
 
 import aiominio
 from aiominio import ComposeSource, testing
-from aiominio.requester import Request
+from aiominio.request import Request
 from tests.conftest import Traced
 
 MiB = 1024 * 1024

@@ -7,7 +7,8 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, cast
 
-from aiominio.requester import Request, Requester
+from aiominio.request import Request
+from aiominio.requester import Requester
 from aiominio.transport import Response
 
 

@@ -34,6 +34,7 @@ LAYERS = {
     "aiominio.presign": 2,
     "aiominio.transfer.sources": 2,
     "aiominio.sources": 2,  # the deprecated location of transfer.sources
+    "aiominio.request": 3,  # the request value and how its answer is checked
     "aiominio.requester": 3,
     "aiominio.ops": 4,
     # The transfer engine: ops call it and it calls the few operations it needs (a stat, a
@@ -219,7 +220,7 @@ def test_only_the_transport_imports_aiohttp_and_the_core_does_no_io() -> None:
 MAX_MODULE_LINES = 600
 #: Modules over the limit while they are being rewritten; each must still be over it (remove it
 #: from here once it is not).
-OVER_THE_LIMIT_FOR_NOW = {"aiominio.requester"}
+OVER_THE_LIMIT_FOR_NOW: set[str] = set()
 
 
 def test_no_module_is_over_600_lines() -> None:
