@@ -1,5 +1,6 @@
-"""Option values: what a call asks of the object it writes, built and checked once by the
-client's method and handed down whole, instead of a dozen keywords passed from layer to layer."""
+"""Option values: what a call asks of the object it reads or writes, built and checked once by
+the client's method and handed down whole, instead of a dozen keywords passed from layer to
+layer."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import NamedTuple
 
-from aiominio.core.conditions import write_conditions
+from aiominio.core.conditions import check_version_id, read_conditions, write_conditions
 from aiominio.core.endpoint import Endpoint
 from aiominio.core.headers import object_headers, standard_headers
 from aiominio.core.objectlock import lock_headers
-from aiominio.core.sse import Sse, SseCustomerKey, check_sse, write_headers
+from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse, check_sse, write_headers
 from aiominio.core.tagging import check_tags, tagging_header
 
 #: No headers: the default of the option values' mappings, shared and read-only.
@@ -51,6 +52,67 @@ class WriteOptions(NamedTuple):
         if self.sse is not None:
             headers.update(self.sse.headers())
         return headers
+
+
+class ReadOptions(NamedTuple):
+    """What a read asks of the object (an immutable value).
+
+    Attributes:
+        version_id: the version read (``None``: the latest).
+        conditions: If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since.
+        sse: the SSE-C key of an object stored with one (it goes with every request).
+    """
+
+    version_id: str | None = None
+    conditions: Mapping[str, str] = NO_HEADERS
+    sse: SseCustomerKey | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The conditions and the SSE-C headers of a GET or HEAD."""
+        headers = dict(self.conditions)
+        if self.sse is not None:
+            headers.update(self.sse.headers())
+        return headers
+
+    def query(self) -> tuple[tuple[str, str], ...]:
+        """The query that names the version (none for the latest)."""
+        return (("versionId", self.version_id),) if self.version_id else ()
+
+
+#: A read of the latest version, on no condition, of an unencrypted object.
+LATEST = ReadOptions()
+
+
+def read_options(
+    endpoint: Endpoint,
+    *,
+    version_id: str | None = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    if_modified_since: datetime | None = None,
+    if_unmodified_since: datetime | None = None,
+    sse: object = None,
+) -> ReadOptions:
+    """The :class:`ReadOptions` of a read's keywords, every one checked (see
+    :func:`~aiominio.core.conditions.check_version_id`, :func:`~aiominio.core.conditions.
+    read_conditions` and :func:`~aiominio.core.sse.check_read_sse`; SSE-C needs an HTTPS
+    ``endpoint``)."""
+    check_version_id(version_id)
+    conditions: Mapping[str, str] = NO_HEADERS
+    if (
+        if_match is not None
+        or if_none_match is not None
+        or if_modified_since is not None
+        or if_unmodified_since is not None
+    ):
+        conditions = read_conditions(
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+        )
+    key = None if sse is None else check_read_sse(sse, endpoint)
+    return ReadOptions(version_id, conditions, key)
 
 
 def write_options(

@@ -7,8 +7,8 @@ import os
 from datetime import datetime
 
 from aiominio.core import planning
-from aiominio.core.conditions import check_version_id, read_conditions
-from aiominio.core.sse import SseCustomerKey, check_read_sse
+from aiominio.core.options import ReadOptions, read_options
+from aiominio.core.sse import SseCustomerKey
 from aiominio.core.validation import check_bucket_name, check_concurrency, check_object_key
 from aiominio.methods.base import MethodsBase
 from aiominio.models import ObjectStat
@@ -92,19 +92,18 @@ class ObjectReadMethods(MethodsBase):
             InvalidResponseError: the body did not match its checksum, or a resumed answer was
                 not the rest of the body.
         """
-        conditions = _checked_read(
-            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
-        )
-        key_sse = check_read_sse(sse, self.requester.endpoint)
-        return ObjectReader(
-            self.requester,
+        read = self._read_options(
             bucket,
             key,
-            version_id=version_id,
-            headers=conditions,
-            verify=verify,
-            sse=key_sse,
-            progress=check_progress(progress),
+            version_id,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+            sse,
+        )
+        return ObjectReader(
+            self.requester, bucket, key, read=read, verify=verify, progress=check_progress(progress)
         )
 
     def get_partial_object(
@@ -137,8 +136,15 @@ class ObjectReadMethods(MethodsBase):
             InvalidRange: the offset is past the end of the object.
             PreconditionFailed, NotModified: as for :meth:`get_object`.
         """
-        conditions = _checked_read(
-            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
+        read = self._read_options(
+            bucket,
+            key,
+            version_id,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+            sse,
         )
         offset, length = planning.check_range(offset, length)
         return ObjectReader(
@@ -147,9 +153,7 @@ class ObjectReadMethods(MethodsBase):
             key,
             offset=offset,
             length=length,
-            version_id=version_id,
-            headers=conditions,
-            sse=check_read_sse(sse, self.requester.endpoint),
+            read=read,
             progress=check_progress(progress),
         )
 
@@ -223,8 +227,15 @@ class ObjectReadMethods(MethodsBase):
         written, and so does a body (or a range) that runs past the size announced, before a
         byte past it is written; ``progress`` never reports more than the total.
         """
-        conditions = _checked_read(
-            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
+        read = self._read_options(
+            bucket,
+            key,
+            version_id,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+            sse,
         )
         check_progress(progress)
         conc = planning.DEFAULT_DOWNLOAD_CONCURRENCY
@@ -239,13 +250,11 @@ class ObjectReadMethods(MethodsBase):
             bucket,
             key,
             path=os.fspath(file_path),
-            version_id=version_id,
+            read=read,
             progress=progress,
             verify=verify,
-            conditions=conditions,
-            sse=check_read_sse(sse, self.requester.endpoint),
             concurrency=conc,
-            part_size=range_size,
+            range_size=range_size,
         )
 
     async def stat_object(
@@ -271,36 +280,39 @@ class ObjectReadMethods(MethodsBase):
             PreconditionFailed: ``if_match`` or ``if_unmodified_since`` did not hold.
             NotModified: ``if_none_match`` or ``if_modified_since`` held.
         """
-        conditions = _checked_read(
-            bucket, key, version_id, if_match, if_none_match, if_modified_since, if_unmodified_since
-        )
-        return await objects.stat_object(
-            self.requester,
+        read = self._read_options(
             bucket,
             key,
-            version_id=version_id,
-            conditions=conditions,
-            sse=check_read_sse(sse, self.requester.endpoint),
+            version_id,
+            if_match,
+            if_none_match,
+            if_modified_since,
+            if_unmodified_since,
+            sse,
         )
+        return await objects.stat_object(self.requester, bucket, key, read=read)
 
-
-def _checked_read(
-    bucket: object,
-    key: object,
-    version_id: object,
-    if_match: str | None,
-    if_none_match: str | None,
-    if_modified_since: datetime | None,
-    if_unmodified_since: datetime | None,
-) -> dict[str, str]:
-    """Check what every read of an object names (bucket, key, version, conditions); return the
-    condition headers."""
-    check_bucket_name(bucket)
-    check_object_key(key)
-    check_version_id(version_id)
-    return read_conditions(
-        if_match=if_match,
-        if_none_match=if_none_match,
-        if_modified_since=if_modified_since,
-        if_unmodified_since=if_unmodified_since,
-    )
+    def _read_options(
+        self,
+        bucket: object,
+        key: object,
+        version_id: str | None,
+        if_match: str | None,
+        if_none_match: str | None,
+        if_modified_since: datetime | None,
+        if_unmodified_since: datetime | None,
+        sse: object,
+    ) -> ReadOptions:
+        """Check what every read of an object names (bucket, key, version, conditions, SSE-C
+        key); return them as one value."""
+        check_bucket_name(bucket)
+        check_object_key(key)
+        return read_options(
+            self.requester.endpoint,
+            version_id=version_id,
+            if_match=if_match,
+            if_none_match=if_none_match,
+            if_modified_since=if_modified_since,
+            if_unmodified_since=if_unmodified_since,
+            sse=sse,
+        )

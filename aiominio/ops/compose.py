@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
-from aiominio.core.options import WriteOptions
+from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_headers
 from aiominio.errors import InvalidResponseError
 from aiominio.models import CopyResult, ObjectStat, Part
@@ -54,7 +54,10 @@ async def compose_object(
     objects = list(dict.fromkeys((s.bucket, s.key, s.version_id) for s in sources))
     stats = await _bounded(
         concurrency,
-        [partial(stat_object, req, o[0], o[1], version_id=o[2], sse=keys[o]) for o in objects],
+        [
+            partial(stat_object, req, o[0], o[1], read=ReadOptions(o[2], sse=keys[o]))
+            for o in objects
+        ],
     )
     described: dict[_Object, ObjectStat] = dict(zip(objects, stats, strict=True))
     of_source = [described[(s.bucket, s.key, s.version_id)] for s in sources]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from aiominio.core import planning, signing, xml
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, META_PREFIX, STANDARD_HEADER_KEYWORDS
-from aiominio.core.options import WriteOptions
+from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import (
     Sse,
     SseCustomerKey,
@@ -65,7 +65,7 @@ async def copy_object(
         source += f"?versionId={signing.uri_encode(source_version_id)}"
     limit = part_size or planning.MAX_SINGLE_PUT
     stat = await stat_object(
-        req, source_bucket, source_key, version_id=source_version_id, sse=source_sse
+        req, source_bucket, source_key, read=ReadOptions(source_version_id, sse=source_sse)
     )
     planning.check_object_size(stat.size, f"the source {source_bucket}/{source_key}")
     if stat.size <= limit:

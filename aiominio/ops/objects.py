@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 
 from aiominio.core import checksums, xml
 from aiominio.core.conditions import check_version_id
 from aiominio.core.headers import stat_from_headers
 from aiominio.core.objectlock import BYPASS_GOVERNANCE_HEADER
-from aiominio.core.sse import SseCustomerKey, read_headers
+from aiominio.core.options import LATEST, ReadOptions
+from aiominio.core.sse import SseCustomerKey
 from aiominio.core.validation import MAX_KEYS, check_object_key
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket, NoSuchKey, S3Error
 from aiominio.models import DeleteError, ObjectStat, ObjectVersion
@@ -31,22 +32,18 @@ async def stat_object(
     bucket: str,
     key: str,
     *,
-    version_id: str | None = None,
+    read: ReadOptions = LATEST,
     checksum_mode: bool = False,
-    conditions: Mapping[str, str] | None = None,
-    sse: SseCustomerKey | None = None,
 ) -> ObjectStat:
     """HeadObject; a missing bucket is told apart from a missing key. With ``checksum_mode`` the
-    answer carries the object's stored checksums (``x-amz-checksum-*``) too; ``conditions`` are
-    If-* headers (a 412 is PreconditionFailed, a 304 NotModified); ``sse`` the SSE-C key of an
-    object encrypted with one."""
-    headers = {**(conditions or {}), **read_headers(sse)}
+    answer carries the object's stored checksums (``x-amz-checksum-*``) too; ``read`` names the
+    version, If-* conditions (a 412 is PreconditionFailed, a 304 NotModified) and the SSE-C key
+    of an object encrypted with one."""
+    headers = read.headers()
     if checksum_mode:
         headers["x-amz-checksum-mode"] = "ENABLED"
     try:
-        resp = await req.send(
-            Request("HEAD", bucket, key, query=version_query(version_id), headers=headers)
-        )
+        resp = await req.send(Request("HEAD", bucket, key, query=read.query(), headers=headers))
     except NoSuchKey as exc:
         # A HEAD answer has no body to say which is missing; ask, on this error path only.
         if not await bucket_exists(req, bucket):
@@ -77,7 +74,7 @@ async def stat_written(
     # "null" (an unversioned bucket's version, as moto names it) is the latest one; moto refuses
     # a HEAD that asks for it by that name.
     named = version_id if version_id != "null" else None
-    stat = await stat_object(req, bucket, key, version_id=named, sse=sse)
+    stat = await stat_object(req, bucket, key, read=ReadOptions(named, sse=sse))
     if not stat.etag:
         raise InvalidResponseError(f"{what} of {bucket}/{key}: no ETag in the answer nor a HEAD")
     return stat

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 
 from aiominio.core.coalesce import coalesce_ranges, cut_ranges
+from aiominio.core.options import ReadOptions
 from aiominio.core.sse import SseCustomerKey
 from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat
@@ -36,6 +37,7 @@ async def get_ranges(
     it, the server's :class:`~aiominio.InvalidRange`.
     """
     spans = coalesce_ranges(ranges, coalesce=coalesce, max_span=max_span)
+    read = ReadOptions(version_id, conditions or {}, sse)
     if not spans:
         return [b"" for _ in ranges]
     slots = asyncio.Semaphore(concurrency)
@@ -43,15 +45,7 @@ async def get_ranges(
     async def fetch(start: int, end: int) -> tuple[bytes, ObjectStat]:
         async with slots:
             reader = ObjectReader(
-                req,
-                bucket,
-                key,
-                offset=start,
-                length=end - start,
-                version_id=version_id,
-                headers=dict(conditions or {}),
-                verify=False,
-                sse=sse,
+                req, bucket, key, offset=start, length=end - start, read=read, verify=False
             )
             async with reader:
                 return await reader.read(), reader.stat

@@ -360,7 +360,7 @@ async def _download(
             path=path,
             progress=progress,
             concurrency=slots,
-            part_size=planning.DEFAULT_RANGE_SIZE,
+            range_size=planning.DEFAULT_RANGE_SIZE,
         )
     except BaseException:
         if not options.resume:

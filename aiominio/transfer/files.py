@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime, timezone
 from stat import S_ISDIR, S_ISREG
 from typing import TypeVar
@@ -21,7 +21,8 @@ from aiominio.core.checksums import (
     multipart_etag,
     multipart_etag_count,
 )
-from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
+from aiominio.core.options import LATEST, ReadOptions
+from aiominio.core.sse import encrypted_view, read_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError, PreconditionFailed
 from aiominio.models import ObjectStat, Part, PutResult
 from aiominio.ops.listing import list_parts, uploads_of
@@ -88,22 +89,20 @@ async def download_file(
     key: str,
     *,
     path: str,
-    version_id: str | None = None,
+    read: ReadOptions = LATEST,
     progress: Progress | None = None,
     verify: bool = True,
-    conditions: Mapping[str, str] | None = None,
-    sse: SseCustomerKey | None = None,
     concurrency: int = 1,
-    part_size: int = planning.DEFAULT_RANGE_SIZE,
+    range_size: int = planning.DEFAULT_RANGE_SIZE,
 ) -> ObjectStat:
     """Download to ``<path>.<tag>.part`` (resuming it), check it, rename it to ``path``.
 
-    With ``concurrency`` > 1 an object of at least two ``part_size`` ranges is fetched in
+    With ``concurrency`` > 1 an object of at least two ``range_size`` ranges is fetched in
     ranges, that many at once (:mod:`aiominio.transfer.ranged`); a smaller one as one stream.
     ``progress`` is told of the bytes in the file at least every MiB, and once at the end.
 
-    ``conditions`` (If-* headers) go on the HEAD that starts it; the body is then read pinned
-    to the ETag, and the version, that HEAD described. ``sse`` (an SSE-C key) goes with every
+    ``read``'s conditions (If-* headers) go on the HEAD that starts it; the body is then read
+    pinned to the ETag, and the version, that HEAD described. Its SSE-C key goes with every
     request; such an object is verified by a whole-object checksum only, never its ETag.
 
     The partial file is locked while it is written, checked and renamed, so a second download
@@ -121,26 +120,18 @@ async def download_file(
     parent = os.path.dirname(os.path.abspath(path))
     reporter = ProgressReporter(progress, None)
     for attempt in range(2):
-        stat = await stat_object(
-            req,
-            bucket,
-            key,
-            version_id=version_id,
-            checksum_mode=verify,
-            conditions=conditions,
-            sse=sse,
-        )
+        stat = await stat_object(req, bucket, key, read=read, checksum_mode=verify)
         planning.check_object_size(stat.size, f"{bucket}/{key}")
-        pinned = version_id or pinned_version(stat)
+        pinned = read.version_id or pinned_version(stat)
         os.makedirs(parent, exist_ok=True)
         reporter.total = stat.size
-        ranged_fill = concurrency > 1 and stat.size >= 2 * part_size
-        job = Download(req, bucket, key, stat, pinned, sse, reporter)
+        ranged_fill = concurrency > 1 and stat.size >= 2 * range_size
+        job = Download(req, bucket, key, stat, pinned, read.sse, reporter)
         async with opened(path, stat.etag) as partial:
             try:
                 if ranged_fill:
                     await RangedDownload(
-                        job, partial, concurrency=concurrency, range_size=part_size
+                        job, partial, concurrency=concurrency, range_size=range_size
                     ).run()
                 else:
                     await _fill(job, partial)

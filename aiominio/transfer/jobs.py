@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from aiominio.core.checksums import Integrity
-from aiominio.core.options import WriteOptions
+from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import SseCustomerKey
 from aiominio.models import ObjectStat
 from aiominio.requester import Requester
@@ -77,14 +77,13 @@ class Download:
         the HEAD's ETag by If-Match so that a changed object fails rather than mixes in.
         Unverified: the whole file is checked once it is complete."""
         etag = self.stat.etag
+        pinned = ReadOptions(self.version_id, {"If-Match": f'"{etag}"'} if etag else {}, self.sse)
         return ObjectReader(
             self.requester,
             self.bucket,
             self.key,
             offset=offset,
             length=length,
-            version_id=self.version_id,
-            headers={"If-Match": f'"{etag}"'} if etag else {},
+            read=pinned,
             verify=False,
-            sse=self.sse,
         )

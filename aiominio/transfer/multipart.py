@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from aiominio.core import planning, signing, xml
 from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
 from aiominio.core.headers import unquote_etag
-from aiominio.core.options import WriteOptions
+from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import SseCustomerKey, read_headers
 from aiominio.errors import (
     IncompleteBody,
@@ -414,7 +414,8 @@ async def complete_multipart(
         # then there, with the ETag that these parts make.
         expected = multipart_etag([p.etag for p in parts])
         if retried and expected is not None:
-            stat = await stat_object(req, upload.bucket, upload.key, sse=upload.customer_key)
+            read = ReadOptions(sse=upload.customer_key)
+            stat = await stat_object(req, upload.bucket, upload.key, read=read)
             if stat.etag == expected:
                 return PutResult(stat.etag, stat.version_id)
         raise

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from types import TracebackType
 
 from aiominio.core import planning
 from aiominio.core.checksums import BodyCheck, body_check
 from aiominio.core.conditions import READ_CONDITIONS
 from aiominio.core.headers import stat_from_headers, unquote_etag
-from aiominio.core.sse import SseCustomerKey, encrypted_view, read_headers
+from aiominio.core.options import LATEST, ReadOptions
+from aiominio.core.sse import SseCustomerKey, encrypted_view
 from aiominio.errors import ConnectionLostError, InvalidResponseError, TransportError
 from aiominio.models import ObjectStat
 from aiominio.ops.objects import version_query
@@ -53,11 +54,11 @@ class ObjectReader:
     as the ETag of a multipart object with no full-object checksum). A range is never verified
     (no digest covers it) but, like every resumed body, must be exactly the bytes asked for.
 
-    ``headers`` may carry If-* conditions: they are sent with the first request; a resumed body
-    is asked for with If-Match on the first answer's ETag instead, and of the version that
-    answer named, so it is always the rest of the same object.
-
-    ``sse``, the SSE-C key of an object encrypted with one, goes with every request, resumes
+    ``read`` names the version, the If-* conditions and the SSE-C key (``version_id``,
+    ``headers`` and ``sse`` still say the same one by one). The conditions are sent
+    with the first request; a resumed body is asked for with If-Match on the first answer's
+    ETag instead, and of the version that answer named, so it is always the rest of the same
+    object. The SSE-C key of an object encrypted with one goes with every request, resumes
     included. Such an object's ETag is no MD5 of its data: only a checksum verifies it.
     """
 
@@ -69,20 +70,26 @@ class ObjectReader:
         *,
         offset: int = 0,
         length: int | None = None,
-        version_id: str | None = None,
-        headers: dict[str, str] | None = None,
+        read: ReadOptions = LATEST,
         verify: bool = True,
-        sse: SseCustomerKey | None = None,
         progress: Progress | None = None,
+        version_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        sse: SseCustomerKey | None = None,
     ) -> None:
+        if version_id is not None or headers is not None or sse is not None:
+            # The keywords a reader was made with before ReadOptions gathered them.
+            if read is not LATEST:
+                raise TypeError("give read= or version_id / headers / sse, not both")
+            read = ReadOptions(version_id, headers or {}, sse)
         self._requester = requester
         self.bucket = bucket
         self.key = key
         self._offset = offset
         self._length = length
-        self._version_id = version_id
-        self._headers = {**(headers or {}), **read_headers(sse)}
-        self._customer_key = sse is not None
+        self._version_id = read.version_id
+        self._headers = read.headers()
+        self._customer_key = read.sse is not None
         self._resp: StreamingResponse | None = None
         self._stat: ObjectStat | None = None
         self.content_length: int | None = None

@@ -8,7 +8,7 @@ import pytest
 
 from aiominio import InvalidArgument, Retention, RetentionMode, SseCustomerKey, SseS3
 from aiominio.core.endpoint import parse_endpoint
-from aiominio.core.options import WriteOptions, write_options
+from aiominio.core.options import LATEST, WriteOptions, read_options, write_options
 
 HTTPS = parse_endpoint("https://s3.example.com")
 HTTP = parse_endpoint("http://s3.example.com")
@@ -80,3 +80,42 @@ def test_the_value_is_frozen_and_defaults_to_nothing() -> None:
     assert write.put_headers() == {} and write.create_headers() == {}
     with pytest.raises(AttributeError):
         write.sse = SseS3()  # type: ignore[misc]
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def test_a_read_names_its_version_conditions_and_key() -> None:
+    key = SseCustomerKey(bytes(32))
+    read = read_options(HTTPS, version_id="v1", if_match="abc", if_modified_since=WHEN, sse=key)
+    assert read.query() == (("versionId", "v1"),)
+    headers = read.headers()
+    assert headers["If-Match"] == '"abc"'
+    assert headers["If-Modified-Since"] == "Wed, 02 Jan 2030 03:04:05 GMT"
+    assert headers["x-amz-server-side-encryption-customer-algorithm"] == "AES256"
+    assert read.sse is key
+
+
+def test_the_latest_version_on_no_condition_sends_nothing() -> None:
+    read = read_options(HTTPS)
+    assert read == LATEST and read.query() == () and read.headers() == {}
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error"),
+    [
+        ({"version_id": ""}, InvalidArgument),
+        ({"if_none_match": ""}, InvalidArgument),
+        ({"if_modified_since": datetime(2030, 1, 1)}, InvalidArgument),
+        ({"sse": SseS3()}, InvalidArgument),  # the server decrypts it: no key to give
+        ({"sse": "key"}, TypeError),
+    ],
+)
+def test_bad_read_keywords_are_refused(keywords: dict[str, object], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        read_options(HTTPS, **keywords)  # type: ignore[arg-type]
+
+
+def test_an_sse_c_read_is_refused_over_http() -> None:
+    with pytest.raises(InvalidArgument, match="plain HTTP"):
+        read_options(HTTP, sse=SseCustomerKey(bytes(32)))
