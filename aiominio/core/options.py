@@ -97,6 +97,15 @@ def read_options(
     :func:`~aiominio.core.conditions.check_version_id`, :func:`~aiominio.core.conditions.
     read_conditions` and :func:`~aiominio.core.sse.check_read_sse`; SSE-C needs an HTTPS
     ``endpoint``)."""
+    if (
+        version_id is None
+        and sse is None
+        and if_match is None
+        and if_none_match is None
+        and if_modified_since is None
+        and if_unmodified_since is None
+    ):
+        return LATEST  # the usual read: nothing to check, nothing to build
     check_version_id(version_id)
     conditions: Mapping[str, str] = NO_HEADERS
     if (
