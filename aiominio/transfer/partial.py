@@ -44,9 +44,9 @@ def partial_path(path: str, etag: str) -> str:
     return f"{path}.{tag}.part"
 
 
-def record_path(part: str) -> str:
-    """Where the record of the ranges done of the partial file ``part`` is kept."""
-    return f"{part}.ranges.json"
+def record_path(partial_name: str) -> str:
+    """Where the record of the ranges done of the partial file ``partial_name`` is kept."""
+    return f"{partial_name}.ranges.json"
 
 
 def is_ours(st: os.stat_result) -> bool:
@@ -175,15 +175,15 @@ async def opened(path: str, etag: str) -> AsyncIterator[PartialFile]:
     removed (nobody could resume it). Both wait for the file's jobs, not its caller.
     """
     name = partial_path(path, etag)
-    part = await _open_resumable(name)
-    if part is None:
+    partial = await _open_resumable(name)
+    if partial is None:
         directory, base = os.path.split(path)
         fd, fresh = tempfile.mkstemp(prefix=f"{base}.", suffix=".part", dir=directory or ".")
-        part = PartialFile(fd, fresh, resumable=False)
+        partial = PartialFile(fd, fresh, resumable=False)
     try:
-        yield part
+        yield partial
     finally:
-        part.close(discard=not part.resumable)
+        partial.close(discard=not partial.resumable)
 
 
 async def _open_resumable(name: str) -> PartialFile | None:
@@ -276,7 +276,7 @@ WRITE_SIZE = 1 << 20
 
 
 async def write_body(
-    part: PartialFile,
+    partial: PartialFile,
     chunks: AsyncIterator[bytes],
     *,
     at: int,
@@ -284,7 +284,7 @@ async def write_body(
     advance: Callable[[int], Awaitable[None]],
     too_long: str,
 ) -> int:
-    """Write ``chunks`` into ``part`` from ``at``, gathered into blocks of :data:`WRITE_SIZE`,
+    """Write ``chunks`` into ``partial`` from ``at``, gathered into blocks of :data:`WRITE_SIZE`,
     telling ``advance`` of each block written; the position after the last byte.
 
     Raises:
@@ -298,12 +298,12 @@ async def write_body(
             raise InvalidResponseError(too_long)
         pending += chunk
         if len(pending) >= WRITE_SIZE:
-            await part.write(pending, at)
+            await partial.write(pending, at)
             at += len(pending)
             await advance(len(pending))
             pending = bytearray()
     if pending:
-        await part.write(pending, at)
+        await partial.write(pending, at)
         at += len(pending)
         await advance(len(pending))
     return at
