@@ -144,7 +144,7 @@ class Client(
                 ssl_context=ssl_context,
                 secure=parsed.secure,
             )
-            timeouts = None  # the pool's own
+            timeouts = None  # set on the pool built here, not sent per request
         elif session is not None or ssl_context is not None:
             raise InvalidArgument("session and ssl_context belong to the transport given")
         self._req = Requester(

@@ -41,7 +41,7 @@ from aiominio.errors import (
     RequestTimeout,
     S3Error,
 )
-from aiominio.request import Request as Request  # where operations have imported it from
+from aiominio.request import Request as Request  # re-exported: callers import it from here
 from aiominio.request import RequestFields, check_answer, stream_error
 from aiominio.request import Resume as Resume
 from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts
@@ -120,7 +120,7 @@ class Requester:
         self._endpoint = endpoint
         self._transport = transport
         self._credentials = credentials
-        # Fixed credentials are read without a coroutine per request (the usual case).
+        # Static credentials never change: kept here, the usual request is signed with no await.
         self._fixed: tuple[Credentials | None] | None = (
             (credentials.credentials,) if type(credentials) is StaticProvider else None
         )
@@ -350,8 +350,9 @@ class Requester:
         stale = 0
         method = request.method
         while True:
-            # One attempt. The usual one (a known region, fixed credentials, no deadline) is
-            # signed without a coroutine; the answer is checked without one either.
+            # One attempt. The usual one (a known region, static credentials, no deadline) is
+            # signed and its answer checked synchronously: a small request should not pay
+            # for coroutines that have nothing to wait for.
             try:
                 signed = self._signed_now(request, deadline)
                 if signed is None:

@@ -1,5 +1,6 @@
-"""Deprecated location of the upload sources: they are in :mod:`aiominio.transfer.sources`
-now, and the public ones are importable from :mod:`aiominio` (``aiominio.Progress``, ...)."""
+"""Deprecated location of the upload sources, kept so that old imports still work (with a
+DeprecationWarning): they live in :mod:`aiominio.transfer.sources`, and the public ones are
+importable from :mod:`aiominio` (``aiominio.Progress``, ...)."""
 
 from __future__ import annotations
 

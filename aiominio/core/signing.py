@@ -134,7 +134,7 @@ def amz_date(now: datetime) -> str:
     return value
 
 
-_AMZ_DATE: tuple[int | None, str] = (None, "")  # not -1: that is a real second (1969)
+_AMZ_DATE: tuple[int | None, str] = (None, "")  # nothing cached (not -1: a real second, in 1969)
 
 
 def scope(date: str, region: str, service: str = "s3") -> str:

@@ -4,8 +4,8 @@ multipart upload (initiate, complete), multi-object delete, copy results.
 The documents of other areas have their own modules (lifecycle, CORS, replication, versioning,
 object lock, ...). Reading XML safely, the error document and the byte limits are in
 :mod:`aiominio.core.xmlparse`; the listing pages in :mod:`aiominio.core.listing`. Both are
-importable from here too (``xml.parse``, ``xml.parse_list_objects``), as before they had modules
-of their own.
+importable from here too (``xml.parse``, ``xml.parse_list_objects``), so that an operation needs
+this one module for any document it reads.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from aiominio.credentials.remote import (
     IMDSProvider,
     WebIdentityProvider,
 )
-from aiominio.errors import CredentialsError as CredentialsError  # raised here; named here too
+from aiominio.errors import CredentialsError as CredentialsError  # what providers raise
 
 __all__ = [
     "AssumeRoleProvider",

@@ -43,7 +43,7 @@ class PresignMethods(MethodsBase):
         if key is not None:
             check_object_key(key)
         presign.expiry_seconds(expires)
-        presign.check_presign_query(query)  # here: before a region lookup is sent
+        presign.check_presign_query(query)  # a bad query fails before any region lookup is sent
         return await presigning.presigned_url(
             self.requester,
             bucket,

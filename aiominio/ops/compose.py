@@ -66,7 +66,7 @@ async def compose_object(
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
     write = WriteOptions(headers, sse)
     upload = await create_multipart(req, bucket, key, write=write, integrity=None)
-    forget = req.on_close(aborter(upload))  # a closing client aborts it
+    forget = req.on_close(aborter(upload))  # client closed mid-compose: abort, leave no parts
     try:
         parts = await _bounded(
             concurrency,

@@ -98,7 +98,7 @@ async def copy_object(
     psize = planning.plan_part_size(stat.size, part_size)
     write = WriteOptions(headers, sse)
     upload = await create_multipart(req, bucket, key, write=write, integrity=None)
-    forget = req.on_close(aborter(upload))  # a closing client aborts it
+    forget = req.on_close(aborter(upload))  # client closed mid-copy: abort, leave no parts
     try:
         parts = []
         for number, (offset, length) in enumerate(planning.part_ranges(stat.size, psize), 1):

@@ -48,7 +48,7 @@ class _Node:
         self.workdir = workdir
         self.log = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
-        #: Started and not killed on purpose since.
+        #: Started, and not killed on purpose since: if it is down, it died on its own.
         self.should_run = False
 
     def start(self) -> None:

@@ -38,7 +38,7 @@ from aiominio.transfer.multipart import (
     run_multipart,
 )
 from aiominio.transfer.partial import PartialFile, opened, write_body
-from aiominio.transfer.partial import partial_path as partial_path  # where the tests look for it
+from aiominio.transfer.partial import partial_path as partial_path  # tests import it from here
 from aiominio.transfer.ranged import RangedDownload, contiguous_prefix, remove_record
 from aiominio.transfer.reader import pinned_version
 from aiominio.transfer.sources import AsyncFileSource, Progress, ProgressReporter

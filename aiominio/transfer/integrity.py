@@ -46,7 +46,7 @@ async def checksum_headers(
     the server echoes. ``md5`` sends ``Content-MD5`` (understood by every server) and checks the
     returned ETag against it.
     """
-    small = len(data) < _THREAD_HASH_MIN  # hashed here, without a coroutine more
+    small = len(data) < _THREAD_HASH_MIN  # hashed inline: cheaper than a thread or a coroutine
     if mode == "crc32":
         value = checksums.crc32_b64(data) if small else await crc32_b64(data)
 

@@ -110,7 +110,7 @@ async def create_multipart(
 ) -> MultipartUpload:
     """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
     server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
-    server refused that before (then the object gets the parts' checksums only, as before).
+    server refused that before (then only the parts carry checksums).
 
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.

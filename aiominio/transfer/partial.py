@@ -232,7 +232,7 @@ def _open_ours(name: str) -> int | None:
             os.close(fd)
             return None  # swapped for another file since the lstat
         if sys.platform != "win32" and stat.S_IMODE(opened_st.st_mode) != PARTIAL_MODE:
-            os.fchmod(fd, PARTIAL_MODE)  # left by an older version with the final mode
+            os.fchmod(fd, PARTIAL_MODE)  # older releases gave it the final mode at once
         return fd
 
 

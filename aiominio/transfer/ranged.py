@@ -63,8 +63,8 @@ class RangeRecord:
         return replace(self, done=done)
 
     def to_json(self) -> dict[str, object]:
-        # "part_size" is the name records were written with before ranges had a name of
-        # their own; kept, so a download interrupted by an older version still resumes.
+        # The range size is stored as "part_size", the name records already on disk use:
+        # a download interrupted under an older aiominio release still resumes.
         return {
             "format": _RECORD_VERSION,
             "etag": self.etag,

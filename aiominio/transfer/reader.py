@@ -54,8 +54,8 @@ class ObjectReader:
     as the ETag of a multipart object with no full-object checksum). A range is never verified
     (no digest covers it) but, like every resumed body, must be exactly the bytes asked for.
 
-    ``read`` names the version, the If-* conditions and the SSE-C key (``version_id``,
-    ``headers`` and ``sse`` still say the same one by one). The conditions are sent
+    ``read`` names the version, the If-* conditions and the SSE-C key (or, instead of ``read``,
+    ``version_id``, ``headers`` and ``sse`` one by one). The conditions are sent
     with the first request; a resumed body is asked for with If-Match on the first answer's
     ETag instead, and of the version that answer named, so it is always the rest of the same
     object. The SSE-C key of an object encrypted with one goes with every request, resumes
@@ -78,7 +78,7 @@ class ObjectReader:
         sse: SseCustomerKey | None = None,
     ) -> None:
         if version_id is not None or headers is not None or sse is not None:
-            # The keywords a reader was made with before ReadOptions gathered them.
+            # The separate keywords, still accepted from callers that build no ReadOptions.
             if read is not LATEST:
                 raise TypeError("give read= or version_id / headers / sse, not both")
             read = ReadOptions(version_id, headers or {}, sse)

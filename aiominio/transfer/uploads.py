@@ -71,11 +71,11 @@ def put_object(
     reporter = ProgressReporter(progress, source.size)
     whole = in_memory(source)
     if whole is not None and len(whole) <= job.threshold:
-        put = put_single(job, whole, reporter)  # bytes at hand: no read, no coroutine more
+        put = put_single(job, whole, reporter)  # small bytes in memory: PUT them, nothing to read
     else:
         put = _put(job, source, reporter)
     if progress is None:
-        return put  # nobody to tell: no progress pump, no final report, no extra coroutine frame
+        return put  # no callback: skip the progress task and the coroutine that wraps the upload
     return _reporting(reporter, put)
 
 

@@ -40,8 +40,8 @@ class Timeouts:
 
     connect: float | None = 30.0
     read: float | None = 60.0
-    #: Deprecated alias of ``deadline`` (its old documentation promised the whole request);
-    #: third, as it was, so that ``Timeouts(30, 60, 120, 10)`` keeps its meaning.
+    #: Deprecated alias of ``deadline``: it bounds the whole call, retries included. Kept as the
+    #: third field, so that ``Timeouts(30, 60, 120, 10)`` means connect, read, deadline, pool.
     total: InitVar[float | None] = None
     pool: float | None = None
     _: KW_ONLY
