@@ -18,6 +18,7 @@ import copy
 import functools
 import hashlib
 import platform
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timezone
 from typing import (
@@ -119,6 +120,8 @@ class Requester:
     ) -> None:
         self._endpoint = endpoint
         self._transport = transport
+        # A transport written before transports had a clock is measured on the monotonic one.
+        self._clock: Callable[[], float] = getattr(transport, "clock", time.monotonic)
         self._credentials = credentials
         # Static credentials never change: kept here, the usual request is signed with no await.
         self._fixed: tuple[Credentials | None] | None = (
@@ -220,7 +223,7 @@ class Requester:
 
     def clock(self) -> float:
         """The transport's clock, on which retry time budgets are measured."""
-        return self._transport.clock()
+        return self._clock()
 
     async def credentials(self) -> Credentials | None:
         """The credentials to sign with now (``None``: anonymous)."""
@@ -399,7 +402,7 @@ class Requester:
                         retried.append(exc)
                     continue
                 if first_failure is None:
-                    first_failure = self._transport.clock()
+                    first_failure = self._clock()
                 if not self._may_retry(exc, attempt, first_failure):
                     raise
                 if retried is not None:
@@ -452,12 +455,12 @@ class Requester:
         return await self.send(request, sent=sent, retried=retried)
 
     def _may_retry(self, exc: BaseException, attempt: int, first_failure: float) -> bool:
-        return self._retry.may_retry(exc, attempt, self._transport.clock() - first_failure)
+        return self._retry.may_retry(exc, attempt, self._clock() - first_failure)
 
     async def _pause(
         self, attempt: int, first_failure: float, deadline: float | None, failure: BaseException
     ) -> None:
-        delay = self._retry.pause(attempt, self._transport.clock() - first_failure)
+        delay = self._retry.pause(attempt, self._clock() - first_failure)
         if deadline is not None and asyncio.get_running_loop().time() + delay >= deadline:
             if str(failure).startswith(_PAST_DEADLINE):
                 raise failure

@@ -216,14 +216,18 @@ def raise_if_error_document(
     an ``<Error>`` document, raised here as the error it describes. S3 sends whitespace while it
     works, so the first element may come after any amount of it.
 
-    A transient code (InternalError, SlowDown, ...) is raised with status 500, the failure on the
-    server's side it is, and so retried; any other keeps the answer's status, so a permanent one
-    (AccessDenied) is not retried as if it were transient."""
+    A transient code (InternalError, SlowDown, ...), or none at all (a broken answer more likely
+    than a refusal), is raised with status 500, the failure on the server's side it is, and so
+    retried; any other code keeps the answer's status, so a permanent one (AccessDenied) is not
+    retried as if it were transient."""
     if not _ERROR_FIRST.match(body):
         return
     root = parse(body, status=status)
     if root.tag == "Error":
         exc = parse_error(status, {}, body, bucket=bucket, key=key)
-        if status == 200 and isinstance(exc, S3Error) and exc.code in TRANSIENT_CODES:
+        transient = not root.findtext("Code") or (
+            isinstance(exc, S3Error) and exc.code in TRANSIENT_CODES
+        )
+        if status == 200 and transient:
             exc = parse_error(500, {}, body, bucket=bucket, key=key)
         raise exc

@@ -21,3 +21,46 @@ listen          ``BucketEventStream``: MinIO's bucket events as they happen, rec
 
 :class:`~aiominio.Client` checks the arguments before it calls these.
 """
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import warnings
+from collections.abc import Sequence
+from types import ModuleType
+
+#: Modules of the transfer engine that lived here before it had a package of its own: importing
+#: them from their old place still works, with a DeprecationWarning naming the new one.
+MOVED = {
+    f"aiominio.ops.{name}": f"aiominio.transfer.{name}"
+    for name in ("files", "integrity", "multipart", "partial", "ranged", "reader", "uploads")
+}
+
+
+class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds an old name of :data:`MOVED` and hands out the module at its new place."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in MOVED:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        warnings.warn(
+            f"{spec.name} moved to {MOVED[spec.name]}; import the public names from aiominio",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module(MOVED[spec.name])
+
+    def exec_module(self, module: ModuleType) -> None:
+        pass  # the module at its new place is complete already
+
+
+if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
+    sys.meta_path.append(_MovedModules())

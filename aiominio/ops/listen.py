@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from types import TracebackType
 
 from aiominio.core.listen import BucketEvent, EventLineDecoder, Query
@@ -105,6 +104,6 @@ class BucketEventStream:
             self._resp = None
         self._drops += 1
         if self._first_drop is None:
-            self._first_drop = time.monotonic()
+            self._first_drop = self._requester.clock()
         await self._open(Resume(failure, self._drops, self._first_drop))
         self.reconnects += 1

@@ -565,3 +565,45 @@ async def test_a_region_the_client_was_given_is_never_corrected() -> None:
         with pytest.raises(aiominio.errors.AuthorizationHeaderMalformed):
             await client.put_object("bkt", "k", b"x")
     assert [signed_region(r) for r in transport.requests] == ["us-west-2"]
+
+
+# -- transports without a clock; broken error documents ----------------------------------------
+
+
+class _ClocklessTransport:
+    """A transport written before transports had ``clock()``: everything but it."""
+
+    def __init__(self, inner: MockTransport) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        if name == "clock":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+async def test_a_transport_without_a_clock_still_retries() -> None:
+    answers = iter([error(503, "SlowDown"), MockResponse(200, {"ETag": ETAG})])
+    inner = MockTransport(lambda request: next(answers))
+    client = aiominio.Client(
+        "http://s3.test",
+        access_key="a",
+        secret_key="b",
+        region="r",
+        transport=_ClocklessTransport(inner),  # type: ignore[arg-type]
+        retry=aiominio.RetryPolicy(base_delay=0.001),
+    )
+    async with client:
+        await client.put_object("bkt", "k", b"x")
+    assert len(inner.requests) == 2
+
+
+async def test_an_error_document_without_a_code_inside_a_200_is_retried() -> None:
+    copies: list[MockRequest] = []
+    broken = MockResponse(200, {}, b"<Error><Message>half an answer</Message></Error>")
+    client, _ = timed_client(copy_handler([broken] * 3, copies), attempts=3)
+    async with client:
+        with pytest.raises(aiominio.S3Error) as info:
+            await client.copy_object("bkt", "dst", "bkt", "src")
+    assert info.value.status == 500
+    assert len(copies) == 3

@@ -22,3 +22,28 @@ def test_a_name_that_never_was_there_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError):
         old.no_such_name  # noqa: B018
+
+
+# The transfer engine's modules that lived in aiominio.ops: their old names still import.
+
+
+def test_a_moved_engine_module_imports_from_its_old_place_with_a_warning() -> None:
+    import importlib
+    import sys
+
+    from aiominio.transfer import reader
+
+    sys.modules.pop("aiominio.ops.reader", None)
+    with pytest.warns(DeprecationWarning, match=r"aiominio.ops.reader moved to aiominio.transfer"):
+        old = importlib.import_module("aiominio.ops.reader")
+    assert old is reader
+    from aiominio.ops.reader import ObjectReader  # the spelling the docs once used
+
+    assert ObjectReader is reader.ObjectReader
+
+
+def test_an_ops_module_that_never_was_there_is_still_not_found() -> None:
+    import importlib
+
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("aiominio.ops.no_such_module")
