@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import fsspec
@@ -23,9 +26,13 @@ import pyarrow.fs as pafs
 import pytest
 from pandas.testing import assert_frame_equal
 
+from aiominio import testing
 from aiominio.fsspec import AiominioFileSystem
+from tests.integration.conftest import unique_bucket
+from tests.integration.fsspec.conftest import MakeFs, options_for
 
 MiB = 2**20
+GUIDE = Path(__file__).resolve().parents[3] / "docs" / "guides" / "data-tools.md"
 StorageOptions = dict[str, object]
 
 
@@ -139,8 +146,8 @@ def dask_client() -> Iterator[object]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
-            worker_dashboard_address=None,
+            # Any free port: the default, 8787, is left to the cluster of the guide's test.
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -326,3 +333,51 @@ def test_random_reads_match_the_source(
     # Small blocks: many reads cross a block's end.
     with fs.open(path, "rb", block_size=256 * 1024, cache_type=cache_type) as f:
         check_random_reads(f, payload, cache_type)
+
+
+# -- the guide ------------------------------------------------------------------------------
+
+
+def test_the_data_tools_guide_runs(seaweedfs_server: testing.LocalServer, make_fs: MakeFs) -> None:
+    """docs/guides/data-tools.md's Python blocks, in order, as one script against SeaweedFS
+    (its options line and bucket name replaced by the server's and a fresh bucket)."""
+    from fsspec.registry import _registry
+
+    text = GUIDE.read_text()
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+    assert len(blocks) >= 7
+    script = "\n".join(blocks)
+    options_line = (
+        'options = {"endpoint_url": "http://127.0.0.1:9000", "key": "minioadmin", '
+        '"secret": "minioadmin"}'
+    )
+    assert script.count(options_line) == 1
+    bucket = unique_bucket("guide")
+    script = script.replace(options_line, f"options = {options_for(seaweedfs_server)!r}")
+    script = script.replace("mybucket", bucket)
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    before = _registry.get("s3")
+    fs = make_fs(seaweedfs_server)
+    try:
+        with warnings.catch_warnings():
+            # The guide's cluster takes another port when 8787 is taken, and says so.
+            warnings.filterwarnings("ignore", "Port 8787 is already in use", UserWarning)
+            exec(compile(script, str(GUIDE), "exec"), namespace)
+        out = namespace["out"]
+        assert len(out) == 200  # type: ignore[arg-type]
+        assert len(fs.find(f"{bucket}/out")) == 3
+        assert fs.exists(f"{bucket}/weather-copy.parquet")
+        assert fs.exists(f"{bucket}/sales/year=2025/country=fr")
+        assert fs.exists(f"{bucket}/temperature.zarr/c/3/3")
+    finally:
+        if before is None:
+            _registry.pop("s3", None)
+        else:
+            fsspec.register_implementation("s3", before, clobber=True)
+        store = namespace.get("store")
+        if store is not None:
+            from zarr.core.sync import sync as on_zarr_loop
+
+            on_zarr_loop(store.fs._close())  # type: ignore[attr-defined]
+        if fs.exists(bucket):
+            fs.rm(bucket, recursive=True)
