@@ -105,10 +105,13 @@ async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, buc
     part = b"p" * (5 * 1024 * 1024)
     ids = {}
     for key in ("docs/one", "docs/two", "top"):
+        from aiominio.core.options import WriteOptions
         from aiominio.transfer import multipart
 
         req = client.requester
-        upload = await multipart.create_multipart(req, bucket, key, headers={}, integrity="crc32")
+        upload = await multipart.create_multipart(
+            req, bucket, key, write=WriteOptions(), integrity="crc32"
+        )
         ids[key] = upload.upload_id
         await multipart.upload_part(req, upload, number=1, data=part, integrity="crc32")
         if key == "docs/two":
