@@ -96,6 +96,12 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
             self.default_block_size = default_block_size
         self.default_cache_type = default_cache_type
         self.max_gap = max_gap
+        # What listings already proved, forgotten with the listings cache: buckets that exist
+        # (a put of a tree would otherwise HEAD the bucket once per directory) and directories
+        # a recursive listing found files in (a get of a tree would otherwise list each one
+        # again to learn it is a directory).
+        self._buckets_seen: set[str] = set()
+        self._dirs_seen: set[str] = set()
         # A sync filesystem's clients live on fsspec's IO loop: close them when it goes.
         weakref.finalize(self, ClientPool.close_all_nowait, self._pool)
 
@@ -154,12 +160,16 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
         """Forget cached listings: of ``path`` and every directory above it, or all."""
         if path is None:
             self.dircache.clear()
+            self._buckets_seen.clear()
+            self._dirs_seen.clear()
             return
         path = strip_protocol(path)
         self.dircache.pop(path, None)
+        self._dirs_seen.discard(path)
         while path:
             path = parent(path)
             self.dircache.pop(path, None)
+            self._dirs_seen.discard(path)
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -253,17 +263,26 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
         if not path:
             return True
         bucket, key = split_path(path)
-        if self.dircache.get(path):
+        if self.dircache.get(path) or path in self._dirs_seen:
             return True
         listed = cast("list[Info] | None", self.dircache.get(parent(path)))
         if listed is not None:
             return any(e["name"] == path and e["type"] == "directory" for e in listed)
         try:
             if not key:
-                return await self.client.bucket_exists(bucket)
+                return await self._bucket_exists(bucket)
             return await self._has_children(bucket, key)
         except FileNotFoundError:
             return False
+
+    async def _bucket_exists(self, bucket: str) -> bool:
+        """Whether ``bucket`` exists; a yes is remembered until the cache is invalidated."""
+        if bucket in self._buckets_seen:
+            return True
+        exists = await self.client.bucket_exists(bucket)
+        if exists:
+            self._buckets_seen.add(bucket)
+        return exists
 
     async def _exists(self, path: str, **kwargs: object) -> bool:
         try:
@@ -304,6 +323,10 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
             async for entry in self.client.list_objects_v2(bucket, dir_prefix(key) + prefix, True):
                 info = listed(bucket, entry)
                 name = cast(str, info["name"])
+                if info["type"] == "file" and name != path:
+                    # This directory, and every one between it and a file, has that file in it.
+                    self._dirs_seen.add(path)
+                    self._dirs_seen.update(directories_between(path, name))
                 if withdirs:
                     for d in directories_between(path, name):
                         out.setdefault(d, dir_info(d))

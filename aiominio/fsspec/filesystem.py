@@ -327,7 +327,7 @@ class AiominioFileSystem(FileSystemBase):
             raise ValueError("mkdir needs a bucket name")
         region = cast("str | None", kwargs.get("region_name"))
         with translated(bucket):
-            exists = await self.client.bucket_exists(bucket)
+            exists = await self._bucket_exists(bucket)
         if key:
             if exists:
                 return  # a prefix: S3 stores nothing for it
@@ -355,6 +355,7 @@ class AiominioFileSystem(FileSystemBase):
         bucket, key = split_path(path)
         if key:
             return  # prefixes hold nothing of their own
+        self._buckets_seen.discard(bucket)
         try:
             with translated(path):
                 await self.client.remove_bucket(bucket)

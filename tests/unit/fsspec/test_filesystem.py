@@ -149,3 +149,31 @@ def test_register_serves_s3_urls_with_the_filesystem() -> None:
                 _registry.pop(protocol, None)
             else:
                 fsspec.register_implementation(protocol, cls, clobber=True)
+
+
+async def test_a_put_of_a_tree_asks_for_its_bucket_once(
+    fs: AiominioFileSystem, s3: FakeS3, tmp_path: pytest.TempPathFactory
+) -> None:
+    root = tmp_path / "tree"  # type: ignore[operator]
+    for d in ("a", "a/b", "c"):
+        (root / d).mkdir(parents=True)
+        (root / d / "f").write_bytes(d.encode())
+    await fs._put(str(root), "bkt/up", recursive=True)
+    assert sorted(k for k in s3.objects if k.startswith("up")) == ["up/a/b/f", "up/a/f", "up/c/f"]
+    bucket_heads = [r for r in s3.of("HEAD") if r.path.rstrip("/") == "/bkt"]
+    assert len(bucket_heads) == 1  # not one per directory
+    fs.invalidate_cache()
+    await fs._makedirs("bkt/up/again", exist_ok=True)
+    assert len([r for r in s3.of("HEAD") if r.path.rstrip("/") == "/bkt"]) == 2  # asked again
+
+
+async def test_a_get_of_a_tree_lists_it_once(
+    fs: AiominioFileSystem, s3: FakeS3, tmp_path: pytest.TempPathFactory
+) -> None:
+    s3.objects.update({"t/a/1": b"1", "t/a/b/2": b"2", "t/c/3": b"3"})
+    target = tmp_path / "out"  # type: ignore[operator]
+    await fs._get("bkt/t", str(target), recursive=True)
+    assert (target / "a" / "b" / "2").read_bytes() == b"2"
+    assert (target / "c" / "3").read_bytes() == b"3"
+    listings = [r for r in s3.of("GET") if "list-type" in r.query]
+    assert len(listings) == 1  # the recursive listing; no listing per directory
