@@ -41,7 +41,11 @@ MOVED = {
 
 
 class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds an old name of :data:`MOVED` and hands out the module at its new place."""
+    """Finds an old name of :data:`MOVED` and hands out the module at its new place (whose
+    ``__spec__``, which the import system overwrites with the old name's, is put back)."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -56,10 +60,15 @@ class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             DeprecationWarning,
             stacklevel=2,
         )
-        return importlib.import_module(MOVED[spec.name])
+        module = importlib.import_module(MOVED[spec.name])
+        self._specs[spec.name] = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        pass  # the module at its new place is complete already
+        # The module at its new place is complete already: only its own spec goes back.
+        alias = module.__spec__
+        if alias is not None and alias.name in self._specs:
+            module.__spec__ = self._specs.pop(alias.name)
 
 
 if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):

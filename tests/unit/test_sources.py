@@ -37,6 +37,7 @@ def test_a_moved_engine_module_imports_from_its_old_place_with_a_warning() -> No
     with pytest.warns(DeprecationWarning, match=r"aiominio.ops.reader moved to aiominio.transfer"):
         old = importlib.import_module("aiominio.ops.reader")
     assert old is reader
+    assert reader.__spec__ is not None and reader.__spec__.name == "aiominio.transfer.reader"
     from aiominio.ops.reader import ObjectReader  # the spelling the docs once used
 
     assert ObjectReader is reader.ObjectReader
