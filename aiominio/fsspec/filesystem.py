@@ -26,6 +26,7 @@ from aiominio.core.headers import DEFAULT_CONTENT_TYPE
 from aiominio.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
+    InvalidArgument,
     NoSuchBucket,
     NoSuchKey,
     PreconditionFailed,
@@ -41,6 +42,10 @@ from aiominio.fsspec.entries import (
 from aiominio.fsspec.files import AiominioFile, AiominioStreamedFile
 from aiominio.fsspec.paths import ghost_candidates, join, split_path, strip_protocol
 from aiominio.fsspec.ranges import coalesce
+from aiominio.transfer.sources import read_local
+
+#: Files up to this size are read whole by the thread that opens them (a put's one thread job).
+_READ_WHOLE = 8 << 20
 
 
 class AiominioFileSystem(FileSystemBase):
@@ -138,12 +143,16 @@ class AiominioFileSystem(FileSystemBase):
                 callback.set_size(total)
             callback.absolute_update(done)
 
-        if await asyncio.to_thread(os.path.isdir, lpath):
+        try:
+            # fget_object refuses a local directory in the way before any request.
+            await self.client.fget_object(bucket, key, lpath, progress=progress)
+        except InvalidArgument:
+            if not await asyncio.to_thread(os.path.isdir, lpath):
+                raise
             if await self._isdir(rpath):
                 return  # a directory, made already
-            raise IsADirectoryError(errno.EISDIR, "a local directory is in the way", lpath)
-        try:
-            await self.client.fget_object(bucket, key, lpath, progress=progress)
+            in_the_way = "a local directory is in the way"
+            raise IsADirectoryError(errno.EISDIR, in_the_way, lpath) from None
         except (NoSuchKey, NoSuchBucket) as exc:
             if await self._isdir(rpath):
                 await asyncio.to_thread(os.makedirs, lpath, exist_ok=True)
@@ -209,25 +218,27 @@ class AiominioFileSystem(FileSystemBase):
         **kwargs: object,
     ) -> None:
         rpath = strip_protocol(rpath)
-        if await asyncio.to_thread(os.path.isdir, lpath):
-            return  # a directory: nothing to store until a file goes in it
         bucket, key = split_path(rpath)
-        if not key:
-            raise IsADirectoryError(rpath)
-
-        def progress(done: int, total: int | None) -> None:
-            if total is not None:
-                callback.set_size(total)
-            callback.absolute_update(done)
-
-        f = await asyncio.to_thread(open, lpath, "rb")
         try:
-            size = os.fstat(f.fileno()).st_size
+            # One thread job: opened (never waiting on a FIFO planted at the name), sized, and
+            # a small file read whole.
+            body, size = await asyncio.to_thread(read_local, lpath, _READ_WHOLE)
+        except IsADirectoryError:
+            return  # a directory: nothing to store until a file goes in it
+        try:
+            if not key:
+                raise IsADirectoryError(rpath)
+
+            def progress(done: int, total: int | None) -> None:
+                if total is not None:
+                    callback.set_size(total)
+                callback.absolute_update(done)
+
             with translated(rpath):
                 await self.client.put_object(
                     bucket,
                     key,
-                    f,
+                    body,
                     size,
                     content_type=mimetypes.guess_type(lpath)[0] or DEFAULT_CONTENT_TYPE,
                     progress=progress,
@@ -236,7 +247,8 @@ class AiominioFileSystem(FileSystemBase):
         except PreconditionFailed as exc:
             raise FileExistsError(errno.EEXIST, "exists", rpath) from exc
         finally:
-            f.close()
+            if not isinstance(body, bytes):
+                body.close()
             self.invalidate_cache(rpath)
 
     async def _cp_file(self, path1: str, path2: str, **kwargs: object) -> None:

@@ -193,7 +193,7 @@ class ObjectReadMethods(MethodsBase):
 
         An object of at least two ``part_size`` ranges (default 16 MiB, at least 1 MiB) is
         fetched ``concurrency`` ranges at a time (default 8; 1 reads it as one stream), each
-        with a Range request pinned by If-Match to the ETag the HEAD gave (an object that
+        with a Range request pinned by If-Match to the ETag the first answer gave (an object that
         changes meanwhile fails the download with a 412, and it starts over once). The ranges
         are written in place into the partial file, grown to the object's size at the start;
         ``<partial>.ranges.json`` beside it records the ranges done, and the object (ETag, size,
@@ -204,10 +204,14 @@ class ObjectReadMethods(MethodsBase):
         in the file (a resumed download's included) and the object's size, at least every MiB
         and once at the end with ``done == total``; an exception it raises stops the download.
 
-        The conditions (as for :meth:`get_object`) are checked on the HEAD that starts the
-        download, before any file is touched: a 412 raises :class:`~aiominio.PreconditionFailed`,
-        a 304 :class:`~aiominio.NotModified`. The body is then read pinned to the ETag (and, in
-        a versioned bucket, the version) that HEAD described.
+        The download starts with a GET of the whole object, no HEAD before it: its answer
+        describes the object, and a body read as one stream into an empty partial file is read
+        from it and checked as it arrives (so the file is not read back). For a download in
+        ranges, or a partial file to resume, that answer is let go once it has described the
+        object. The conditions (as for :meth:`get_object`) go on that GET, before any file is
+        touched: a 412 raises :class:`~aiominio.PreconditionFailed`, a 304
+        :class:`~aiominio.NotModified`. Every later request is pinned to the ETag (and, in a
+        versioned bucket, the version) that answer described.
 
         ``sse`` is the SSE-C key of an object stored with one; it goes with every request,
         resumes included. Such an object is verified by a whole-object checksum only (its
@@ -222,7 +226,7 @@ class ObjectReadMethods(MethodsBase):
         it; the file then has the permission bits of the regular file it replaced, or, where
         there was none, those of a new file (0o666 less the umask).
 
-        Sizes from the server are bounded: a HEAD announcing more than S3's largest object
+        Sizes from the server are bounded: an answer announcing more than S3's largest object
         (5 TiB) raises :class:`~aiominio.InvalidResponseError` before anything is planned or
         written, and so does a body (or a range) that runs past the size announced, before a
         byte past it is written; ``progress`` never reports more than the total.

@@ -40,7 +40,7 @@ from aiominio.transfer.multipart import (
 from aiominio.transfer.partial import PartialFile, opened, write_body
 from aiominio.transfer.partial import partial_path as partial_path  # tests import it from here
 from aiominio.transfer.ranged import RangedDownload, contiguous_prefix, remove_record
-from aiominio.transfer.reader import pinned_version
+from aiominio.transfer.reader import ObjectReader, pinned_version
 from aiominio.transfer.sources import AsyncFileSource, Progress, ProgressReporter
 from aiominio.transfer.uploads import put_object, put_single
 
@@ -101,9 +101,13 @@ async def download_file(
     ranges, that many at once (:mod:`aiominio.transfer.ranged`); a smaller one as one stream.
     ``progress`` is told of the bytes in the file at least every MiB, and once at the end.
 
-    ``read``'s conditions (If-* headers) go on the HEAD that starts it; the body is then read
-    pinned to the ETag, and the version, that HEAD described. Its SSE-C key goes with every
-    request; such an object is verified by a whole-object checksum only, never its ETag.
+    It starts with a GET of the whole object (``x-amz-checksum-mode: ENABLED`` with ``verify``),
+    which carries ``read``'s conditions (If-* headers) and describes the object: one read as a
+    single stream into an empty partial file is read from that answer and checked as it
+    arrives; otherwise the answer is let go and the body read, in ranges or from where the
+    partial file ends, pinned to the ETag, and the version, that answer described. Its SSE-C
+    key goes with every request; such an object is verified by a whole-object checksum only,
+    never its ETag.
 
     The partial file is locked while it is written, checked and renamed, so a second download
     to the same path waits for the first (then downloads again). A partial file that fails its
@@ -112,47 +116,79 @@ async def download_file(
     is followed or truncated. The file renamed to ``path`` keeps the mode of the regular file it
     replaces, else that of a new file (0o666 less the umask).
 
-    A size the HEAD gives beyond S3's largest object is refused before anything is planned,
-    and no answer writes past the size the HEAD gave.
+    A size the first answer gives beyond S3's largest object is refused before anything is
+    planned, and no answer writes past that size.
     """
     if os.path.isdir(path):
         raise InvalidArgument(f"file_path is a directory: {path!r}")
     parent = os.path.dirname(os.path.abspath(path))
     reporter = ProgressReporter(progress, None)
     for attempt in range(2):
-        stat = await stat_object(req, bucket, key, read=read, checksum_mode=verify)
-        planning.check_object_size(stat.size, f"{bucket}/{key}")
-        pinned = read.version_id or pinned_version(stat)
-        os.makedirs(parent, exist_ok=True)
-        reporter.total = stat.size
-        ranged_fill = concurrency > 1 and stat.size >= 2 * range_size
-        job = Download(req, bucket, key, stat, pinned, read.sse, reporter)
-        async with opened(path, stat.etag) as partial:
-            try:
-                if ranged_fill:
-                    await RangedDownload(
-                        job, partial, concurrency=concurrency, range_size=range_size
-                    ).run()
-                else:
-                    await _fill(job, partial)
-                have = partial.size()
-                if have != stat.size:
-                    raise InvalidResponseError(
-                        f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
-                    )
-                if verify:
-                    await _verify_file(job, partial)
-            except (PreconditionFailed, InvalidResponseError):
-                # The object changed since the partial file was started, or what arrived is
-                # not what was stored: never keep it, begin again once.
-                partial.discard()
-                if attempt:
-                    raise
-                continue
-            partial.commit(path)
+        # The download starts with a GET of the whole object, whose answer describes it (no
+        # HEAD first): an object read as one stream is read from this very answer, checked as
+        # it arrives; for one read in ranges, or a partial file to resume, it is let go.
+        async with ObjectReader(req, bucket, key, read=read, verify=verify) as first:
+            stat = first.stat
+            if first.content_length is None:
+                # A chunked answer tells no size (S3 always sends one): ask a HEAD instead.
+                await first.close()
+                stat = await stat_object(req, bucket, key, read=read, checksum_mode=verify)
+            planning.check_object_size(stat.size, f"{bucket}/{key}")
+            pinned = read.version_id or pinned_version(stat)
+            os.makedirs(parent, exist_ok=True)
+            reporter.total = stat.size
+            ranged_fill = concurrency > 1 and stat.size >= 2 * range_size
+            job = Download(req, bucket, key, stat, pinned, read.sse, reporter)
+            async with opened(path, stat.etag) as partial:
+                if partial.size() > stat.size:
+                    partial.truncate(0)  # longer than the object: nothing in it is of use
+                streamed = (
+                    not ranged_fill and first.content_length == stat.size and partial.size() == 0
+                )
+                if not streamed:
+                    await first.close()
+                try:
+                    if streamed:
+                        await _write_first(job, partial, first)
+                    elif ranged_fill:
+                        await RangedDownload(
+                            job, partial, concurrency=concurrency, range_size=range_size
+                        ).run()
+                    else:
+                        await _fill(job, partial)
+                    have = partial.size()
+                    if have != stat.size:
+                        raise InvalidResponseError(
+                            f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
+                        )
+                    if verify and not (streamed and first.verified_by):
+                        await _verify_file(job, partial)
+                except (PreconditionFailed, InvalidResponseError):
+                    # The object changed since the partial file was started, or what arrived
+                    # is not what was stored: never keep it, begin again once.
+                    partial.discard()
+                    if attempt:
+                        raise
+                    continue
+                partial.commit(path)
         await reporter.report(final=True)
         return stat
     raise AssertionError("unreachable")
+
+
+async def _write_first(job: Download, partial: PartialFile, first: ObjectReader) -> None:
+    """Write the body of the download's first answer into the empty ``partial``; the reader
+    checks it as it arrives (and resumes it, pinned to its ETag, where it breaks off)."""
+    remove_record(partial.name)  # a record of ranges of an earlier download: nothing of it kept
+    size = job.stat.size
+    await write_body(
+        partial,
+        first,
+        at=0,
+        end=size,
+        advance=job.reporter.advance,
+        too_long=f"{job.where}: the body runs past the {size} bytes its answer gave",
+    )
 
 
 async def _verify_file(job: Download, partial: PartialFile) -> str | None:
@@ -253,7 +289,7 @@ async def _fill(job: Download, partial: PartialFile) -> None:
         sized = reader.content_length is not None
         if (sized and reader.stat.size != size) or reader.stat.etag != job.stat.etag:
             raise InvalidResponseError(
-                f"{job.where}: the answer describes another object than the HEAD did"
+                f"{job.where}: the answer describes another object than the first one did"
             )
         # A body without Content-Length (chunked) that runs on is stopped before a byte past
         # the size is written, or told to the progress callback.
@@ -263,7 +299,7 @@ async def _fill(job: Download, partial: PartialFile) -> None:
             at=offset,
             end=size,
             advance=job.reporter.advance,
-            too_long=f"{job.where}: the body runs past the {size} bytes the HEAD gave",
+            too_long=f"{job.where}: the body runs past the {size} bytes the first answer gave",
         )
 
 

@@ -51,10 +51,10 @@ class Download:
     Attributes:
         requester: the pipeline the requests go through.
         bucket, key: the object.
-        stat: what the HEAD that started the download said (the size and ETag every answer must
+        stat: what the answer that started the download said (the size and ETag every answer must
             agree with).
         version_id: the version every request is pinned to: the one asked for, else the one the
-            HEAD named (``None`` for an unversioned object).
+            first answer named (``None`` for an unversioned object).
         sse: the SSE-C key every request sends, if the object has one.
         reporter: the progress of the bytes in the file.
     """
@@ -74,7 +74,7 @@ class Download:
 
     def reader(self, offset: int, length: int | None = None) -> ObjectReader:
         """A reader of the body from ``offset`` (``length`` bytes, or to the end), pinned to
-        the HEAD's ETag by If-Match so that a changed object fails rather than mixes in.
+        the first answer's ETag by If-Match so that a changed object fails rather than mixes in.
         Unverified: the whole file is checked once it is complete."""
         etag = self.stat.etag
         pinned = ReadOptions(self.version_id, {"If-Match": f'"{etag}"'} if etag else {}, self.sse)

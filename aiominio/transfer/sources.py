@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import inspect
 import os
 import stat
@@ -397,3 +398,46 @@ class ProgressReporter:
             self._wake = None
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+def open_local(path: str) -> tuple[IO[bytes], os.stat_result]:
+    """Open a local file to upload it, and describe the open file (not the name, which could
+    meanwhile be another file).
+
+    Opened without waiting on what is at the name: a FIFO planted there (between a directory
+    walk and the open, say) would hold the opening thread until a writer came; opened
+    non-blocking, it then reads to its end like any file (at once, when nobody writes to it).
+
+    Raises:
+        IsADirectoryError: ``path`` is a directory.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # reads wait for a writer's data, as they would have
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_local(path: str, limit: int) -> tuple[bytes | IO[bytes], int | None]:
+    """A local file to upload, in one job for a thread: a regular file of at most ``limit``
+    bytes read whole (and closed), else the open file; with the bytes to send (``None`` when
+    not known: what is not a regular file, or says it is empty, such as ``/proc`` files).
+
+    Raises:
+        IsADirectoryError: ``path`` is a directory.
+    """
+    f, info = open_local(path)
+    if not stat.S_ISREG(info.st_mode) or info.st_size == 0 or info.st_size > limit:
+        return f, info.st_size if stat.S_ISREG(info.st_mode) and info.st_size else None
+    with f:
+        data = f.read(info.st_size + 1)  # a byte more tells a file that grew, and no more
+    if len(data) != info.st_size:
+        raise InvalidArgument(f"{path!r} changed size while it was read")
+    return data, len(data)

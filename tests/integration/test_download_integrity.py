@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 import aiominio
+from aiominio.transfer import files as files_module
 from aiominio.transfer.files import partial_path
+from aiominio.transfer.partial import PartialFile
 from tests.integration.conftest import StartWebServer, WebServer
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes
@@ -273,24 +276,36 @@ async def test_fget_resume_that_ignores_range_restarts_cleanly(
     assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]
 
 
-async def test_two_fgets_to_one_path_take_turns(web_server: StartWebServer, tmp_path: Path) -> None:
+async def test_two_fgets_to_one_path_take_turns(
+    web_server: StartWebServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both GETs start at once (no HEAD first); the second holds its answer while it waits for
+    the partial file's lock, which the first keeps until its file is written and renamed."""
     target = tmp_path / "file.bin"
-    spans: list[tuple[float, float]] = []
+    loop = asyncio.get_running_loop()
+    # (partial file name, size on entry, time entered, time left, size on leaving)
+    held: list[tuple[str, int, float, float, int]] = []
+    real_opened = files_module.opened
+
+    @contextlib.asynccontextmanager
+    async def recorded(path: str, etag: str) -> AsyncIterator[PartialFile]:
+        async with real_opened(path, etag) as partial:
+            entered, size = loop.time(), partial.size()
+            try:
+                yield partial
+            finally:
+                # Still inside the real one: the lock is held until it exits.
+                held.append((partial.name, size, entered, loop.time(), partial.size()))
+
+    monkeypatch.setattr(files_module, "opened", recorded)
 
     async def slow(request: web.Request) -> web.StreamResponse:
-        headers = {"ETag": f'"{MD5}"'}
-        if request.method == "HEAD":
-            return web.Response(body=BODY, headers=headers)
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        resp = web.StreamResponse(headers=headers)
+        resp = web.StreamResponse(headers={"ETag": f'"{MD5}"'})
         resp.content_length = len(BODY)
         await resp.prepare(request)
         for i in range(0, len(BODY), 1024):
-            await asyncio.sleep(0.01)
-            last = loop.time()  # before the last bytes are sent: the download is not done
+            await asyncio.sleep(0.01)  # the body takes ~0.1 s to stream
             await resp.write(BODY[i : i + 1024])
-        spans.append((start, last))
         await resp.write_eof()
         return resp
 
@@ -301,5 +316,11 @@ async def test_two_fgets_to_one_path_take_turns(web_server: StartWebServer, tmp_
         )
     assert target.read_bytes() == BODY
     assert [p.name for p in tmp_path.iterdir()] == ["file.bin"]
-    (_, first_end), (second_start, _) = sorted(spans)
-    assert second_start >= first_end, "the two downloads wrote the partial file at once"
+    assert server.paths("GET") == ["/bkt/k", "/bkt/k"]  # one whole-object GET each, no HEAD
+    assert server.paths("HEAD") == []
+    first, second = sorted(held, key=lambda h: h[2])
+    # Both went to the one resumable partial file (not a fresh one of a random name), each
+    # found it empty and left it whole: every write of each download fell inside its span.
+    assert first[0] == second[0] == partial_path(str(target), MD5)
+    assert (first[1], first[4]) == (second[1], second[4]) == (0, len(BODY))
+    assert second[2] >= first[3], "the two downloads held the partial file at once"

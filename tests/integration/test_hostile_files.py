@@ -69,33 +69,39 @@ def umask() -> Iterator[Callable[[int], None]]:
 # -- sizes from the server ----------------------------------------------------------------------
 
 
-def _head_of(size: int, get: Handler | None = None) -> Handler:
-    """A HEAD announcing ``size`` bytes; a GET answered by ``get`` (a 412 by default)."""
+def _announcing(size: int) -> Handler:
+    """A HEAD, and a GET of the whole object (the first request of a download), announcing
+    ``size`` bytes and sending none of them; a Range GET is answered with a 412."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        if request.method == "HEAD":
+        if request.method == "HEAD" or "Range" not in request.headers:
             resp = web.StreamResponse(headers={"ETag": f'"{MD5}"'})
             resp.content_length = size
             await resp.prepare(request)
             return resp
-        if get is not None:
-            return await get(request)
         return web.Response(status=412, body=b"<Error><Code>PreconditionFailed</Code></Error>")
 
     return handle
+
+
+def _gets(server: WebServer) -> list[str | None]:
+    """The Range header of each GET the server received (``None``: the whole object)."""
+    return [r.headers.get("Range") for r in server.received if r.method == "GET"]
 
 
 @pytest.mark.parametrize("concurrency", [8, 1])
 async def test_a_size_beyond_5_tib_is_refused_before_anything_is_planned(
     web_server: StartWebServer, tmp_path: Path, concurrency: int
 ) -> None:
-    server = await web_server(web.get("/bkt/k", _head_of(10**18)))
+    server = await web_server(web.get("/bkt/k", _announcing(10**18)))
     async with _client(server) as client:
         with pytest.raises(aiominio.InvalidResponseError, match=r"10{18} bytes.*5 TiB"):
             await asyncio.wait_for(
                 client.fget_object("bkt", "k", tmp_path / "f", concurrency=concurrency), 10
             )
-    assert server.paths("GET") == []
+    # Refused on the first answer, once: no range asked for, no HEAD, no second round.
+    assert _gets(server) == [None]
+    assert server.paths("HEAD") == []
     assert _files(tmp_path) == []
 
 
@@ -103,8 +109,9 @@ async def test_the_ranges_of_the_largest_object_take_no_memory(
     web_server: StartWebServer, tmp_path: Path
 ) -> None:
     # 5 TiB in 1 MiB ranges: 5,242,880 of them, planned one at a time as they are fetched (the
-    # partial file is sparse; every range fails at once with a 412).
-    server = await web_server(web.get("/bkt/k", _head_of(planning.MAX_OBJECT_SIZE)))
+    # partial file is sparse; every range fails at once with a 412, and so does the round
+    # started over).
+    server = await web_server(web.get("/bkt/k", _announcing(planning.MAX_OBJECT_SIZE)))
     tracemalloc.start()
     try:
         async with _client(server) as client:
@@ -115,6 +122,9 @@ async def test_the_ranges_of_the_largest_object_take_no_memory(
         tracemalloc.stop()
     assert peak < 32 * MiB, f"{peak} bytes at the peak"
     assert _files(tmp_path) == []
+    gets = _gets(server)
+    assert gets.count(None) == 2  # each round's first GET, let go
+    assert len(gets) > 2, "no range was asked for"
 
 
 async def test_a_multipart_etag_of_a_billion_parts_sends_no_billion_heads(
@@ -125,7 +135,8 @@ async def test_a_multipart_etag_of_a_billion_parts_sends_no_billion_heads(
     async with _client(server) as client:
         with pytest.raises(aiominio.InvalidResponseError, match="claims 1000000000 parts"):
             await asyncio.wait_for(client.fget_object("bkt", "k", tmp_path / "f"), 10)
-    assert len(server.received) <= 6  # a HEAD and a GET, twice: no HEAD ?partNumber=
+    # The one GET (its body checked against the ETag, refused), twice: no HEAD ?partNumber=.
+    assert [(r.method, r.headers.get("Range")) for r in server.received] == [("GET", None)] * 2
     assert _files(tmp_path) == []
 
 
@@ -134,7 +145,8 @@ async def test_a_multipart_etag_of_a_billion_parts_sends_no_billion_heads(
 
 def _overlong(announced: int, sent: int, seen: list[int], directory: Path) -> Handler:
     """HEAD announces ``announced`` bytes; a GET (ranged or not) sends ``sent`` bytes chunked,
-    noting after each chunk the size of every partial file in ``directory``."""
+    noting after each chunk the size of every partial file in ``directory``. The download's
+    first GET, chunked, tells no size: the HEAD is asked for it, and the body read again."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         headers = {"ETag": f'"{MD5}"'}
@@ -244,7 +256,7 @@ async def test_a_partial_file_of_another_user_is_not_resumed(
         await client.fget_object("bkt", "k", target, verify=False)
     assert target.read_bytes() == BODY
     assert planted.read_bytes() == b"X" * 5000
-    assert [r.headers.get("Range") for r in server.received if r.method == "GET"] == [None]
+    assert _gets(server) == [None]  # read whole from the first answer, into a fresh file
 
 
 @pytest.mark.parametrize("name", ["record", "record-tmp"])
@@ -330,5 +342,6 @@ async def test_a_partial_file_of_ours_is_still_resumed(
     async with _client(server) as client:
         await client.fget_object("bkt", "k", target, concurrency=1)
     assert target.read_bytes() == BODY
-    assert [r.headers.get("Range") for r in server.received if r.method == "GET"] == ["bytes=4000-"]
+    # The first GET describes the object and is let go; the body comes from where the file ends.
+    assert _gets(server) == [None, "bytes=4000-"]
     assert _files(tmp_path) == ["f"]

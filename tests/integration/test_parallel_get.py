@@ -29,6 +29,24 @@ def range_gets(log: RequestLog, key: str) -> list[str]:
     return [s.headers.get("Range", "") for s in log.of("GET") if s.url.split("?")[0].endswith(key)]
 
 
+def fetched(log: RequestLog, key: str) -> list[str]:
+    """The ranges asked for after the download's first GET: that one asks for the whole object
+    (no Range), describes it, and is let go unread when the body is fetched in ranges."""
+    asked = range_gets(log, key)
+    assert asked[:1] == [""], f"the download did not start with a GET of the whole object: {asked}"
+    return asked[1:]
+
+
+def described(log: RequestLog, key: str) -> list[str]:
+    """The HEADs of ``key`` other than those asking a part's size: none, as a download's first
+    GET describes the object."""
+    return [
+        s.url
+        for s in log.of("HEAD")
+        if s.url.split("?")[0].endswith(key) and "partNumber" not in s.url
+    ]
+
+
 def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
@@ -65,12 +83,17 @@ async def test_byte_identical(
     assert stat.size == len(data)
     assert target.read_bytes() == data
     assert leftovers(tmp_path) == ["out.bin"], "the partial file or its record was left"
-    ranges = range_gets(log, "/obj")
+    ranges = fetched(log, "/obj")
     assert len(ranges) == 12, ranges
     assert sorted(ranges, key=lambda r: int(r[6:].split("-")[0])) == [
         f"bytes={i * MiB}-{min((i + 1) * MiB, len(data)) - 1}" for i in range(12)
     ]
-    gets = [s for s in log.of("GET") if s.url.split("?")[0].endswith("/obj")]
+    first, *gets = [s for s in log.of("GET") if s.url.split("?")[0].endswith("/obj")]
+    # The first GET describes the object (no HEAD): no condition of the caller's to carry, the
+    # checksum asked for; every range is pinned to the ETag it gave.
+    assert "If-Match" not in first.headers
+    assert first.headers.get("x-amz-checksum-mode") == "ENABLED"
+    assert described(log, "/obj") == []
     assert all(s.headers.get("If-Match") == f'"{stat.etag}"' for s in gets)
     assert 2 <= log.peak <= 4, "ranges were not fetched concurrently, or too many at once"
 
@@ -123,8 +146,11 @@ async def test_resume_fetches_only_missing_ranges(
             )
         assert target.read_bytes() == data
         assert leftovers(tmp_path) == ["r.bin"]
-        fetched = range_gets(log, "/r")
-        assert len(fetched) == 12 - len(done), "ranges already done were fetched again"
+        ranges = fetched(log, "/r")  # after the first GET, let go unread
+        assert len(ranges) == 12 - len(done), "ranges already done were fetched again"
+        assert sorted(int(r[6:].split("-")[0]) // MiB for r in ranges) == sorted(
+            set(range(12)) - set(done)
+        ), "the ranges fetched are not the ones missing"
         assert calls[0] > len(done) * MiB  # the resumed bytes count from the start
         await c.remove_object(bucket, "r")
         await c.remove_bucket(bucket)
@@ -149,7 +175,7 @@ async def test_changed_object_or_range_size_starts_over(
     async with t:
         await t.fget_object(bucket, "c", target, concurrency=2, part_size=2 * MiB)
     assert target.read_bytes() == old
-    assert len(range_gets(log, "/c")) == 4
+    assert len(fetched(log, "/c")) == 4
     assert leftovers(tmp_path) == ["c.bin"]
 
     # The object changes between an interrupted download and the next: all of it again.
@@ -161,7 +187,7 @@ async def test_changed_object_or_range_size_starts_over(
     async with t:
         await t.fget_object(bucket, "c", target, concurrency=2, part_size=RANGE)
     assert target.read_bytes() == new
-    assert len(range_gets(log, "/c")) == 8
+    assert len(fetched(log, "/c")) == 8
     # The old version's partial file and record stay, never mistaken for the new one's.
     assert len(list(tmp_path.glob("*.part"))) == 1
     assert len(list(tmp_path.glob("*.ranges.json"))) == 1

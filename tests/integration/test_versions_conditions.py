@@ -122,7 +122,7 @@ async def test_multipart_writes_name_their_versions_and_fget_pins_them(
     assert copied.version_id and copied.version_id != put.version_id
     stat = await client.stat_object(versioned, "big-copy")
     assert stat.version_id == copied.version_id
-    # No version_id: the download is pinned to the version its HEAD described, and its
+    # No version_id: the download is pinned to the version its first GET described, and its
     # multipart ETag is checked part by part against that version's parts.
     got = await client.fget_object(versioned, "big", tmp_path / "big")
     assert got.version_id == put.version_id and got.etag == put.etag

@@ -74,7 +74,9 @@ async def test_an_interrupted_download_is_resumed_by_the_next_call(tmp_path: Pat
     transport = server.transport()
     async with client_for(transport) as client:
         await client.fget_object("bkt", "k", tmp_path / "out")
-    assert ranges(transport) == [f"bytes={len(kept)}-"]
+    # The first GET describes the object (and is let go: a partial file is there to resume);
+    # the body is then asked for from where the file ends.
+    assert ranges(transport) == [None, f"bytes={len(kept)}-"]
     assert (tmp_path / "out").read_bytes() == BIG
     assert files(tmp_path) == ["out"]
 
@@ -93,7 +95,9 @@ async def test_a_file_failing_its_check_is_downloaded_again_once(tmp_path: Path)
     async with client_for(transport) as client:
         await client.fget_object("bkt", "k", tmp_path / "out")
     assert (tmp_path / "out").read_bytes() == DATA
-    assert [r.method for r in transport.requests] == ["HEAD", "GET", "HEAD", "GET"]
+    # Checked as it streamed (no HEAD, the file not read back): the second GET starts over.
+    assert [r.method for r in transport.requests] == ["GET", "GET"]
+    assert [r.header("x-amz-checksum-mode") for r in transport.requests] == ["ENABLED"] * 2
 
 
 async def test_a_file_failing_its_check_twice_is_raised_and_removed(tmp_path: Path) -> None:
@@ -138,13 +142,16 @@ async def test_a_file_is_checked_against_its_multipart_etag(tmp_path: Path) -> N
     assert not (tmp_path / "again").exists()
 
 
-async def test_an_object_changed_between_head_and_get_is_started_over(tmp_path: Path) -> None:
+async def test_an_object_changed_under_a_resumed_body_is_started_over(tmp_path: Path) -> None:
+    """The body breaks off, and the object is overwritten before the resume: the resume,
+    pinned by If-Match, gets a 412, and the download starts over with the new object."""
     server = ObjectServer(DATA)
     new = pattern(50_000, seed=3)
 
     def tamper(request: MockRequest, answer: MockResponse) -> MockResponse:
-        if request.method == "HEAD" and server.data is DATA:
-            server.replace(new)  # overwritten right after the HEAD described the old one
+        if request.method == "GET" and server.data is DATA:
+            server.replace(new)  # overwritten while the old body streams
+            return broken(answer, 30_000)
         return answer
 
     server.tamper = tamper
@@ -153,18 +160,74 @@ async def test_an_object_changed_between_head_and_get_is_started_over(tmp_path: 
         stat = await client.fget_object("bkt", "k", tmp_path / "out")
     assert stat.size == len(new)
     assert (tmp_path / "out").read_bytes() == new
-    assert [r.method for r in transport.requests] == ["HEAD", "GET", "HEAD", "GET"]
+    assert ranges(transport) == [None, "bytes=30000-", None]
+    assert transport.requests[1].header("If-Match") == f'"{md5_hex(DATA)}"'
     assert files(tmp_path) == ["out"]
 
 
-async def test_a_condition_that_fails_on_the_head_touches_no_file(tmp_path: Path) -> None:
+async def test_a_condition_that_fails_on_the_first_answer_touches_no_file(tmp_path: Path) -> None:
     server = ObjectServer(DATA)
     transport = server.transport()
     async with client_for(transport) as client:
         with pytest.raises(aiominio.PreconditionFailed):
             await client.fget_object("bkt", "k", tmp_path / "out", if_match='"other"')
-    assert [r.method for r in transport.requests] == ["HEAD"]
+    assert [r.method for r in transport.requests] == ["GET"]
     assert files(tmp_path) == []
+
+
+async def test_a_body_read_as_one_stream_comes_from_the_first_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No HEAD before the GET: the one answer describes the object and carries its body,
+    checked against its CRC32 as it arrives, and the file is not read back."""
+
+    async def read_back(*args: object) -> None:
+        raise AssertionError("the file was read back to be checked")
+
+    monkeypatch.setattr(files_module, "_verify_file", read_back)
+    server = ObjectServer(DATA)
+    transport = server.transport()
+    async with client_for(transport) as client:
+        stat = await client.fget_object("bkt", "k", tmp_path / "out")
+    assert stat.size == len(DATA) and stat.etag == md5_hex(DATA)
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert [(r.method, r.header("Range")) for r in transport.requests] == [("GET", None)]
+
+
+async def test_a_first_answer_without_a_size_falls_back_to_a_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole-object GET answered chunked (no Content-Length) tells no size: it is let go, a
+    HEAD asks the size, and the body is read again, pinned to the ETag; the file, which was not
+    checked as it streamed, is read back and checked against the CRC32 the HEAD gave."""
+    server = ObjectServer(DATA)
+
+    def chunked(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method != "GET" or request.header("Range") is not None:
+            return answer
+        headers = {k: v for k, v in answer.headers.items() if k.lower() != "content-length"}
+        assert isinstance(answer.body, bytes)
+        return MockResponse(answer.status, headers, [answer.body[:40_000], answer.body[40_000:]])
+
+    checked: list[str | None] = []
+    verify_file = files_module._verify_file
+
+    async def recorded(*args: Any) -> str | None:
+        checked.append(await verify_file(*args))
+        return checked[-1]
+
+    monkeypatch.setattr(files_module, "_verify_file", recorded)
+    server.tamper = chunked
+    transport = server.transport()
+    async with client_for(transport) as client:
+        stat = await client.fget_object("bkt", "k", tmp_path / "out")
+    assert stat.size == len(DATA) and stat.etag == md5_hex(DATA)
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert files(tmp_path) == ["out"]
+    asked = [(r.method, r.header("Range"), r.header("If-Match")) for r in transport.requests]
+    assert asked == [("GET", None, None), ("HEAD", None, None), ("GET", None, f'"{server.etag}"')]
+    assert transport.requests[1].header("x-amz-checksum-mode") == "ENABLED"
+    assert checked == ["crc32"]
 
 
 # -- fput_object ----------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from aiominio.transfer.sources import make_source
+from aiominio.transfer.sources import make_source, read_local
 
 
 async def read_all(source: object, n: int) -> list[bytes]:
@@ -46,3 +49,59 @@ async def test_an_async_iterable_is_regrouped_and_has_no_size() -> None:
 def test_a_negative_size_is_refused() -> None:
     with pytest.raises(ValueError, match="size"):
         make_source(b"x", -1)
+
+
+# -- local files to upload ----------------------------------------------------------------------
+
+
+def test_a_small_regular_file_is_read_whole_and_closed(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"hello")
+    body, size = read_local(str(tmp_path / "f"), 10)
+    assert (body, size) == (b"hello", 5)
+
+
+def test_a_file_above_the_limit_is_handed_over_open_with_its_size(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"x" * 11)
+    body, size = read_local(str(tmp_path / "f"), 10)
+    assert not isinstance(body, bytes)
+    with body:
+        assert size == 11
+        assert body.read() == b"x" * 11
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        read_local(str(tmp_path), 10)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_with_no_writer_opens_at_once_and_reads_empty(tmp_path: Path) -> None:
+    """A FIFO planted at the name: a plain open would wait for a writer for ever (the test
+    would hang); it opens at once, tells no size, and reads to its end."""
+    os.mkfifo(tmp_path / "p")
+    done: list[tuple[bytes, int | None]] = []
+
+    def upload() -> None:
+        body, size = read_local(str(tmp_path / "p"), 10)
+        assert not isinstance(body, bytes)
+        with body:
+            done.append((body.read(), size))
+
+    worker = threading.Thread(target=upload, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert done == [(b"", None)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_with_a_writer_is_read_to_its_end(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "p")
+    writer = os.open(tmp_path / "p", os.O_RDWR)  # holds the FIFO open for writing
+    try:
+        body, size = read_local(str(tmp_path / "p"), 10)
+        assert not isinstance(body, bytes) and size is None
+        os.write(writer, b"from a pipe")
+    finally:
+        os.close(writer)
+    with body:
+        assert body.read() == b"from a pipe"
