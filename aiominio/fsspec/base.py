@@ -31,7 +31,13 @@ from aiominio.fsspec.paths import (
     split_path,
     strip_protocol,
 )
-from aiominio.fsspec.ranges import DEFAULT_BLOCK_SIZE, DEFAULT_MAX_GAP
+from aiominio.fsspec.ranges import (
+    DEFAULT_BLOCK_SIZE,
+    DEFAULT_MAX_GAP,
+    PIECES_AT_ONCE,
+    READ_PIECE,
+    SPLIT_READS_FROM,
+)
 from aiominio.models import ObjectInfo
 
 
@@ -381,6 +387,8 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
         length = None if end is None else end - start
         try:
             with translated(path):
+                if length is not None and length >= SPLIT_READS_FROM:
+                    return await self._cat_pieces(bucket, key, start, length, if_match)
                 reader = self.client.get_partial_object(
                     bucket, key, start, length, if_match=if_match
                 )
@@ -390,3 +398,39 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
             return b""  # starts at or past the end
         except PreconditionFailed as exc:
             raise OSError(errno.ESTALE, "the object changed while it was read", path) from exc
+
+    async def _cat_pieces(
+        self, bucket: str, key: str, start: int, length: int, if_match: str | None
+    ) -> bytes:
+        """A long range read in pieces of :data:`READ_PIECE` bytes, :data:`PIECES_AT_ONCE`
+        at a time: the server works on the next pieces while the first ones arrive.
+
+        The first piece's answer gives the object's size (no piece is asked for past it) and
+        its ETag, which pins every other piece (If-Match), so the pieces are of one object.
+        """
+        client = self.client
+        first = client.get_partial_object(
+            bucket, key, start, min(READ_PIECE, length), if_match=if_match
+        )
+        async with first as body:
+            stop = min(start + length, body.stat.size)
+            pinned = if_match or body.stat.etag or None
+            slots = asyncio.Semaphore(PIECES_AT_ONCE - 1)
+
+            async def piece(offset: int) -> bytes:
+                async with slots:
+                    size = min(READ_PIECE, stop - offset)
+                    reader = client.get_partial_object(bucket, key, offset, size, if_match=pinned)
+                    async with reader as rest:
+                        return await rest.read()
+
+            offsets = range(start + READ_PIECE, stop, READ_PIECE)
+            tasks = [asyncio.ensure_future(piece(offset)) for offset in offsets]
+            try:
+                pieces = [await body.read(), *await asyncio.gather(*tasks)]
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+        return b"".join(pieces)

@@ -18,6 +18,14 @@ DEFAULT_MAX_SPAN = 64 * 1024 * 1024
 #: A file's block: the read-ahead ceiling, and the part size of a written file.
 DEFAULT_BLOCK_SIZE = 16 * 1024 * 1024
 
+#: A read of at least this many bytes is fetched in pieces, several at once.
+SPLIT_READS_FROM = 16 * 1024 * 1024
+#: The bytes of one piece of such a read.
+READ_PIECE = 8 * 1024 * 1024
+#: The pieces of one read fetched at once.
+PIECES_AT_ONCE = 4
+
+
 #: What a read fetches past what it asked for, after a seek (a random read).
 MIN_READ_AHEAD = 64 * 1024
 

@@ -400,6 +400,21 @@ class ProgressReporter:
             await asyncio.gather(task, return_exceptions=True)
 
 
+def _open_fd(path: str) -> tuple[int, os.stat_result]:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # reads wait for a writer's data, as they would have
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
 def open_local(path: str) -> tuple[IO[bytes], os.stat_result]:
     """Open a local file to upload it, and describe the open file (not the name, which could
     meanwhile be another file).
@@ -411,14 +426,8 @@ def open_local(path: str) -> tuple[IO[bytes], os.stat_result]:
     Raises:
         IsADirectoryError: ``path`` is a directory.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    fd, info = _open_fd(path)
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory", path)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)  # reads wait for a writer's data, as they would have
         return os.fdopen(fd, "rb"), info
     except BaseException:
         os.close(fd)
@@ -427,17 +436,33 @@ def open_local(path: str) -> tuple[IO[bytes], os.stat_result]:
 
 def read_local(path: str, limit: int) -> tuple[bytes | IO[bytes], int | None]:
     """A local file to upload, in one job for a thread: a regular file of at most ``limit``
-    bytes read whole (and closed), else the open file; with the bytes to send (``None`` when
-    not known: what is not a regular file, or says it is empty, such as ``/proc`` files).
+    bytes read whole (and closed), else the open file (as :func:`open_local` opens it); with
+    the bytes to send (``None`` when not known: what is not a regular file, or says it is
+    empty, such as ``/proc`` files).
 
     Raises:
         IsADirectoryError: ``path`` is a directory.
+        InvalidArgument: the file changed size while it was read.
     """
-    f, info = open_local(path)
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0 or info.st_size > limit:
-        return f, info.st_size if stat.S_ISREG(info.st_mode) and info.st_size else None
-    with f:
-        data = f.read(info.st_size + 1)  # a byte more tells a file that grew, and no more
+    fd, info = _open_fd(path)
+    regular = stat.S_ISREG(info.st_mode)
+    if not regular or info.st_size == 0 or info.st_size > limit:
+        try:
+            return os.fdopen(fd, "rb"), info.st_size if regular and info.st_size else None
+        except BaseException:
+            os.close(fd)
+            raise
+    try:
+        # A byte more than the size tells a file that grew, and no more is read.
+        want = info.st_size + 1
+        chunks: list[bytes] = []
+        got = 0
+        while got < want and (chunk := os.read(fd, want - got)):
+            chunks.append(chunk)
+            got += len(chunk)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(data) != info.st_size:
         raise InvalidArgument(f"{path!r} changed size while it was read")
     return data, len(data)

@@ -3,11 +3,13 @@ against an in-memory S3 (no server)."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import AsyncIterator
 
 import pytest
 
 from aiominio.fsspec import AiominioFileSystem, base
+from aiominio.testing import MockRequest, MockResponse
 from tests.unit.fsspec.mockserver import FakeS3
 
 
@@ -87,3 +89,70 @@ def test_the_loop_of_a_forked_child_is_its_own(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(base, "get_loop", lambda: sentinel)
     assert fs.loop is sentinel  # fsspec's own check would raise "not fork-safe"
     assert fs._pid == -1
+
+
+# -- long reads in pieces -----------------------------------------------------------------------
+
+MiB = 1 << 20
+
+
+def pattern(size: int) -> bytes:
+    block = bytes(range(251))
+    return (block * (size // 251 + 1))[:size]
+
+
+async def test_a_long_read_is_fetched_in_pinned_pieces(fs: AiominioFileSystem, s3: FakeS3) -> None:
+    data = pattern(40 * MiB + 5)
+    s3.objects["big"] = data
+    got = await fs._cat_file("bkt/big", 3, 40 * MiB + 5)
+    assert got == data[3:]
+    gets = s3.of("GET")
+    piece = base.READ_PIECE
+    assert sorted(r.header("Range") for r in gets) == sorted(
+        f"bytes={o}-{min(o + piece, 40 * MiB + 5) - 1}" for o in range(3, 40 * MiB + 5, piece)
+    )
+    # The first piece's answer gives the ETag every other piece is pinned to.
+    assert gets[0].header("If-Match") is None
+    assert {r.header("If-Match") for r in gets[1:]} == {'"e"'}
+
+
+async def test_a_long_read_past_the_end_asks_nothing_past_it(
+    fs: AiominioFileSystem, s3: FakeS3
+) -> None:
+    data = pattern(20 * MiB)
+    s3.objects["big"] = data
+    assert await fs._cat_file("bkt/big", 0, 10**12) == data
+    assert len(s3.of("GET")) == -(-len(data) // base.READ_PIECE)  # 3 pieces, not 119,210
+
+
+async def test_a_short_read_is_one_get(fs: AiominioFileSystem, s3: FakeS3) -> None:
+    s3.objects["big"] = pattern(20 * MiB)
+    assert (
+        await fs._cat_file("bkt/big", 0, base.SPLIT_READS_FROM - 1)
+        == pattern(20 * MiB)[: base.SPLIT_READS_FROM - 1]
+    )
+    assert len(s3.of("GET")) == 1
+
+
+async def test_an_object_changed_between_pieces_fails_the_read(
+    fs: AiominioFileSystem, s3: FakeS3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s3.objects["big"] = pattern(20 * MiB)
+    answer = s3.answer
+
+    def changed(request: MockRequest) -> MockResponse:
+        if request.header("If-Match") is not None:  # overwritten after the first piece
+            s3.requests.append(request)
+            body = b"<Error><Code>PreconditionFailed</Code><Message>m</Message></Error>"
+            return MockResponse(412, {}, body)
+        return answer(request)
+
+    monkeypatch.setattr(s3, "answer", changed)
+    client = s3.client()
+    changed_fs = AiominioFileSystem(client=client, asynchronous=True, skip_instance_cache=True)
+    try:
+        with pytest.raises(OSError, match="changed") as raised:
+            await changed_fs._cat_file("bkt/big", 0, 20 * MiB)
+    finally:
+        await client.close()
+    assert raised.value.errno == errno.ESTALE
