@@ -169,6 +169,22 @@ def test_cat_file_ranges(fs: AiominioFileSystem, fs_bucket: str) -> None:
         fs.cat_file(f"{fs_bucket}/nope")
 
 
+def test_a_long_read_in_pieces_is_the_object_s_bytes(
+    fs: AiominioFileSystem, fs_bucket: str
+) -> None:
+    """A read of 16 MiB or more goes in 8 MiB pieces at once; what comes back is the bytes,
+    also where the read runs past the end or starts inside the last piece."""
+    path = f"{fs_bucket}/long"
+    data = os.urandom(3 << 20) * 7  # 21 MiB
+    fs.pipe_file(path, data)
+    assert fs.cat_file(path) == data
+    assert fs.cat_file(path, start=5, end=(20 << 20) + 3) == data[5 : (20 << 20) + 3]
+    assert fs.cat_file(path, start=1 << 20, end=1 << 40) == data[1 << 20 :]
+    with fs.open(path, "rb") as f:
+        f.seek(1000)
+        assert f.read(18 << 20) == data[1000 : 1000 + (18 << 20)]
+
+
 def test_cat_ranges_coalesces_nearby_ranges(
     traced_fs: tuple[AiominioFileSystem, RequestLog], fs_bucket: str
 ) -> None:
