@@ -413,6 +413,20 @@ class FileSystemBase(AsyncFileSystem):  # type: ignore[misc]
             bucket, key, start, min(READ_PIECE, length), if_match=if_match
         )
         async with first as body:
+            total = (body.stat.headers or {}).get("content-range", "").rpartition("/")[2]
+            if not total.isdigit():
+                # The size is not told ("*"): the rest in one more request, not in pieces.
+                head = await body.read()
+                pinned = if_match or body.stat.etag or None
+                rest = start + len(head), length - len(head)
+                if len(head) < min(READ_PIECE, length) or rest[1] <= 0:
+                    return head
+                reader = client.get_partial_object(bucket, key, *rest, if_match=pinned)
+                try:
+                    async with reader as tail:
+                        return head + await tail.read()
+                except InvalidRange:
+                    return head
             stop = min(start + length, body.stat.size)
             pinned = if_match or body.stat.etag or None
             slots = asyncio.Semaphore(PIECES_AT_ONCE - 1)

@@ -42,7 +42,7 @@ from aiominio.fsspec.entries import (
 from aiominio.fsspec.files import AiominioFile, AiominioStreamedFile
 from aiominio.fsspec.paths import ghost_candidates, join, split_path, strip_protocol
 from aiominio.fsspec.ranges import coalesce
-from aiominio.transfer.sources import read_local
+from aiominio.transfer.sources import load_local
 
 #: Files up to this size are read whole by the thread that opens them (a put's one thread job).
 _READ_WHOLE = 8 << 20
@@ -219,15 +219,15 @@ class AiominioFileSystem(FileSystemBase):
     ) -> None:
         rpath = strip_protocol(rpath)
         bucket, key = split_path(rpath)
+        if not key:
+            raise IsADirectoryError(rpath)
         try:
             # One thread job: opened (never waiting on a FIFO planted at the name), sized, and
             # a small file read whole.
-            body, size = await asyncio.to_thread(read_local, lpath, _READ_WHOLE)
+            body, size = await load_local(lpath, _READ_WHOLE)
         except IsADirectoryError:
             return  # a directory: nothing to store until a file goes in it
         try:
-            if not key:
-                raise IsADirectoryError(rpath)
 
             def progress(done: int, total: int | None) -> None:
                 if total is not None:

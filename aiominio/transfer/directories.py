@@ -45,7 +45,7 @@ from aiominio.ops.objects import remove_objects
 from aiominio.requester import Requester
 from aiominio.transfer.files import download_file, upload_file
 from aiominio.transfer.jobs import Upload
-from aiominio.transfer.sources import Progress, make_source, read_local
+from aiominio.transfer.sources import Progress, load_local, make_source
 from aiominio.transfer.trees import LocalTree, both, list_tree, walk_local
 from aiominio.transfer.uploads import put_object
 
@@ -334,7 +334,7 @@ async def _upload(
     # put_object aborts a multipart upload that fails or is cancelled; upload_file keeps it.
     # One thread job opens the file (never waiting on a FIFO planted at its name) and reads a
     # file that goes in one PUT whole (a PUT holds its body in memory anyway).
-    body, size = await asyncio.to_thread(read_local, item.source, options.threshold)
+    body, size = await load_local(item.source, options.threshold)
     try:
         await put_object(job, make_source(body, size), progress)
     finally:

@@ -138,12 +138,18 @@ async def download_file(
             os.makedirs(parent, exist_ok=True)
             reporter.total = stat.size
             ranged_fill = concurrency > 1 and stat.size >= 2 * range_size
+            if ranged_fill:
+                await first.close()  # its connection is for the ranges
             job = Download(req, bucket, key, stat, pinned, read.sse, reporter)
-            async with opened(path, stat.etag) as partial:
+            # A download that must wait for another one to the same path lets its answer go
+            # first: held, its connection could be the one the other download waits for.
+            async with opened(path, stat.etag, waiting=first.close) as partial:
                 if partial.size() > stat.size:
-                    partial.truncate(0)  # longer than the object: nothing in it is of use
+                    # Longer than the object: nothing in it (nor in its record) is of use.
+                    partial.truncate(0)
+                    remove_record(partial.name)
                 streamed = (
-                    not ranged_fill and first.content_length == stat.size and partial.size() == 0
+                    not first.closed and first.content_length == stat.size and partial.size() == 0
                 )
                 if not streamed:
                     await first.close()
@@ -181,6 +187,7 @@ async def _write_first(job: Download, partial: PartialFile, first: ObjectReader)
     checks it as it arrives (and resumes it, pinned to its ETag, where it breaks off)."""
     remove_record(partial.name)  # a record of ranges of an earlier download: nothing of it kept
     size = job.stat.size
+    job.reporter.done = 0  # an earlier attempt's bytes are gone with its file
     await write_body(
         partial,
         first,

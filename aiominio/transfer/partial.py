@@ -166,16 +166,19 @@ class PartialFile:
 
 
 @contextlib.asynccontextmanager
-async def opened(path: str, etag: str) -> AsyncIterator[PartialFile]:
+async def opened(
+    path: str, etag: str, *, waiting: Callable[[], Awaitable[None]] | None = None
+) -> AsyncIterator[PartialFile]:
     """The partial file of a download of the object of ``etag`` to ``path``: the resumable one
     (created, or reused when it is ours), locked against other downloads to the same path, which
     wait for this one; or, when something else holds its name, a fresh one of a random name.
+    ``waiting`` is awaited once, before such a wait (to let go of what the wait would hold).
 
     On exit the descriptor is closed; a file of a random name that was not committed is
     removed (nobody could resume it). Both wait for the file's jobs, not its caller.
     """
     name = partial_path(path, etag)
-    partial = await _open_resumable(name)
+    partial = await _open_resumable(name, waiting)
     if partial is None:
         directory, base = os.path.split(path)
         fd, fresh = tempfile.mkstemp(prefix=f"{base}.", suffix=".part", dir=directory or ".")
@@ -186,7 +189,9 @@ async def opened(path: str, etag: str) -> AsyncIterator[PartialFile]:
         partial.close(discard=not partial.resumable)
 
 
-async def _open_resumable(name: str) -> PartialFile | None:
+async def _open_resumable(
+    name: str, waiting: Callable[[], Awaitable[None]] | None
+) -> PartialFile | None:
     """The resumable partial file ``name``, locked; ``None`` when its name, or its record's,
     holds something that is not ours."""
     while True:
@@ -196,6 +201,9 @@ async def _open_resumable(name: str) -> PartialFile | None:
         if fd is None:
             return None
         try:
+            if waiting is not None and not _try_lock(fd):
+                await waiting()
+                waiting = None
             # Polled: the holder may be another process, which no asyncio.Event can tell of.
             while not _try_lock(fd):  # noqa: ASYNC110
                 await asyncio.sleep(_LOCK_POLL)

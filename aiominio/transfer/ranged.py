@@ -234,7 +234,7 @@ class RangedDownload:
         async with job.reader(start, length) as reader:
             if reader.stat.etag != job.stat.etag:
                 raise InvalidResponseError(
-                    f"{job.where}: a range describes another object than the HEAD did"
+                    f"{job.where}: a range describes another object than the first answer did"
                 )
             # Past the range lie other ranges' bytes: nothing past it is written.
             at = await write_body(

@@ -400,14 +400,21 @@ class ProgressReporter:
             await asyncio.gather(task, return_exceptions=True)
 
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no FIFOs to plant
+
+
 def _open_fd(path: str) -> tuple[int, os.stat_result]:
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        if os.path.isdir(path):  # Windows refuses to open a directory
+            raise IsADirectoryError(errno.EISDIR, "is a directory", path) from None
+        raise
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a directory", path)
-        if hasattr(os, "set_blocking"):
+        if _NONBLOCK:
             os.set_blocking(fd, True)  # reads wait for a writer's data, as they would have
     except BaseException:
         os.close(fd)
@@ -466,3 +473,21 @@ def read_local(path: str, limit: int) -> tuple[bytes | IO[bytes], int | None]:
     if len(data) != info.st_size:
         raise InvalidArgument(f"{path!r} changed size while it was read")
     return data, len(data)
+
+
+async def load_local(path: str, limit: int) -> tuple[bytes | IO[bytes], int | None]:
+    """:func:`read_local` in a worker thread. Cancelled while the thread works, the file it
+    opened is closed when the thread is done (the caller, gone, cannot)."""
+    job = asyncio.ensure_future(asyncio.to_thread(read_local, path, limit))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        job.add_done_callback(_close_loaded)
+        raise
+
+
+def _close_loaded(job: asyncio.Future[tuple[bytes | IO[bytes], int | None]]) -> None:
+    if not job.cancelled() and job.exception() is None:
+        body = job.result()[0]
+        if not isinstance(body, bytes):
+            body.close()

@@ -236,6 +236,42 @@ async def test_fget_object_resumes(
     assert ranges == [None, f"bytes={have}-"], "the download did not resume from the partial file"
 
 
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["resumed", "ranged"])
+async def test_two_fgets_to_one_path_through_one_connection_both_finish(
+    server: testing.LocalServer, bucket: str, tmp_path: Path, concurrency: int
+) -> None:
+    """A pool of one connection, two downloads to one path, each needing more requests after
+    its first GET (the rest of a partial file, or the ranges): the one that waits for the
+    other's lock on the partial file lets its first answer go, so the other one gets the
+    connection (held, it was a deadlock)."""
+    data = pattern(6 * MiB, seed=8)
+    target = tmp_path / "one.bin"
+
+    class Interrupted(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        if done >= MiB:
+            raise Interrupted
+
+    async with server.client() as c:
+        await c.put_object(bucket, "one", data)
+        with pytest.raises(Interrupted):
+            await c.fget_object(bucket, "one", target, progress=stop, concurrency=1)
+    async with server.client(max_connections=1) as c:
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    c.fget_object(bucket, "one", target, concurrency=concurrency, part_size=MiB)
+                    for _ in range(2)
+                )
+            ),
+            60,
+        )
+    assert target.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.bin"]
+
+
 async def test_fget_object_restarts_when_the_object_changed(
     client: aiominio.Client, bucket: str, tmp_path: Path
 ) -> None:

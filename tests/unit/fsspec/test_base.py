@@ -156,3 +156,31 @@ async def test_an_object_changed_between_pieces_fails_the_read(
     finally:
         await client.close()
     assert raised.value.errno == errno.ESTALE
+
+
+async def test_a_long_read_of_an_object_of_untold_size_is_read_in_two(
+    s3: FakeS3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server answering ``Content-Range: bytes a-b/*`` tells no size to plan pieces by:
+    the rest comes in one more request, all of it, and nothing is asked past the end."""
+    data = pattern(20 * MiB)
+    s3.objects["big"] = data
+    answer = s3.answer
+
+    def untold(request: MockRequest) -> MockResponse:
+        response = answer(request)
+        told = response.headers.get("Content-Range")
+        if told:
+            headers = {**response.headers, "Content-Range": told.rpartition("/")[0] + "/*"}
+            return MockResponse(response.status, headers, response.body)
+        return response
+
+    monkeypatch.setattr(s3, "answer", untold)
+    client = s3.client()
+    fs = AiominioFileSystem(client=client, asynchronous=True, skip_instance_cache=True)
+    try:
+        assert await fs._cat_file("bkt/big", 0, 20 * MiB) == data
+        assert await fs._cat_file("bkt/big", 5, 10**12) == data[5:]
+    finally:
+        await client.close()
+    assert len(s3.of("GET")) == 4

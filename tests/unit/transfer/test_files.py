@@ -387,3 +387,26 @@ async def test_a_resumed_upload_takes_no_part_size_no_part_can_have(tmp_path: Pa
         dict(c["query"])["partNumber"]: len(c["body"]) for c in fake.calls if c["method"] == "PUT"
     }
     assert sizes == {"1": 16 * MiB, "2": 1 * MiB}  # the planned part size
+
+
+async def test_a_download_started_over_reports_progress_from_zero(tmp_path: Path) -> None:
+    """The body breaks off and the object is overwritten before the resume: the download
+    starts over, and its progress counts again from 0, never past the total."""
+    server = ObjectServer(BIG)
+    new = pattern(len(BIG), seed=4)
+
+    def tamper(request: MockRequest, answer: MockResponse) -> MockResponse:
+        if request.method == "GET" and server.data is BIG:
+            server.replace(new)
+            return broken(answer, (2 << 20) + 5)
+        return answer
+
+    server.tamper = tamper
+    told: list[tuple[int, int | None]] = []
+    async with client_for(server.transport()) as client:
+        await client.fget_object(
+            "bkt", "k", tmp_path / "out", progress=lambda d, t: told.append((d, t))
+        )
+    assert (tmp_path / "out").read_bytes() == new
+    assert all(done <= len(BIG) for done, _ in told), told
+    assert told[-1] == (len(BIG), len(BIG))

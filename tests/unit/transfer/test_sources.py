@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import threading
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from aiominio.transfer import sources
 from aiominio.transfer.sources import make_source, read_local
 
 
@@ -105,3 +107,30 @@ def test_a_fifo_with_a_writer_is_read_to_its_end(tmp_path: Path) -> None:
         os.close(writer)
     with body:
         assert body.read() == b"from a pipe"
+
+
+async def test_a_cancelled_load_closes_the_file_its_thread_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "f").write_bytes(b"x" * 100)
+    gate = threading.Event()
+    opened: list[object] = []
+
+    def slow_read(path: str, limit: int) -> tuple[object, int | None]:
+        gate.wait(10)  # still in the thread when the caller is cancelled
+        result = read_local(path, limit)
+        opened.append(result[0])
+        return result
+
+    monkeypatch.setattr(sources, "read_local", slow_read)
+    task = asyncio.ensure_future(sources.load_local(str(tmp_path / "f"), 10))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    gate.set()
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if opened and opened[0].closed:  # type: ignore[attr-defined]
+            break
+    assert opened and opened[0].closed  # type: ignore[attr-defined]
