@@ -12,7 +12,6 @@ the upload, so no object and no incomplete upload is left.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import io
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
@@ -38,26 +37,9 @@ MIN_PART_SIZE = 5 * 1024 * 1024
 WRITE_MODES = frozenset({"wb", "xb"})
 
 
-#: A read of at least this many bytes has the same length after it fetched in the background.
-LOOK_AHEAD_FROM = 8 * 1024 * 1024
-#: ... but never more than this many bytes at once.
-LOOK_AHEAD_MAX = 64 * 1024 * 1024
-#: The fetches a file keeps going, or fetched and not yet read, at once.
-LOOK_AHEAD_HELD = 2
-
-Prefetch = Callable[[int, int], "concurrent.futures.Future[bytes]"]
-
-
 class AdaptiveCache(BaseCache):  # type: ignore[misc]
     """A read buffer whose read-ahead adapts: :class:`~aiominio.fsspec.ranges.ReadAhead`
-    decides what a miss fetches. ``fetched`` counts the bytes of the fetches done, ``fetches``
-    the requests.
-
-    With ``prefetch`` (a function starting a fetch of ``[start, stop)`` on the filesystem's
-    loop), a long read (:data:`LOOK_AHEAD_FROM` or more, such as pyarrow's reads of whole column
-    chunks) starts a fetch of as many bytes after it, kept until read (at most
-    :data:`LOOK_AHEAD_HELD` at once): the next read is then on its way while the caller works
-    on this one. Short reads never start one (random reads stay small).
+    decides what a miss fetches. ``fetched`` counts the bytes fetched, ``fetches`` the requests.
     """
 
     name: ClassVar[str] = "adaptive"
@@ -68,7 +50,6 @@ class AdaptiveCache(BaseCache):  # type: ignore[misc]
         fetcher: Callable[[int, int], bytes],
         size: int,
         minimum: int | None = None,
-        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__(blocksize, fetcher, size)
         self.policy = ReadAhead(blocksize) if minimum is None else ReadAhead(blocksize, minimum)
@@ -76,9 +57,6 @@ class AdaptiveCache(BaseCache):  # type: ignore[misc]
         self.start = 0
         self.fetched = 0
         self.fetches = 0
-        self._prefetch = prefetch
-        #: Fetches started ahead: their start, stop and future, oldest first.
-        self.ahead: list[tuple[int, int, concurrent.futures.Future[bytes]]] = []
 
     @property
     def stop(self) -> int:
@@ -93,11 +71,9 @@ class AdaptiveCache(BaseCache):  # type: ignore[misc]
             self.hit_count += 1
             return self.buffer[start - self.start : stop - self.start]
         self.miss_count += 1
-        ahead = self._take_ahead(start, stop)
-        if ahead is not None:
-            self.buffer, self.start = ahead, start
-        elif self.start <= start <= self.stop and bool(self.buffer):
-            # Sequential: keep what is buffered from ``start`` on; fetch from where it ends.
+        sequential = self.start <= start <= self.stop and bool(self.buffer)
+        if sequential:
+            # Keep what is buffered from ``start`` on; fetch from where the buffer ends.
             kept = self.buffer[start - self.start :]
             _, fetch_stop = self.policy.plan(self.stop, stop, sequential=True, size=self.size)
             new = self._get(self.stop, fetch_stop)
@@ -107,8 +83,6 @@ class AdaptiveCache(BaseCache):  # type: ignore[misc]
                 start, stop, sequential=False, size=self.size
             )
             self.buffer, self.start = self._get(fetch_start, fetch_stop), fetch_start
-        if stop - start >= LOOK_AHEAD_FROM:
-            self._look_ahead(stop, min(self.size, stop + min(stop - start, LOOK_AHEAD_MAX)))
         return self.buffer[: stop - start]
 
     def _get(self, start: int, stop: int) -> bytes:
@@ -118,41 +92,8 @@ class AdaptiveCache(BaseCache):  # type: ignore[misc]
         self.fetches += 1
         return data
 
-    def _look_ahead(self, start: int, stop: int) -> None:
-        """Start fetching ``[start, stop)`` unless it is under way (or nothing is there)."""
-        if self._prefetch is None or start >= stop:
-            return
-        if any(a_start <= start and stop <= a_stop for a_start, a_stop, _ in self.ahead):
-            return
-        self.ahead.append((start, stop, self._prefetch(start, stop)))
-        self.total_requested_bytes += stop - start
-        self.fetches += 1
-        while len(self.ahead) > LOOK_AHEAD_HELD:
-            self._drop(self.ahead.pop(0)[2])
-
-    def _take_ahead(self, start: int, stop: int) -> bytes | None:
-        """The bytes from ``start`` of a fetch started ahead that holds ``[start, stop)``, if
-        one does (a failed one is let go: the read then fetches, and fails, on its own)."""
-        for i, (a_start, a_stop, future) in enumerate(self.ahead):
-            if a_start <= start and stop <= a_stop:
-                del self.ahead[i]
-                try:
-                    data = future.result()
-                except Exception:
-                    return None
-                self.fetched += len(data)
-                return data[start - a_start :] if start > a_start else data
-        return None
-
-    def _drop(self, future: concurrent.futures.Future[bytes]) -> None:
-        if not future.cancel() and future.done() and future.exception() is None:
-            self.fetched += len(future.result())  # fetched, never read
-
     def close(self) -> None:
         self.buffer = b""
-        ahead, self.ahead = self.ahead, []
-        for _, _, future in ahead:
-            self._drop(future)
 
 
 class StreamedUpload:
@@ -316,11 +257,7 @@ class AiominioFile(AbstractBufferedFile):  # type: ignore[misc]
                 if options:
                     raise TypeError(f"unknown cache_options for 'adaptive': {sorted(options)}")
                 self.cache = AdaptiveCache(
-                    self.blocksize,
-                    self._fetch_range,
-                    self.size,
-                    cast("int | None", minimum),
-                    prefetch=self._prefetch_range,
+                    self.blocksize, self._fetch_range, self.size, cast("int | None", minimum)
                 )
 
     # -- reading ---------------------------------------------------------------------------
@@ -330,16 +267,6 @@ class AiominioFile(AbstractBufferedFile):  # type: ignore[misc]
             bytes,
             sync(self.fs.loop, self.fs._cat_file, self.path, start, end, if_match=self.etag),
         )
-
-    def _prefetch_range(self, start: int, end: int) -> concurrent.futures.Future[bytes]:
-        """Start fetching ``[start, end)`` on the filesystem's loop; the future of its bytes."""
-        loop = self.fs.loop
-        if loop is None:  # no loop to run it on: fetched now, as a read would
-            done: concurrent.futures.Future[bytes] = concurrent.futures.Future()
-            done.set_result(self._fetch_range(start, end))
-            return done
-        coro = self.fs._cat_file(self.path, start, end, if_match=self.etag)
-        return asyncio.run_coroutine_threadsafe(coro, loop)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -3,11 +3,8 @@ upload (against an in-memory S3), with no server."""
 
 from __future__ import annotations
 
-import concurrent.futures
-
 import pytest
 
-from aiominio.fsspec import files
 from aiominio.fsspec.files import AdaptiveCache, StreamedUpload, put_whole
 from tests.unit.fsspec.mockserver import FakeS3
 
@@ -133,79 +130,3 @@ def test_a_directory_does_not_open_and_a_file_reads_through_the_cache() -> None:
             fs.open("bkt/d/f", "ab")
     finally:
         sync(fs.loop, client.close)
-
-
-# -- looking ahead of long reads ----------------------------------------------------------------
-
-
-class Prefetcher:
-    """Starts fetches as futures the test completes (or leaves pending) itself."""
-
-    def __init__(self, *, finish: bool = True) -> None:
-        self.finish = finish
-        self.started: list[tuple[int, int]] = []
-        self.futures: list[concurrent.futures.Future[bytes]] = []
-
-    def __call__(self, start: int, stop: int) -> concurrent.futures.Future[bytes]:
-        self.started.append((start, stop))
-        future: concurrent.futures.Future[bytes] = concurrent.futures.Future()
-        if self.finish:
-            future.set_result(DATA[start:stop])
-        self.futures.append(future)
-        return future
-
-
-@pytest.fixture
-def long_from(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(files, "LOOK_AHEAD_FROM", 10_000)
-    return 10_000
-
-
-def test_a_long_read_fetches_the_next_one_ahead(long_from: int) -> None:
-    fetch, ahead = Fetcher(), Prefetcher()
-    cache = AdaptiveCache(1024, fetch, len(DATA), minimum=512, prefetch=ahead)
-    assert cache._fetch(100, 20_100) == DATA[100:20_100]
-    assert ahead.started == [(20_100, 40_100)]
-    assert cache._fetch(20_100, 40_100) == DATA[20_100:40_100]  # from the look-ahead
-    assert fetch.calls == [(100, 20_100)]
-    assert ahead.started[-1] == (40_100, 60_100)  # and the next one on its way
-    assert cache.fetched == 40_000
-
-
-def test_short_reads_never_look_ahead(long_from: int) -> None:
-    fetch, ahead = Fetcher(), Prefetcher()
-    cache = AdaptiveCache(1024, fetch, len(DATA), minimum=512, prefetch=ahead)
-    for pos in (50_000, 3, 90_000, 7_000):
-        assert cache._fetch(pos, pos + 4096) == DATA[pos : pos + 4096]
-    assert ahead.started == []
-
-
-def test_reads_out_of_order_find_what_was_fetched_ahead(long_from: int) -> None:
-    """pyarrow's pattern: column chunks asked for nearly in order, one now and then later."""
-    fetch, ahead = Fetcher(), Prefetcher()
-    cache = AdaptiveCache(1024, fetch, len(DATA), minimum=512, prefetch=ahead)
-    chunk = 12_000
-    for n in (0, 2, 1, 3):
-        assert cache._fetch(n * chunk, (n + 1) * chunk) == DATA[n * chunk : (n + 1) * chunk]
-    # 0 fetched itself (1 ahead); 2 fetched itself (3 ahead); 1 and 3 came from ahead.
-    assert fetch.calls == [(0, chunk), (2 * chunk, 3 * chunk)]
-
-
-def test_at_most_two_look_aheads_are_kept(long_from: int) -> None:
-    fetch, ahead = Fetcher(), Prefetcher(finish=False)
-    cache = AdaptiveCache(1024, fetch, len(DATA), minimum=512, prefetch=ahead)
-    for pos in (0, 30_000, 60_000):
-        cache._fetch(pos, pos + 10_000)
-    assert len(cache.ahead) == files.LOOK_AHEAD_HELD
-    assert ahead.futures[0].cancelled()  # the oldest, still pending, was called off
-    cache.close()
-    assert all(f.cancelled() for f in ahead.futures)
-
-
-def test_a_failed_look_ahead_is_fetched_again(long_from: int) -> None:
-    fetch, ahead = Fetcher(), Prefetcher(finish=False)
-    cache = AdaptiveCache(1024, fetch, len(DATA), minimum=512, prefetch=ahead)
-    cache._fetch(0, 20_000)
-    ahead.futures[0].set_exception(OSError("the connection broke"))
-    assert cache._fetch(20_000, 40_000) == DATA[20_000:40_000]
-    assert fetch.calls[-1] == (20_000, 40_000)
