@@ -324,6 +324,59 @@ class BodyCheck:
         )
 
 
+class RangeCrcs:
+    """A whole-object CRC checked from its ranges: the CRC of each range, taken as it arrives
+    in any order, combined in offset order (:func:`crc_combine`) once all are there; for a
+    download in ranges, which then need not read its file back. ``None`` from :func:`of` for a
+    digest that does not combine (MD5, SHA).
+    """
+
+    def __init__(self, check: BodyCheck, crc: Crc, fn: Callable[[bytes | memoryview, int], int]):
+        self.check = check
+        self._crc = crc
+        self.fn = fn
+        self._ranges: dict[int, tuple[int, int]] = {}  # offset -> (length, crc)
+        self.actual: str | None = None
+
+    @classmethod
+    def of(cls, check: BodyCheck | None) -> RangeCrcs | None:
+        crcs = {
+            "crc32": (CRC32, crc32),
+            "crc32c": (CRC32C, crc32c),
+            "crc64nvme": (CRC64NVME, crc64nvme),
+        }
+        if check is None or check.algorithm not in crcs:
+            return None
+        crc, fn = crcs[check.algorithm]
+        return cls(check, crc, fn)
+
+    def add(self, offset: int, length: int, value: int) -> None:
+        """The CRC ``value`` of the ``length`` bytes at ``offset``."""
+        self._ranges[offset] = (length, value)
+
+    def verdict(self, size: int) -> bool | None:
+        """Whether the ranges, which must cover ``[0, size)`` end to end, give the stored CRC;
+        ``None`` when they do not cover it (some came from an earlier call)."""
+        total, at = 0, 0
+        for offset in sorted(self._ranges):
+            length, value = self._ranges[offset]
+            if offset != at:
+                return None
+            total = crc_combine(self._crc, total, value, length)
+            at += length
+        if at != size:
+            return None
+        self.actual = _b64(total.to_bytes(self._crc.width // 8, "big"))
+        return self.actual == self.check.expected
+
+    def mismatch(self, what: str) -> str:
+        """A message for ranges that did not give the stored CRC."""
+        return (
+            f"{what}: the ranges give {self.check.algorithm} {self.actual}, "
+            f"the server stored {self.check.expected}; the data was corrupted in transit"
+        )
+
+
 def body_check(headers: Mapping[str, str]) -> BodyCheck | None:
     """How the whole body of an object's answer (lower-cased headers) can be verified: the
     cheapest of the whole-object checksums it carries and an MD5 ETag, or ``None``.

@@ -17,6 +17,7 @@ from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
 from aiominio.core import planning
 from aiominio.core.checksums import (
     BodyCheck,
+    RangeCrcs,
     body_check,
     multipart_etag,
     multipart_etag_count,
@@ -154,12 +155,21 @@ async def download_file(
                 if not streamed:
                     await first.close()
                 try:
+                    verified = False
                     if streamed:
                         await _write_first(job, partial, first)
+                        verified = first.verified_by is not None
                     elif ranged_fill:
+                        # A whole-object CRC is checked from the ranges' own CRCs, taken as
+                        # they are written: the file is not read back.
+                        crcs = RangeCrcs.of(_check_of(job)) if verify else None
                         await RangedDownload(
-                            job, partial, concurrency=concurrency, range_size=range_size
+                            job, partial, concurrency=concurrency, range_size=range_size, crcs=crcs
                         ).run()
+                        verdict = None if crcs is None else crcs.verdict(stat.size)
+                        if crcs is not None and verdict is False:
+                            raise InvalidResponseError(crcs.mismatch(job.where))
+                        verified = verdict is True
                     else:
                         await _fill(job, partial)
                     have = partial.size()
@@ -167,7 +177,7 @@ async def download_file(
                         raise InvalidResponseError(
                             f"downloaded {have} bytes of {bucket}/{key}, expected {stat.size}"
                         )
-                    if verify and not (streamed and first.verified_by):
+                    if verify and not verified:
                         await _verify_file(job, partial)
                 except (PreconditionFailed, InvalidResponseError):
                     # The object changed since the partial file was started, or what arrived
@@ -198,13 +208,18 @@ async def _write_first(job: Download, partial: PartialFile, first: ObjectReader)
     )
 
 
+def _check_of(job: Download) -> BodyCheck | None:
+    """How the whole object can be checked: the digest its first answer carries."""
+    return body_check(encrypted_view(job.stat.headers or {}, job.sse is not None))
+
+
 async def _verify_file(job: Download, partial: PartialFile) -> str | None:
     """Check a downloaded file against the object's whole-object checksum or MD5 ETag, or its
     multipart ETag recomputed from the part sizes; the name of what matched (``None``: nothing
     to check against)."""
     what, stat = job.where, job.stat
     headers = encrypted_view(stat.headers or {}, job.sse is not None)
-    check = body_check(headers)
+    check = _check_of(job)
     if check is not None:
         await partial.run(_feed, check, partial)
         if not check.ok:

@@ -291,9 +291,11 @@ async def write_body(
     end: int,
     advance: Callable[[int], Awaitable[None]],
     too_long: str,
+    seen: Callable[[bytearray], None] | None = None,
 ) -> int:
     """Write ``chunks`` into ``partial`` from ``at``, gathered into blocks of :data:`WRITE_SIZE`,
-    telling ``advance`` of each block written; the position after the last byte.
+    telling ``advance`` of each block written (and ``seen`` of each block, in order, before it
+    is written); the position after the last byte.
 
     Raises:
         InvalidResponseError: (with the message ``too_long``) the chunks run past ``end``,
@@ -306,11 +308,15 @@ async def write_body(
             raise InvalidResponseError(too_long)
         pending += chunk
         if len(pending) >= WRITE_SIZE:
+            if seen is not None:
+                seen(pending)
             await partial.write(pending, at)
             at += len(pending)
             await advance(len(pending))
             pending = bytearray()
     if pending:
+        if seen is not None:
+            seen(pending)
         await partial.write(pending, at)
         at += len(pending)
         await advance(len(pending))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from aiominio.core import planning
+from aiominio.core.checksums import RangeCrcs
 from aiominio.errors import InvalidResponseError
 from aiominio.transfer.jobs import Download
 from aiominio.transfer.partial import PartialFile, is_ours, record_path, write_body
@@ -187,7 +188,13 @@ class RangedDownload:
     """
 
     def __init__(
-        self, job: Download, partial: PartialFile, *, concurrency: int, range_size: int
+        self,
+        job: Download,
+        partial: PartialFile,
+        *,
+        concurrency: int,
+        range_size: int,
+        crcs: RangeCrcs | None = None,
     ) -> None:
         self._job = job
         self._partial = partial
@@ -198,6 +205,8 @@ class RangedDownload:
         self._record_file = record_path(partial.name)
         self._saving = asyncio.Lock()
         self._done: set[int] = set()
+        #: Each range's CRC, taken as it is written (with a whole-object CRC to check).
+        self.crcs = crcs
 
     async def run(self) -> None:
         """Fetch the ranges the partial file lacks; raise the first failure, the others
@@ -231,6 +240,13 @@ class RangedDownload:
         job = self._job
         start, length = self._ranges[index]
         end = start + length
+        crcs, value = self.crcs, 0
+
+        def seen(block: bytearray) -> None:
+            nonlocal value
+            assert crcs is not None
+            value = crcs.fn(memoryview(block), value)
+
         async with job.reader(start, length) as reader:
             if reader.stat.etag != job.stat.etag:
                 raise InvalidResponseError(
@@ -244,11 +260,14 @@ class RangedDownload:
                 end=end,
                 advance=job.reporter.advance,
                 too_long=f"{job.where}: range {start}-{end - 1} sent more than its {length} bytes",
+                seen=None if crcs is None else seen,
             )
         if at - start != length:
             raise InvalidResponseError(
                 f"{job.where}: range {start}-{end - 1} gave {at - start} bytes"
             )
+        if crcs is not None:
+            crcs.add(start, length, value)
         self._done.add(index)
         await self._save()
         await job.reporter.report()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import zlib
 from pathlib import Path
@@ -459,3 +460,42 @@ def test_only_quotes_are_taken_off_an_etag() -> None:
         assert c.body_check({"etag": etag}) is None
         assert c.multipart_etag_count({"etag": f"{etag}-2"}) is None
         assert c.multipart_etag_count({"etag": f"X{ABC_MD5}-2X"}) is None
+
+
+# -- a whole-object CRC from the CRCs of ranges ------------------------------------------------
+
+
+@given(st.binary(min_size=1, max_size=3000), st.lists(st.integers(1, 3000), max_size=6))
+def test_ranges_taken_in_any_order_give_the_whole_crc(data: bytes, cuts: list[int]) -> None:
+    bounds = sorted({0, len(data), *(c % len(data) for c in cuts)})
+    spans = list(itertools.pairwise(bounds))
+    for name, fn in (
+        ("crc32", checksums.crc32),
+        ("crc32c", checksums.crc32c),
+        ("crc64nvme", checksums.crc64nvme),
+    ):
+        width = 8 if name == "crc64nvme" else 4
+        expected = base64.b64encode(fn(data).to_bytes(width, "big")).decode()
+        crcs = checksums.RangeCrcs.of(checksums.BodyCheck(name, expected))
+        assert crcs is not None
+        for start, stop in reversed(spans):  # arrival order is not offset order
+            crcs.add(start, stop - start, crcs.fn(data[start:stop], 0))
+        assert crcs.verdict(len(data)) is True
+
+
+def test_ranges_that_leave_a_gap_decide_nothing_and_a_wrong_one_fails() -> None:
+    data = bytes(range(256)) * 10
+    expected = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    crcs = checksums.RangeCrcs.of(checksums.BodyCheck("crc32", expected))
+    assert crcs is not None
+    crcs.add(0, 1000, zlib.crc32(data[:1000]))
+    assert crcs.verdict(len(data)) is None  # [1000, 2560) was not seen (an earlier call's)
+    crcs.add(1000, 1560, zlib.crc32(data[1000:1559] + b"\x00"))
+    assert crcs.verdict(len(data)) is False
+    assert "corrupted" in crcs.mismatch("bkt/k")
+
+
+def test_digests_that_do_not_combine_have_no_range_check() -> None:
+    assert checksums.RangeCrcs.of(checksums.BodyCheck("md5", "0" * 32)) is None
+    assert checksums.RangeCrcs.of(checksums.BodyCheck("sha256", "x")) is None
+    assert checksums.RangeCrcs.of(None) is None

@@ -9,11 +9,13 @@ import asyncio
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import aiominio
 from aiominio.testing import MockRequest, MockResponse, MockTransport
+from aiominio.transfer import files as files_module
 from aiominio.transfer import ranged
 from tests.unit.transfer.objects import (
     ObjectServer,
@@ -309,3 +311,44 @@ async def test_a_fifo_planted_at_the_ranges_record_is_not_read(tmp_path: Path) -
     os.mkfifo(record)
     loaded = await asyncio.wait_for(asyncio.to_thread(ranged.load_record, str(record)), 10)
     assert loaded is ranged.UNUSABLE
+
+
+async def test_ranges_checked_by_their_crcs_are_not_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The object's CRC32 is checked from each range's CRC, taken as it was written and
+    combined in order: the file is not read back."""
+
+    async def read_back(*args: object) -> None:
+        raise AssertionError("the file was read back to be checked")
+
+    monkeypatch.setattr(files_module, "_verify_file", read_back)
+    server = ObjectServer(DATA)
+    async with client_for(server.transport()) as client:
+        await fget(client, tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == DATA
+
+
+async def test_ranges_of_an_earlier_call_are_checked_by_reading_the_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = ObjectServer(DATA)
+    server.tamper = lambda request, answer: (
+        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
+    )
+    async with client_for(server.transport()) as client:
+        with pytest.raises(aiominio.AccessDenied):
+            await fget(client, tmp_path / "out")
+    read_back = []
+    real = files_module._verify_file
+
+    async def counted(*args: Any) -> str | None:
+        read_back.append(args)
+        return await real(*args)
+
+    monkeypatch.setattr(files_module, "_verify_file", counted)
+    server.tamper = None
+    async with client_for(server.transport()) as client:
+        await fget(client, tmp_path / "out")
+    assert (tmp_path / "out").read_bytes() == DATA
+    assert len(read_back) == 1  # the ranges kept from the first call have no CRC of this one
