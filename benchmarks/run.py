@@ -41,11 +41,12 @@ MODULES = {
     "minio-py": "minio",
     "boto3": "boto3",
     "aiohttp": "aiohttp",  # bare aiohttp: the floor under a streamed GET, not a client
+    "floor": "os",  # not a client: the local file I/O of put_file / parallel_get alone
     "s3fs": "s3fs",  # the fs_* workloads only
 }
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 # The workloads a library has no method for are "n/a" without starting a process.
-ONLY = {"aiohttp": {"get_large", "size_get", "small_put"}}
+ONLY = {"aiohttp": {"get_large", "size_get", "small_put"}, "floor": {"put_file", "parallel_get"}}
 LACKS = {"obstore": {"list_v1"}}
 # The fsspec workloads: aiominio.fsspec.AiominioFileSystem, s3fs, obstore.fsspec.FsspecStore.
 FS_WORKLOADS = ["fs_cat", "fs_get", "fs_put", "fs_parquet", "fs_random", "fs_dask"]
@@ -475,7 +476,7 @@ def run_worker(
         concurrency, count = case.param, args.conc_count
         pool = case.param if args.pool == "match" or lib != "aiominio" else 0
     elif w == "parallel_get":
-        concurrency, key = case.param, "pget-source"
+        concurrency, key, size = case.param, "pget-source", args.pget_mib * MiB
     cmd = [sys.executable, str(HERE / "worker.py"), lib, w]
     cmd += ["--endpoint", endpoint, "--bucket", bucket, "--size", str(size)]
     cmd += ["--file", file_path, "--count", str(count), "--small-size", str(args.small_size)]

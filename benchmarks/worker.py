@@ -738,6 +738,45 @@ class BareAiohttp:
         await gather_limited(count, put)
 
 
+class Floor:
+    """Not a client: the local file I/O of ``put_file`` and ``parallel_get`` alone, no network,
+    the floor under any client's file transfer on this machine.
+
+    ``put_file``: the file read once, in 16 MiB parts (the default part size), each into one
+    reused buffer (``readinto``, unbuffered): what an upload of it must read. ``parallel_get``:
+    a new file of the object's size written in 1 MiB ``os.pwrite`` calls at their offsets, the
+    ranges of ``--part-size`` shared by ``--concurrency`` threads: what a download must write.
+    """
+
+    def put_file(self, path: str) -> dict[str, Any]:
+        view = memoryview(bytearray(16 << 20))
+        n = 0
+        with open(path, "rb", buffering=0) as f:
+            while got := f.readinto(view):
+                n += got
+        return {"bytes": n}
+
+    def parallel_get(self, path: str) -> dict[str, Any]:
+        import concurrent.futures
+
+        size, part = A.size, A.part_size
+        chunk = os.urandom(1 << 20)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.ftruncate(fd, size)
+
+            def write_range(start: int) -> None:
+                stop = min(start + part, size)
+                for at in range(start, stop, len(chunk)):
+                    os.pwrite(fd, chunk[: stop - at], at)
+
+            with concurrent.futures.ThreadPoolExecutor(max(1, A.concurrency)) as pool:
+                list(pool.map(write_range, range(0, size, part)))
+        finally:
+            os.close(fd)
+        return {"bytes": os.path.getsize(path)}
+
+
 # -- fsspec filesystems (the fs_* workloads) -------------------------------------------------
 #
 # The same workload code for each filesystem, through fsspec's synchronous API as a user calls
@@ -999,6 +1038,7 @@ LIBRARIES: dict[str, type] = {
     "minio-py": MinioPy,
     "boto3": Boto3,
     "aiohttp": BareAiohttp,
+    "floor": Floor,
 }
 
 
@@ -1039,7 +1079,7 @@ def main() -> None:
     if kind is None or not hasattr(kind, A.workload):
         print(json.dumps({"unsupported": f"{A.library} has no {A.workload}"}), flush=True)
         return
-    if kind in (MinioPy, Boto3):
+    if kind in (MinioPy, Boto3, Floor):
         wall, cpu, result = run_sync(kind())
     else:
         wall, cpu, result = asyncio.run(run_async(kind()))

@@ -87,9 +87,18 @@ class AiohttpStreamingResponse:
         self.deadline: float | None = None
 
     async def read_any(self) -> bytes:
-        """Whatever body bytes have arrived (waiting for some); ``b""`` at the end."""
+        """Whatever body bytes have arrived (waiting for some); ``b""`` at the end.
+
+        One piece as it arrived, never several joined: aiohttp's ``readany`` copies all it
+        holds into one bytes, a copy of every byte of a large body that a caller gathering
+        the pieces (into a file's write buffer, say) would make again.
+        """
         try:
-            return await self._resp.content.readany()
+            content = self._resp.content
+            while True:
+                data, boundary = await content.readchunk()
+                if data or not boundary:  # (b"", True): a chunked body's chunk ended
+                    return data
         except AIOHTTP_ERRORS as exc:
             failure = translated(exc)
         raise failure  # outside the handler: no context to hold aiohttp's exception
