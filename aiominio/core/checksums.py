@@ -281,13 +281,18 @@ class _Crc:
         return self._value.to_bytes(self._size, "big")
 
 
+#: The CRCs S3 stores, by their header name: the polynomial and the function computing it.
+_CRCS: dict[str, tuple[Crc, Callable[[bytes | memoryview, int], int]]] = {
+    "crc32": (CRC32, crc32),
+    "crc32c": (CRC32C, crc32c),
+    "crc64nvme": (CRC64NVME, crc64nvme),
+}
+
+
 def _hasher(algorithm: str) -> _Digest:
-    if algorithm == "crc32":
-        return _Crc(crc32, 4)
-    if algorithm == "crc32c":
-        return _Crc(crc32c, 4)
-    if algorithm == "crc64nvme":
-        return _Crc(crc64nvme, 8)
+    if algorithm in _CRCS:
+        crc, fn = _CRCS[algorithm]
+        return _Crc(fn, crc.width // 8)
     return hashlib.new(algorithm, usedforsecurity=False)
 
 
@@ -340,15 +345,9 @@ class RangeCrcs:
 
     @classmethod
     def of(cls, check: BodyCheck | None) -> RangeCrcs | None:
-        crcs = {
-            "crc32": (CRC32, crc32),
-            "crc32c": (CRC32C, crc32c),
-            "crc64nvme": (CRC64NVME, crc64nvme),
-        }
-        if check is None or check.algorithm not in crcs:
+        if check is None or check.algorithm not in _CRCS:
             return None
-        crc, fn = crcs[check.algorithm]
-        return cls(check, crc, fn)
+        return cls(check, *_CRCS[check.algorithm])
 
     def add(self, offset: int, length: int, value: int) -> None:
         """The CRC ``value`` of the ``length`` bytes at ``offset``."""

@@ -422,30 +422,15 @@ def _open_fd(path: str) -> tuple[int, os.stat_result]:
     return fd, info
 
 
-def open_local(path: str) -> tuple[IO[bytes], os.stat_result]:
-    """Open a local file to upload it, and describe the open file (not the name, which could
-    meanwhile be another file).
-
-    Opened without waiting on what is at the name: a FIFO planted there (between a directory
-    walk and the open, say) would hold the opening thread until a writer came; opened
-    non-blocking, it then reads to its end like any file (at once, when nobody writes to it).
-
-    Raises:
-        IsADirectoryError: ``path`` is a directory.
-    """
-    fd, info = _open_fd(path)
-    try:
-        return os.fdopen(fd, "rb"), info
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 def read_local(path: str, limit: int) -> tuple[bytes | IO[bytes], int | None]:
     """A local file to upload, in one job for a thread: a regular file of at most ``limit``
-    bytes read whole (and closed), else the open file (as :func:`open_local` opens it); with
-    the bytes to send (``None`` when not known: what is not a regular file, or says it is
-    empty, such as ``/proc`` files).
+    bytes read whole (and closed), else the open file; with the bytes to send (``None`` when
+    not known: what is not a regular file, or says it is empty, such as ``/proc`` files).
+
+    The file is described as opened (not by its name, which could meanwhile be another file),
+    and opened without waiting on what is at the name: a FIFO planted there (between a
+    directory walk and the open, say) would hold the thread until a writer came; opened
+    non-blocking, it then reads to its end like any file (at once, when nobody writes to it).
 
     Raises:
         IsADirectoryError: ``path`` is a directory.

@@ -56,6 +56,18 @@ def described(transport: MockTransport) -> int:
     return ranges(transport).count(None)
 
 
+async def interrupted_at_the_last_range(server: ObjectServer, path: Path) -> None:
+    """A download to ``path`` in ranges that fails at the last one (a 403): the ranges done
+    stay in the partial file and its record; the server then answers honestly again."""
+    server.tamper = lambda request, answer: (
+        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
+    )
+    async with client_for(server.transport()) as client:
+        with pytest.raises(aiominio.AccessDenied):
+            await fget(client, path)
+    server.tamper = None
+
+
 def leftovers(tmp_path: Path) -> list[str]:
     return sorted(p.name for p in tmp_path.iterdir() if p.name != "out")
 
@@ -120,20 +132,13 @@ async def test_a_range_answered_with_another_range_is_asked_again(tmp_path: Path
 
 async def test_a_second_call_fetches_only_the_ranges_the_first_did_not(tmp_path: Path) -> None:
     server = ObjectServer(DATA)
-    server.tamper = lambda request, answer: (
-        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
-    )
-    first = server.transport()
-    async with client_for(first) as client:
-        with pytest.raises(aiominio.AccessDenied):
-            await fget(client, tmp_path / "out")
+    await interrupted_at_the_last_range(server, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     records = list(tmp_path.glob("*.ranges.json"))
     assert len(records) == 1
     done = json.loads(records[0].read_text())["done"]
     assert 3 not in done and done  # the record names the ranges in the file
 
-    server.tamper = None
     second = server.transport()
     async with client_for(second) as client:
         await fget(client, tmp_path / "out")
@@ -144,16 +149,10 @@ async def test_a_second_call_fetches_only_the_ranges_the_first_did_not(tmp_path:
 
 async def test_an_object_changed_between_calls_is_downloaded_afresh(tmp_path: Path) -> None:
     server = ObjectServer(DATA)
-    server.tamper = lambda request, answer: (
-        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
-    )
-    async with client_for(server.transport()) as client:
-        with pytest.raises(aiominio.AccessDenied):
-            await fget(client, tmp_path / "out")
+    await interrupted_at_the_last_range(server, tmp_path / "out")
 
     new = pattern(SIZE, seed=5)
     server.replace(new)
-    server.tamper = None
     second = server.transport()
     async with client_for(second) as client:
         await fget(client, tmp_path / "out")
@@ -277,17 +276,10 @@ async def test_a_single_stream_call_resumes_the_ranges_done_from_the_start(
     tmp_path: Path,
 ) -> None:
     server = ObjectServer(DATA)
-    server.tamper = lambda request, answer: (
-        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
-    )
-    second = server.transport()
-    async with client_for(second) as client:
-        with pytest.raises(aiominio.AccessDenied):
-            await fget(client, tmp_path / "out")
+    await interrupted_at_the_last_range(server, tmp_path / "out")
     record = json.loads(next(tmp_path.glob("*.ranges.json")).read_text())
     assert 0 in record["done"]
 
-    server.tamper = None
     third = server.transport()
     async with client_for(third) as client:
         await client.fget_object("bkt", "k", tmp_path / "out", concurrency=1)
@@ -333,12 +325,7 @@ async def test_ranges_of_an_earlier_call_are_checked_by_reading_the_file_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = ObjectServer(DATA)
-    server.tamper = lambda request, answer: (
-        error(403, "AccessDenied") if request.header("Range") == RANGES[3] else answer
-    )
-    async with client_for(server.transport()) as client:
-        with pytest.raises(aiominio.AccessDenied):
-            await fget(client, tmp_path / "out")
+    await interrupted_at_the_last_range(server, tmp_path / "out")
     read_back = []
     real = files_module._verify_file
 
@@ -347,7 +334,6 @@ async def test_ranges_of_an_earlier_call_are_checked_by_reading_the_file_back(
         return await real(*args)
 
     monkeypatch.setattr(files_module, "_verify_file", counted)
-    server.tamper = None
     async with client_for(server.transport()) as client:
         await fget(client, tmp_path / "out")
     assert (tmp_path / "out").read_bytes() == DATA
