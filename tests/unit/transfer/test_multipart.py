@@ -202,6 +202,7 @@ async def test_a_part_that_keeps_failing_surfaces_its_error_and_aborts_the_uploa
 
 async def test_with_parts_in_flight_one_failure_cancels_the_others_and_aborts_once() -> None:
     release = asyncio.Event()
+    first_in_flight = asyncio.Event()
     hung: list[str] = []
     cut_off: list[str] = []
 
@@ -209,8 +210,13 @@ async def test_with_parts_in_flight_one_failure_cancels_the_others_and_aborts_on
         if kind(request) == "part":
             number = request.query["partNumber"]
             if number == "2":
+                # Parts are hashed off the loop and may arrive in any order on a busy machine:
+                # the failure waits until part 1 is surely in flight.
+                await first_in_flight.wait()
                 return error(403, "AccessDenied")
             hung.append(number)
+            if number == "1":
+                first_in_flight.set()
             try:
                 await release.wait()  # the other parts hang until they are cancelled
             except asyncio.CancelledError:
