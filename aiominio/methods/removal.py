@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable
 
-from aiominio.core.conditions import check_version_id
+from aiominio.core.conditions import check_version_id, write_conditions
 from aiominio.core.objectlock import check_flag
 from aiominio.core.validation import check_bucket_name, check_object_key
 from aiominio.methods.base import MethodsBase
@@ -25,8 +25,13 @@ class RemovalMethods(MethodsBase):
         *,
         version_id: str | None = None,
         bypass_governance: bool = False,
+        if_match: str | None = None,
     ) -> None:
         """Remove an object. Removing a key that does not exist is not an error (S3 semantics).
+
+        ``if_match=etag`` removes it only while it still has that ETag, else
+        :class:`~aiominio.PreconditionFailed` (``If-Match``, where the server supports it: AWS
+        S3 since 2024; S3 answers a missing key with success here too).
 
         In a versioned bucket, removing without ``version_id`` adds a delete marker (the versions
         stay, see :meth:`list_object_versions`); with ``version_id`` that version (or delete
@@ -38,12 +43,14 @@ class RemovalMethods(MethodsBase):
         check_object_key(key)
         check_version_id(version_id)
         check_flag("bypass_governance", bypass_governance)
+        conditions = write_conditions(if_match=if_match)
         await objects.remove_object(
             self.requester,
             bucket,
             key,
             version_id=version_id,
             bypass_governance=bypass_governance,
+            conditions=conditions,
         )
 
     async def remove_objects(

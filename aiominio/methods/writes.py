@@ -9,7 +9,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from aiominio.core import planning
-from aiominio.core.conditions import COPY_SOURCE_PREFIX, check_version_id, read_conditions
+from aiominio.core.conditions import (
+    COPY_SOURCE_PREFIX,
+    check_version_id,
+    read_conditions,
+    write_conditions,
+)
 from aiominio.core.headers import (
     DEFAULT_CONTENT_TYPE,
     object_headers,
@@ -250,6 +255,8 @@ class ObjectWriteMethods(MethodsBase):
         source_if_unmodified_since: datetime | None = None,
         sse: Sse | None = None,
         source_sse: SseCustomerKey | None = None,
+        if_none_match: str | None = None,
+        if_match: str | None = None,
     ) -> CopyResult:
         """Copy an object on the server side (no bytes pass through the client).
 
@@ -272,6 +279,11 @@ class ObjectWriteMethods(MethodsBase):
 
         ``sse`` encrypts the copy (as for :meth:`put_object`; the source's encryption is not
         carried over); ``source_sse`` is the SSE-C key the source was stored with.
+
+        ``if_none_match="*"`` and ``if_match=etag`` are conditions on the destination, as for
+        :meth:`put_object`: copy only if ``key`` is free, or only while it still has that ETag,
+        else :class:`~aiominio.PreconditionFailed` (where the server supports them). A copy in
+        parts sends them with its completion: the parts are copied first, then aborted.
         """
         check_bucket_name(bucket)
         check_object_key(key)
@@ -285,6 +297,7 @@ class ObjectWriteMethods(MethodsBase):
             if_unmodified_since=source_if_unmodified_since,
             prefix=COPY_SOURCE_PREFIX,
         )
+        target = write_conditions(if_match=if_match, if_none_match=if_none_match)
         if part_size is not None:
             planning.check_part_size(part_size)
         checked_sse = check_sse(sse, self.requester.endpoint)
@@ -317,4 +330,5 @@ class ObjectWriteMethods(MethodsBase):
             source_conditions=conditions,
             sse=checked_sse,
             source_sse=checked_source_sse,
+            conditions=target,
         )

@@ -46,6 +46,7 @@ async def copy_object(
     source_conditions: Mapping[str, str] | None = None,
     sse: Sse | None = None,
     source_sse: SseCustomerKey | None = None,
+    conditions: Mapping[str, str] | None = None,
 ) -> CopyResult:
     """CopyObject, or UploadPartCopy in parts for sources above 5 GiB (or ``part_size``).
 
@@ -57,7 +58,11 @@ async def copy_object(
 
     ``sse`` encrypts the copy; ``source_sse`` is the SSE-C key of the source (sent as
     ``x-amz-copy-source-server-side-encryption-customer-*``, and with the HEAD of the source).
+    ``conditions`` (``If-Match`` / ``If-None-Match``) are on the destination: sent with
+    CopyObject, or with the completion of a copy in parts (its parts are copied first, then
+    aborted if the condition fails).
     """
+    target = dict(conditions or {})
     conditions = {**(source_conditions or {}), **copy_source_headers(source_sse)}
     customer_key = sse if isinstance(sse, SseCustomerKey) else None
     source = "/" + signing.uri_encode(f"{source_bucket}/{source_key}", keep_slash=True)
@@ -77,6 +82,7 @@ async def copy_object(
                 headers={
                     **headers,
                     **conditions,
+                    **target,
                     **write_headers(sse),
                     "x-amz-copy-source": source,
                 },
@@ -96,7 +102,7 @@ async def copy_object(
         headers = {**headers, **tagging_header(source_tags)}
     headers = {k: v for k, v in headers.items() if k not in (METADATA_DIRECTIVE, TAGGING_DIRECTIVE)}
     psize = planning.plan_part_size(stat.size, part_size)
-    write = WriteOptions(headers, sse)
+    write = WriteOptions(headers, sse, target)
     upload = await create_multipart(req, bucket, key, write=write, integrity=None)
     forget = req.on_close(aborter(upload))  # client closed mid-copy: abort, leave no parts
     try:

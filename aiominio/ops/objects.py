@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 
 from aiominio.core import checksums, xml
 from aiominio.core.conditions import check_version_id
@@ -87,9 +87,13 @@ async def remove_object(
     *,
     version_id: str | None = None,
     bypass_governance: bool = False,
+    conditions: Mapping[str, str] | None = None,
 ) -> None:
-    """DeleteObject (past a governance-mode retention with ``bypass_governance``)."""
-    headers = {BYPASS_GOVERNANCE_HEADER: "true"} if bypass_governance else None
+    """DeleteObject (past a governance-mode retention with ``bypass_governance``; only while
+    the ``If-Match`` of ``conditions`` holds)."""
+    headers = {**(conditions or {})}
+    if bypass_governance:
+        headers[BYPASS_GOVERNANCE_HEADER] = "true"
     await req.send(Request("DELETE", bucket, key, query=version_query(version_id), headers=headers))
 
 

@@ -664,19 +664,30 @@ case(
         {"source_if_unmodified_since": 0},
     ],
 )
+for method, call in {
+    "put_object": lambda c, kw: c.put_object(B, K, b"x", **kw),
+    "copy_object": lambda c, kw: c.copy_object(B, K, B, "src", **kw),
+}.items():
+    case(
+        f"{method}.conditions",
+        call,
+        lambda kw: "if_match|if_none_match",
+        invalid=[
+            {"if_none_match": "etag"},
+            {"if_none_match": ""},
+            {"if_match": "*"},
+            {"if_match": ""},
+            {"if_match": "e\r\nX: 1"},
+            {"if_match": "abc", "if_none_match": "*"},
+        ],
+        wrong_type=[{"if_none_match": True}, {"if_match": 5}],
+    )
 case(
-    "put_object.conditions",
-    lambda c, kw: c.put_object(B, K, b"x", **kw),
-    lambda kw: "if_match|if_none_match",
-    invalid=[
-        {"if_none_match": "etag"},
-        {"if_none_match": ""},
-        {"if_match": "*"},
-        {"if_match": ""},
-        {"if_match": "e\r\nX: 1"},
-        {"if_match": "abc", "if_none_match": "*"},
-    ],
-    wrong_type=[{"if_none_match": True}, {"if_match": 5}],
+    "remove_object.if_match",
+    lambda c, v: c.remove_object(B, K, if_match=v),
+    "if_match",
+    invalid=["*", "", "   ", "e\r\nX: 1", 'a"b'],
+    wrong_type=[5, b"etag"],
 )
 
 # -- presigning --------------------------------------------------------------------------------

@@ -35,3 +35,11 @@ async def test_an_error_answer_is_raised_typed() -> None:
     async with client:
         with pytest.raises(aiominio.AccessDenied):
             await client.remove_object("bkt", "k")
+
+
+async def test_remove_object_if_match_sends_the_quoted_etag() -> None:
+    client, transport = mock_client(answer(status=204))
+    async with client:
+        await client.remove_object("bkt", "k", if_match="abc")
+        await client.remove_object("bkt", "k")
+    assert [r.header("If-Match") for r in transport.requests] == ['"abc"', None]

@@ -75,3 +75,27 @@ async def test_above_the_part_size_the_parts_are_copied_by_range() -> None:
         (2, f"bytes={5 * MiB}-{10 * MiB - 1}", '"src-etag"'),
         (3, f"bytes={10 * MiB}-{12 * MiB - 1}", '"src-etag"'),
     ]
+
+
+async def test_destination_conditions_go_on_the_copy_or_on_the_completion() -> None:
+    for size, part_size, carrier in [(3, None, "PUT"), (12 * MiB, 5 * MiB, "POST")]:
+        client, transport = mock_client(server(size))  # type: ignore[arg-type]
+        async with client:
+            await copy.copy_object(
+                client.requester,
+                "bkt",
+                "dst",
+                source_bucket="src",
+                source_key="k",
+                headers={},
+                part_size=part_size,
+                conditions={"If-None-Match": "*"},
+            )
+        conditional = [
+            (r.method, "uploadId" in r.query, "partNumber" in r.query)
+            for r in transport.requests
+            if r.header("If-None-Match") == "*"
+        ]
+        # Only the request that writes the object carries it: not the HEAD of the source, the
+        # initiation or the part copies.
+        assert conditional == [(carrier, carrier == "POST", False)]
