@@ -330,9 +330,7 @@ async def test_copy_in_parts_conditions_on_the_destination(
     assert (await client.stat_object(bucket, "new")).size == part + 10
 
 
-async def test_remove_if_match_removes_only_that_etag(
-    client: aiominio.Client, bucket: str
-) -> None:
+async def test_remove_if_match_removes_only_that_etag(client: aiominio.Client, bucket: str) -> None:
     first = await client.put_object(bucket, "k", b"first")
     second = await client.put_object(bucket, "k", b"second")
     with pytest.raises(aiominio.PreconditionFailed):
