@@ -23,10 +23,25 @@ class Bucket:
     Attributes:
         name: the bucket name.
         creation_date: when it was created (timezone-aware, UTC), if the server says.
+        region: the bucket's region, where the server names it (``BucketRegion``: AWS S3).
     """
 
     name: str
     creation_date: datetime | None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """The owner of an object, as a listing with ``fetch_owner=True`` names it.
+
+    Attributes:
+        id: the owner's canonical id.
+        display_name: the owner's display name, where the server gives one.
+    """
+
+    id: str
+    display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +59,14 @@ class ObjectInfo:
         is_dir: True for a common prefix.
         storage_class: the storage class the server reports, if any.
         version_id: the version, in versioned listings.
+        owner: the object's owner, in a listing with ``fetch_owner=True`` (where the server
+            names it).
+        metadata: in a listing with ``include_user_meta=True``: the user metadata, names
+            lower-cased and without the ``x-amz-meta-`` prefix (as in
+            :attr:`ObjectStat.metadata`); ``None`` otherwise.
+        content_type: the Content-Type, in a listing with ``include_user_meta=True``.
+        tags: the object's tags, where a listing with ``include_user_meta=True`` carries them
+            (MinIO's ``UserTags``); ``None`` where it does not.
     """
 
     key: str
@@ -53,6 +76,10 @@ class ObjectInfo:
     is_dir: bool = False
     storage_class: str | None = None
     version_id: str | None = None
+    owner: Owner | None = None
+    metadata: dict[str, str] | None = None
+    content_type: str | None = None
+    tags: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

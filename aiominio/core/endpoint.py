@@ -162,7 +162,7 @@ def _check_hostname(host: str) -> None:
     if not host or len(host) > 253:
         raise InvalidArgument(f"invalid host name in endpoint: {host!r}")
     labels = host.rstrip(".").split(".")
-    if not all(_HOSTNAME_LABEL.match(label) for label in labels):
+    if not all(_HOSTNAME_LABEL.fullmatch(label) for label in labels):
         raise InvalidArgument(f"invalid host name in endpoint: {host!r}")
 
 
@@ -171,7 +171,7 @@ def virtual_host_ok(endpoint: Endpoint, bucket: str) -> bool:
 
     Names with dots are kept path-style over TLS, as a wildcard certificate does not match them.
     """
-    if not _DNS_BUCKET.match(bucket) or "--" in bucket:
+    if not _DNS_BUCKET.fullmatch(bucket) or "--" in bucket:
         return False
     return not (endpoint.secure and "." in bucket)
 

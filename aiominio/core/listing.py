@@ -6,11 +6,12 @@ page for prefetching."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import unquote_plus
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, unquote_plus
 from xml.sax.saxutils import unescape
 
-from aiominio.core.headers import parse_count, unquote_etag
+from aiominio.core.headers import META_PREFIX, parse_count, unquote_etag
 from aiominio.core.xmlparse import (
     parse,
     parse_flag,
@@ -19,18 +20,39 @@ from aiominio.core.xmlparse import (
     text,
 )
 from aiominio.errors import InvalidResponseError
-from aiominio.models import Bucket, ObjectInfo, Part, Upload
+from aiominio.models import Bucket, ObjectInfo, Owner, Part, Upload
 
 
-def parse_list_buckets(body: bytes) -> list[Bucket]:
+@dataclass(frozen=True, slots=True)
+class BucketPage:
+    """One page of a ListBuckets answer: its buckets, and the token of the next page (``None``
+    on the last one, or from a server that does not page)."""
+
+    buckets: list[Bucket]
+    next_token: str | None
+
+
+def parse_bucket_page(body: bytes, *, most: int | None = None) -> BucketPage:
+    """Parse a ListAllMyBucketsResult page; more than ``most`` buckets is refused."""
+    check_page_entries(body, ("Bucket",), most, "ListBuckets")
     root = parse(body)
     out = []
     for b in root.iterfind("Buckets/Bucket"):
         created = text(b, "CreationDate")
         out.append(
-            Bucket(required_text(b, "Name"), parse_iso_datetime(created) if created else None)
+            Bucket(
+                required_text(b, "Name"),
+                parse_iso_datetime(created) if created else None,
+                text(b, "BucketRegion") or None,
+            )
         )
-    return out
+    check_entry_count(len(out), most, "ListBuckets")
+    return BucketPage(out, text(root, "ContinuationToken") or None)
+
+
+def parse_list_buckets(body: bytes) -> list[Bucket]:
+    """The buckets of one ListAllMyBucketsResult."""
+    return parse_bucket_page(body).buckets
 
 
 def _maybe_decode(value: str, url_encoded: bool) -> str:
@@ -100,15 +122,17 @@ def check_entry_count(found: int, most: int | None, listing: str) -> None:
 _ELEMENTS: dict[tuple[str, ...], re.Pattern[bytes]] = {}
 
 
-def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
+def parse_list_objects(body: bytes, *, most: int | None = None, owners: bool = False) -> ObjectPage:
     """Parse a ListBucketResult page (v1 or v2).
 
     Objects and common prefixes are merged in key order. With ``EncodingType`` ``url`` in the
     answer, keys, prefixes and markers are decoded, so they come back exactly as stored. A page
-    of more than ``most`` objects is refused (see :func:`check_page_entries`).
+    of more than ``most`` objects is refused (see :func:`check_page_entries`). Each object's
+    ``Owner`` is read with ``owners`` (else skipped), and MinIO's ``UserMetadata`` and
+    ``UserTags`` (a listing with ``metadata=true``) wherever they are.
     """
     check_page_entries(body, ("Contents",), most, "ListObjects")
-    if b"<Owner>" in body and b"<!" not in body:
+    if not owners and b"<Owner>" in body and b"<!" not in body:
         # v1 answers name each object's owner, which is not used: cut before parsing, a third
         # of a page's parse (the text of an element never holds a "<").
         body = _OWNER.sub(b"", body)
@@ -123,6 +147,7 @@ def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
         if tag == "Contents":
             # One pass over the children: a listing holds thousands of these.
             key = size = etag = modified = storage = None
+            extra: dict[str, object] | None = None
             for child in el:
                 ctag = child.tag
                 if ctag == "Key":
@@ -135,20 +160,22 @@ def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
                     modified = child.text
                 elif ctag == "StorageClass":
                     storage = child.text
+                elif ctag in _EXTRAS and (owners or ctag != "Owner"):
+                    extra = extra or {}
+                    extra.update(_EXTRAS[ctag](child))
             if not key:
                 raise InvalidResponseError("a listed object without a <Key>")
             if encoded and ("%" in key or "+" in key):
                 key = unquote_plus(key)
-            entries.append(
-                ObjectInfo(
-                    key,
-                    parse_count(size, "Size") if size else 0,
-                    unquote_etag(etag) if etag else "",
-                    parse_iso_datetime(modified) if modified else None,
-                    False,
-                    storage or None,
-                )
+            info = ObjectInfo(
+                key,
+                parse_count(size, "Size") if size else 0,
+                unquote_etag(etag) if etag else "",
+                parse_iso_datetime(modified) if modified else None,
+                False,
+                storage or None,
             )
+            entries.append(replace(info, **extra) if extra else info)  # type: ignore[arg-type]
         elif tag == "CommonPrefixes":
             prefix = _maybe_decode(required_text(el, "Prefix"), encoded)
             prefixes.append(ObjectInfo(key=prefix, is_dir=True))
@@ -165,6 +192,32 @@ def parse_list_objects(body: bytes, *, most: int | None = None) -> ObjectPage:
     return ObjectPage(entries, truncated, next_marker, next_token)
 
 
+def _owner(el: ET.Element) -> dict[str, object]:
+    owner_id = text(el, "ID")
+    return {"owner": Owner(owner_id, text(el, "DisplayName") or None)} if owner_id else {}
+
+
+def _user_metadata(el: ET.Element) -> dict[str, object]:
+    """MinIO's ``<UserMetadata>``: one element per header (``<X-Amz-Meta-Color>``,
+    ``<content-type>``)."""
+    metadata: dict[str, str] = {}
+    found: dict[str, object] = {"metadata": metadata}
+    for child in el:
+        name = child.tag.rpartition("}")[2].lower()
+        value = child.text or ""
+        if name.startswith(META_PREFIX):
+            metadata[name[len(META_PREFIX) :]] = value
+        elif name == "content-type":
+            found["content_type"] = value
+    return found
+
+
+def _user_tags(el: ET.Element) -> dict[str, object]:
+    """MinIO's ``<UserTags>``: the tags as a URL query string (``a=1&b=2``)."""
+    return {"tags": dict(parse_qsl(el.text or "", keep_blank_values=True))}
+
+
+_EXTRAS = {"Owner": _owner, "UserMetadata": _user_metadata, "UserTags": _user_tags}
 _TRUNCATED = re.compile(rb"<IsTruncated>\s*true\s*</IsTruncated>")
 _OWNER = re.compile(rb"<Owner>.*?</Owner>", re.DOTALL)
 _NEXT_TOKEN = re.compile(rb"<NextContinuationToken>([^<]*)</NextContinuationToken>")

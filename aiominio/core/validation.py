@@ -58,7 +58,7 @@ def check_bucket_name(bucket: object) -> str:
         raise TypeError(f"bucket name must be a str, not {type(bucket).__name__}")
     if not 3 <= len(bucket) <= 63:
         raise InvalidArgument(f"bucket name must be 3 to 63 characters long: {bucket!r}")
-    if not _BUCKET_CHARS.match(bucket):
+    if not _BUCKET_CHARS.fullmatch(bucket):
         raise InvalidArgument(
             "bucket name may hold only lower-case letters, digits, '.' and '-', and must start "
             f"and end with a letter or digit: {bucket!r}"
@@ -101,7 +101,7 @@ def check_region(region: object) -> str:
     """Validate a region name (``us-east-1``, ``eu-central-1``, or a custom server's name)."""
     if not isinstance(region, str):
         raise TypeError(f"region must be a str, not {type(region).__name__}")
-    if not _REGION.match(region):
+    if not _REGION.fullmatch(region):
         raise InvalidArgument(f"invalid region name: {region!r}")
     return region
 

@@ -17,10 +17,12 @@ from collections.abc import Mapping
 from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.headers import unquote_etag
 from aiominio.core.listing import (
+    BucketPage,
     ObjectPage,
     PartPage,
     UploadPage,
     check_entry_count,
+    parse_bucket_page,
     parse_list_buckets,
     parse_list_objects,
     parse_list_parts,
@@ -48,6 +50,7 @@ __all__ = [
     "ERROR_DOCUMENT_LIMIT",
     "LISTING_PAGE_LIMIT",
     "S3_NS",
+    "BucketPage",
     "ObjectPage",
     "PartPage",
     "UploadPage",
@@ -57,6 +60,7 @@ __all__ = [
     "build_tagging",
     "check_entry_count",
     "parse",
+    "parse_bucket_page",
     "parse_complete_multipart",
     "parse_copy_result",
     "parse_delete_objects",

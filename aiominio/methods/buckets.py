@@ -8,13 +8,18 @@ from aiominio.core.objectlock import check_flag
 from aiominio.core.validation import (
     MAX_KEYS,
     check_bucket_name,
+    check_int,
     check_page_size,
     check_prefix,
     check_region,
 )
+from aiominio.errors import InvalidArgument
 from aiominio.methods.base import MethodsBase
 from aiominio.models import Bucket, ObjectInfo, Upload
 from aiominio.ops import buckets, listing
+
+#: The most buckets one ListBuckets page may ask for (``max-buckets``).
+MAX_BUCKETS_PAGE = 10_000
 
 
 class BucketMethods(MethodsBase):
@@ -44,9 +49,36 @@ class BucketMethods(MethodsBase):
         check_flag("object_lock", object_lock)
         await buckets.make_bucket(self.requester, bucket, region=region, object_lock=object_lock)
 
-    async def list_buckets(self) -> list[Bucket]:
-        """List the buckets the credentials own, with their creation dates."""
-        return await buckets.list_buckets(self.requester)
+    async def list_buckets(
+        self,
+        *,
+        prefix: str | None = None,
+        max_buckets: int | None = None,
+        region: str | None = None,
+    ) -> list[Bucket]:
+        """List the buckets the credentials own, with their creation dates (and regions, where
+        the server names them).
+
+        Args:
+            prefix: only buckets whose name starts with this (filtered here too, for servers
+                that ignore it).
+            max_buckets: buckets per request (1 to 10,000, ``max-buckets``): the listing pages
+                with continuation tokens where the server does (AWS S3, SeaweedFS) and all of
+                it is returned. Without it, the server decides (AWS S3 then answers in one page).
+            region: only the buckets in this region (``bucket-region``, where the server
+                supports it).
+        """
+        if prefix is not None:
+            check_prefix(prefix)
+        if max_buckets is not None:
+            check_int("max_buckets", max_buckets, minimum=1)
+            if max_buckets > MAX_BUCKETS_PAGE:
+                raise InvalidArgument(f"max_buckets must be at most {MAX_BUCKETS_PAGE:,}")
+        if region is not None:
+            check_region(region)
+        return await buckets.list_buckets(
+            self.requester, prefix=prefix, page_size=max_buckets, region=region
+        )
 
     async def bucket_exists(self, bucket: str) -> bool:
         """Whether the bucket exists (and is visible to these credentials).
@@ -104,12 +136,35 @@ class BucketMethods(MethodsBase):
         *,
         start_after: str | None = None,
         page_size: int = MAX_KEYS,
+        fetch_owner: bool = False,
+        include_user_meta: bool = False,
     ) -> AsyncIterator[ObjectInfo]:
         """List objects lazily (ListObjects v2), paging with continuation tokens.
 
         Same entries as :meth:`list_objects`; ``start_after`` starts the listing after that key.
+
+        Args:
+            fetch_owner: name each object's :class:`~aiominio.Owner` (``fetch-owner``; where
+                the server names none, ``owner`` stays ``None``).
+            include_user_meta: fill each object's ``metadata`` and ``content_type`` (and
+                ``tags`` where the server sends them), as minio-js
+                ``listObjectsV2WithMetadata`` does: MinIO answers them in the listing
+                (``metadata=true``); from other servers each object of a page is read with a
+                HEAD pinned to its listed ETag, 8 at a time (one request per object). An object
+                removed or rewritten meanwhile keeps ``metadata=None``.
         """
-        return self._list_objects(bucket, prefix, recursive, start_after, page_size, v2=True)
+        check_flag("fetch_owner", fetch_owner)
+        check_flag("include_user_meta", include_user_meta)
+        return self._list_objects(
+            bucket,
+            prefix,
+            recursive,
+            start_after,
+            page_size,
+            v2=True,
+            fetch_owner=fetch_owner,
+            metadata=include_user_meta,
+        )
 
     def _list_objects(
         self,
@@ -120,6 +175,8 @@ class BucketMethods(MethodsBase):
         page_size: int,
         *,
         v2: bool,
+        fetch_owner: bool = False,
+        metadata: bool = False,
     ) -> AsyncIterator[ObjectInfo]:
         check_bucket_name(bucket)
         check_prefix(prefix)
@@ -134,6 +191,8 @@ class BucketMethods(MethodsBase):
             start=start,
             page_size=page_size,
             v2=v2,
+            fetch_owner=fetch_owner,
+            metadata=metadata,
         )
 
     def list_incomplete_uploads(

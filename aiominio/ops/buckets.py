@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiominio.core import xml
 from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.objectlock import BUCKET_LOCK_HEADER
-from aiominio.errors import InvalidArgument, NoSuchBucket
+from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucket
 from aiominio.models import Bucket
 from aiominio.request import Request
 from aiominio.requester import Requester
@@ -25,12 +25,55 @@ async def make_bucket(
     req.remember_region(bucket, region)
 
 
-async def list_buckets(req: Requester) -> list[Bucket]:
-    """ListBuckets."""
-    resp = await req.send(
-        Request("GET", None, region=req.region or DEFAULT_REGION, limit=xml.LISTING_PAGE_LIMIT)
-    )
-    return xml.parse_list_buckets(resp.body)
+#: The most buckets one account may have on AWS S3 (its quota since 2024): a listing that goes
+#: on past this many is refused, as is one of more than ``_EMPTY_PAGES`` empty pages in a row.
+MAX_BUCKETS = 1_000_000
+_EMPTY_PAGES = 100
+
+
+async def list_buckets(
+    req: Requester,
+    *,
+    prefix: str | None = None,
+    page_size: int | None = None,
+    region: str | None = None,
+) -> list[Bucket]:
+    """ListBuckets, following its continuation tokens: ``page_size`` is sent as
+    ``max-buckets``, ``prefix`` and ``region`` (``bucket-region``) narrow the listing. A server
+    that ignores ``prefix`` has its answer filtered here."""
+    base: list[tuple[str, str]] = []
+    if page_size is not None:
+        base.append(("max-buckets", str(page_size)))
+    if prefix:
+        base.append(("prefix", prefix))
+    if region is not None:
+        base.append(("bucket-region", region))
+    found: list[Bucket] = []
+    token: str | None = None
+    listed = empty = 0
+    while True:
+        query = (*base, ("continuation-token", token)) if token else tuple(base)
+        resp = await req.send(
+            Request(
+                "GET",
+                None,
+                query=query,
+                region=req.region or DEFAULT_REGION,
+                limit=xml.LISTING_PAGE_LIMIT,
+            )
+        )
+        page = xml.parse_bucket_page(resp.body, most=page_size)
+        found.extend(b for b in page.buckets if not prefix or b.name.startswith(prefix))
+        if page.next_token is None:
+            return found
+        listed += len(page.buckets)
+        empty = 0 if page.buckets else empty + 1
+        if page.next_token == token or listed > MAX_BUCKETS or empty > _EMPTY_PAGES:
+            raise InvalidResponseError(
+                f"a ListBuckets listing that does not end: {listed:,} buckets, {empty} empty "
+                f"pages in a row (next: {page.next_token!r})"
+            )
+        token = page.next_token
 
 
 async def bucket_exists(req: Requester, bucket: str) -> bool:

@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
 
 from aiominio.core import xml
-from aiominio.errors import NoSuchUpload
+from aiominio.core.options import ReadOptions
+from aiominio.errors import NoSuchKey, NoSuchUpload, PreconditionFailed
 from aiominio.models import ObjectInfo, Part, Upload
+from aiominio.ops.objects import stat_object
 from aiominio.request import Query, Request
 from aiominio.requester import Requester
 from aiominio.transport import Response
@@ -31,8 +33,16 @@ async def list_objects(
     start: str | None,
     page_size: int,
     v2: bool,
+    fetch_owner: bool = False,
+    metadata: bool = False,
 ) -> AsyncIterator[ObjectInfo]:
-    """ListObjects (``v2``: ListObjectsV2) from ``start`` (a marker or start-after key)."""
+    """ListObjects (``v2``: ListObjectsV2) from ``start`` (a marker or start-after key).
+
+    ``fetch_owner`` asks each object's owner (``fetch-owner``, v2); ``metadata`` its user
+    metadata, content type and tags (MinIO's ``metadata=true``). A server that answers without
+    them has each object's metadata and content type read with a HEAD instead (see
+    :func:`_fill_metadata`).
+    """
     base: list[tuple[str, str]] = [
         ("encoding-type", "url"),
         ("max-keys", str(page_size)),
@@ -44,6 +54,10 @@ async def list_objects(
         base.append(("list-type", "2"))
         if start:
             base.append(("start-after", start))
+        if fetch_owner:
+            base.append(("fetch-owner", "true"))
+    if metadata:
+        base.append(("metadata", "true"))
 
     def query_for(cursor: str | None) -> Query:
         if not cursor:
@@ -73,8 +87,11 @@ async def list_objects(
                 # Parsing never yields to the loop: let the task send its request first, or
                 # it would only start once this page has been parsed and consumed.
                 await asyncio.sleep(0)
-            page = xml.parse_list_objects(resp.body, most=page_size)
-            for entry in page.entries:
+            page = xml.parse_list_objects(resp.body, most=page_size, owners=fetch_owner)
+            entries = page.entries
+            if metadata:
+                entries = await _fill_metadata(req, bucket, entries)
+            for entry in entries:
                 if entry.is_dir:
                     if entry.key in seen_prefixes:
                         continue
@@ -97,6 +114,37 @@ async def list_objects(
             ahead[1].cancel()
             with contextlib.suppress(BaseException):
                 await ahead[1]
+
+
+#: HEADs at once when a listing's metadata is read object by object.
+_METADATA_HEADS = 8
+
+
+async def _fill_metadata(
+    req: Requester, bucket: str, entries: list[ObjectInfo]
+) -> list[ObjectInfo]:
+    """The entries of a page, each object without metadata (a server without MinIO's listing
+    extension) completed by a HEAD pinned to its listed ETag, ``_METADATA_HEADS`` at a time.
+    An object gone or rewritten since the page was listed keeps ``metadata`` ``None``."""
+    missing = [i for i, e in enumerate(entries) if not e.is_dir and e.metadata is None]
+    if not missing:
+        return entries
+    limit = asyncio.Semaphore(_METADATA_HEADS)
+
+    async def head(entry: ObjectInfo) -> ObjectInfo:
+        pinned = ReadOptions(conditions={"If-Match": f'"{entry.etag}"'} if entry.etag else {})
+        async with limit:
+            try:
+                stat = await stat_object(req, bucket, entry.key, read=pinned)
+            except (NoSuchKey, PreconditionFailed):
+                return entry
+        return replace(entry, metadata=stat.metadata, content_type=stat.content_type)
+
+    filled = await asyncio.gather(*(head(entries[i]) for i in missing))
+    out = list(entries)
+    for i, entry in zip(missing, filled, strict=True):
+        out[i] = entry
+    return out
 
 
 async def upload_pages(
@@ -151,19 +199,27 @@ async def uploads_of(req: Requester, bucket: str, key: str) -> AsyncIterator[Upl
             return  # listed past the key: no more uploads of it
 
 
-async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -> list[Part]:
-    """Every part of an incomplete upload (ListParts, following the markers)."""
-    parts: list[Part] = []
+async def iter_parts(
+    req: Requester, bucket: str, key: str, *, upload_id: str, page_size: int = _SERVER_PAGE_SIZE
+) -> AsyncIterator[Part]:
+    """The parts of an incomplete upload, lazily: ListParts, ``page_size`` parts a request,
+    following the part-number markers (a page that does not advance them is refused)."""
     marker: int | None = None
     while True:
-        query = [("max-parts", str(_SERVER_PAGE_SIZE)), ("uploadId", upload_id)]
+        query = [("max-parts", str(page_size)), ("uploadId", upload_id)]
         if marker:
             query.append(("part-number-marker", str(marker)))
         resp = await req.send(
             Request("GET", bucket, key, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
         )
-        page = xml.parse_list_parts(resp.body, most=_SERVER_PAGE_SIZE)
-        parts.extend(page.parts)
+        page = xml.parse_list_parts(resp.body, most=page_size)
+        for part in page.parts:
+            yield part
         marker = page.cursor_after(marker)
         if marker is None:
-            return parts
+            return
+
+
+async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -> list[Part]:
+    """Every part of an incomplete upload (ListParts, following the markers)."""
+    return [part async for part in iter_parts(req, bucket, key, upload_id=upload_id)]

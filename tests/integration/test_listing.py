@@ -131,3 +131,21 @@ async def test_incomplete_uploads_listed_with_sizes(client: aiominio.Client, buc
     await client.remove_incomplete_upload(bucket, "docs/one")
     await client.remove_incomplete_upload(bucket, "top")
     assert [u async for u in client.list_incomplete_uploads(bucket, recursive=True)] == []
+
+
+async def test_listing_with_metadata_and_owners(
+    client: aiominio.Client, bucket: str, server: testing.LocalServer
+) -> None:
+    await client.put_object(
+        bucket, "d/a.csv", b"a,b", content_type="text/csv", metadata={"Team": "x"}
+    )
+    await client.put_object(bucket, "d/b.bin", b"\0")
+    found = [o async for o in client.list_objects_v2(bucket, "d/", include_user_meta=True)]
+    assert [(o.key, o.metadata, o.content_type) for o in found] == [
+        ("d/a.csv", {"team": "x"}, "text/csv"),
+        ("d/b.bin", {}, "application/octet-stream"),
+    ]
+    plain = [o async for o in client.list_objects_v2(bucket, "d/")]
+    assert [(o.metadata, o.content_type, o.owner) for o in plain] == [(None, None, None)] * 2
+    owned = [o async for o in client.list_objects_v2(bucket, "d/", fetch_owner=True)]
+    assert all(o.owner is not None and o.owner.id for o in owned), owned

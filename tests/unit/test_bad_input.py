@@ -39,6 +39,7 @@ BAD_BUCKETS = [
     "a..b",
     "10.0.0.1",
     "192.168.1.1",
+    "bucket\n",
 ]
 BUCKET_TYPES: list[Any] = [None, 42]
 BAD_KEYS = ["", "k" * 1025, "é" * 513]
@@ -181,6 +182,35 @@ for method in ("list_objects", "list_objects_v2"):
         invalid=[0, 1001],
         wrong_type=["10", 2.5],
     )
+
+for flag in ("fetch_owner", "include_user_meta"):
+    case(
+        f"list_objects_v2.{flag}",
+        lambda c, v, f=flag: c.list_objects_v2(B, **{f: v}),
+        flag,
+        wrong_type=[1, "true", None],
+    )
+case(
+    "list_buckets.prefix",
+    lambda c, v: c.list_buckets(prefix=v),
+    "prefix",
+    invalid=["p" * 1025, "p\udc80"],
+    wrong_type=[3, b"p"],
+)
+case(
+    "list_buckets.max_buckets",
+    lambda c, v: c.list_buckets(max_buckets=v),
+    "max_buckets",
+    invalid=[0, -1, 10_001],
+    wrong_type=["10", 2.5],
+)
+case(
+    "list_buckets.region",
+    lambda c, v: c.list_buckets(region=v),
+    "region",
+    invalid=["", "us east 1", "eu-west-1\n"],
+    wrong_type=[1],
+)
 
 # -- objects -----------------------------------------------------------------------------------
 for method in (

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from aiominio.core import listing
 from aiominio.core.listing import ObjectPage, PartPage, UploadPage
 from aiominio.errors import InvalidResponseError
-from aiominio.models import ObjectInfo, Part
+from aiominio.models import ObjectInfo, Owner, Part
 from tests.unit.core.test_xml import NS, NS_BYTES
 
 # -- a page's details: absent elements, url-decoding, malformed values ---------------------------
@@ -409,3 +409,49 @@ def test_a_page_over_its_entry_cap_is_refused_before_it_is_parsed() -> None:
     with pytest.raises(InvalidResponseError, match=r"with 1,001 entries when at most 1,000 "):
         listing.check_entry_count(1001, 1000, "ListParts")
     listing.check_entry_count(1000, 1000, "ListParts")
+
+
+def test_a_bucket_page_names_its_next_token_and_regions() -> None:
+    body = b"""<ListAllMyBucketsResult><Buckets>
+    <Bucket><Name>one</Name><BucketRegion>eu-west-1</BucketRegion></Bucket>
+    <Bucket><Name>two</Name></Bucket></Buckets>
+    <ContinuationToken>dHdv</ContinuationToken><Prefix>t</Prefix></ListAllMyBucketsResult>"""
+    page = listing.parse_bucket_page(body)
+    assert [(b.name, b.region) for b in page.buckets] == [("one", "eu-west-1"), ("two", None)]
+    assert page.next_token == "dHdv"
+    assert listing.parse_bucket_page(body.replace(b"dHdv", b"")).next_token is None
+    with pytest.raises(InvalidResponseError, match="ListBuckets page with 2 entries"):
+        listing.parse_bucket_page(body, most=1)
+
+
+# MinIO's ListObjectsV2 with metadata=true (and fetch-owner=true).
+MINIO_METADATA_PAGE = f"""<ListBucketResult {NS}><IsTruncated>false</IsTruncated>
+<Contents><Key>a</Key><Size>5</Size><ETag>"e"</ETag>
+<Owner><ID>02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4</ID>
+<DisplayName>minio</DisplayName></Owner>
+<UserMetadata><X-Amz-Meta-Color>red</X-Amz-Meta-Color><content-type>text/plain</content-type>
+<expires>Mon, 01 Jan 0001 00:00:00 GMT</expires></UserMetadata>
+<UserTags>team=data&amp;empty=</UserTags></Contents>
+<Contents><Key>b</Key><Size>1</Size><ETag>"f"</ETag><UserMetadata></UserMetadata></Contents>
+<Contents><Key>c</Key><Size>1</Size><ETag>"g"</ETag></Contents>
+</ListBucketResult>""".encode()
+
+
+def test_minio_metadata_listing_fills_metadata_content_type_and_tags() -> None:
+    a, b, c = listing.parse_list_objects(MINIO_METADATA_PAGE).entries
+    assert (a.metadata, a.content_type, a.tags) == (
+        {"color": "red"},
+        "text/plain",
+        {"team": "data", "empty": ""},
+    )
+    assert (b.metadata, b.content_type, b.tags) == ({}, None, None)
+    assert (c.metadata, c.content_type, c.tags) == (None, None, None)  # none in the answer
+
+
+def test_owners_are_read_only_when_asked() -> None:
+    asked = listing.parse_list_objects(MINIO_METADATA_PAGE, owners=True).entries
+    assert asked[0].owner == Owner(
+        "02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4", "minio"
+    )
+    assert asked[1].owner is None
+    assert all(e.owner is None for e in listing.parse_list_objects(MINIO_METADATA_PAGE).entries)

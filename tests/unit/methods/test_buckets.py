@@ -79,3 +79,99 @@ async def test_list_objects_pages_with_the_continuation_token() -> None:
         found = [(o.key, o.size) async for o in client.list_objects_v2("bkt", recursive=True)]
     assert found == [("a", 1), ("b", 2)]
     assert [r.query.get("list-type") for r in transport.requests] == ["2", "2"]
+
+
+def _bucket_pages(request: MockRequest) -> MockResponse:
+    """Three buckets, one per page, each page naming the next by a token."""
+    names = ["a-one", "a-two", "b-three"]
+    at = int(request.query.get("continuation-token", "0"))
+    more = f"<ContinuationToken>{at + 1}</ContinuationToken>" if at + 1 < len(names) else ""
+    body = (
+        f"<ListAllMyBucketsResult><Buckets><Bucket><Name>{names[at]}</Name></Bucket></Buckets>"
+        f"{more}</ListAllMyBucketsResult>"
+    )
+    return MockResponse(200, {}, body.encode())
+
+
+async def test_list_buckets_follows_continuation_tokens() -> None:
+    client, transport = mock_client(_bucket_pages)
+    async with client:
+        found = await client.list_buckets(max_buckets=1, region="eu-west-1")
+    assert [b.name for b in found] == ["a-one", "a-two", "b-three"]
+    assert [r.query for r in transport.requests] == [
+        {"max-buckets": "1", "bucket-region": "eu-west-1"},
+        {"max-buckets": "1", "bucket-region": "eu-west-1", "continuation-token": "1"},
+        {"max-buckets": "1", "bucket-region": "eu-west-1", "continuation-token": "2"},
+    ]
+
+
+async def test_list_buckets_filters_by_prefix_where_the_server_does_not() -> None:
+    client, transport = mock_client(_bucket_pages)
+    async with client:
+        found = await client.list_buckets(prefix="a-")
+    assert [b.name for b in found] == ["a-one", "a-two"]
+    assert transport.requests[0].query == {"prefix": "a-"}
+
+
+async def test_a_bucket_listing_that_does_not_advance_is_refused() -> None:
+    stuck = (
+        b"<ListAllMyBucketsResult><Buckets><Bucket><Name>a-one</Name></Bucket></Buckets>"
+        b"<ContinuationToken>same</ContinuationToken></ListAllMyBucketsResult>"
+    )
+    empty = b"<ListAllMyBucketsResult><Buckets/><ContinuationToken>%d</ContinuationToken>"
+    for handler in [
+        answer(stuck),
+        lambda r: MockResponse(200, {}, empty % (len(r.url)) + b"</ListAllMyBucketsResult>"),
+    ]:
+        client, transport = mock_client(handler)
+        async with client:
+            with pytest.raises(aiominio.InvalidResponseError, match="does not end"):
+                await client.list_buckets()
+        assert len(transport.requests) < 200
+
+
+def _objects(request: MockRequest) -> MockResponse:
+    if request.method == "HEAD":
+        if request.path.endswith("/gone"):
+            return error(412, "PreconditionFailed")
+        return MockResponse(
+            200,
+            {"ETag": '"e"', "Content-Type": "text/csv", "x-amz-meta-Color": "red"},
+        )
+    page = (
+        "<ListBucketResult><IsTruncated>false</IsTruncated>"
+        '<Contents><Key>a</Key><Size>1</Size><ETag>"e"</ETag>'
+        "<Owner><ID>id1</ID><DisplayName>me</DisplayName></Owner></Contents>"
+        '<Contents><Key>gone</Key><Size>1</Size><ETag>"old"</ETag></Contents>'
+        "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes></ListBucketResult>"
+    )
+    return MockResponse(200, {}, page.encode())
+
+
+async def test_metadata_missing_from_a_listing_is_read_by_heads_pinned_to_the_etag() -> None:
+    client, transport = mock_client(_objects)
+    async with client:
+        found = [o async for o in client.list_objects_v2("bkt", include_user_meta=True)]
+    assert [(o.key, o.metadata, o.content_type) for o in found] == [
+        ("a", {"color": "red"}, "text/csv"),
+        ("dir/", None, None),
+        ("gone", None, None),  # rewritten since the listing: no metadata rather than another's
+    ]
+    listed, *heads = transport.requests
+    assert listed.query["metadata"] == "true"
+    assert sorted((r.path, r.header("If-Match")) for r in heads) == [
+        ("/bkt/a", '"e"'),
+        ("/bkt/gone", '"old"'),
+    ]
+
+
+async def test_owners_are_asked_for_and_read() -> None:
+    client, transport = mock_client(_objects)
+    async with client:
+        plain = [o async for o in client.list_objects_v2("bkt")]
+        owned = [o async for o in client.list_objects_v2("bkt", fetch_owner=True)]
+    assert [o.owner for o in plain] == [None, None, None]
+    assert owned[0].owner == aiominio.Owner("id1", "me")
+    assert "fetch-owner" not in transport.requests[0].query
+    assert transport.requests[1].query["fetch-owner"] == "true"
+    assert len(transport.requests) == 2  # no HEADs without include_user_meta
