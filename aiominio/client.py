@@ -19,6 +19,7 @@ from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_int, check_region
 from aiominio.credentials import CredentialsProvider, provider_for
 from aiominio.errors import ClientClosedError, InvalidArgument
+from aiominio.methods.acl import AclMethods
 from aiominio.methods.attributes import AttributeMethods
 from aiominio.methods.bucketconfig import BucketConfigMethods
 from aiominio.methods.bucketrules import BucketRuleMethods
@@ -60,6 +61,7 @@ class Client(
     SelectMethods,
     ListenMethods,
     DirectoryMethods,
+    AclMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 

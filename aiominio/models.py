@@ -131,6 +131,8 @@ class ObjectStat:
         content_language: the stored Content-Language, if any.
         expires: the stored Expires (timezone-aware), if any and if it is an HTTP date.
         storage_class: the storage class, where the server names it (S3 leaves STANDARD out).
+        restore: an archived object's restore (``x-amz-restore``): whether one is under way,
+            and until when the restored copy is kept; ``None`` for an object never restored.
     """
 
     size: int
@@ -146,6 +148,65 @@ class ObjectStat:
     content_language: str | None = None
     expires: datetime | None = None
     storage_class: str | None = None
+    restore: RestoreStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreStatus:
+    """The restore of an archived object, as its ``x-amz-restore`` header tells.
+
+    Attributes:
+        ongoing: True while the restore is under way; False once the copy is readable.
+        expiry: when the restored copy goes away (timezone-aware), once it is there.
+    """
+
+    ongoing: bool
+    expiry: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grantee:
+    """Who an ACL grant is for.
+
+    Attributes:
+        type: ``CanonicalUser``, ``Group`` or ``AmazonCustomerByEmail``.
+        id: a canonical user's id.
+        display_name: a canonical user's display name, where the server gives one.
+        uri: a group's URI (``http://acs.amazonaws.com/groups/global/AllUsers``: everyone).
+        email: an e-mail grantee's address.
+    """
+
+    type: str
+    id: str | None = None
+    display_name: str | None = None
+    uri: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One grant of an ACL: a grantee and a permission (``FULL_CONTROL``, ``READ``,
+    ``WRITE``, ``READ_ACP``, ``WRITE_ACP``)."""
+
+    grantee: Grantee
+    permission: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAcl:
+    """An object's access control list, as ``get_object_acl`` reads it.
+
+    Attributes:
+        owner: the object's owner.
+        grants: every grant, in the server's order.
+        canned: the canned ACL the grants amount to (``private``, ``public-read``,
+            ``public-read-write``, ``authenticated-read``), or ``None`` when they are not
+            exactly one of these.
+    """
+
+    owner: Owner
+    grants: list[Grant]
+    canned: str | None
 
 
 @dataclass(frozen=True, slots=True)

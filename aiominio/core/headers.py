@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 from aiominio.core.tagging import check_tags, tagging_header
 from aiominio.core.validation import TOKEN_CHARS, check_header_value
 from aiominio.errors import InvalidArgument, InvalidResponseError
-from aiominio.models import ObjectStat
+from aiominio.models import ObjectStat, RestoreStatus
 
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
 META_PREFIX = "x-amz-meta-"
@@ -243,6 +243,22 @@ def _lenient_date(value: str | None) -> datetime | None:
         return None
 
 
+_RESTORE_FIELD = re.compile(r'([a-z-]+)\s*=\s*"([^"]*)"')
+
+
+def parse_restore_header(value: str | None) -> RestoreStatus | None:
+    """The ``x-amz-restore`` header (``ongoing-request="false", expiry-date="..."``) of an
+    archived object, or ``None`` without one. A malformed expiry date is left out, not raised:
+    the header is informative, and the rest of the HEAD stands without it."""
+    if not value:
+        return None
+    fields = dict(_RESTORE_FIELD.findall(value))
+    ongoing = fields.get("ongoing-request", "").strip().lower()
+    if ongoing not in ("true", "false"):
+        return None
+    return RestoreStatus(ongoing == "true", _lenient_date(fields.get("expiry-date")))
+
+
 def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
     """Build an :class:`ObjectStat` from (lower-cased) HEAD/GET answer headers.
 
@@ -270,4 +286,5 @@ def stat_from_headers(headers: Mapping[str, str]) -> ObjectStat:
         content_language=headers.get("content-language"),
         expires=_lenient_date(headers.get("expires")),
         storage_class=headers.get("x-amz-storage-class"),
+        restore=parse_restore_header(headers.get("x-amz-restore")),
     )

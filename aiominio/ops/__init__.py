@@ -17,6 +17,7 @@ presigning      presigned URLs and POST policies with the client's keys and the 
 objectlock      a bucket's object lock configuration, a version's retention and legal hold
 select          ``SelectResult``: the records of an S3 Select as they stream
 listen          ``BucketEventStream``: MinIO's bucket events as they happen, reconnecting
+acl             an object's canned ACL, read and set; the restore of an archived object
 ==============  ================================================================================
 
 :class:`~aiominio.Client` checks the arguments before it calls these.

@@ -720,6 +720,59 @@ case(
     wrong_type=[5, b"etag"],
 )
 
+for method, call in {
+    "get_object_acl": lambda c, b, k: c.get_object_acl(b, k),
+    "set_object_acl": lambda c, b, k: c.set_object_acl(b, k, "private"),
+    "restore_object": lambda c, b, k: c.restore_object(b, k),
+}.items():
+    case(
+        f"{method}.bucket",
+        lambda c, v, f=call: f(c, v, K),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+    case(
+        f"{method}.key",
+        lambda c, v, f=call: f(c, B, v),
+        "object key",
+        invalid=BAD_KEYS,
+        wrong_type=KEY_TYPES,
+    )
+case(
+    "set_object_acl.acl",
+    lambda c, v: c.set_object_acl(B, K, v),
+    "acl",
+    invalid=["", "public", "PRIVATE", "private\r\nX: 1"],
+    wrong_type=[None, 1],
+)
+case(
+    "restore_object.days",
+    lambda c, v: c.restore_object(B, K, days=v),
+    "days",
+    invalid=[0, -1, 36_501],
+    wrong_type=["1", 1.5, True],
+)
+case(
+    "restore_object.tier",
+    lambda c, v: c.restore_object(B, K, tier=v),
+    "tier",
+    invalid=["", "Fast", "bulk"],
+    wrong_type=[1],
+)
+for method, call in {
+    "get_object_acl": lambda c, v: c.get_object_acl(B, K, version_id=v),
+    "set_object_acl": lambda c, v: c.set_object_acl(B, K, "private", version_id=v),
+    "restore_object": lambda c, v: c.restore_object(B, K, version_id=v),
+}.items():
+    case(
+        f"{method}.version_id",
+        call,
+        "version_id",
+        invalid=BAD_VERSION_IDS,
+        wrong_type=VERSION_ID_TYPES,
+    )
+
 # -- presigning --------------------------------------------------------------------------------
 case(
     "presigned_get_object.expires",

@@ -17,6 +17,7 @@ from aiominio.core import headers as h
 from aiominio.core.conditions import http_date
 from aiominio.core.headers import stat_from_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError
+from aiominio.models import RestoreStatus
 
 UTC = timezone.utc
 
@@ -465,3 +466,14 @@ def test_stat_reads_the_standard_headers() -> None:
     bare = headers.stat_from_headers({"content-length": "0", "expires": "0"})
     assert bare.expires is None and bare.cache_control is None and bare.storage_class is None
     assert bare.headers == {"content-length": "0", "expires": "0"}
+
+
+def test_the_restore_header_reads_as_a_status() -> None:
+    read = headers.parse_restore_header
+    done = read('ongoing-request="false", expiry-date="Tue, 08 Dec 2026 22:22:40 GMT"')
+    assert done == RestoreStatus(False, datetime(2026, 12, 8, 22, 22, 40, tzinfo=timezone.utc))
+    assert read('ongoing-request="true"') == RestoreStatus(True, None)
+    assert read('ongoing-request="false", expiry-date="soon"') == RestoreStatus(False, None)
+    assert [read(v) for v in (None, "", 'ongoing-request="maybe"', "junk")] == [None] * 4
+    stat = stat_from_headers({"content-length": "1", "x-amz-restore": 'ongoing-request="true"'})
+    assert stat.restore == RestoreStatus(True, None)
