@@ -12,9 +12,11 @@ import copy
 import ssl
 from types import TracebackType
 
+from aiominio.awsconfig import aws_endpoint, configured
 from aiominio.core import planning
 from aiominio.core.checksums import INTEGRITY_MODES, Integrity
 from aiominio.core.endpoint import AddressingStyle, Endpoint, parse_endpoint
+from aiominio.core.headers import user_agent
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_int, check_region
 from aiominio.credentials import CredentialsProvider, provider_for
@@ -27,6 +29,7 @@ from aiominio.methods.buckets import BucketMethods
 from aiominio.methods.compose import ComposeMethods
 from aiominio.methods.directories import DirectoryMethods
 from aiominio.methods.listen import ListenMethods
+from aiominio.methods.multipart import MultipartMethods
 from aiominio.methods.objectlock import ObjectLockMethods
 from aiominio.methods.presigning import PresignMethods
 from aiominio.methods.reads import ObjectReadMethods
@@ -62,6 +65,7 @@ class Client(
     ListenMethods,
     DirectoryMethods,
     AclMethods,
+    MultipartMethods,
 ):
     """An asyncio client for Amazon S3 and S3-compatible servers (MinIO, SeaweedFS, Ceph, ...).
 
@@ -70,9 +74,25 @@ class Client(
         async with Client("localhost:9000", access_key="...", secret_key="...", secure=False) as c:
             await c.make_bucket("photos")
 
+    Or with no endpoint, where the environment points (``AWS_ENDPOINT_URL``, ...), else
+    Amazon S3::
+
+        async with Client() as c:
+            ...
+
     Args:
         endpoint: a URL (``https://s3.amazonaws.com``), host name, IPv4 or IPv6 address, with or
-            without a port.
+            without a port. When not given, it is found as the AWS SDKs find it (see
+            :mod:`aiominio.awsconfig`): ``AWS_ENDPOINT_URL_S3``, the ``s3`` ``endpoint_url``
+            of the profile's ``services``, ``AWS_ENDPOINT_URL``, the profile's
+            ``endpoint_url`` (the profile ``AWS_PROFILE`` names, else ``default``, in
+            ``~/.aws/config``); and with it the region, unless ``region`` is given:
+            ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile's ``region``. With none of
+            them, Amazon S3, which is the SDKs' default too: ``https://s3.REGION.amazonaws.com``,
+            or ``https://s3.amazonaws.com`` with no region (each bucket's region is then
+            discovered). The ``export`` lines of ``python -m aiominio.testing serve`` are all
+            ``Client()`` needs. The environment is read only when ``endpoint`` is not given: a
+            client told its endpoint never takes a region from the surroundings.
         access_key: the access key; with ``secret_key``, static credentials. With no keys and
             no ``credentials``, the default chain is used (environment, AWS shared files, web
             identity; anonymous when none has credentials).
@@ -95,16 +115,22 @@ class Client(
         retry: the retry policy (default ``RetryPolicy()``: up to 10 attempts within 60 s of
             the first failure, exponential backoff with full jitter).
         integrity: how uploads are verified: ``"crc32"`` (default; ``x-amz-checksum-crc32``,
-            checked by S3, MinIO and SeaweedFS) or ``"md5"`` (``Content-MD5``, for servers that
-            predate the checksum headers; about seven times the CPU).
+            checked by S3, MinIO and SeaweedFS), ``"crc32c"``, ``"crc64nvme"``, ``"sha1"``,
+            ``"sha256"`` (``x-amz-checksum-<name>``; the CRCs at native speed with
+            ``aiominio[speedups]``) or ``"md5"`` (``Content-MD5``, for servers that predate
+            the checksum headers; about seven times the CPU of CRC32). One upload may choose
+            another with ``checksum=``.
         transport: what requests are sent through instead of aiohttp's pool, such as
             :class:`aiominio.testing.MockTransport` in tests (``session`` and ``ssl_context``
             then have no place; ``timeouts`` still apply).
+        app_info: ``(name, version)`` of your application, appended to the User-Agent
+            (``aiominio/1.0 (Python 3.12.1) photo-sync/2.3``), as minio-py's ``set_app_info``;
+            each an HTTP token (letters, digits, ``!#$%&'*+-.^_`|~``; no spaces or slashes).
     """
 
     def __init__(
         self,
-        endpoint: str,
+        endpoint: str | None = None,
         *,
         access_key: str | None = None,
         secret_key: str | None = None,
@@ -122,8 +148,13 @@ class Client(
         retry: RetryPolicy | None = None,
         integrity: Integrity = "crc32",
         transport: BaseTransport | None = None,
+        app_info: tuple[str, str] | None = None,
     ) -> None:
-        parsed: Endpoint = parse_endpoint(endpoint, secure=secure, port=port)
+        agent = user_agent(app_info)
+        if endpoint is None:
+            parsed, region = _configured_endpoint(region, secure=secure, port=port)
+        else:
+            parsed = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
             check_region(region)
         credentials = provider_for(access_key, secret_key, session_token, credentials)
@@ -137,7 +168,9 @@ class Client(
         if multipart_threshold > planning.MAX_SINGLE_PUT:
             raise InvalidArgument("multipart_threshold must be at most 5 GiB (the largest PUT)")
         if integrity not in INTEGRITY_MODES:
-            raise InvalidArgument(f"integrity must be 'crc32' or 'md5', not {integrity!r}")
+            raise InvalidArgument(
+                f"integrity must be one of {', '.join(INTEGRITY_MODES)}, not {integrity!r}"
+            )
         if transport is None:
             transport = Transport(
                 session=session,
@@ -157,6 +190,7 @@ class Client(
             region=region or parsed.region,
             retry=retry,
             timeouts=timeouts,
+            user_agent=agent,
         )
         self._multipart_threshold = multipart_threshold
         self._integrity: Integrity = integrity
@@ -233,3 +267,24 @@ class Client(
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._req.closed
+
+
+def _configured_endpoint(
+    region: str | None, *, secure: bool | None, port: int | None
+) -> tuple[Endpoint, str | None]:
+    """The endpoint (parsed) and the region of a client given no endpoint: those of the
+    environment and the AWS profile (:func:`~aiominio.awsconfig.configured`), else Amazon S3's;
+    a bad value is refused naming where it came from."""
+    found = configured()
+    if region is None and found.region is not None:
+        region = found.region
+        try:
+            check_region(region)
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"{found.region_source}: {exc}") from None
+    endpoint = found.endpoint or aws_endpoint(region)
+    try:
+        return parse_endpoint(endpoint, secure=secure, port=port), region
+    except InvalidArgument as exc:
+        where = found.endpoint_source or "the default endpoint (Amazon S3)"
+        raise InvalidArgument(f"{where}: {exc}") from None

@@ -25,6 +25,7 @@
         ├── NotModified                                    304: an If-None-Match or
         │                                                  If-Modified-Since condition held
         ├── EntityTooLarge, BadDigest
+        ├── InvalidPart, InvalidPartOrder, EntityTooSmall  a multipart completion's parts refused
         └── SlowDown, InternalError, ServiceUnavailable
 
 ``S3Error.from_code`` picks the subclass for a server code, so ``except NoSuchKey`` works and an
@@ -262,6 +263,25 @@ class NoSuchUpload(S3Error):
     """The multipart upload does not exist (aborted or completed)."""
 
     code_name = "NoSuchUpload"
+
+
+class InvalidPart(S3Error):
+    """A part named to complete a multipart upload is not on the server, or its ETag is not the
+    one given."""
+
+    code_name = "InvalidPart"
+
+
+class InvalidPartOrder(S3Error):
+    """The parts named to complete a multipart upload are not in ascending order."""
+
+    code_name = "InvalidPartOrder"
+
+
+class EntityTooSmall(S3Error):
+    """A part of a multipart upload, other than the last, is smaller than the minimum (5 MiB)."""
+
+    code_name = "EntityTooSmall"
 
 
 class AccessDenied(S3Error):

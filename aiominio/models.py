@@ -220,11 +220,17 @@ class PutResult:
             that the server stored and verified, when the upload sent one: every single PUT
             with ``integrity="crc32"``, and multipart uploads the server keeps a FULL_OBJECT
             checksum for.
+        checksum: the checksum the server stored for the object, of whichever algorithm the
+            upload used (``checksum=`` or the client's ``integrity``), with its type:
+            ``FULL_OBJECT`` (of the object's bytes) or ``COMPOSITE`` (of its parts'
+            checksums, ``<value>-<parts>``); ``None`` for ``integrity="md5"`` or a server that
+            kept none.
     """
 
     etag: str
     version_id: str | None = None
     checksum_crc32: str | None = None
+    checksum: Checksum | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +252,36 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """An uploaded part of a multipart upload."""
+    """An uploaded part of a multipart upload, as ``upload_part`` returns it and ``list_parts``
+    lists it; ``complete_multipart_upload`` takes it.
+
+    Attributes:
+        part_number: the part's number (1 to 10,000).
+        etag: its ETag without quotes.
+        size: its size in bytes.
+        last_modified: when it was uploaded (timezone-aware), in a listing.
+        checksum_crc32: its CRC32 (base64), when the upload sent one or the server lists it.
+        checksum_crc32c: likewise its CRC32C.
+        checksum_crc64nvme: likewise its CRC64NVME.
+        checksum_sha1: likewise its SHA-1.
+        checksum_sha256: likewise its SHA-256.
+    """
 
     part_number: int
     etag: str
     size: int = 0
     last_modified: datetime | None = None
     checksum_crc32: str | None = None
+    checksum_crc32c: str | None = None
+    checksum_crc64nvme: str | None = None
+    checksum_sha1: str | None = None
+    checksum_sha256: str | None = None
+
+    def checksum(self, algorithm: str) -> str | None:
+        """The part's checksum by ``algorithm`` (``"crc32c"``, ``"SHA256"``, ...), if it has
+        one."""
+        value: str | None = getattr(self, f"checksum_{algorithm.lower()}", None)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +303,14 @@ class CopyResult:
         last_modified: when the copy was written (from a HEAD when the answer does not say,
             as a multipart copy's never does).
         version_id: the new version's id, where versioning is on.
+        checksum: the checksum the server stored for the new object, where the answer gives
+            one (a ``compose_object`` with ``checksum=``: checked against its parts').
     """
 
     etag: str
     last_modified: datetime | None = None
     version_id: str | None = None
+    checksum: Checksum | None = None
 
 
 @dataclass(frozen=True, slots=True)

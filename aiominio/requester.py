@@ -17,7 +17,6 @@ import contextvars
 import copy
 import functools
 import hashlib
-import platform
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timezone
@@ -32,6 +31,7 @@ from typing import (
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
+from aiominio.core.headers import USER_AGENT
 from aiominio.core.retry import RetryPolicy
 from aiominio.core.validation import check_headers, check_region
 from aiominio.credentials import Credentials, CredentialsProvider, StaticProvider
@@ -45,13 +45,10 @@ from aiominio.errors import (
 from aiominio.request import Request as Request  # re-exported: callers import it from here
 from aiominio.request import RequestFields, check_answer, stream_error
 from aiominio.request import Resume as Resume
-from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts
-from aiominio.version import __version__
+from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts, traced
 
 if TYPE_CHECKING:  # typing.Unpack from Python 3.11 on
     from typing_extensions import Unpack
-
-USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
 
 #: The deadline (``loop.time()``) the requests of the operation being run share, if any (see
 #: :meth:`Requester.operation`).
@@ -105,6 +102,7 @@ class Requester:
         region: the region to sign every request for; ``None`` discovers each bucket's.
         retry: the retry policy.
         timeouts: timeouts for every request instead of the transport's.
+        user_agent: the User-Agent of every request (:func:`aiominio.core.headers.user_agent`).
     """
 
     def __init__(
@@ -117,8 +115,10 @@ class Requester:
         region: str | None = None,
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
+        user_agent: str = USER_AGENT,
     ) -> None:
         self._endpoint = endpoint
+        self._user_agent = user_agent
         self._transport = transport
         # A transport written before transports had a clock is measured on the monotonic one.
         self._clock: Callable[[], float] = getattr(transport, "clock", time.monotonic)
@@ -352,6 +352,7 @@ class Requester:
         corrected = False
         stale = 0
         method = request.method
+        transport = traced(self._transport)  # itself, unless aiominio.trace logs DEBUG
         while True:
             # One attempt. The usual one (a known region, static credentials, no deadline) is
             # signed and its answer checked synchronously: a small request should not pay
@@ -362,14 +363,14 @@ class Requester:
                     signed = await self._prepare(request, deadline)
                 url, headers, remaining = signed
                 if stream:
-                    streamed = await self._transport.stream(
+                    streamed = await transport.stream(
                         method, url, headers, body, timeouts=self._timeouts, remaining=remaining
                     )
                     if streamed.status < 300:
                         streamed.deadline = deadline
                         return streamed
                     raise await stream_error(request, streamed)
-                resp = await self._transport.request(
+                resp = await transport.request(
                     method,
                     url,
                     headers,
@@ -585,5 +586,6 @@ class Requester:
                 region=region,
                 now=datetime.now(timezone.utc),
             )
-        all_headers["User-Agent"] = USER_AGENT  # unsigned, as in botocore: proxies may rewrite it
+        # Unsigned, as in botocore: proxies may rewrite it.
+        all_headers["User-Agent"] = self._user_agent
         return target.url, all_headers

@@ -38,7 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 #: The test modules whose ``server`` tests also run against the SeaweedFS cluster.
-CLUSTER_MODULES = frozenset({"test_objects.py", "test_listing.py", "test_transfers.py"})
+CLUSTER_MODULES = frozenset(
+    {"test_objects.py", "test_listing.py", "test_transfers.py", "test_multipart_api.py"}
+)
 
 
 def _on_cluster(item: pytest.Item) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import click
 
+from aiominio.awsconfig import aws_endpoint, configured
 from aiominio.cli import output
 from aiominio.cli.paths import LocalPath, Location, PathError, parse_location, parse_s3
 from aiominio.cli.runner import EXIT_ERROR
@@ -17,7 +18,6 @@ from aiominio.credentials import CredentialsProvider, SharedFileProvider, Static
 from aiominio.transport import Timeouts
 from aiominio.version import __version__
 
-AWS_ENDPOINT = "https://s3.amazonaws.com"
 #: ``-`` as cp's SOURCE or DEST: stdin or stdout.
 STDIO = LocalPath("-")
 
@@ -57,10 +57,19 @@ class Settings:
 
     def client(self) -> Client:
         """A client for the endpoint, with credentials from ``--profile`` or the default chain
-        (environment, shared files with ``AWS_PROFILE``, web identity)."""
-        endpoint = self.endpoint_url
-        if not endpoint:
-            endpoint = f"https://s3.{self.region}.amazonaws.com" if self.region else AWS_ENDPOINT
+        (environment, shared files with ``AWS_PROFILE``, web identity).
+
+        As in the AWS CLI, the endpoint and the region not given on the command line come from
+        the environment and the profile (:func:`aiominio.awsconfig.configured`: the endpoint
+        from ``AWS_ENDPOINT_URL_S3``, the profile's s3 services, ``AWS_ENDPOINT_URL``, the
+        profile's ``endpoint_url``; the region from ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the
+        profile's ``region``), else Amazon S3 (in the region, if one is known).
+        """
+        endpoint, region = self.endpoint_url, self.region
+        if not endpoint or not region:
+            found = configured(profile=self.profile)
+            region = region or found.region
+            endpoint = endpoint or found.endpoint or aws_endpoint(region)
         credentials: CredentialsProvider | None = None
         if self.no_sign_request:
             credentials = StaticProvider(None)
@@ -68,7 +77,7 @@ class Settings:
             credentials = SharedFileProvider(self.profile)
         return Client(
             endpoint,
-            region=self.region,
+            region=region,
             credentials=credentials,
             retry=self.retry(),
             timeouts=self.timeouts(),
@@ -111,17 +120,17 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
 @click.version_option(__version__, prog_name=output.PROG)
 @click.option(
     "--endpoint-url",
-    envvar=["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"],
     metavar="URL",
-    help="The S3 endpoint (env AWS_ENDPOINT_URL); default AWS.",
+    help="The S3 endpoint (env AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, or the profile's "
+    "endpoint_url); default AWS.",
 )
 @click.option(
     "--profile", metavar="NAME", help="A profile of ~/.aws/credentials (env AWS_PROFILE)."
 )
 @click.option(
     "--region",
-    envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
-    help="The region to sign for (env AWS_REGION); discovered per bucket when not given.",
+    help="The region to sign for (env AWS_REGION or AWS_DEFAULT_REGION, or the profile's "
+    "region); discovered per bucket when not given.",
 )
 @click.option("--no-sign-request", is_flag=True, help="Send anonymous requests.")
 @click.option(

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from aiominio.errors import InvalidArgument
+
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 # Optional accelerated CRCs (``pip install 'aiominio[speedups]'``), measured here on one core:
@@ -27,10 +29,24 @@ try:
     from google_crc32c import extend as _fast_crc32c
 except ImportError:  # pragma: no cover - depends on the installation
     _fast_crc32c = None
+# The AWS Common Runtime's CRC64NVME: 0.04 s/GiB here, against some 65 s/GiB in pure Python.
+_fast_crc64nvme: Callable[[bytes | memoryview, int], int] | None
+try:
+    from awscrt import checksums as _crt  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - depends on the installation
+    _fast_crc64nvme = None
+else:
+    _fast_crc64nvme = _crt.crc64nvme
 
-#: How uploads are verified: ``x-amz-checksum-crc32`` or ``Content-MD5``.
-Integrity = Literal["crc32", "md5"]
-INTEGRITY_MODES: tuple[Integrity, ...] = ("crc32", "md5")
+#: How uploads are verified: an ``x-amz-checksum-*`` header of one of S3's five algorithms, or
+#: ``Content-MD5``.
+Integrity = Literal["crc32", "crc32c", "crc64nvme", "sha1", "sha256", "md5"]
+INTEGRITY_MODES: tuple[Integrity, ...] = ("crc32", "crc32c", "crc64nvme", "sha1", "sha256", "md5")
+#: The checksum algorithms S3 stores (``x-amz-checksum-<name>``), by their S3 names.
+CHECKSUM_ALGORITHMS: tuple[str, ...] = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+#: The algorithms whose checksum of a whole multipart object S3 can keep (FULL_OBJECT): CRCs
+#: combine; a SHA of parts is only a checksum of their checksums (COMPOSITE).
+FULL_OBJECT_ALGORITHMS: tuple[str, ...] = ("crc32", "crc32c", "crc64nvme")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +197,15 @@ def crc32c_python(data: bytes | memoryview, value: int = 0) -> int:
 
 
 def crc64nvme(data: bytes | memoryview, value: int = 0) -> int:
-    """CRC-64/NVME, continuing from ``value``. Pure Python like :func:`crc32c` (about 15 MB/s)."""
+    """CRC-64/NVME, continuing from ``value``: the AWS Common Runtime's when ``awscrt`` is
+    installed, else :func:`crc64nvme_python`."""
+    if _fast_crc64nvme is not None:
+        return _fast_crc64nvme(data, value)
+    return crc64nvme_python(data, value)
+
+
+def crc64nvme_python(data: bytes | memoryview, value: int = 0) -> int:
+    """CRC-64/NVME in pure Python (slicing-by-8, about 15 MB/s)."""
     t0, t1, t2, t3, t4, t5, t6, t7 = _CRC64NVME_TABLES
     crc = value ^ 0xFFFFFFFFFFFFFFFF
     words, tail = _words(data)
@@ -228,6 +252,41 @@ def sha256_b64(data: bytes) -> str:
     return _b64(hashlib.sha256(data).digest())
 
 
+def check_checksum(name: object, what: str = "checksum") -> Integrity:
+    """The integrity mode of an S3 checksum algorithm's name (``"CRC32C"`` is ``"crc32c"``;
+    any case).
+
+    Raises:
+        TypeError: not a str.
+        InvalidArgument: not one of :data:`CHECKSUM_ALGORITHMS`.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a str, not {type(name).__name__}")
+    if name.upper() not in CHECKSUM_ALGORITHMS:
+        raise InvalidArgument(f"{what} must be one of {', '.join(CHECKSUM_ALGORITHMS)}: {name!r}")
+    mode: Integrity = name.lower()  # type: ignore[assignment]
+    return mode
+
+
+def checksum_b64(algorithm: str, data: bytes | memoryview) -> str:
+    """The ``x-amz-checksum-<algorithm>`` value of ``data`` (``algorithm`` in lower case)."""
+    return _b64(checksum_digest(algorithm, data))
+
+
+def checksum_digest(algorithm: str, data: bytes | memoryview) -> bytes:
+    """The raw checksum of ``data`` by ``algorithm`` (a lower-case S3 name)."""
+    digest = _hasher(algorithm)
+    digest.update(data)
+    return digest.digest()
+
+
+def composite_b64(algorithm: str, part_checksums: Iterable[str]) -> str:
+    """S3's COMPOSITE checksum of a multipart object: the checksum of the parts' raw checksums,
+    concatenated, with ``-<count>`` after it."""
+    raw = [base64.b64decode(value) for value in part_checksums]
+    return f"{checksum_b64(algorithm, b''.join(raw))}-{len(raw)}"
+
+
 def md5_b64(data: bytes) -> str:
     """``Content-MD5`` value."""
     return _b64(hashlib.md5(data).digest())
@@ -250,12 +309,17 @@ def multipart_etag(part_etags: list[str]) -> str | None:
 
 #: The whole-object digests a download can be checked against, in the order they are preferred
 #: (roughly cheapest first; SHA-256 beats MD5 where the CPU has SHA instructions): CRC32 and
-#: hashlib's digests run in C, CRC64NVME in pure Python (about 15 MB/s), CRC32C too unless
-#: google-crc32c is installed.
+#: hashlib's digests run in C; CRC32C and CRC64NVME in pure Python (about 15-25 MB/s) unless
+#: google-crc32c and awscrt are installed (``aiominio[speedups]``).
 VERIFY_ORDER: tuple[str, ...] = (
-    ("crc32", "crc32c", "sha1", "md5", "sha256", "crc64nvme")
-    if _fast_crc32c is not None
-    else ("crc32", "sha1", "md5", "sha256", "crc32c", "crc64nvme")
+    "crc32",
+    *(["crc32c"] if _fast_crc32c is not None else []),
+    *(["crc64nvme"] if _fast_crc64nvme is not None else []),
+    "sha1",
+    "md5",
+    "sha256",
+    *(["crc32c"] if _fast_crc32c is None else []),
+    *(["crc64nvme"] if _fast_crc64nvme is None else []),
 )
 _CHECKSUM_HEADERS = ("crc32", "crc32c", "crc64nvme", "sha1", "sha256")
 _KMS = ("aws:kms", "aws:kms:dsse")
@@ -287,6 +351,12 @@ _CRCS: dict[str, tuple[Crc, Callable[[bytes | memoryview, int], int]]] = {
     "crc32c": (CRC32C, crc32c),
     "crc64nvme": (CRC64NVME, crc64nvme),
 }
+
+
+def crc_of(algorithm: str) -> Crc | None:
+    """The CRC named ``algorithm`` (lower case), or ``None`` for a digest (SHA-1, SHA-256)."""
+    found = _CRCS.get(algorithm)
+    return found[0] if found is not None else None
 
 
 def _hasher(algorithm: str) -> _Digest:

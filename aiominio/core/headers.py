@@ -1,8 +1,10 @@
 """HTTP headers of objects: ETags, user metadata, the standard headers an upload stores
-(Cache-Control, Expires, ...), and the stat of an object read off an answer."""
+(Cache-Control, Expires, ...), and the stat of an object read off an answer; and the
+User-Agent every request carries."""
 
 from __future__ import annotations
 
+import platform
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -12,6 +14,7 @@ from aiominio.core.tagging import check_tags, tagging_header
 from aiominio.core.validation import TOKEN_CHARS, check_header_value
 from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import ObjectStat, RestoreStatus
+from aiominio.version import __version__
 
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
 META_PREFIX = "x-amz-meta-"
@@ -30,6 +33,37 @@ STANDARD_HEADER_KEYWORDS = {
     "x-amz-storage-class": "storage_class",
     "x-amz-tagging": "tags",
 }
+
+
+#: The User-Agent of every request: aiominio, its version, and the Python it runs on.
+USER_AGENT = f"aiominio/{__version__} (Python {platform.python_version()})"
+
+
+def user_agent(app_info: tuple[str, str] | None = None) -> str:
+    """The User-Agent of a client's requests: :data:`USER_AGENT`, then ``name/version`` of the
+    application when ``app_info`` names it (as minio-py's ``set_app_info`` and minio-js's
+    ``setAppInfo`` append it): ``aiominio/1.0 (Python 3.12.1) photo-sync/2.3``.
+
+    Raises:
+        TypeError: ``app_info`` is not a pair of strings.
+        InvalidArgument: the name or the version is empty or holds anything but the
+            characters of an HTTP token (letters, digits and ``!#$%&'*+-.^_`|~``; no space,
+            no ``/``, no line break), which is what a User-Agent product must be.
+    """
+    if app_info is None:
+        return USER_AGENT
+    if not isinstance(app_info, (tuple, list)) or len(app_info) != 2:
+        raise TypeError("app_info must be a pair of strings: (name, version)")
+    for what, value in zip(("name", "version"), app_info, strict=True):
+        if not isinstance(value, str):
+            raise TypeError(f"app_info's {what} must be a str, not {type(value).__name__}")
+        if not value or not set(value) <= TOKEN_CHARS:
+            raise InvalidArgument(
+                f"app_info's {what} must be a non-empty HTTP token (letters, digits and "
+                f"!#$%&'*+-.^_`|~; no spaces, slashes or line breaks): {value[:64]!a}"
+            )
+    name, version = app_info
+    return f"{USER_AGENT} {name}/{version}"
 
 
 def unquote_etag(value: str) -> str:

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
+from aiominio.core.checksums import CHECKSUM_ALGORITHMS
 from aiominio.core.endpoint import DEFAULT_REGION
 from aiominio.core.headers import unquote_etag
 from aiominio.core.listing import (
@@ -43,7 +44,7 @@ from aiominio.core.xmlparse import (
     text,
 )
 from aiominio.errors import InvalidResponseError
-from aiominio.models import CopyResult, DeleteError, PutResult
+from aiominio.models import Checksum, CopyResult, DeleteError, PutResult
 
 __all__ = [
     "DOCUMENT_LIMIT",
@@ -140,29 +141,37 @@ def parse_initiate_multipart(body: bytes) -> str:
 
 
 def parse_complete_multipart(body: bytes) -> PutResult:
-    """The ETag of a completed multipart upload (possibly empty), and its CRC32 when the answer
-    gives one of the whole object (``ChecksumType`` FULL_OBJECT, not a checksum of checksums)."""
+    """The ETag of a completed multipart upload (possibly empty), and the checksum the answer
+    gives of the object, of any algorithm, with its type (``checksum_crc32`` only for a CRC32
+    of the whole object, ``ChecksumType`` FULL_OBJECT, not a checksum of checksums)."""
     root = parse(body)
     if root.tag != "CompleteMultipartUploadResult":
         raise InvalidResponseError(f"unexpected <{root.tag}> completing an upload", body=body)
-    full = text(root, "ChecksumType") == "FULL_OBJECT"
+    checksum = _any_checksum(root)
+    kind = checksum.type if checksum is not None else None
+    full_crc32 = checksum is not None and checksum.algorithm == "CRC32" and kind == "FULL_OBJECT"
     return PutResult(
         unquote_etag(text(root, "ETag")),
-        checksum_crc32=(text(root, "ChecksumCRC32") or None) if full else None,
+        checksum_crc32=checksum.value if full_crc32 and checksum is not None else None,
+        checksum=checksum,
     )
 
 
 def build_complete_multipart(
-    parts: list[tuple[int, str]], crc32: list[str | None] | None = None
+    parts: list[tuple[int, str]],
+    checksums: list[str | None] | None = None,
+    algorithm: str = "CRC32",
 ) -> bytes:
-    """The CompleteMultipartUpload body; with each part's CRC32 when the upload has them."""
+    """The CompleteMultipartUpload body; with each part's checksum (``Checksum<algorithm>``)
+    when the upload has them."""
     root = ET.Element("CompleteMultipartUpload", xmlns=S3_NS)
+    element = f"Checksum{algorithm.upper()}"
     for i, (number, etag) in enumerate(parts):
         el = ET.SubElement(root, "Part")
         ET.SubElement(el, "PartNumber").text = str(number)
         ET.SubElement(el, "ETag").text = f'"{etag}"'
-        if crc32 is not None and crc32[i]:
-            ET.SubElement(el, "ChecksumCRC32").text = crc32[i]
+        if checksums is not None and checksums[i]:
+            ET.SubElement(el, element).text = checksums[i]
     return bytes(ET.tostring(root, encoding="utf-8"))
 
 
@@ -216,4 +225,14 @@ def parse_copy_result(body: bytes) -> CopyResult:
     return CopyResult(
         etag=unquote_etag(text(root, "ETag")),
         last_modified=parse_iso_datetime(modified) if modified else None,
+        checksum=_any_checksum(root),
     )
+
+
+def _any_checksum(root: ET.Element) -> Checksum | None:
+    """The first ``Checksum<ALGORITHM>`` of an answer, with its ``ChecksumType`` if given."""
+    for algorithm in CHECKSUM_ALGORITHMS:
+        value = text(root, f"Checksum{algorithm}")
+        if value:
+            return Checksum(algorithm, value, text(root, "ChecksumType") or None)
+    return None

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from aiominio.awsconfig import aws_home, profile_name
+from aiominio.awsconfig import config_file as shared_config_file
 from aiominio.core.validation import check_header_value
 from aiominio.errors import CredentialsError, InvalidArgument
 
@@ -140,12 +142,13 @@ class SharedFileProvider:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
-        self.profile = profile or env.get("AWS_PROFILE") or "default"
-        home = Path(env.get("HOME", str(Path.home())))
+        self.profile = profile_name(profile, env)
         self._credentials_file = Path(
-            credentials_file or env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws/credentials"
+            credentials_file
+            or env.get("AWS_SHARED_CREDENTIALS_FILE")
+            or aws_home(env) / "credentials"
         )
-        self._config_file = Path(config_file or env.get("AWS_CONFIG_FILE") or home / ".aws/config")
+        self._config_file = Path(config_file or shared_config_file(env))
 
     def __repr__(self) -> str:
         return f"SharedFileProvider(profile={self.profile!r})"

@@ -57,8 +57,9 @@ class AiominioFileSystem(FileSystemBase):
     Args:
         key, secret, token: static credentials (s3fs's names); without them the Client's
             default chain runs (environment, AWS files, web identity).
-        endpoint_url: the server (default: ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``,
-            else AWS).
+        endpoint_url: the server (default: ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL`` /
+            the AWS profile's ``endpoint_url``, with the region they come with, as
+            :class:`aiominio.Client` finds them; else AWS).
         anon: send requests unsigned.
         client_kwargs: botocore's names: ``region_name``, ``endpoint_url``, ``verify``,
             ``use_ssl``.

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from aiominio.awsconfig import AWS_ENDPOINT as AWS_ENDPOINT  # the default: URLs name no server
+from aiominio.awsconfig import aws_endpoint, configured
 from aiominio.credentials import StaticProvider
-
-#: The endpoint when none is given (fsspec URLs name a bucket, never a server).
-AWS_ENDPOINT = "https://s3.amazonaws.com"
 
 #: ``client_kwargs`` entries (botocore's names) and the Client keyword each becomes.
 _CLIENT_KWARGS = {
@@ -44,6 +43,7 @@ CLIENT_OPTIONS = frozenset(
         "multipart_threshold",
         "retry",
         "integrity",
+        "app_info",
     }
 )
 
@@ -63,8 +63,10 @@ def client_arguments(
 
     ``key``/``secret``/``token`` are the static credentials; ``anon=True`` sends requests
     unsigned; ``client_kwargs`` takes botocore's names (``region_name``, ``endpoint_url``,
-    ``verify``, ``use_ssl``); ``options`` are Client keywords. Without an endpoint,
-    ``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL`` from ``environ`` is used, else AWS.
+    ``verify``, ``use_ssl``); ``options`` are Client keywords. Without an endpoint, the one
+    ``environ`` and the AWS profile name is used (``AWS_ENDPOINT_URL_S3``, ``AWS_ENDPOINT_URL``,
+    the profile's ``endpoint_url``: :func:`aiominio.awsconfig.configured`), with their region
+    unless one is given, as :class:`~aiominio.Client` does; else AWS.
 
     Raises:
         TypeError: an option neither s3fs nor the Client knows, or one given twice.
@@ -96,7 +98,11 @@ def client_arguments(
         raise TypeError("endpoint_url given twice, differently")
     endpoint = endpoint_url or given_endpoint
     if endpoint is None:
-        endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or AWS_ENDPOINT
+        found = configured(environ=env)
+        if out.get("region") is None and found.region is not None:
+            out["region"] = found.region
+        region = out.get("region")
+        endpoint = found.endpoint or aws_endpoint(region if isinstance(region, str) else None)
     if not isinstance(endpoint, str):
         raise TypeError("endpoint_url must be a str")
     if anon:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from aiominio.core import planning
+from aiominio.core.checksums import check_checksum
 from aiominio.core.compose import ComposeSource, check_sources
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE, upload_headers
 from aiominio.core.sse import Sse, check_read_sse, check_sse
@@ -37,6 +38,7 @@ class ComposeMethods(MethodsBase):
         part_size: int | None = None,
         concurrency: int | None = None,
         sse: Sse | None = None,
+        checksum: str | None = None,
     ) -> CopyResult:
         """Create ``bucket``/``key`` as the concatenation of ``sources``, in order, on the server.
 
@@ -62,6 +64,12 @@ class ComposeMethods(MethodsBase):
         a source stored with SSE-C names its key in ``ComposeSource(..., sse=key)``. Both SSE-C
         keys need an HTTPS endpoint.
 
+        ``checksum`` (``"CRC32"``, ``"CRC32C"``, ``"CRC64NVME"``, ``"SHA1"``, ``"SHA256"``)
+        asks the server to keep that checksum of the new object: each part copy's answer names
+        its part's, and the completion lists them (with their combination for a CRC, kept of the
+        whole object where the server allows it); the result's ``checksum`` is the one stored,
+        checked against the parts'.
+
         Example::
 
             await client.compose_object("logs", "all.log", [
@@ -70,7 +78,7 @@ class ComposeMethods(MethodsBase):
             ])
 
         Returns:
-            The new object's ETag, time and version id.
+            The new object's ETag, time, version id and checksum.
 
         Raises:
             InvalidArgument: no sources or more than 10,000, a bad source (the message names
@@ -86,6 +94,7 @@ class ComposeMethods(MethodsBase):
         if part_size is not None:
             planning.check_part_size(part_size)
         workers = check_concurrency(concurrency)
+        integrity = None if checksum is None else check_checksum(checksum)
         checked_sse = check_sse(sse, self.requester.endpoint)
         for i, source in enumerate(checked):
             check_read_sse(source.sse, self.requester.endpoint, f"sources[{i}].sse")
@@ -109,4 +118,5 @@ class ComposeMethods(MethodsBase):
             part_size=part_size,
             concurrency=workers,
             sse=checked_sse,
+            integrity=integrity,
         )

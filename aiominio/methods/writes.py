@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from aiominio.core import planning
+from aiominio.core.checksums import check_checksum
 from aiominio.core.conditions import (
     COPY_SOURCE_PREFIX,
     check_version_id,
@@ -62,6 +63,7 @@ class ObjectWriteMethods(MethodsBase):
         sse: Sse | None = None,
         retention: Retention | None = None,
         legal_hold: bool | None = None,
+        checksum: str | None = None,
     ) -> PutResult:
         """Upload an object from bytes, str, a file object, an aiofiles file or an async iterable.
 
@@ -109,6 +111,13 @@ class ObjectWriteMethods(MethodsBase):
                 object lock; sent as ``x-amz-object-lock-mode`` and ``-retain-until-date``).
             legal_hold: ``True`` puts a legal hold on the new version, ``False`` stores none
                 (``x-amz-object-lock-legal-hold``).
+            checksum: the checksum algorithm every PUT and part carries, for this upload
+                (``"CRC32"``, ``"CRC32C"``, ``"CRC64NVME"``, ``"SHA1"`` or ``"SHA256"``; the
+                client's ``integrity`` when not given). The server verifies each and keeps one
+                for the object: of its bytes (FULL_OBJECT) for a single PUT and, for a
+                multipart upload, with a CRC where the server allows it; else the checksum of
+                the parts' checksums (COMPOSITE, always so with SHA1 and SHA256). The result's
+                ``checksum`` is the one stored, checked against the one the parts make.
 
         Conditions travel on the PUT, or on the CompleteMultipartUpload of a multipart upload
         (its parts are uploaded first, then aborted if the condition fails). A request that is
@@ -135,6 +144,7 @@ class ObjectWriteMethods(MethodsBase):
             sse=sse,
         )
         check_progress(progress)
+        integrity = self.integrity if checksum is None else check_checksum(checksum)
         source = make_source(data, size)
         conc = check_concurrency(concurrency)
         psize = planning.plan_part_size(source.size, part_size)
@@ -146,7 +156,7 @@ class ObjectWriteMethods(MethodsBase):
             psize,
             conc,
             self.multipart_threshold,
-            self.integrity,
+            integrity,
         )
         return await uploads.put_object(job, source, progress)
 
@@ -171,6 +181,7 @@ class ObjectWriteMethods(MethodsBase):
         sse: Sse | None = None,
         retention: Retention | None = None,
         legal_hold: bool | None = None,
+        checksum: str | None = None,
     ) -> PutResult:
         """Upload a file; resumable.
 
@@ -182,7 +193,7 @@ class ObjectWriteMethods(MethodsBase):
         standard headers of the attempt that started it. A failed or cancelled ``fput_object``
         leaves its incomplete upload in place for that reason; :meth:`remove_incomplete_upload`
         clears it. ``metadata``, ``tags``, the standard headers, ``sse``, ``retention`` and
-        ``legal_hold`` are as for
+        ``legal_hold``, ``checksum`` are as for
         :meth:`put_object`; with ``sse`` an interrupted upload is not resumed, and a failed one
         is aborted (the server does not tell how an upload is encrypted, so one started
         without the key could otherwise be completed in its place). ``progress`` is as for
@@ -198,6 +209,7 @@ class ObjectWriteMethods(MethodsBase):
         check_bucket_name(bucket)
         check_progress(progress)
         check_object_key(key)
+        integrity = self.integrity if checksum is None else check_checksum(checksum)
         path = os.fspath(file_path)
         if content_type is None:
             content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
@@ -227,7 +239,7 @@ class ObjectWriteMethods(MethodsBase):
             part_size,
             conc,
             self.multipart_threshold,
-            self.integrity,
+            integrity,
         )
         return await files.upload_file(job, path, progress)
 

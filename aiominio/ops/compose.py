@@ -8,6 +8,7 @@ from functools import partial
 from typing import TypeVar
 
 from aiominio.core import planning, signing, xml
+from aiominio.core.checksums import Integrity
 from aiominio.core.compose import ComposeSource, PartCopy, plan_compose
 from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import Sse, SseCustomerKey, copy_source_headers, part_headers
@@ -40,6 +41,7 @@ async def compose_object(
     part_size: int | None,
     concurrency: int,
     sse: Sse | None = None,
+    integrity: Integrity | None = None,
 ) -> CopyResult:
     """Concatenate ``sources`` (checked already) into ``bucket``/``key``.
 
@@ -48,7 +50,9 @@ async def compose_object(
     part copy is pinned to its source's ETag (``x-amz-copy-source-if-match``): a source written
     over meanwhile fails the compose with PreconditionFailed instead of mixing two versions.
     On any failure or cancellation the upload is aborted. ``sse`` encrypts the new object; a
-    source's own SSE-C key reads it.
+    source's own SSE-C key reads it. With ``integrity`` (a checksum algorithm, not ``md5``) the
+    upload asks the server to keep that checksum: each part copy's answer names its part's,
+    and the completion lists them (and, for a CRC the server keeps whole, their combination).
     """
     keys = {(s.bucket, s.key, s.version_id): s.sse for s in reversed(sources)}
     objects = list(dict.fromkeys((s.bucket, s.key, s.version_id) for s in sources))
@@ -65,13 +69,23 @@ async def compose_object(
         planning.check_object_size(st.size, f"the source {src.bucket}/{src.key}")
     plan = plan_compose(sources, [st.size for st in of_source], part_size=part_size)
     write = WriteOptions(headers, sse)
-    upload = await create_multipart(req, bucket, key, write=write, integrity=None)
+    checksum = integrity if integrity != "md5" else None
+    upload = await create_multipart(req, bucket, key, write=write, integrity=checksum)
     forget = req.on_close(aborter(upload))  # client closed mid-compose: abort, leave no parts
     try:
         parts = await _bounded(
             concurrency,
             [
-                partial(_copy_part, req, upload, p, sources[p.source], of_source[p.source], sse)
+                partial(
+                    _copy_part,
+                    req,
+                    upload,
+                    p,
+                    sources[p.source],
+                    of_source[p.source],
+                    sse,
+                    checksum,
+                )
                 for p in plan
             ],
         )
@@ -86,7 +100,7 @@ async def compose_object(
     stat = await stat_written(
         req, bucket, key, version_id=put.version_id, what="compose", sse=customer_key
     )
-    return CopyResult(put.etag or stat.etag, stat.last_modified, put.version_id)
+    return CopyResult(put.etag or stat.etag, stat.last_modified, put.version_id, put.checksum)
 
 
 async def _copy_part(
@@ -96,6 +110,7 @@ async def _copy_part(
     source: ComposeSource,
     stat: ObjectStat,
     sse: Sse | None,
+    checksum: Integrity | None = None,
 ) -> Part:
     where = f"part {part.number} of composing {upload.bucket}/{upload.key}"
     copy_source = "/" + signing.uri_encode(f"{source.bucket}/{source.key}", keep_slash=True)
@@ -117,10 +132,13 @@ async def _copy_part(
             error_document=True,
         )
     )
-    etag = xml.parse_copy_result(resp.body).etag
-    if not etag:
+    copied = xml.parse_copy_result(resp.body)
+    if not copied.etag:
         raise InvalidResponseError(f"{where}: no ETag in the answer")
-    return Part(part.number, etag, part.length)
+    named = copied.checksum
+    if checksum is None or named is None or named.algorithm.lower() != checksum:
+        return Part(part.number, copied.etag, part.length)
+    return Part(part.number, copied.etag, part.length, **{f"checksum_{checksum}": named.value})  # type: ignore[arg-type]
 
 
 async def _bounded(concurrency: int, calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:

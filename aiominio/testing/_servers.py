@@ -82,6 +82,7 @@ class LocalServer:
         multipart_threshold: int = planning.DEFAULT_MULTIPART_THRESHOLD,
         retry: RetryPolicy | None = None,
         integrity: Integrity = "crc32",
+        app_info: tuple[str, str] | None = None,
     ) -> Client:
         """A :class:`~aiominio.Client` for this server; the arguments are the client's.
 
@@ -106,6 +107,7 @@ class LocalServer:
             multipart_threshold=multipart_threshold,
             retry=retry,
             integrity=integrity,
+            app_info=app_info,
         )
 
 

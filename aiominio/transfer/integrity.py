@@ -36,26 +36,37 @@ async def crc32_b64(data: bytes | memoryview) -> str:
     return checksums.crc32_b64(data)
 
 
+async def checksum_b64(algorithm: str, data: bytes | memoryview) -> str:
+    """The ``x-amz-checksum-<algorithm>`` value of ``data`` (in a worker thread when large)."""
+    if len(data) >= _THREAD_HASH_MIN:
+        return await asyncio.to_thread(checksums.checksum_b64, algorithm, data)
+    return checksums.checksum_b64(algorithm, data)
+
+
 async def checksum_headers(
     data: bytes | memoryview, mode: Integrity
 ) -> tuple[dict[str, str], AnswerCheck, str | None]:
-    """Headers that let the server verify the body, a check of its answer, and the CRC32.
+    """Headers that let the server verify the body, a check of its answer, and the checksum
+    sent (base64; ``None`` for ``md5``).
 
-    ``crc32`` sends ``x-amz-checksum-crc32`` (about seven times cheaper to compute than MD5; S3,
-    MinIO and SeaweedFS reject a body that does not match with BadDigest) and checks the checksum
-    the server echoes. ``md5`` sends ``Content-MD5`` (understood by every server) and checks the
-    returned ETag against it.
+    ``crc32`` (the default), ``crc32c``, ``crc64nvme``, ``sha1`` and ``sha256`` send
+    ``x-amz-checksum-<mode>`` (S3, MinIO and SeaweedFS reject a body that does not match with
+    BadDigest) and check the checksum the server echoes. ``md5`` sends ``Content-MD5``
+    (understood by every server) and checks the returned ETag against it.
     """
     small = len(data) < _THREAD_HASH_MIN  # hashed inline: cheaper than a thread or a coroutine
-    if mode == "crc32":
-        value = checksums.crc32_b64(data) if small else await crc32_b64(data)
+    if mode != "md5":
+        value = checksums.checksum_b64(mode, data) if small else await checksum_b64(mode, data)
+        header = f"x-amz-checksum-{mode}"
 
-        def check_crc(headers: dict[str, str], what: str) -> None:
-            echoed = headers.get("x-amz-checksum-crc32")
+        def check_echo(headers: dict[str, str], what: str) -> None:
+            echoed = headers.get(header)
             if echoed is not None and echoed != value:
-                raise InvalidResponseError(f"{what}: server CRC32 {echoed}, expected {value}")
+                raise InvalidResponseError(
+                    f"{what}: server {mode.upper()} {echoed}, expected {value}"
+                )
 
-        return {"x-amz-checksum-crc32": value}, check_crc, value
+        return {header: value}, check_echo, value
     digest = hashlib.md5(data).digest() if small else await md5_digest(data)
 
     def check_md5(headers: dict[str, str], what: str) -> None:

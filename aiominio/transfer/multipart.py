@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from aiominio.core import planning, signing, xml
-from aiominio.core.checksums import CRC32, Integrity, combine_b64, multipart_etag
+from aiominio.core.checksums import (
+    CHECKSUM_ALGORITHMS,
+    FULL_OBJECT_ALGORITHMS,
+    Integrity,
+    combine_b64,
+    composite_b64,
+    crc_of,
+    multipart_etag,
+)
 from aiominio.core.headers import unquote_etag
 from aiominio.core.options import ReadOptions, WriteOptions
 from aiominio.core.sse import SseCustomerKey, read_headers
@@ -25,12 +33,12 @@ from aiominio.errors import (
     S3Error,
     TransportError,
 )
-from aiominio.models import Part, PutResult
+from aiominio.models import Checksum, Part, PutResult
 from aiominio.ops.listing import uploads_of
 from aiominio.ops.objects import stat_object, stat_written
 from aiominio.request import Request
 from aiominio.requester import Requester, outside_operation_deadline
-from aiominio.transfer.integrity import checksum_headers, crc32_b64
+from aiominio.transfer.integrity import checksum_b64, checksum_headers
 from aiominio.transfer.sources import FillingSource, ProgressReporter, Source
 
 #: Uploads of the key started this long before a lost creation attempt are not its strays.
@@ -57,9 +65,9 @@ class MultipartUpload:
 
     Attributes:
         bucket, key, upload_id: the upload.
-        full_object: the server agreed to keep a CRC32 of the whole object
-            (``x-amz-checksum-type: FULL_OBJECT``): completing it then sends that CRC32,
-            combined from the parts' own.
+        full_object: the server agreed to keep a CRC (CRC32, CRC32C or CRC64NVME) of the
+            whole object (``x-amz-checksum-type: FULL_OBJECT``): completing it then sends
+            that CRC, combined from the parts' own.
         conditions: If-Match / If-None-Match for CompleteMultipartUpload (a conditional write).
         customer_key: the SSE-C key the upload was created with: every part, the completion
             and the HEADs after it send it too.
@@ -108,9 +116,10 @@ async def create_multipart(
     write: WriteOptions,
     integrity: Integrity | None,
 ) -> MultipartUpload:
-    """CreateMultipartUpload; with ``integrity="crc32"`` its parts carry CRC32 checksums and the
-    server is asked to keep a CRC32 of the whole object too (FULL_OBJECT), unless this client's
-    server refused that before (then only the parts carry checksums).
+    """CreateMultipartUpload; its parts carry checksums of ``integrity``'s algorithm
+    (``x-amz-checksum-algorithm``; none for ``md5``). For a CRC the server is asked to keep one
+    of the whole object too (FULL_OBJECT), unless this client's server refused that before
+    (then only the parts carry checksums, and the server keeps a COMPOSITE one).
 
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
@@ -120,10 +129,11 @@ async def create_multipart(
     headers = write.create_headers()
 
     async def create() -> MultipartUpload:
-        if integrity != "crc32":
+        if integrity is None or integrity == "md5":
             return await _initiate(req, bucket, key, headers, write)
-        crc_headers = {**headers, "x-amz-checksum-algorithm": "CRC32"}
-        if not req.refused(_FULL_OBJECT):
+        crc_headers = {**headers, "x-amz-checksum-algorithm": integrity.upper()}
+        refusal = _FULL_OBJECT if integrity == "crc32" else f"{_FULL_OBJECT} {integrity}"
+        if integrity in FULL_OBJECT_ALGORITHMS and not req.refused(refusal):
             try:
                 return await _initiate(
                     req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}, write
@@ -132,7 +142,7 @@ async def create_multipart(
                 if exc.code not in _REFUSALS:
                     raise
             upload = await _initiate(req, bucket, key, crc_headers, write)
-            req.remember_refused(_FULL_OBJECT)  # only FULL_OBJECT was refused, not the rest
+            req.remember_refused(refusal)  # only FULL_OBJECT was refused, not the rest
             return upload
         return await _initiate(req, bucket, key, crc_headers, write)
 
@@ -208,7 +218,7 @@ async def upload_part(
     """UploadPart, with a checksum the server verifies, and the server's answer checked.
     ``sent`` is told how much of the body the current attempt has written."""
     where = f"part {number} of {upload.bucket}/{upload.key}"
-    extra, check, crc = await checksum_headers(data, integrity)
+    extra, check, value = await checksum_headers(data, integrity)
     resp = await req.send(
         Request(
             "PUT",
@@ -225,7 +235,14 @@ async def upload_part(
     if not etag:
         raise InvalidResponseError(f"{where}: no ETag in the answer")
     check(resp.headers, where)
-    return Part(number, etag, len(data), checksum_crc32=crc)
+    return _part(number, etag, len(data), integrity, value)
+
+
+def _part(number: int, etag: str, size: int, integrity: Integrity, value: str | None) -> Part:
+    """A part sent, with its checksum in the field of its algorithm."""
+    if value is None or integrity == "md5":
+        return Part(number, etag, size)
+    return Part(number, etag, size, **{f"checksum_{integrity}": value})  # type: ignore[arg-type]
 
 
 class _PartReader:
@@ -366,10 +383,12 @@ async def _reused_part(plan: MultipartPlan, number: int, chunk: bytes | memoryvi
     existing = plan.done.get(number)
     if existing is None or plan.reuse is None or not await plan.reuse(number, chunk):
         return None
-    crc = existing.checksum_crc32
-    if crc is None and plan.integrity == "crc32":
-        crc = await crc32_b64(chunk)  # servers that list parts without it
-    return Part(number, existing.etag, len(chunk), checksum_crc32=crc)
+    if plan.integrity == "md5":
+        return Part(number, existing.etag, len(chunk))
+    value = existing.checksum(plan.integrity)
+    if value is None:
+        value = await checksum_b64(plan.integrity, chunk)  # servers that list parts without it
+    return _part(number, existing.etag, len(chunk), plan.integrity, value)
 
 
 async def complete_multipart(
@@ -377,23 +396,35 @@ async def complete_multipart(
 ) -> PutResult:
     """CompleteMultipartUpload; an answer lost on the way is recovered from the object's ETag.
 
-    When every part has a CRC32, their combination is the whole object's: sent along when the
-    server keeps one (FULL_OBJECT), and compared with the one the answer gives. An answer without
-    an ETag is completed by a HEAD.
+    When every part has a checksum of one algorithm, they are listed with the parts. For a CRC
+    their combination is the whole object's: sent along when the server keeps one
+    (FULL_OBJECT), and compared with the one the answer gives; of a COMPOSITE checksum (the
+    checksum of the parts' checksums) the answer's is compared with the one the parts make. An
+    answer without an ETag is completed by a HEAD.
     """
-    crcs = [p.checksum_crc32 for p in parts]
-    whole = None
+    algorithm = next(
+        (a.lower() for a in CHECKSUM_ALGORITHMS if all(p.checksum(a) for p in parts)), None
+    )
+    values = [p.checksum(algorithm) for p in parts] if algorithm else None
+    whole = composite = None
     headers = {
         "Content-Type": "application/xml",
         **upload.conditions,
         **read_headers(upload.customer_key),
     }
-    if all(crcs):
-        whole = combine_b64(CRC32, [(p.checksum_crc32 or "", p.size) for p in parts])
-        if upload.full_object:
-            headers.update({"x-amz-checksum-crc32": whole, _CHECKSUM_TYPE: "FULL_OBJECT"})
+    if algorithm is not None and values is not None:
+        crc = crc_of(algorithm)
+        if crc is not None:
+            whole = combine_b64(
+                crc, [(v or "", p.size) for v, p in zip(values, parts, strict=True)]
+            )
+            if upload.full_object:
+                headers.update(
+                    {f"x-amz-checksum-{algorithm}": whole, _CHECKSUM_TYPE: "FULL_OBJECT"}
+                )
+        composite = composite_b64(algorithm, [v or "" for v in values])
     body = xml.build_complete_multipart(
-        [(p.part_number, p.etag) for p in parts], crcs if whole else None
+        [(p.part_number, p.etag) for p in parts], values, algorithm or "CRC32"
     )
     retried: list[BaseException] = []
     try:
@@ -422,10 +453,7 @@ async def complete_multipart(
     finally:
         await clean_strays(req, upload)
     answer = xml.parse_complete_multipart(resp.body)
-    stored = answer.checksum_crc32
-    if stored is not None and whole is not None and stored != whole:
-        where = f"completing {upload.bucket}/{upload.key}"
-        raise InvalidResponseError(f"{where}: server CRC32 {stored}, the parts make {whole}")
+    stored = _checked_checksum(answer.checksum, algorithm, whole, composite, upload)
     version_id = resp.headers.get("x-amz-version-id")
     etag = answer.etag
     if not etag:
@@ -438,7 +466,41 @@ async def complete_multipart(
             sse=upload.customer_key,
         )
         etag = stat.etag
-    return PutResult(etag, version_id, stored or (whole if upload.full_object else None))
+    if stored is None and upload.full_object and whole is not None and algorithm is not None:
+        stored = Checksum(algorithm.upper(), whole, "FULL_OBJECT")  # a server that echoes none
+    crc32 = (
+        stored.value
+        if stored and stored.algorithm == "CRC32" and stored.type == "FULL_OBJECT"
+        else None
+    )
+    return PutResult(etag, version_id, crc32, stored)
+
+
+def _checked_checksum(
+    stored: Checksum | None,
+    algorithm: str | None,
+    whole: str | None,
+    composite: str | None,
+    upload: MultipartUpload,
+) -> Checksum | None:
+    """The checksum a CompleteMultipartUpload answer gives, once it agrees with the one the
+    parts make: a FULL_OBJECT one with their combined CRC, a COMPOSITE one (``<value>-<n>``,
+    the suffix optional) with the checksum of their checksums; of an untyped one, either. A
+    checksum of another algorithm than the parts', or none, is not checked (the answer's is
+    then what is kept)."""
+    if stored is None or algorithm is None or stored.algorithm.lower() != algorithm:
+        return stored
+    value = stored.value.split("-")[0]
+    made = {"FULL_OBJECT": whole, "COMPOSITE": composite.split("-")[0] if composite else None}
+    kinds = [stored.type] if stored.type in made else list(made)
+    expected = [made[k] for k in kinds if made[k] is not None]
+    if expected and value not in expected:
+        raise InvalidResponseError(
+            f"completing {upload.bucket}/{upload.key}: server {stored.algorithm} "
+            f"{stored.value}, the parts make {' or '.join(e or '' for e in expected)}"
+        )
+    kind = stored.type or next((k for k in kinds if made[k] == value), None)
+    return Checksum(stored.algorithm, stored.value, kind)
 
 
 async def abort_multipart(req: Requester, bucket: str, key: str, *, upload_id: str) -> None:

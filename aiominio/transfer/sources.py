@@ -34,8 +34,10 @@ Data = Union[  # noqa: UP007
 ]
 #: A progress callback: ``progress(done, total)``, the bytes transferred so far and the whole
 #: transfer's size (``None`` when unknown, as for an async iterable of unknown length). It may be
-#: a coroutine function (it is awaited). Raising from it stops the transfer with that exception.
-Progress = Callable[[int, int | None], Awaitable[None] | None]
+#: a coroutine function (it is awaited). What it returns is ignored, so a bar's method that
+#: returns something fits as it is (``lambda done, total: bar.update(...)`` with tqdm). Raising
+#: from it stops the transfer with that exception.
+Progress = Callable[[int, int | None], object]
 #: A transfer tells its progress at least this often (in bytes), and once more at its end.
 PROGRESS_STEP = 1 << 20
 #: Reads of a sync file up to this size run on the loop; larger ones in a worker thread.

@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 from aiominio.core import planning, signing
 from aiominio.core.headers import unquote_etag
 from aiominio.errors import IncompleteBody
-from aiominio.models import PutResult
+from aiominio.models import Checksum, PutResult
 from aiominio.ops.objects import stat_written
 from aiominio.request import Request
 from aiominio.transfer.integrity import checksum_headers
@@ -22,11 +22,11 @@ async def put_single(
     """One PUT, with a checksum the server verifies, and the server's answer checked (an answer
     without an ETag is completed by a HEAD); ``reporter`` counts the body's bytes as they are
     written."""
-    extra, check, crc = await checksum_headers(data, job.integrity)
-    if crc is not None:
+    extra, check, value = await checksum_headers(data, job.integrity)
+    if value is not None:
         # Named as the SDKs name it: a bucket with object lock (moto, and S3 for a retention)
         # refuses a PUT with neither Content-MD5 nor this header.
-        extra["x-amz-sdk-checksum-algorithm"] = "CRC32"
+        extra["x-amz-sdk-checksum-algorithm"] = job.integrity.upper()
     counter = reporter.body_counter() if reporter is not None and reporter.active else None
     req = job.requester
     headers = job.write.put_headers()
@@ -57,7 +57,8 @@ async def put_single(
             sse=job.write.customer_key,
         )
         etag = stat.etag
-    return PutResult(etag, version_id, crc)
+    stored = Checksum(job.integrity.upper(), value, "FULL_OBJECT") if value else None
+    return PutResult(etag, version_id, value if job.integrity == "crc32" else None, stored)
 
 
 def put_object(

@@ -11,6 +11,8 @@ interface  what the requester sends through, without aiohttp: the :class:`BaseTr
 translate  aiohttp's exceptions as aiominio's, in one place
 pool       :class:`Transport` (aiohttp's pool), its streamed answers, :func:`fetch` for the
            credential providers
+trace      the ``aiominio.trace`` logger: a line per attempt of each request, at DEBUG
+           (:func:`traced`)
 =========  ================================================================================
 """
 
@@ -33,11 +35,13 @@ from aiominio.transport.pool import (
     fetch,
 )
 from aiominio.transport.timeouts import Timeouts
+from aiominio.transport.trace import TRACE_LOGGER, TraceEvent, traced
 
 __all__ = [
     "CREDENTIALS_ANSWER_LIMIT",
     "DEFAULT_MAX_CONNECTIONS",
     "READ_BUFSIZE",
+    "TRACE_LOGGER",
     "AiohttpStreamingResponse",
     "BaseTransport",
     "Body",
@@ -45,7 +49,9 @@ __all__ = [
     "Response",
     "StreamingResponse",
     "Timeouts",
+    "TraceEvent",
     "Transport",
     "answer_too_large",
     "fetch",
+    "traced",
 ]

@@ -87,6 +87,7 @@ async def test_no_secret_anywhere(
     exercised = [kind for kind in failures for _ in range(2)]
     errors = [type(x) for x in seen if isinstance(x, aiominio.AiominioError)]
     assert errors == [*exercised, aiominio.SignatureDoesNotMatch, *exercised]
+    assert any(r.name == "aiominio.trace" for r in caplog.records)  # the trace is searched too
     _search(
         seen,
         caplog.records,
@@ -149,6 +150,7 @@ async def test_no_customer_key_anywhere(
         aiominio.SseCustomerKey(CUSTOMER_KEY[:31])
     seen.append(short.value)
     assert sum(isinstance(x, aiominio.S3Error) for x in seen) == 2 * len(failing) + 1
+    assert any(r.name == "aiominio.trace" for r in caplog.records)  # the trace is searched too
     raw = CUSTOMER_KEY.decode()
     _search(
         seen,

@@ -46,7 +46,9 @@ def _processes_with(argument: str) -> list[int]:
     return found
 
 
-async def test_serve_prints_the_environment_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+async def test_serve_prints_the_environment_serves_and_stops_on_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -80,12 +82,18 @@ async def test_serve_prints_the_environment_serves_and_stops_on_ctrl_c(tmp_path:
         port = int(env["AWS_ENDPOINT_URL"].rsplit(":", 1)[1])
         assert _processes_with(f"-s3.port={port}"), "no SeaweedFS process serves that port"
 
-        async with aiominio.Client(
-            env["AWS_ENDPOINT_URL"],
-            access_key=env["AWS_ACCESS_KEY_ID"],
-            secret_key=env["AWS_SECRET_ACCESS_KEY"],
-            region=env["AWS_REGION"],
-        ) as client:
+        # Exactly those exports, and nothing else of AWS's (no profile either), are all that
+        # Client() with no argument needs.
+        for name in list(os.environ):
+            if name.startswith(("AWS_", "MINIO_")):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        async with aiominio.Client() as client:
+            assert repr(client) == (
+                f"Client(endpoint={env['AWS_ENDPOINT_URL']}, region={env['AWS_REGION']!r})"
+            )
             await client.make_bucket("served")
             await client.put_object("served", "greeting", b"hello from serve")
             async with client.get_object("served", "greeting") as reader:

@@ -37,5 +37,6 @@ async def mistakes(server: LocalServer, client: Client, bucket: str) -> None:
     stat: str = await client.stat_object(bucket, "k")  # error
     PostPolicy().conditions.append({"eq": "$key"})  # error
     AssumeRoleProvider("https://sts", StaticProvider(None), "arn:x", fetch=fetch_nothing)  # error
+    Client(app_info="photo-sync/2.3")  # error
     right: ObjectStat = await client.stat_object(bucket, "k")
     print(not_a_client, stat, right)

@@ -86,6 +86,13 @@ async def report_async(done: int, total: int | None) -> None:
     print(done, total)
 
 
+class Bar:
+    """A progress bar whose ``update`` returns something, as tqdm's does."""
+
+    def update(self, n: int) -> bool | None:
+        return None
+
+
 class Answer:
     status = 200
     body = b""
@@ -118,6 +125,8 @@ async def objects(client: Client, bucket: str, tmp: Path) -> None:
     readable: AsyncReadable = ReadOnlyFile()
     progress: Progress = report
     put = await client.put_object(bucket, "j", readable, 0, progress=progress)
+    bar = Bar()  # a callback's result is ignored: a bar's update that returns one fits
+    put = await client.put_object(bucket, "l", b"x", progress=lambda done, total: bar.update(done))
     etag: str = put.etag
     version: str | None = put.version_id
 
@@ -185,6 +194,31 @@ async def objects(client: Client, bucket: str, tmp: Path) -> None:
 
     print(size, modified, metadata, data, head, more, streamed, copied, attributes, tags, name)
     print(uploads, errors, made)
+
+
+async def parts_acls_and_restores(client: Client, bucket: str) -> None:
+    upload_id: str = await client.initiate_new_multipart_upload(bucket, "big", content_type="a/b")
+    first: aiominio.Part = await client.upload_part(bucket, "big", upload_id, 1, b"x" * 5)
+    url: str = await client.presigned_upload_part_url(bucket, "big", upload_id, 2, 3600)
+    listed: list[aiominio.Part] = [p async for p in client.list_parts(bucket, "big", upload_id)]
+    done: PutResult = await client.complete_multipart_upload(
+        bucket, "big", upload_id, [first, (2, "etag")]
+    )
+    await client.abort_multipart_upload(bucket, "big", upload_id)
+    checked: PutResult = await client.put_object(bucket, "c", b"x", checksum="CRC64NVME")
+    stored: aiominio.Checksum | None = checked.checksum
+
+    acl: aiominio.ObjectAcl = await client.get_object_acl(bucket, "big")
+    canned: str | None = acl.canned
+    grantees: list[aiominio.Grantee] = [g.grantee for g in acl.grants]
+    await client.set_object_acl(bucket, "big", "public-read")
+    started: bool = await client.restore_object(bucket, "cold", days=2, tier="Bulk")
+    restore: aiominio.RestoreStatus | None = (await client.stat_object(bucket, "cold")).restore
+
+    buckets: list[Bucket] = await client.list_buckets(prefix="a", max_buckets=10)
+    owners = [o.owner async for o in client.list_objects_v2(bucket, fetch_owner=True)]
+    metadata = [o.metadata async for o in client.list_objects_v2(bucket, include_user_meta=True)]
+    print(url, listed, done, stored, canned, grantees, started, restore, buckets, owners, metadata)
 
 
 async def directories(client: Client, bucket: str, tmp: Path) -> None:
@@ -359,6 +393,8 @@ async def lifecycle(server: LocalServer) -> None:
         "https://s3.amazonaws.com", access_key="a", secret_key="s", region="eu-west-1"
     ) as amazon:
         await amazon.list_buckets()
+    async with Client(app_info=("photo-sync", "2.3")) as configured:  # the environment's
+        await configured.list_buckets()
     sts = AssumeRoleProvider(
         "https://sts.example.com", StaticProvider(Credentials("a", "s")), "arn:x", fetch=fake_fetch
     )

@@ -27,8 +27,9 @@ LAYERS = {
     "aiominio.models": 0,
     "aiominio.version": 0,
     "aiominio.core": 1,
-    "aiominio.transport": 2,  # the package: timeouts, interface, translate, pool
+    "aiominio.transport": 2,  # the package: timeouts, interface, translate, pool, trace
     "aiominio.credentials": 2,  # the package: basic, remote, chain
+    "aiominio.awsconfig": 2,  # the endpoint and region of the environment and the AWS profile
     "aiominio.policy": 2,
     "aiominio.notification": 2,
     "aiominio.presign": 2,
@@ -46,12 +47,15 @@ LAYERS = {
     "aiominio": 7,  # the package: re-exports the public names
     "aiominio.cli": 8,  # the command line, over the public client
     "aiominio.fsspec": 8,  # the fsspec filesystem, over the public client
+    "aiominio.starlette": 8,  # ObjectResponse for Starlette/FastAPI, over the public client
     "aiominio.__main__": 9,
 }
 #: Third-party packages of the ``cli`` extra: only the command line may import them.
 CLI_ONLY = {"click", "rich"}
 #: The ``fsspec`` extra: only the fsspec filesystem may import it.
 FSSPEC_ONLY = {"fsspec"}
+#: The ``starlette`` extra: only ``aiominio.starlette`` may import it.
+STARLETTE_ONLY = {"starlette", "fastapi"}
 NO_IO_IN_CORE = {"aiohttp", "asyncio", "aiofiles", "yarl"}
 
 
@@ -252,6 +256,27 @@ def test_only_the_fsspec_filesystem_imports_fsspec() -> None:
     }
     assert users
     assert all(name.split(".")[:2] == ["aiominio", "fsspec"] for name in users), sorted(users)
+
+
+def test_only_the_starlette_module_imports_starlette() -> None:
+    modules = package_sources()
+    users = {
+        name
+        for name, source in modules.items()
+        for target, _, _ in imports(name, source, modules)
+        if target.split(".")[0] in STARLETTE_ONLY
+    }
+    assert users == {"aiominio.starlette"}
+
+
+def test_the_library_imports_without_starlette() -> None:
+    code = (
+        "import sys, aiominio, aiominio.testing\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'starlette', 'fastapi'}"
+        " or m == 'aiominio.starlette')\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_the_library_imports_without_fsspec() -> None:

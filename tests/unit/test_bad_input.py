@@ -100,9 +100,19 @@ case(
         {"region": "Not A Region"},
         {"max_connections": 0},
         {"addressing_style": "sideways"},
-        {"integrity": "sha1"},
+        {"integrity": "sha512"},
+        {"integrity": "CRC32"},
+        *({"app_info": bad} for bad in [("a b", "1"), ("app", ""), ("a/b", "1"), ("app", "1\n")]),
+        {"app_info": ("app", "1.0\r\nX-Injected: yes")},
     ],
-    wrong_type=[{"max_connections": "8"}, {"retry": 3}, {"credentials": "x"}],
+    wrong_type=[
+        {"max_connections": "8"},
+        {"retry": 3},
+        {"credentials": "x"},
+        {"app_info": "app/1.0"},
+        {"app_info": ("app", 1)},
+        {"app_info": ("app", "1", "extra")},
+    ],
 )
 case(
     "Client.credentials",
@@ -182,7 +192,6 @@ for method in ("list_objects", "list_objects_v2"):
         invalid=[0, 1001],
         wrong_type=["10", 2.5],
     )
-
 for flag in ("fetch_owner", "include_user_meta"):
     case(
         f"list_objects_v2.{flag}",
@@ -1357,6 +1366,122 @@ case(
     invalid=[[], ["ObjectCreated:*"], ["s3:"], ["s3:ObjectCreated:*\r\nX: 1"], ["s3:\ud800"]],
     wrong_type=["s3:ObjectCreated:*", None, [1], 5],
 )
+
+
+# -- the low-level multipart calls ------------------------------------------------------------
+#: Each call, with the bucket and key it is given.
+MULTIPART_CALLS: dict[str, Callable[[aiominio.Client, Any, Any], Any]] = {
+    "initiate_new_multipart_upload": lambda c, b, k: c.initiate_new_multipart_upload(b, k),
+    "upload_part": lambda c, b, k: c.upload_part(b, k, "u", 1, b"x"),
+    "complete_multipart_upload": lambda c, b, k: c.complete_multipart_upload(b, k, "u", [(1, "e")]),
+    "abort_multipart_upload": lambda c, b, k: c.abort_multipart_upload(b, k, "u"),
+    "list_parts": lambda c, b, k: c.list_parts(b, k, "u"),
+    "presigned_upload_part_url": lambda c, b, k: c.presigned_upload_part_url(b, k, "u", 1),
+}
+#: Each call that names an upload, with the upload id it is given.
+UPLOAD_ID_CALLS: dict[str, Callable[[aiominio.Client, Any], Any]] = {
+    "upload_part": lambda c, u: c.upload_part(B, K, u, 1, b"x"),
+    "complete_multipart_upload": lambda c, u: c.complete_multipart_upload(B, K, u, [(1, "e")]),
+    "abort_multipart_upload": lambda c, u: c.abort_multipart_upload(B, K, u),
+    "list_parts": lambda c, u: c.list_parts(B, K, u),
+    "presigned_upload_part_url": lambda c, u: c.presigned_upload_part_url(B, K, u, 1),
+}
+for method, call in MULTIPART_CALLS.items():
+    case(
+        method,
+        lambda c, v, m=call: m(c, v, K),
+        "bucket name",
+        invalid=BAD_BUCKETS,
+        wrong_type=BUCKET_TYPES,
+    )
+    case(
+        f"{method}.key",
+        lambda c, v, m=call: m(c, B, v),
+        "object key",
+        invalid=BAD_KEYS,
+        wrong_type=KEY_TYPES,
+    )
+for method, call in UPLOAD_ID_CALLS.items():
+    case(
+        f"{method}.upload_id",
+        lambda c, v, m=call: m(c, v),
+        "upload_id",
+        invalid=["", "u\nX-Injected: 1", "u\0", "u\ud800"],
+        wrong_type=[None, b"u", 1],
+    )
+for method, call in (
+    ("upload_part", lambda c, v: c.upload_part(B, K, "u", v, b"x")),
+    ("presigned_upload_part_url", lambda c, v: c.presigned_upload_part_url(B, K, "u", v)),
+):
+    case(
+        f"{method}.part_number",
+        call,
+        "part_number",
+        invalid=[0, -1, 10_001],
+        wrong_type=["1", 1.0, True, None],
+    )
+case(
+    "upload_part.data",
+    lambda c, v: c.upload_part(B, K, "u", 1, v),
+    "data",
+    wrong_type=["text", None, 5, [b"x"], memoryview(b"abcd")[::2]],
+)
+case(
+    "upload_part.sse",
+    lambda c, v: c.upload_part(B, K, "u", 1, b"x", sse=v),
+    "sse",
+    invalid=[aiominio.SseS3(), aiominio.SseCustomerKey(b"k" * 32)],  # the latter over HTTP
+    wrong_type=["AES256"],
+)
+case(
+    "complete_multipart_upload.parts",
+    lambda c, v: c.complete_multipart_upload(B, K, "u", v),
+    "part",
+    invalid=[[], [(1, "a"), (1, "a")], [(0, "a")], [(10_001, "a")], [(1, "")], [(1, "a\nb")]],
+    wrong_type=["1a", None, [1], [(1, "a", 2)], [("1", "a")], [(1, b"a")]],
+)
+case(
+    "complete_multipart_upload.if_none_match",
+    lambda c, v: c.complete_multipart_upload(B, K, "u", [(1, "e")], if_none_match=v),
+    "if_none_match",
+    invalid=["etag", ""],
+    wrong_type=[1],
+)
+case(
+    "list_parts.page_size",
+    lambda c, v: c.list_parts(B, K, "u", page_size=v),
+    "page_size",
+    invalid=[0, 1001],
+    wrong_type=["10", 2.5],
+)
+case(
+    "presigned_upload_part_url.expires",
+    lambda c, v: c.presigned_upload_part_url(B, K, "u", 1, v),
+    "expir",
+    invalid=[0, 7 * 24 * 3600 + 1, timedelta(days=8)],
+    wrong_type=["60", 1.5],
+)
+case(
+    "initiate_new_multipart_upload.metadata",
+    lambda c, v: c.initiate_new_multipart_upload(B, K, metadata=v),
+    "metadata",
+    invalid=BAD_METADATA,
+)
+case(
+    "initiate_new_multipart_upload.tags",
+    lambda c, v: c.initiate_new_multipart_upload(B, K, tags=v),
+    "tags",
+    invalid=BAD_TAGS,
+    wrong_type=TAG_TYPES,
+)
+for keyword, (invalid, wrong_type) in BAD_STANDARD_HEADERS.items():
+    case(
+        f"initiate_new_multipart_upload.{keyword}",
+        lambda c, v, k=keyword: c.initiate_new_multipart_upload(B, K, **{k: v}),
+        keyword,
+        invalid=invalid,
+        wrong_type=wrong_type,
+    )
 
 
 # -- lifecycle, default encryption, CORS and replication ---------------------------------------

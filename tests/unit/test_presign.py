@@ -48,6 +48,14 @@ def test_aws_documentation_example() -> None:
     )
 
 
+def _python_signer(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
+    """botocore signing at ``now`` with its Python SigV4 signer: with awscrt installed (the
+    speedups extra) it signs with the CRT's, which reads the clock itself."""
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: now)
+    monkeypatch.setitem(botocore.auth.AUTH_TYPE_MAPS, "s3v4", botocore.auth.S3SigV4Auth)
+    monkeypatch.setitem(botocore.auth.AUTH_TYPE_MAPS, "s3v4-query", botocore.auth.S3SigV4QueryAuth)
+
+
 def _botocore_url(
     monkeypatch: pytest.MonkeyPatch,
     endpoint: str,
@@ -60,7 +68,7 @@ def _botocore_url(
     extra: dict[str, str],
     style: str,
 ) -> str:
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: NOW)
+    _python_signer(monkeypatch, NOW)
     session = botocore.session.get_session()
     client = session.create_client(
         "s3",
@@ -721,7 +729,7 @@ def test_presigned_put_headers_match_botocore(monkeypatch: pytest.MonkeyPatch) -
         headers=signed,
         style="path",
     )
-    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: now)
+    _python_signer(monkeypatch, now)
     client = botocore.session.get_session().create_client(
         "s3",
         region_name="us-east-1",

@@ -65,7 +65,7 @@ def test_complete_multipart_upload() -> None:
 
 
 def test_complete_multipart_upload_with_checksums() -> None:
-    body = xml.build_complete_multipart([(1, "aa"), (2, "bb")], crc32=["AAAAAA==", None])
+    body = xml.build_complete_multipart([(1, "aa"), (2, "bb")], ["AAAAAA==", None])
     assert body == (
         b"<CompleteMultipartUpload " + NS + b">"
         b'<Part><PartNumber>1</PartNumber><ETag>"aa"</ETag>'

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
 from aiominio import RetryPolicy, Timeouts
 from aiominio.cli.app import Settings
 
@@ -41,3 +47,31 @@ def test_given_timeouts_and_attempts_map_onto_the_library() -> None:
 def test_zero_turns_a_limit_off() -> None:
     off = settings(connect_timeout=0, read_timeout=0, deadline=0).timeouts()
     assert (off.connect, off.read, off.deadline) == (None, None, None)
+
+
+def test_the_endpoint_and_region_come_from_the_environment_and_the_profile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As the AWS CLI: through the library's one function (aiominio.awsconfig.configured)."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text(
+        "[profile dev]\nregion = eu-west-3\nendpoint_url = http://profile.test:9000\n"
+    )
+    anonymous = dataclasses.replace(settings(), no_sign_request=True)
+    c = anonymous.client()
+    assert repr(c) == "Client(endpoint=https://s3.amazonaws.com, region=None)"
+    c = dataclasses.replace(anonymous, profile="dev").client()
+    assert repr(c) == "Client(endpoint=http://profile.test:9000, region='eu-west-3')"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://env.test")
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    c = dataclasses.replace(anonymous, endpoint_url="http://given.test").client()
+    assert repr(c) == "Client(endpoint=http://given.test, region='ap-south-1')"
+    c = dataclasses.replace(anonymous, region="eu-north-1").client()
+    assert repr(c) == "Client(endpoint=http://env.test, region='eu-north-1')"
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    c = anonymous.client()
+    assert repr(c) == "Client(endpoint=https://s3.ap-south-1.amazonaws.com, region='ap-south-1')"

@@ -26,6 +26,7 @@ from aiominio.core.checksums import (
     combine_b64,
     crc_combine,
 )
+from aiominio.errors import InvalidArgument
 
 VECTORS = json.loads((Path(__file__).parents[2] / "data" / "s3-sigv4-examples.json").read_text())
 
@@ -142,6 +143,7 @@ def test_the_speedups_are_used_when_installed() -> None:
     """The test extra installs ``aiominio[speedups]``: the native CRCs must be the ones used."""
     assert checksums._fast_crc32 is not zlib.crc32
     assert checksums._fast_crc32c is not None
+    assert checksums._fast_crc64nvme is not None
 
 
 @given(st.binary(max_size=3000), st.integers(0, 0xFFFFFFFF), st.integers(0, 40))
@@ -151,6 +153,8 @@ def test_native_and_fallback_crcs_agree(data: bytes, start: int, cut: int) -> No
     assert checksums.crc32(view, start) == zlib.crc32(view, start)
     assert checksums.crc32c(data, start) == checksums.crc32c_python(data, start)
     assert checksums.crc32c(view, start) == checksums.crc32c_python(view, start)
+    assert checksums.crc64nvme(data, start << 32) == checksums.crc64nvme_python(data, start << 32)
+    assert checksums.crc64nvme(view, start) == checksums.crc64nvme_python(view, start)
 
 
 def reference(crc: Crc, data: bytes) -> int:
@@ -215,7 +219,7 @@ def test_crc_parameters() -> None:
     assert (c.CRC32C.name, c.CRC32C.mask) == ("CRC32C", 0xFFFFFFFF)
     assert (c.CRC64NVME.name, c.CRC64NVME.width) == ("CRC64NVME", 64)
     assert c.CRC64NVME.mask == 0xFFFFFFFFFFFFFFFF
-    assert c.INTEGRITY_MODES == ("crc32", "md5")
+    assert c.INTEGRITY_MODES == ("crc32", "crc32c", "crc64nvme", "sha1", "sha256", "md5")
 
 
 def test_check_values_in_base64() -> None:
@@ -240,12 +244,12 @@ def test_small_values_keep_their_leading_zero_bytes() -> None:
 
 
 def test_crcs_continue_from_a_value() -> None:
-    for fn in (c.crc32, c.crc32c, c.crc32c_python, c.crc64nvme):
+    for fn in (c.crc32, c.crc32c, c.crc32c_python, c.crc64nvme, c.crc64nvme_python):
         assert fn(CHECK[4:], fn(CHECK[:4])) == fn(CHECK)
         assert fn(memoryview(CHECK)) == fn(CHECK)
     # Seventeen bytes: two eight-byte words and a byte left over.
     long = CHECK * 2
-    for fn in (c.crc32c_python, c.crc64nvme):
+    for fn in (c.crc32c_python, c.crc64nvme, c.crc64nvme_python):
         assert fn(long[9:], fn(long[:9])) == fn(long)
         assert fn(long[3:], fn(long[:3])) == fn(long)
 
@@ -261,6 +265,7 @@ def test_crc32c_python_against_a_bitwise_reference() -> None:
 
     data = bytes(range(256)) * 2 + b"tail!"
     assert c.crc32c_python(data) == bitwise(data, 0x82F63B78, 0xFFFFFFFF)
+    assert c.crc64nvme_python(data) == bitwise(data, 0x9A6C9329AC4BC9B5, 0xFFFFFFFFFFFFFFFF)
     assert c.crc64nvme(data) == bitwise(data, 0x9A6C9329AC4BC9B5, 0xFFFFFFFFFFFFFFFF)
 
 
@@ -314,10 +319,11 @@ def test_multipart_etag() -> None:
 
 
 @pytest.mark.skipif(
-    c._fast_crc32c is None, reason="google-crc32c (aiominio[speedups]) is not installed"
+    c._fast_crc32c is None or c._fast_crc64nvme is None,
+    reason="google-crc32c or awscrt (aiominio[speedups]) is not installed",
 )
 def test_verify_order_with_the_speedups() -> None:
-    assert c.VERIFY_ORDER == ("crc32", "crc32c", "sha1", "md5", "sha256", "crc64nvme")
+    assert c.VERIFY_ORDER == ("crc32", "crc32c", "crc64nvme", "sha1", "md5", "sha256")
 
 
 ABC_MD5 = "900150983cd24fb0d6963f7d28e17f72"
@@ -356,7 +362,7 @@ def test_the_order_of_preference() -> None:
             del all_five["etag"]
         else:
             del all_five[f"x-amz-checksum-{check.algorithm}"]
-    assert order == ["crc32", "crc32c", "sha1", "md5", "sha256", "crc64nvme"]
+    assert order == ["crc32", "crc32c", "crc64nvme", "sha1", "md5", "sha256"]
 
 
 def test_the_md5_etag_check() -> None:
@@ -499,3 +505,30 @@ def test_digests_that_do_not_combine_have_no_range_check() -> None:
     assert checksums.RangeCrcs.of(checksums.BodyCheck("md5", "0" * 32)) is None
     assert checksums.RangeCrcs.of(checksums.BodyCheck("sha256", "x")) is None
     assert checksums.RangeCrcs.of(None) is None
+
+
+def test_checksum_names_are_checked_and_computed() -> None:
+    assert [c.check_checksum(n) for n in ("CRC32", "crc32c", "Crc64Nvme", "SHA1", "sha256")] == [
+        "crc32",
+        "crc32c",
+        "crc64nvme",
+        "sha1",
+        "sha256",
+    ]
+    for bad in ("", "MD5", "crc16", "sha-256"):
+        with pytest.raises(InvalidArgument, match="checksum must be one of"):
+            c.check_checksum(bad)
+    with pytest.raises(TypeError):
+        c.check_checksum(None)
+    assert c.checksum_b64("crc64nvme", CHECK) == c.crc64nvme_b64(CHECK)
+    assert c.checksum_b64("sha256", b"abc") == c.sha256_b64(b"abc")
+
+
+def test_a_composite_checksum_is_the_checksum_of_the_parts_checksums() -> None:
+    one, two = hashlib.sha256(b"part one").digest(), hashlib.sha256(b"part two").digest()
+    values = [base64.b64encode(d).decode() for d in (one, two)]
+    expected = base64.b64encode(hashlib.sha256(one + two).digest()).decode() + "-2"
+    assert c.composite_b64("sha256", values) == expected
+    crcs = [c.crc32_b64(b"a"), c.crc32_b64(b"b")]
+    raw = b"".join(base64.b64decode(v) for v in crcs)
+    assert c.composite_b64("crc32", crcs) == c.crc32_b64(raw) + "-2"

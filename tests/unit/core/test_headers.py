@@ -3,6 +3,7 @@ stat read off an answer."""
 
 from __future__ import annotations
 
+import platform
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,7 @@ from aiominio.core.conditions import http_date
 from aiominio.core.headers import stat_from_headers
 from aiominio.errors import InvalidArgument, InvalidResponseError
 from aiominio.models import RestoreStatus
+from aiominio.version import __version__
 
 UTC = timezone.utc
 
@@ -466,6 +468,61 @@ def test_stat_reads_the_standard_headers() -> None:
     bare = headers.stat_from_headers({"content-length": "0", "expires": "0"})
     assert bare.expires is None and bare.cache_control is None and bare.storage_class is None
     assert bare.headers == {"content-length": "0", "expires": "0"}
+
+
+# -- the User-Agent ---------------------------------------------------------------------------
+
+
+def test_the_user_agent_names_aiominio_its_version_and_python() -> None:
+    named = f"aiominio/{__version__} (Python {platform.python_version()})"
+    assert h.user_agent() == h.user_agent(None) == h.USER_AGENT == named
+
+
+@pytest.mark.parametrize(
+    ("app_info", "suffix"),
+    [
+        (("photo-sync", "2.3"), "photo-sync/2.3"),
+        (["my_app", "1.0.0-rc.1+build.7"], "my_app/1.0.0-rc.1+build.7"),
+        (("A!#$%&'*+-.^_`|~z", "0"), "A!#$%&'*+-.^_`|~z/0"),
+    ],
+)
+def test_app_info_is_appended(app_info: tuple[str, str], suffix: str) -> None:
+    assert h.user_agent(app_info) == f"{h.USER_AGENT} {suffix}"
+
+
+@pytest.mark.parametrize(
+    ("app_info", "message"),
+    [
+        (("", "1"), "app_info's name must be a non-empty HTTP token"),
+        (("app", ""), "app_info's version must be a non-empty HTTP token"),
+        (("my app", "1"), r"'my app'"),
+        (("app", "1 beta"), r"'1 beta'"),
+        (("a/b", "1"), r"'a/b'"),
+        (("app", "1\r\nX-Injected: yes"), r"'1\\r\\nX-Injected: yes'"),
+        (("app", "1\n"), r"'1\\n'"),
+        (("appé", "1"), r"'app\\xe9'"),
+        (("(app)", "1"), r"'\(app\)'"),
+        (("app", "1;2"), "'1;2'"),
+    ],
+)
+def test_app_info_must_be_http_tokens(app_info: tuple[str, str], message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        h.user_agent(app_info)
+
+
+@pytest.mark.parametrize(
+    ("app_info", "message"),
+    [
+        ("app/1.0", "app_info must be a pair of strings"),
+        (("app",), "app_info must be a pair of strings"),
+        (("app", "1", "x"), "app_info must be a pair of strings"),
+        (("app", 1), "app_info's version must be a str, not int"),
+        ((b"app", "1"), "app_info's name must be a str, not bytes"),
+    ],
+)
+def test_app_info_of_the_wrong_type(app_info: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        h.user_agent(app_info)  # type: ignore[arg-type]
 
 
 def test_the_restore_header_reads_as_a_status() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aiominio.credentials import StaticProvider
@@ -63,3 +65,31 @@ def test_client_options_pass_through() -> None:
 def test_unknown_or_twice_given_options_are_refused(call: object) -> None:
     with pytest.raises(TypeError):
         call()  # type: ignore[operator]
+
+
+def test_no_endpoint_is_the_clients_rule(tmp_path: Path) -> None:
+    """The same function as Client(): the profile's endpoint and region, the region of the
+    environment with the endpoint it names, AWS's regional endpoint for a region alone."""
+    (tmp_path / "config").write_text(
+        "[profile dev]\nregion = eu-west-3\nendpoint_url = http://profile:9000\n"
+    )
+    env = {"HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config")}
+    assert client_arguments(environ={**env, "AWS_PROFILE": "dev"}) == (
+        "http://profile:9000",
+        {"region": "eu-west-3"},
+    )
+    assert client_arguments(environ={**env, "AWS_REGION": "eu-west-1"}) == (
+        "https://s3.eu-west-1.amazonaws.com",
+        {"region": "eu-west-1"},
+    )
+    dev = {**env, "AWS_PROFILE": "dev"}
+    given = client_arguments(options={"region": "ap-south-1"}, environ=dev)
+    assert given == ("http://profile:9000", {"region": "ap-south-1"})
+    # An endpoint given takes no region from the surroundings.
+    explicit = client_arguments(endpoint_url="http://h", environ={**env, "AWS_REGION": "x-1"})
+    assert explicit == ("http://h", {})
+
+
+def test_app_info_passes_through() -> None:
+    _, kwargs = client_arguments(options={"app_info": ("pipeline", "4")}, environ={})
+    assert kwargs == {"app_info": ("pipeline", "4")}
