@@ -90,7 +90,10 @@ class Client(
             ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the profile's ``region``. With none of
             them, Amazon S3, which is the SDKs' default too: ``https://s3.REGION.amazonaws.com``,
             or ``https://s3.amazonaws.com`` with no region (each bucket's region is then
-            discovered). The ``export`` lines of ``python -m aiominio.testing serve`` are all
+            discovered). A region from the environment with an endpoint from it is where
+            buckets are first taken to be (and made), as the SDKs take it: no lookup is asked,
+            and a bucket the server says lives elsewhere is signed for its own region from then
+            on. The ``export`` lines of ``python -m aiominio.testing serve`` are all
             ``Client()`` needs. The environment is read only when ``endpoint`` is not given: a
             client told its endpoint never takes a region from the surroundings.
         access_key: the access key; with ``secret_key``, static credentials. With no keys and
@@ -151,8 +154,14 @@ class Client(
         app_info: tuple[str, str] | None = None,
     ) -> None:
         agent = user_agent(app_info)
+        guess = None
         if endpoint is None:
+            given = region
             parsed, region = _configured_endpoint(region, secure=secure, port=port)
+            if given is None and parsed.region is None:
+                # The environment's region is the SDKs' default, not a pin: a bucket that
+                # lives elsewhere (the server says so in its error) is signed for its own.
+                guess, region = region, None
         else:
             parsed = parse_endpoint(endpoint, secure=secure, port=port)
         if region is not None:
@@ -191,13 +200,16 @@ class Client(
             retry=retry,
             timeouts=timeouts,
             user_agent=agent,
+            region_guess=guess,
         )
         self._multipart_threshold = multipart_threshold
         self._integrity: Integrity = integrity
 
     def __repr__(self) -> str:
         ep = self._req.endpoint
-        return f"Client(endpoint={ep.scheme}://{ep.netloc()!s}, region={self._req.region!r})"
+        return (
+            f"Client(endpoint={ep.scheme}://{ep.netloc()!s}, region={self._req.default_region!r})"
+        )
 
     def with_options(
         self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None

@@ -220,11 +220,12 @@ class PutResult:
             that the server stored and verified, when the upload sent one: every single PUT
             with ``integrity="crc32"``, and multipart uploads the server keeps a FULL_OBJECT
             checksum for.
-        checksum: the checksum the server stored for the object, of whichever algorithm the
-            upload used (``checksum=`` or the client's ``integrity``), with its type:
-            ``FULL_OBJECT`` (of the object's bytes) or ``COMPOSITE`` (of its parts'
-            checksums, ``<value>-<parts>``); ``None`` for ``integrity="md5"`` or a server that
-            kept none.
+        checksum: the object's checksum, of whichever algorithm the upload used
+            (``checksum=`` or the client's ``integrity``), with its type: ``FULL_OBJECT`` (of
+            the object's bytes: a single PUT's, which the server verified, or the one a
+            multipart completion answered) or ``COMPOSITE`` (of its parts' checksums,
+            ``<value>-<parts>``); ``None`` for ``integrity="md5"``, or a multipart upload whose
+            completion named none.
     """
 
     etag: str

@@ -100,6 +100,8 @@ class Requester:
         credentials: where the keys come from (``None`` from it means anonymous requests).
         style: path or virtual-host addressing (:func:`~aiominio.core.endpoint.build_target`).
         region: the region to sign every request for; ``None`` discovers each bucket's.
+        region_guess: without ``region``, where a bucket is first taken to be (the
+            environment's region): no lookup is asked; a server's wrong-region error corrects it.
         retry: the retry policy.
         timeouts: timeouts for every request instead of the transport's.
         user_agent: the User-Agent of every request (:func:`aiominio.core.headers.user_agent`).
@@ -116,6 +118,7 @@ class Requester:
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
         user_agent: str = USER_AGENT,
+        region_guess: str | None = None,
     ) -> None:
         self._endpoint = endpoint
         self._user_agent = user_agent
@@ -129,6 +132,7 @@ class Requester:
         )
         self._style: AddressingStyle = style
         self._region = region
+        self._guess = None if region else region_guess
         self._retry = retry or RetryPolicy()
         self._timeouts = timeouts
         self._bucket_regions: dict[str, str] = {}
@@ -161,6 +165,11 @@ class Requester:
     def region(self) -> str | None:
         """The region every request is signed for, or ``None`` when discovered per bucket."""
         return self._region
+
+    @property
+    def default_region(self) -> str | None:
+        """The fixed region, else the environment's (new buckets go there), else ``None``."""
+        return self._region or self._guess
 
     @property
     def retries(self) -> int:
@@ -242,10 +251,10 @@ class Requester:
         if self._region:
             return self._region
         if bucket is None:
-            return DEFAULT_REGION
+            return self._guess or DEFAULT_REGION
         cached = self._bucket_regions.get(bucket)
-        if cached:
-            return cached
+        if cached or self._guess:
+            return cached or self._guess or DEFAULT_REGION
         # One lookup per bucket however many requests want it at once (a thousand concurrent
         # first requests must not send a thousand GetBucketLocation); shielded, so a caller's
         # cancellation does not cancel it for the others.
@@ -288,7 +297,7 @@ class Requester:
             return False
         if not isinstance(exc, S3Error) or not exc.region:
             return False
-        if exc.region == self._bucket_regions.get(bucket, DEFAULT_REGION):
+        if exc.region == self._bucket_regions.get(bucket, self._guess or DEFAULT_REGION):
             return False
         try:
             check_region(exc.region)

@@ -262,7 +262,7 @@ def check_checksum(name: object, what: str = "checksum") -> Integrity:
     """
     if not isinstance(name, str):
         raise TypeError(f"{what} must be a str, not {type(name).__name__}")
-    if name.upper() not in CHECKSUM_ALGORITHMS:
+    if not name.isascii() or name.upper() not in CHECKSUM_ALGORITHMS:
         raise InvalidArgument(f"{what} must be one of {', '.join(CHECKSUM_ALGORITHMS)}: {name!r}")
     mode: Integrity = name.lower()  # type: ignore[assignment]
     return mode

@@ -278,6 +278,9 @@ class PartPage:
     parts: list[Part]
     truncated: bool
     next_marker: int | None
+    #: The upload's checksum algorithm (``ChecksumAlgorithm``, upper case), where the server
+    #: names it.
+    algorithm: str | None = None
 
     def cursor_after(self, sent: int | None) -> int | None:
         """The part-number marker the next page starts from, after this page asked for with
@@ -340,11 +343,18 @@ def parse_list_parts(body: bytes, *, most: int | None = None) -> PartPage:
                 size=parse_count(text(p, "Size", "0"), "Size"),
                 last_modified=parse_iso_datetime(modified) if modified else None,
                 checksum_crc32=text(p, "ChecksumCRC32") or None,
+                checksum_crc32c=text(p, "ChecksumCRC32C") or None,
+                checksum_crc64nvme=text(p, "ChecksumCRC64NVME") or None,
+                checksum_sha1=text(p, "ChecksumSHA1") or None,
+                checksum_sha256=text(p, "ChecksumSHA256") or None,
             )
         )
     check_entry_count(len(parts), most, "ListParts")
     marker = text(root, "NextPartNumberMarker")
     truncated = parse_flag(text(root, "IsTruncated"), "IsTruncated")
     return PartPage(
-        parts, truncated, parse_count(marker, "NextPartNumberMarker") if marker else None
+        parts,
+        truncated,
+        parse_count(marker, "NextPartNumberMarker") if marker else None,
+        text(root, "ChecksumAlgorithm").strip().upper() or None,
     )

@@ -5,6 +5,7 @@ completion."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from aiominio.core.headers import unquote_etag
 from aiominio.core.planning import MAX_PART_SIZE, MAX_PARTS
@@ -108,7 +109,9 @@ def completion_parts(parts: object) -> list[Part]:
         check_one_line(f"the ETag of part {number}", bare)
         if number in found:
             raise InvalidArgument(f"part {number} is given twice")
-        found[number] = Part(number, bare)
+        # A Part keeps its size and checksums: an upload created with a checksum algorithm is
+        # completed naming each part's checksum.
+        found[number] = replace(item, etag=bare) if isinstance(item, Part) else Part(number, bare)
     if not found:
         raise InvalidArgument("a multipart upload is completed with at least one part")
     return [found[number] for number in sorted(found)]

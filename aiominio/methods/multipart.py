@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from aiominio import presign
+from aiominio.core.checksums import Integrity, check_checksum
 from aiominio.core.conditions import write_conditions
 from aiominio.core.endpoint import Endpoint
 from aiominio.core.headers import DEFAULT_CONTENT_TYPE
@@ -68,6 +69,7 @@ class MultipartMethods(MethodsBase):
         sse: Sse | None = None,
         retention: Retention | None = None,
         legal_hold: bool | None = None,
+        checksum: str | None = None,
     ) -> str:
         """Start a multipart upload (CreateMultipartUpload) and return its upload id.
 
@@ -78,9 +80,15 @@ class MultipartMethods(MethodsBase):
         keeps its parts (and their storage) on the server: :meth:`list_incomplete_uploads` finds
         it.
 
-        The upload is created without a checksum algorithm, so that parts from any uploader (a
-        browser's ``fetch()``, which sends none) can join it; :meth:`upload_part` still sends
-        the client's checksum with each of its parts, which the server verifies on arrival.
+        Without ``checksum`` the upload is created with no checksum algorithm, so that parts
+        from any uploader (a browser's ``fetch()``, which sends none) can join it, and
+        :meth:`upload_part` sends ``Content-MD5`` with each of its parts (S3 refuses a
+        checksum header on a part of an upload created without one). With ``checksum``
+        (``"CRC32"``, ``"CRC32C"``, ``"CRC64NVME"``, ``"SHA1"``, ``"SHA256"``) the server keeps
+        that checksum of every part and of the object (of the parts' checksums, except for
+        CRC64NVME, which is of the whole object): give the same ``checksum`` to every
+        :meth:`upload_part`, and complete with the :class:`~aiominio.Part` values it returns
+        (they carry the parts' checksums, which the completion must name).
 
         Args:
             bucket: the bucket.
@@ -121,9 +129,12 @@ class MultipartMethods(MethodsBase):
             legal_hold=legal_hold,
             sse=sse,
         )
+        integrity = None if checksum is None else check_checksum(checksum)
         req = self.requester
         with req.operation():  # one deadline for the creation and the clean-up after it
-            upload = await multipart.create_multipart(req, bucket, key, write=write, integrity=None)
+            upload = await multipart.create_multipart(
+                req, bucket, key, write=write, integrity=integrity, full_object=False
+            )
             # A creation retried after its answer was lost may have started uploads of its
             # own: only this one's id is handed out, so those are aborted now.
             await multipart.clean_strays(req, upload)
@@ -138,15 +149,16 @@ class MultipartMethods(MethodsBase):
         data: bytes | bytearray | memoryview,
         *,
         sse: SseCustomerKey | None = None,
+        checksum: str | None = None,
     ) -> Part:
         """Upload one part of a multipart upload (UploadPart) and return it, for
         :meth:`complete_multipart_upload`.
 
-        The part carries the client's checksum (CRC32 by default, Content-MD5 with
-        ``Client(integrity="md5")``): the server refuses a body that does not match it
-        (``BadDigest``), and the answer is checked against it. Uploading a part number again
-        replaces that part. Every part but the last must hold at least 5 MiB; the server says so
-        only when the upload is completed (``EntityTooSmall``).
+        The part carries ``Content-MD5``, or with ``checksum`` that checksum (the one the upload
+        was created with, see :meth:`initiate_new_multipart_upload`): the server refuses a body
+        that does not match it (``BadDigest``), and the answer is checked against it. Uploading
+        a part number again replaces that part. Every part but the last must hold at least
+        5 MiB; the server says so only when the upload is completed (``EntityTooSmall``).
 
         Args:
             bucket: the bucket.
@@ -156,21 +168,23 @@ class MultipartMethods(MethodsBase):
             data: the part's bytes (at most 5 GiB); a ``bytearray`` or ``memoryview`` is sent
                 without a copy, so leave it unchanged until this returns.
             sse: the SSE-C key the upload was started with, if any.
+            checksum: the upload's checksum algorithm, if it was created with one.
 
         Returns:
-            The :class:`~aiominio.Part`: its number, ETag, size and, with ``integrity="crc32"``,
-            its CRC32.
+            The :class:`~aiominio.Part`: its number, ETag, size and, with ``checksum``, that
+            checksum of it.
         """
         check_bucket_name(bucket)
         check_object_key(key)
         check_upload_id(upload_id)
         check_part_number(part_number)
         body = check_part_data(data)
+        integrity: Integrity = "md5" if checksum is None else check_checksum(checksum)
         upload = MultipartUpload(
             bucket, key, upload_id, customer_key=_customer_key(sse, self.requester.endpoint)
         )
         return await multipart.upload_part(
-            self.requester, upload, number=part_number, data=body, integrity=self.integrity
+            self.requester, upload, number=part_number, data=body, integrity=integrity
         )
 
     async def complete_multipart_upload(

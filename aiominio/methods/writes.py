@@ -295,7 +295,9 @@ class ObjectWriteMethods(MethodsBase):
         ``if_none_match="*"`` and ``if_match=etag`` are conditions on the destination, as for
         :meth:`put_object`: copy only if ``key`` is free, or only while it still has that ETag,
         else :class:`~aiominio.PreconditionFailed` (where the server supports them). A copy in
-        parts sends them with its completion: the parts are copied first, then aborted.
+        parts sends them with its completion: the parts are copied first, then aborted. As for
+        :meth:`put_object`, a copy retried after its answer was lost meets its own write: with
+        ``if_none_match="*"`` it then raises PreconditionFailed although the copy was made.
         """
         check_bucket_name(bucket)
         check_object_key(key)

@@ -18,7 +18,7 @@ async def make_bucket(
     ``object_lock``, with object lock (and so versioning) enabled."""
     if region is not None and req.region and region != req.region:
         raise InvalidArgument(f"region {region!r} differs from the client's region {req.region!r}")
-    region = region or req.region or DEFAULT_REGION
+    region = region or req.default_region or DEFAULT_REGION
     body = None if region == DEFAULT_REGION else xml.build_create_bucket(region)
     headers = {BUCKET_LOCK_HEADER: "true"} if object_lock else None
     await req.send(Request("PUT", bucket, headers=headers, body=body, region=region))
@@ -51,6 +51,7 @@ async def list_buckets(
     found: list[Bucket] = []
     token: str | None = None
     listed = empty = 0
+    seen: set[str] = set()
     while True:
         query = (*base, ("continuation-token", token)) if token else tuple(base)
         resp = await req.send(
@@ -68,12 +69,13 @@ async def list_buckets(
             return found
         listed += len(page.buckets)
         empty = 0 if page.buckets else empty + 1
-        if page.next_token == token or listed > MAX_BUCKETS or empty > _EMPTY_PAGES:
+        if page.next_token in seen or listed > MAX_BUCKETS or empty > _EMPTY_PAGES:
             raise InvalidResponseError(
                 f"a ListBuckets listing that does not end: {listed:,} buckets, {empty} empty "
                 f"pages in a row (next: {page.next_token!r})"
             )
         token = page.next_token
+        seen.add(token)
 
 
 async def bucket_exists(req: Requester, bucket: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from aiominio.core import xml
 from aiominio.core.options import ReadOptions
-from aiominio.errors import NoSuchKey, NoSuchUpload, PreconditionFailed
+from aiominio.errors import NoSuchUpload, S3Error
 from aiominio.models import ObjectInfo, Part, Upload
 from aiominio.ops.objects import stat_object
 from aiominio.request import Query, Request
@@ -125,7 +125,9 @@ async def _fill_metadata(
 ) -> list[ObjectInfo]:
     """The entries of a page, each object without metadata (a server without MinIO's listing
     extension) completed by a HEAD pinned to its listed ETag, ``_METADATA_HEADS`` at a time.
-    An object gone or rewritten since the page was listed keeps ``metadata`` ``None``."""
+    An object whose HEAD the server refuses (gone or rewritten since the page was listed, an
+    SSE-C object, no permission to read it: any 4xx) keeps ``metadata`` ``None``; any other
+    failure fails the listing, and the page's other HEADs are cancelled."""
     missing = [i for i, e in enumerate(entries) if not e.is_dir and e.metadata is None]
     if not missing:
         return entries
@@ -136,11 +138,19 @@ async def _fill_metadata(
         async with limit:
             try:
                 stat = await stat_object(req, bucket, entry.key, read=pinned)
-            except (NoSuchKey, PreconditionFailed):
-                return entry
+            except S3Error as exc:
+                if 400 <= exc.status < 500:
+                    return entry
+                raise
         return replace(entry, metadata=stat.metadata, content_type=stat.content_type)
 
-    filled = await asyncio.gather(*(head(entries[i]) for i in missing))
+    tasks = [asyncio.ensure_future(head(entries[i])) for i in missing]
+    try:
+        filled = await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     out = list(entries)
     for i, entry in zip(missing, filled, strict=True):
         out[i] = entry
@@ -200,10 +210,17 @@ async def uploads_of(req: Requester, bucket: str, key: str) -> AsyncIterator[Upl
 
 
 async def iter_parts(
-    req: Requester, bucket: str, key: str, *, upload_id: str, page_size: int = _SERVER_PAGE_SIZE
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    upload_id: str,
+    page_size: int = _SERVER_PAGE_SIZE,
+    algorithm: list[str | None] | None = None,
 ) -> AsyncIterator[Part]:
     """The parts of an incomplete upload, lazily: ListParts, ``page_size`` parts a request,
-    following the part-number markers (a page that does not advance them is refused)."""
+    following the part-number markers (a page that does not advance them is refused). The
+    upload's checksum algorithm, as the first page names it, is appended to ``algorithm``."""
     marker: int | None = None
     while True:
         query = [("max-parts", str(page_size)), ("uploadId", upload_id)]
@@ -213,6 +230,8 @@ async def iter_parts(
             Request("GET", bucket, key, query=tuple(query), limit=xml.LISTING_PAGE_LIMIT)
         )
         page = xml.parse_list_parts(resp.body, most=page_size)
+        if algorithm is not None and marker is None:
+            algorithm.append(page.algorithm)
         for part in page.parts:
             yield part
         marker = page.cursor_after(marker)
@@ -220,6 +239,17 @@ async def iter_parts(
             return
 
 
-async def list_parts(req: Requester, bucket: str, key: str, *, upload_id: str) -> list[Part]:
-    """Every part of an incomplete upload (ListParts, following the markers)."""
-    return [part async for part in iter_parts(req, bucket, key, upload_id=upload_id)]
+async def list_parts(
+    req: Requester,
+    bucket: str,
+    key: str,
+    *,
+    upload_id: str,
+    algorithm: list[str | None] | None = None,
+) -> list[Part]:
+    """Every part of an incomplete upload (ListParts, following the markers); the upload's
+    checksum algorithm is appended to ``algorithm`` (see :func:`iter_parts`)."""
+    return [
+        part
+        async for part in iter_parts(req, bucket, key, upload_id=upload_id, algorithm=algorithm)
+    ]

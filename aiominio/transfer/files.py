@@ -16,7 +16,9 @@ from aiofiles.threadpool.binary import AsyncBufferedIOBase, AsyncBufferedReader
 
 from aiominio.core import planning
 from aiominio.core.checksums import (
+    CHECKSUM_ALGORITHMS,
     BodyCheck,
+    Integrity,
     RangeCrcs,
     body_check,
     multipart_etag,
@@ -371,7 +373,9 @@ async def _upload_file(
     req, bucket, key = job.requester, job.bucket, job.key
     encrypted = job.write.sse is not None
     if not encrypted:
-        upload, done, part_size = await _resumable_upload(req, bucket, key, size, job.part_size)
+        upload, done, part_size = await _resumable_upload(
+            req, bucket, key, size, job.part_size, job.integrity
+        )
     else:
         upload, done, part_size = None, {}, planning.plan_part_size(size, job.part_size)
     if upload is None:
@@ -398,9 +402,17 @@ async def _upload_file(
 
 
 async def _resumable_upload(
-    req: Requester, bucket: str, key: str, size: int, part_size: int | None
+    req: Requester,
+    bucket: str,
+    key: str,
+    size: int,
+    part_size: int | None,
+    integrity: Integrity,
 ) -> tuple[MultipartUpload | None, dict[int, Part], int]:
-    """The newest incomplete upload of ``key`` whose part size fits this file, if any."""
+    """The newest incomplete upload of ``key`` whose part size fits this file, if any, and if
+    it checks its parts with ``integrity``'s algorithm: an upload created with another (or none,
+    for a checksum; one, for ``md5``), as the server names it or its parts show, is left alone
+    (S3 refuses parts of another checksum type, and a completion that names other checksums)."""
     planned = planning.plan_part_size(size, part_size)
     uploads = [u async for u in uploads_of(req, bucket, key)]
     newest = max(
@@ -410,7 +422,10 @@ async def _resumable_upload(
     )
     if newest is None:
         return None, {}, planned
-    parts = await list_parts(req, bucket, key, upload_id=newest.upload_id)
+    named: list[str | None] = []
+    parts = await list_parts(req, bucket, key, upload_id=newest.upload_id, algorithm=named)
+    if not _same_checksum(integrity, named[0] if named else None, parts):
+        return None, {}, planned
     done = {p.part_number: p for p in parts}
     first = done.get(1)
     psize = planned
@@ -422,3 +437,14 @@ async def _resumable_upload(
     ):
         psize = first.size  # keep the earlier attempt's part boundaries
     return MultipartUpload(bucket, key, newest.upload_id), done, psize
+
+
+def _same_checksum(integrity: Integrity, algorithm: str | None, parts: list[Part]) -> bool:
+    """Whether an upload that names ``algorithm`` (``None``: the server does not say) and holds
+    ``parts`` checks its parts as ``integrity`` does. With no word from the server, the parts'
+    own checksums tell; parts that carry none tell nothing (servers that list none)."""
+    wanted = None if integrity == "md5" else integrity.upper()
+    if algorithm is not None:
+        return algorithm == wanted
+    carried = {a for a in CHECKSUM_ALGORITHMS for p in parts if p.checksum(a)}
+    return not carried or carried == {wanted}

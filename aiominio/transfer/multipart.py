@@ -115,11 +115,13 @@ async def create_multipart(
     *,
     write: WriteOptions,
     integrity: Integrity | None,
+    full_object: bool = True,
 ) -> MultipartUpload:
     """CreateMultipartUpload; its parts carry checksums of ``integrity``'s algorithm
     (``x-amz-checksum-algorithm``; none for ``md5``). For a CRC the server is asked to keep one
     of the whole object too (FULL_OBJECT), unless this client's server refused that before
-    (then only the parts carry checksums, and the server keeps a COMPOSITE one).
+    (then only the parts carry checksums, and the server keeps a COMPOSITE one). Without
+    ``full_object`` the server's default type is asked for (COMPOSITE but for CRC64NVME).
 
     Cancelled while the request is in flight, it still waits for the answer (the server may
     start the upload all the same) and aborts the upload it names, so none is left behind.
@@ -133,7 +135,7 @@ async def create_multipart(
             return await _initiate(req, bucket, key, headers, write)
         crc_headers = {**headers, "x-amz-checksum-algorithm": integrity.upper()}
         refusal = _FULL_OBJECT if integrity == "crc32" else f"{_FULL_OBJECT} {integrity}"
-        if integrity in FULL_OBJECT_ALGORITHMS and not req.refused(refusal):
+        if full_object and integrity in FULL_OBJECT_ALGORITHMS and not req.refused(refusal):
             try:
                 return await _initiate(
                     req, bucket, key, {**crc_headers, _CHECKSUM_TYPE: "FULL_OBJECT"}, write

@@ -181,3 +181,37 @@ def test_secure_false_contradicts_an_https_configured_endpoint(
     with pytest.raises(aiominio.InvalidArgument, match=r"^AWS_ENDPOINT_URL: secure=False"):
         aiominio.Client(secure=False)
     assert aiominio.Client(port=8443).endpoint.port == 8443
+
+
+async def test_the_environments_region_is_a_default_a_bucket_elsewhere_corrects(
+    environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://env.test")
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+
+    def handler(request: MockRequest) -> MockResponse:
+        signed = request.header("Authorization") or ""
+        if request.path.startswith("/elsewhere") and "/eu-west-3/" in signed:
+            body = (
+                b"<Error><Code>AuthorizationHeaderMalformed</Code>"
+                b"<Region>ap-south-1</Region></Error>"
+            )
+            return MockResponse(400, {}, body)
+        return MockResponse(200, {}, b"<Tagging><TagSet/></Tagging>")
+
+    transport = MockTransport(handler)
+    async with aiominio.Client(access_key="AK", secret_key=SECRET, transport=transport) as c:
+        await c.make_bucket("here")
+        assert await c.get_bucket_tags("elsewhere") == {}
+        assert await c.get_bucket_tags("elsewhere") == {}
+    scopes = [
+        (r.method, r.path, (r.header("Authorization") or "").split("/")[2])
+        for r in transport.requests
+    ]
+    assert scopes == [
+        ("PUT", "/here", "eu-west-3"),  # made in the environment's region, no lookup asked
+        ("GET", "/elsewhere", "eu-west-3"),
+        ("GET", "/elsewhere", "ap-south-1"),  # the server's word corrects the default
+        ("GET", "/elsewhere", "ap-south-1"),
+    ]
+    assert b"<LocationConstraint>eu-west-3</LocationConstraint>" in transport.requests[0].body

@@ -515,7 +515,7 @@ def test_checksum_names_are_checked_and_computed() -> None:
         "sha1",
         "sha256",
     ]
-    for bad in ("", "MD5", "crc16", "sha-256"):
+    for bad in ("", "MD5", "crc16", "sha-256", "\u017fha1"):  # "ſha1".upper() == "SHA1"
         with pytest.raises(InvalidArgument, match="checksum must be one of"):
             c.check_checksum(bad)
     with pytest.raises(TypeError):

@@ -455,3 +455,21 @@ def test_owners_are_read_only_when_asked() -> None:
     )
     assert asked[1].owner is None
     assert all(e.owner is None for e in listing.parse_list_objects(MINIO_METADATA_PAGE).entries)
+
+
+def test_a_parts_page_names_every_checksum_and_the_uploads_algorithm() -> None:
+    body = b"""<ListPartsResult><ChecksumAlgorithm>SHA256</ChecksumAlgorithm>
+    <IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>"e"</ETag>
+    <Size>5</Size><ChecksumSHA256>AQ==</ChecksumSHA256><ChecksumCRC64NVME>Ag==</ChecksumCRC64NVME>
+    </Part></ListPartsResult>"""
+    page = listing.parse_list_parts(body)
+    assert page.algorithm == "SHA256"
+    (part,) = page.parts
+    assert (part.checksum("sha256"), part.checksum("CRC64NVME"), part.checksum_crc32) == (
+        "AQ==",
+        "Ag==",
+        None,
+    )
+    assert (
+        listing.parse_list_parts(body.replace(b"SHA256</Checksum", b"</Checksum")).algorithm is None
+    )

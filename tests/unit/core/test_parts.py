@@ -59,15 +59,15 @@ def test_part_data_of_another_type_is_refused() -> None:
         check_part_data(memoryview(b"abcdef")[::2])
 
 
-def test_completion_parts_are_sorted_and_keep_only_number_and_etag() -> None:
+def test_completion_parts_are_sorted_and_parts_keep_their_size_and_checksums() -> None:
     parts = completion_parts(
         [
             (3, '"c"'),
-            Part(1, "a", 5, checksum_crc32="AAAAAA=="),
+            Part(1, '"a"', 5, checksum_crc32="AAAAAA=="),
             (2, "b"),
         ]
     )
-    assert parts == [Part(1, "a"), Part(2, "b"), Part(3, "c")]
+    assert parts == [Part(1, "a", 5, checksum_crc32="AAAAAA=="), Part(2, "b"), Part(3, "c")]
 
 
 def test_completion_parts_may_come_from_any_iterable() -> None:

@@ -3,6 +3,9 @@ answer each reads."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 import aiominio
@@ -119,9 +122,23 @@ async def test_a_bucket_listing_that_does_not_advance_is_refused() -> None:
         b"<ContinuationToken>same</ContinuationToken></ListAllMyBucketsResult>"
     )
     empty = b"<ListAllMyBucketsResult><Buckets/><ContinuationToken>%d</ContinuationToken>"
+    tokens = iter(["A", "B"] * 50)
+
+    def cycling(request: MockRequest) -> MockResponse:
+        page = f"<ListAllMyBucketsResult><Buckets><Bucket><Name>b-{next(tokens)}</Name></Bucket>"
+        return MockResponse(
+            200,
+            {},
+            (
+                page + f"</Buckets><ContinuationToken>{next(tokens)}"
+                "</ContinuationToken></ListAllMyBucketsResult>"
+            ).encode(),
+        )
+
     for handler in [
         answer(stuck),
         lambda r: MockResponse(200, {}, empty % (len(r.url)) + b"</ListAllMyBucketsResult>"),
+        cycling,  # A, B, A, ...: a token seen before, not only the one just sent
     ]:
         client, transport = mock_client(handler)
         async with client:
@@ -175,3 +192,55 @@ async def test_owners_are_asked_for_and_read() -> None:
     assert "fetch-owner" not in transport.requests[0].query
     assert transport.requests[1].query["fetch-owner"] == "true"
     assert len(transport.requests) == 2  # no HEADs without include_user_meta
+
+
+async def test_a_head_the_server_refuses_leaves_that_objects_metadata_unknown() -> None:
+    def handler(request: MockRequest) -> MockResponse:
+        if request.method == "HEAD":
+            return MockResponse(403 if request.path.endswith("/secret") else 500)
+        page = (
+            "<ListBucketResult><IsTruncated>false</IsTruncated>"
+            '<Contents><Key>secret</Key><Size>1</Size><ETag>"e"</ETag></Contents>'
+            "</ListBucketResult>"
+        )
+        return MockResponse(200, {}, page.encode())
+
+    client, _ = mock_client(handler)
+    async with client:
+        found = [o async for o in client.list_objects_v2("bkt", include_user_meta=True)]
+    assert [(o.key, o.metadata) for o in found] == [("secret", None)]
+
+
+async def test_a_server_failure_of_a_head_fails_the_listing_and_stops_the_others() -> None:
+    heads: list[str] = []
+    cancelled: list[str] = []
+
+    async def handler(request: MockRequest) -> MockResponse:
+        if request.method == "HEAD":
+            heads.append(request.path)
+            if request.path.endswith("/k0"):
+                return MockResponse(501)
+            try:
+                await asyncio.sleep(3600)  # the others hang until cancelled
+            except asyncio.CancelledError:
+                cancelled.append(request.path)
+                raise
+        page = "".join(
+            f'<Contents><Key>k{i}</Key><Size>1</Size><ETag>"e"</ETag></Contents>' for i in range(20)
+        )
+        doc = f"<ListBucketResult><IsTruncated>false</IsTruncated>{page}</ListBucketResult>"
+        return MockResponse(200, {}, doc.encode())
+
+    client, _ = mock_client(handler)  # type: ignore[arg-type]
+    async with client:
+        with pytest.raises(aiominio.S3Error) as caught:
+            await asyncio.wait_for(
+                anext_all(client.list_objects_v2("bkt", include_user_meta=True)), 10
+            )
+    assert caught.value.status == 501
+    assert len(heads) < 20  # 8 at a time: the rest were never sent
+    assert sorted(cancelled) == sorted(heads[1:])  # none of those in flight left running
+
+
+async def anext_all(listing: Any) -> list[Any]:
+    return [o async for o in listing]

@@ -59,17 +59,45 @@ async def test_initiate_starts_an_upload_without_a_checksum_algorithm() -> None:
     assert request.header("x-amz-checksum-type") is None
 
 
-async def test_upload_part_sends_the_part_with_its_crc32() -> None:
+async def test_upload_part_sends_content_md5_unless_given_the_uploads_checksum() -> None:
     crc = crc32_b64(b"part three")
-    client, transport = mock_client(answer(ETag='"e3"', **{"x-amz-checksum-crc32": crc}))
+    digest = hashlib.md5(b"part three").digest()
+    client, transport = mock_client(answer(ETag=f'"{digest.hex()}"'))
     async with client:
-        part = await client.upload_part("bkt", "k", "up-1", 3, b"part three")
+        plain = await client.upload_part("bkt", "k", "up-1", 3, b"part three")
+        checked = await client.upload_part("bkt", "k", "up-1", 3, b"part three", checksum="CRC32")
+    first, second = transport.requests
+    assert (first.method, first.path) == ("PUT", "/bkt/k")
+    assert first.query == {"partNumber": "3", "uploadId": "up-1"}
+    assert first.body == b"part three"
+    # An upload created without an algorithm takes no checksum header on its parts (AWS S3
+    # refuses one): Content-MD5 checks the body instead.
+    assert first.header("content-md5") == base64.b64encode(digest).decode()
+    assert first.header("x-amz-checksum-crc32") is None
+    assert plain == aiominio.Part(3, digest.hex(), 10)
+    assert second.header("x-amz-checksum-crc32") == crc
+    assert checked == aiominio.Part(3, digest.hex(), 10, checksum_crc32=crc)
+
+
+async def test_initiate_with_a_checksum_asks_for_its_algorithm_and_no_type() -> None:
+    client, transport = mock_client(answer(INITIATED))
+    async with client:
+        await client.initiate_new_multipart_upload("bkt", "k", checksum="sha256")
     (request,) = transport.requests
-    assert (request.method, request.path) == ("PUT", "/bkt/k")
-    assert request.query == {"partNumber": "3", "uploadId": "up-1"}
-    assert request.body == b"part three"
-    assert request.header("x-amz-checksum-crc32") == crc
-    assert part == aiominio.Part(3, "e3", 10, checksum_crc32=crc)
+    assert request.header("x-amz-checksum-algorithm") == "SHA256"
+    assert request.header("x-amz-checksum-type") is None
+
+
+async def test_a_completion_of_parts_with_checksums_names_them() -> None:
+    client, transport = mock_client(answer(COMPLETED))
+    parts = [
+        aiominio.Part(2, "c2", 3, checksum_sha256="Ag=="),
+        aiominio.Part(1, "c1", 5 << 20, checksum_sha256="AQ=="),
+    ]
+    async with client:
+        await client.complete_multipart_upload("bkt", "k", "up-1", parts)
+    body = transport.requests[0].body.decode()
+    assert re.findall(r"<ChecksumSHA256>([^<]*)</ChecksumSHA256>", body) == ["AQ==", "Ag=="]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +134,7 @@ async def test_upload_part_with_an_answer_that_contradicts_the_crc32_fails() -> 
     client, _ = mock_client(answer(ETag='"e"', **{"x-amz-checksum-crc32": "AAAAAA=="}))
     async with client:
         with pytest.raises(aiominio.InvalidResponseError, match="part 1 of bkt/k: server CRC32"):
-            await client.upload_part("bkt", "k", "up-1", 1, b"body")
+            await client.upload_part("bkt", "k", "up-1", 1, b"body", checksum="CRC32")
 
 
 async def test_upload_part_without_an_etag_in_the_answer_fails() -> None:

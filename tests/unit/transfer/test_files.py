@@ -244,6 +244,7 @@ class UploadServer:
         self.stored: dict[int, bytes] = {}
         self.uploads: list[str] = []
         self.fail_part: int | None = None
+        self.algorithm = ""  # the ChecksumAlgorithm ListParts names (none when empty)
 
     def __call__(self, request: MockRequest) -> MockResponse:
         q = request.query
@@ -266,7 +267,11 @@ class UploadServer:
                 "</Part>"
                 for n, data in sorted(self.stored.items())
             )
-            doc = f"<ListPartsResult><IsTruncated>false</IsTruncated>{listed}</ListPartsResult>"
+            named = f"<ChecksumAlgorithm>{self.algorithm}</ChecksumAlgorithm>"
+            doc = (
+                f"<ListPartsResult><IsTruncated>false</IsTruncated>"
+                f"{named if self.algorithm else ''}{listed}</ListPartsResult>"
+            )
             return MockResponse(200, {}, doc.encode())
         if request.method == "PUT" and "partNumber" in q:
             number = int(q["partNumber"])
@@ -333,6 +338,35 @@ async def test_a_stored_part_that_differs_from_the_file_is_sent_again(tmp_path: 
         await client.fput_object("bkt", "k", path, part_size=5 * MiB, concurrency=1)
     assert part_numbers(transport) == ["2", "3"]
     assert server.stored[2] == PARTS[1]
+
+
+@pytest.mark.parametrize(
+    ("named", "checksum", "resumed"),
+    [
+        ("CRC32", None, True),  # the client's default
+        ("CRC32C", "CRC32C", True),
+        ("CRC32C", None, False),  # parts of another checksum type would be refused
+        ("CRC32", "SHA256", False),
+        ("", "SHA256", True),  # a server that does not say: its parts carry none, no telling
+    ],
+)
+async def test_an_upload_of_another_checksum_algorithm_is_not_resumed(
+    tmp_path: Path, named: str, checksum: str | None, resumed: bool
+) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(FILE)
+    server = UploadServer()
+    server.algorithm = named
+    server.uploads.append("u")
+    server.stored = {1: PARTS[0]}
+    transport = MockTransport(server, virtual_time=True)
+    async with client_for(transport) as client:
+        await client.fput_object(
+            "bkt", "k", path, part_size=5 * MiB, concurrency=1, checksum=checksum
+        )
+    created = [r for r in transport.requests if r.method == "POST" and "uploads" in r.query]
+    assert (not created) is resumed
+    assert part_numbers(transport) == (["2", "3"] if resumed else ["1", "2", "3"])
 
 
 # -- with a fake requester -----------------------------------------------------------
