@@ -101,17 +101,18 @@ def canned_of(owner: Owner, grants: list[Grant]) -> str | None:
     return None
 
 
-def check_restore(days: object, tier: object) -> tuple[int, str | None]:
-    """The days a restored copy is kept (1 to :data:`MAX_RESTORE_DAYS`) and the tier
+def check_restore(days: object, tier: object) -> tuple[int | None, str | None]:
+    """The days a restored copy is kept (1 to :data:`MAX_RESTORE_DAYS`; ``None`` for an object
+    of S3 Intelligent-Tiering's archive tiers, which moves back and takes no days) and the tier
     (:data:`RESTORE_TIERS`, or ``None``: the server's default).
 
     Raises:
         TypeError: days not an int, tier not a str.
         InvalidArgument: days out of range, an unknown tier.
     """
-    if not isinstance(days, int) or isinstance(days, bool):
-        raise TypeError(f"days must be an int, not {type(days).__name__}")
-    if not 1 <= days <= MAX_RESTORE_DAYS:
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
+        raise TypeError(f"days must be an int or None, not {type(days).__name__}")
+    if days is not None and not 1 <= days <= MAX_RESTORE_DAYS:
         raise InvalidArgument(f"days must be 1 to {MAX_RESTORE_DAYS:,}: {days}")
     if tier is not None:
         if not isinstance(tier, str):
@@ -121,10 +122,11 @@ def check_restore(days: object, tier: object) -> tuple[int, str | None]:
     return days, tier
 
 
-def build_restore_request(days: int, tier: str | None) -> bytes:
+def build_restore_request(days: int | None, tier: str | None) -> bytes:
     """The ``RestoreRequest`` body of RestoreObject (both values checked already)."""
     tier_xml = f"<GlacierJobParameters><Tier>{tier}</Tier></GlacierJobParameters>" if tier else ""
+    days_xml = f"<Days>{days}</Days>" if days is not None else ""
     return (
         '<RestoreRequest xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-        f"<Days>{days}</Days>{tier_xml}</RestoreRequest>"
+        f"{days_xml}{tier_xml}</RestoreRequest>"
     ).encode()

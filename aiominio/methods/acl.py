@@ -49,7 +49,7 @@ class AclMethods(MethodsBase):
         bucket: str,
         key: str,
         *,
-        days: int = 1,
+        days: int | None = 1,
         tier: str | None = None,
         version_id: str | None = None,
     ) -> bool:
@@ -57,7 +57,8 @@ class AclMethods(MethodsBase):
         (RestoreObject). The restore runs on the server, for minutes to hours by ``tier``
         (``Expedited``, ``Standard``, ``Bulk``; the server's default when ``None``): follow
         it with :meth:`stat_object`, whose ``restore`` tells whether it is ``ongoing`` and
-        when the copy ``expiry`` comes.
+        when the copy ``expiry`` comes. ``days=None`` sends no days, as S3 Intelligent-Tiering's
+        archive tiers require (their objects move back rather than being copied).
 
         Returns:
             True when a restore started, False when the object was restored already (its

@@ -40,7 +40,7 @@ async def restore_object(
     bucket: str,
     key: str,
     *,
-    days: int,
+    days: int | None,
     tier: str | None,
     version_id: str | None = None,
 ) -> bool:

@@ -111,6 +111,7 @@ def test_a_restore_request_says_its_days_and_tier() -> None:
         "Bulk",
     )
     assert parse(acl.build_restore_request(1, None)).find("GlacierJobParameters") is None
+    assert parse(acl.build_restore_request(*acl.check_restore(None, None))).find("Days") is None
 
 
 @pytest.mark.parametrize(
