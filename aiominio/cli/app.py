@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import click
 
 from aiominio.awsconfig import aws_endpoint, configured
-from aiominio.cli import output
+from aiominio.cli import notices, output
 from aiominio.cli.paths import LocalPath, Location, PathError, parse_location, parse_s3
 from aiominio.cli.runner import EXIT_ERROR
 from aiominio.client import Client
@@ -18,6 +18,9 @@ from aiominio.credentials import CredentialsProvider, SharedFileProvider, Static
 from aiominio.transport import Timeouts
 from aiominio.version import __version__
 
+#: Attempts per request on the command line, as the AWS CLI's (the library's default is 10,
+#: over up to a minute: a person at a terminal wants to hear sooner).
+DEFAULT_MAX_ATTEMPTS = 5
 #: ``-`` as cp's SOURCE or DEST: stdin or stdout.
 STDIO = LocalPath("-")
 
@@ -137,7 +140,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
     "--max-attempts",
     envvar="AWS_MAX_ATTEMPTS",
     type=click.IntRange(1, 100),
-    help="Attempts per request, the first included (env AWS_MAX_ATTEMPTS; default 10).",
+    help=f"Attempts per request, the first included (env AWS_MAX_ATTEMPTS; default "
+    f"{DEFAULT_MAX_ATTEMPTS}: a refused connection fails in about a second). Each failed "
+    "attempt is told on stderr.",
 )
 @click.option(
     "--connect-timeout",
@@ -158,6 +163,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (
     help="Each transfer as a whole, its retries and the pauses between them included "
     "(0 or not given: no limit); a recursive command gives each object its own.",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Trace every request on stderr (method, URL without query values, attempt, status, "
+    "time, request id; never a header or a secret).",
+)
 @quiet_option
 @click.pass_context
 def cli(
@@ -170,19 +181,22 @@ def cli(
     connect_timeout: float | None,
     read_timeout: float | None,
     deadline: float | None,
+    debug: bool,
     quiet: bool,
 ) -> None:
     """Work with buckets and objects of Amazon S3 and S3-compatible storage.
 
     Locations are s3://bucket/key; anything else is a local path.
     """
+    attempts = DEFAULT_MAX_ATTEMPTS if max_attempts is None else max_attempts
+    notices.install(debug=debug, quiet=quiet, max_attempts=attempts)
     ctx.obj = Settings(
         endpoint_url,
         profile,
         region,
         no_sign_request,
         quiet,
-        max_attempts,
+        attempts,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         deadline=deadline,

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import click
 
+from aiominio.cli import notices
 from aiominio.cli.output import PROG, error_line, is_reportable
 
 T = TypeVar("T")
@@ -80,5 +81,5 @@ def run(coro: Coroutine[object, object, T]) -> T:
     except Exception as exc:
         if isinstance(exc, click.ClickException) or not is_reportable(exc):
             raise
-        sys.stderr.write(error_line(exc) + "\n")
+        sys.stderr.write(error_line(exc) + notices.context(exc) + "\n")
         raise click.exceptions.Exit(EXIT_ERROR) from None

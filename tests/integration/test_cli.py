@@ -683,6 +683,28 @@ async def test_a_refused_endpoint_fails_at_once_and_is_named(env: dict[str, str]
     assert f"127.0.0.1:{port}" in ran.err
 
 
+async def test_retries_are_told_on_stderr_and_the_last_line_names_the_endpoint(
+    env: dict[str, str],
+) -> None:
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    ran = await cli(env, "--endpoint-url", endpoint, "ls")
+    lines = ran.err.splitlines()
+    assert ran.code == 1
+    # The default of 5 attempts: each failure told as it happens, then the error, which says
+    # where and how often it was tried.
+    assert [line.split(" failed: ")[0] for line in lines[:-1]] == [
+        f"aiominio: attempt {n} of GET {endpoint}" for n in range(1, 6)
+    ]
+    assert lines[-1].startswith("aiominio: error: ConnectError:")
+    assert lines[-1].endswith(f"({endpoint}, 5 attempts failed)")
+    quiet = await cli(env, "--endpoint-url", endpoint, "--quiet", "ls")
+    assert quiet.err.count("\n") == 1 and quiet.err.startswith("aiominio: error: ConnectError:")
+    debug = await cli(env, "--endpoint-url", endpoint, "--debug", "--max-attempts", "2", "ls")
+    traced = [line for line in debug.err.splitlines() if line.startswith("aiominio: debug: ")]
+    assert len(traced) == 2 and all(f"GET {endpoint}/ attempt" in line for line in traced)
+    assert env["AWS_SECRET_ACCESS_KEY"] not in debug.err
+
+
 async def test_a_silent_server_is_cut_off_by_the_read_timeout(
     env: dict[str, str], web_server: StartWebServer
 ) -> None:
@@ -710,13 +732,17 @@ async def test_the_deadline_ends_the_retries(
 
     server = await web_server(web.get("/", slow_down))
     # Ten attempts would take some 16 s of backoff and end with SlowDown; the deadline ends
-    # them first, as a timeout.
-    ran = await cli(env, "--endpoint-url", server.url, "--deadline", "1", "ls")
-    assert ran.code == 1 and ran.err.startswith("aiominio: error: RequestTimeout:"), ran.err
+    # them first, as a timeout. (Each failed attempt is told first, a line each.)
+    args = ["--endpoint-url", server.url, "--max-attempts", "10", "--deadline", "1", "ls"]
+    ran = await cli(env, *args)
+    last = ran.err.splitlines()[-1]
+    assert ran.code == 1 and last.startswith("aiominio: error: RequestTimeout:"), ran.err
     assert 1 <= len(server.received) < 10
+    assert ran.err.count("\n") == len(server.received) + 1
     before = len(server.received)
     ran = await cli(env, "--endpoint-url", server.url, "--max-attempts", "2", "ls")
-    assert ran.code == 1 and ran.err.startswith("aiominio: error: SlowDown:"), ran.err
+    last = ran.err.splitlines()[-1]
+    assert ran.code == 1 and last.startswith("aiominio: error: SlowDown:"), ran.err
     assert len(server.received) - before == 2
 
 
