@@ -14,7 +14,7 @@ from aiominio.cli.paths import S3Location, dir_prefix
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import to_stdout
 from aiominio.client import Client
-from aiominio.errors import BucketNotEmpty, S3Error
+from aiominio.errors import BucketNotEmpty, NoSuchKey, S3Error
 from aiominio.models import ObjectVersion
 
 # -- ls ----------------------------------------------------------------------------------------
@@ -89,9 +89,15 @@ def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> Non
 @click.option("--recursive", "-r", is_flag=True, help="Every object under the prefix.")
 @click.option("--versions", is_flag=True, help="Every version and delete marker, for good.")
 @quiet_option
+@json_option
 @click.pass_context
 def rm(
-    ctx: click.Context, target: S3Location, recursive: bool, versions: bool, quiet: bool
+    ctx: click.Context,
+    target: S3Location,
+    recursive: bool,
+    versions: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Remove objects.
 
@@ -107,14 +113,31 @@ def rm(
 
     async def main() -> int:
         async with settings.client() as client:
-            removed, failed = await _remove_all(
-                client, target, recursive=recursive, versions=versions, console=console
-            )
-            what = "versions" if versions else "objects"
-            output.say(console, f"removed {removed} {what}")
+            if not recursive and not versions and not await _exists(client, target):
+                removed, failed = 0, 0  # S3 would answer success: say what happened
+            else:
+                removed, failed = await _remove_all(
+                    client, target, recursive=recursive, versions=versions, console=console
+                )
+            what = "version" if versions else "object"
+            if as_json:
+                output.print_json({"removed": removed, "failed": failed, "target": str(target)})
+            elif removed == 0 and not failed:
+                output.say(console, f"nothing removed: no {what} at {target}")
+            else:
+                output.say(console, f"removed {removed} {what}{'' if removed == 1 else 's'}")
             return failed
 
     fail_if(run(main()))
+
+
+async def _exists(client: Client, target: S3Location) -> bool:
+    """Whether the object ``target`` names is there (rm says so rather than "removed 1")."""
+    try:
+        await client.stat_object(target.bucket, target.key)
+    except NoSuchKey:
+        return False
+    return True
 
 
 async def _remove_all(
@@ -167,29 +190,38 @@ async def _remove_all(
 
 @cli.command()
 @click.argument("target", callback=s3_location)
+@quiet_option
+@json_option
 @click.pass_context
-def mb(ctx: click.Context, target: S3Location) -> None:
+def mb(ctx: click.Context, target: S3Location, quiet: bool, as_json: bool) -> None:
     """Make a bucket (in --region, when given)."""
     if target.key:
         raise click.UsageError("mb takes a bucket: s3://bucket")
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, quiet)
 
     async def main() -> None:
         async with settings.client() as client:
             await client.make_bucket(target.bucket, settings.region)
 
     run(main())
+    if as_json:
+        output.print_json({"made": str(target), "region": settings.region})
+    else:
+        where = f" in {settings.region}" if settings.region else ""
+        output.say(output.stderr_console(quiet=settings.quiet), f"made bucket {target}{where}")
 
 
 @cli.command()
 @click.argument("target", callback=s3_location)
 @click.option("--force", is_flag=True, help="Remove every object, version and upload first.")
+@quiet_option
+@json_option
 @click.pass_context
-def rb(ctx: click.Context, target: S3Location, force: bool) -> None:
+def rb(ctx: click.Context, target: S3Location, force: bool, quiet: bool, as_json: bool) -> None:
     """Remove a bucket; it must be empty unless --force is given."""
     if target.key:
         raise click.UsageError("rb takes a bucket: s3://bucket")
-    settings = settings_of(ctx)
+    settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=True)
 
     async def main() -> int:
@@ -203,7 +235,13 @@ def rb(ctx: click.Context, target: S3Location, force: bool) -> None:
                 await client.remove_bucket(target.bucket)
             return failed
 
-    fail_if(run(main()))
+    failed = run(main())
+    if not failed:
+        if as_json:
+            output.print_json({"removed": str(target)})
+        else:
+            output.say(output.stderr_console(quiet=settings.quiet), f"removed bucket {target}")
+    fail_if(failed)
 
 
 async def _check_empty(client: Client, bucket: str) -> None:

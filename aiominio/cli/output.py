@@ -25,10 +25,11 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskProgressColumn,
     TextColumn,
     TimeRemainingColumn,
-    TransferSpeedColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -194,6 +195,15 @@ def progress_label(text: str, width: int = 30) -> str:
     return name if len(name) <= width else "…" + name[-(width - 1) :]
 
 
+class BinarySpeedColumn(ProgressColumn):
+    """The rate in the units of the sizes beside it (``12.5 MiB/s``; rich's own column counts
+    in MB/s)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("?" if speed is None else f"{human_size(int(speed))}/s")
+
+
 def transfer_progress(console: Console) -> Progress:
     """Bars with bytes done, rate and time left; drawn only on a terminal."""
     return Progress(
@@ -201,7 +211,7 @@ def transfer_progress(console: Console) -> Progress:
         BarColumn(),
         TaskProgressColumn(),
         DownloadColumn(binary_units=True),
-        TransferSpeedColumn(),
+        BinarySpeedColumn(),
         TimeRemainingColumn(),
         console=console,
         disable=not console.is_terminal or console.quiet,

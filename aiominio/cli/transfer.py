@@ -377,12 +377,15 @@ async def run_tree(
     front), a bar of its own for each large file, a line for each file done, and the failures
     and skipped entries reported once it ends (the failures as one line each, escaped)."""
     with transfer_progress(console) as progress:
-        overall = progress.add_task("0 files", total=None)
+        # Drawn once there is something to move: a sync with nothing to do draws no empty bar.
+        overall: list[TaskID] = []
         own: dict[str, TaskID] = {}
 
         def on_progress(p: TreeProgress) -> None:
+            if not overall:
+                overall.append(progress.add_task("", total=None))
             progress.update(
-                overall,
+                overall[0],
                 completed=p.bytes_done,
                 total=p.bytes_total or None,
                 description=f"{p.files_done}/{p.files_total} files",

@@ -211,7 +211,15 @@ async def test_rm_rm_recursive_and_rb(
     try:
         for key in ["keep.txt", "p/a", "p/b", "p/q/c", "px"]:
             await sw.put_object(name, key, b"x")
-        await ok(env, "rm", f"s3://{name}/keep.txt")
+        assert (await ok(env, "rm", f"s3://{name}/keep.txt")).err == "removed 1 object\n"
+        missing = await ok(env, "rm", f"s3://{name}/keep.txt")  # S3 says yes; rm says what
+        assert missing.err == f"nothing removed: no object at s3://{name}/keep.txt\n"
+        as_json = await ok(env, "rm", "--json", f"s3://{name}/keep.txt")
+        assert json.loads(as_json.out) == {
+            "removed": 0,
+            "failed": 0,
+            "target": f"s3://{name}/keep.txt",
+        }
         ran = await ok(env, "rm", "-r", f"s3://{name}/p")
         assert "removed 3 objects" in ran.err
         assert await keys(sw, name) == ["px"]  # "p" is a directory: px is not under it
@@ -219,8 +227,15 @@ async def test_rm_rm_recursive_and_rb(
         assert refused.code == 1
         assert refused.err.startswith("aiominio: error: BucketNotEmpty:")
         assert await sw.bucket_exists(name)
-        await ok(env, "rb", "--force", f"s3://{name}")
+        removed = await ok(env, "rb", "--force", f"s3://{name}")
+        assert removed.err.endswith(f"removed bucket s3://{name}\n")
         assert not await sw.bucket_exists(name)
+        made = await ok(env, "mb", f"s3://{name}")
+        assert made.err == f"made bucket s3://{name}\n"
+        assert json.loads((await ok(env, "rb", "--json", f"s3://{name}")).out) == {
+            "removed": f"s3://{name}"
+        }
+        assert (await ok(env, "mb", "-q", f"s3://{name}")).err == ""
     finally:
         await empty_and_remove(sw, name)
 
@@ -786,7 +801,7 @@ async def test_rm_r_never_removes_a_listed_key_outside_the_prefix(
     ran = await cli(env, *args, "rm", "-r", "s3://bkt/p/")
     assert ran.code == 1
     assert "the server listed other/precious under 'p/': not removed" in ran.err
-    assert "removed 1 objects" in ran.err
+    assert "removed 1 object\n" in ran.err
     assert len(deleted) == 1 and b"<Key>p/a</Key>" in deleted[0]
     assert b"precious" not in deleted[0]
     assert server.paths("DELETE") == []

@@ -148,3 +148,16 @@ def test_progress_labels_are_the_escaped_end_of_the_name() -> None:
     assert progress_label("s3://b/x/\x1b[2J\r.bin") == "\\x1b[2J\\r.bin"
     long = progress_label("s3://b/" + "\x1b" * 40)
     assert len(long) == 30 and long.startswith("…") and not RAW_CONTROL.search(long)
+
+
+def test_rates_are_in_the_units_of_the_sizes() -> None:
+    from rich.progress import Progress
+
+    from aiominio.cli.output import BinarySpeedColumn
+
+    progress = Progress()
+    task_id = progress.add_task("x", total=100)
+    task = progress.tasks[task_id]
+    assert BinarySpeedColumn().render(task).plain == "?"
+    object.__setattr__(task, "finished_speed", 3.5 * 1024 * 1024)
+    assert BinarySpeedColumn().render(task).plain == "3.5 MiB/s"
