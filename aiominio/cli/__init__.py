@@ -1,5 +1,5 @@
 """The ``aiominio`` command line (``pip install 'aiominio[cli]'``): ls, cp, mv, rm, mb, rb, stat,
-cat, presign and mirror over the library's client.
+cat, presign, mirror and alias over the library's client.
 
 The library itself never imports this package (nor click and rich, which it needs).
 """
@@ -11,7 +11,11 @@ from collections.abc import Sequence
 
 import click
 
-from aiominio.cli import commands, copying  # noqa: F401  (they add their commands to cli)
+from aiominio.cli import (  # noqa: F401  (they add their commands to cli)
+    alias_commands,
+    commands,
+    copying,
+)
 from aiominio.cli.app import cli
 from aiominio.cli.runner import EXIT_INTERRUPTED
 

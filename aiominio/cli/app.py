@@ -9,12 +9,25 @@ from dataclasses import dataclass
 import click
 
 from aiominio.awsconfig import aws_endpoint, configured
-from aiominio.cli import notices, output
-from aiominio.cli.paths import LocalPath, Location, PathError, parse_location, parse_s3
+from aiominio.cli import aliases, notices, output
+from aiominio.cli.paths import (
+    LocalPath,
+    Location,
+    PathError,
+    S3Location,
+    is_s3,
+    parse_location,
+    parse_s3,
+)
 from aiominio.cli.runner import EXIT_ERROR
 from aiominio.client import Client
 from aiominio.core.retry import RetryPolicy
-from aiominio.credentials import CredentialsProvider, SharedFileProvider, StaticProvider
+from aiominio.credentials import (
+    Credentials,
+    CredentialsProvider,
+    SharedFileProvider,
+    StaticProvider,
+)
 from aiominio.transport import Timeouts
 from aiominio.version import __version__
 
@@ -39,6 +52,8 @@ class Settings:
     connect_timeout: float | None = None
     read_timeout: float | None = None
     deadline: float | None = None
+    #: The saved alias a ``NAME/bucket/key`` target named (its endpoint and keys are used).
+    alias: str | None = None
 
     def timeouts(self) -> Timeouts:
         """The library's default timeouts, with the ones given on the command line."""
@@ -68,6 +83,8 @@ class Settings:
         profile's ``endpoint_url``; the region from ``AWS_REGION``, ``AWS_DEFAULT_REGION``, the
         profile's ``region``), else Amazon S3 (in the region, if one is known).
         """
+        if self.alias is not None:
+            return self._alias_client(self.alias)
         endpoint, region = self.endpoint_url, self.region
         if not endpoint or not region:
             found = configured(profile=self.profile)
@@ -86,18 +103,62 @@ class Settings:
             timeouts=self.timeouts(),
         )
 
+    def _alias_client(self, name: str) -> Client:
+        """A client for the saved alias ``name``: its URL, its keys (else the default chain),
+        its region unless --region is given."""
+        saved = aliases.load()[name]
+        credentials: CredentialsProvider | None = None
+        if self.no_sign_request:
+            credentials = StaticProvider(None)
+        elif saved.access_key and saved.secret_key:
+            credentials = StaticProvider(Credentials(saved.access_key, saved.secret_key))
+        elif self.profile:
+            credentials = SharedFileProvider(self.profile)
+        return Client(
+            saved.url,
+            region=self.region or saved.region,
+            credentials=credentials,
+            retry=self.retry(),
+            timeouts=self.timeouts(),
+        )
+
 
 def _parsed(
     ctx: click.Context, param: click.Parameter, value: str | None, *, s3_only: bool
 ) -> Location | None:
-    """An argument as an :class:`S3Location` (``s3://bucket/key``) or a :class:`LocalPath`;
-    a bad one is a usage error (exit code 2)."""
+    """An argument as an :class:`S3Location` (``s3://bucket/key``, or ``NAME/bucket/key`` for a
+    saved alias ``NAME``) or a :class:`LocalPath`; a bad one is a usage error (exit code 2)."""
     if value is None:
         return None
     try:
+        if not is_s3(value):
+            saved = aliases.load()
+            target = aliases.split_target(value, saved)
+            if target is not None or (s3_only and value.rstrip("/") in saved):
+                name, bucket, key = target or (value.rstrip("/"), "", "")
+                _choose_alias(ctx, param, name)
+                if not bucket:
+                    if s3_only and ctx.command.name == "ls":
+                        return None  # "ls NAME": the alias's buckets
+                    raise PathError(f"no bucket in {value!r}")
+                return S3Location(bucket, key)
         return parse_s3(value) if s3_only else parse_location(value)
     except PathError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
+    except aliases.AliasError as exc:
+        raise click.BadParameter(exc.message, ctx, param) from None
+
+
+def _choose_alias(ctx: click.Context, param: click.Parameter, name: str) -> None:
+    """Make the command use the alias ``name`` (one per command, and not with --endpoint-url)."""
+    settings = settings_of(ctx)
+    if settings.endpoint_url:
+        raise click.BadParameter(
+            f"{name}/... names a saved alias: give it or --endpoint-url, not both", ctx, param
+        )
+    if settings.alias not in (None, name):
+        raise click.BadParameter(f"one alias per command: {settings.alias} and {name}", ctx, param)
+    ctx.obj = dataclasses.replace(settings, alias=name)
 
 
 def s3_location(ctx: click.Context, param: click.Parameter, value: str | None) -> Location | None:

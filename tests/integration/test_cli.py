@@ -50,6 +50,7 @@ def cli_env(server: testing.LocalServer, home: Path) -> dict[str, str]:
         AWS_SECRET_ACCESS_KEY=server.secret_key,
         AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
         AWS_CONFIG_FILE=str(home / "none"),
+        AIOMINIO_CONFIG_DIR=str(home / "aiominio-config"),  # never the user's own aliases
         COLUMNS="200",
     )
     return env
@@ -257,6 +258,75 @@ async def test_rb_force_removes_every_version(env: dict[str, str], sw: aiominio.
             versions = [v async for v in sw.list_object_versions(name, recursive=True)]
             await sw.remove_objects(name, versions)
             await sw.remove_bucket(name)
+
+
+# -- aliases -----------------------------------------------------------------------------------
+
+
+async def test_an_alias_saves_an_endpoint_and_its_keys_for_every_command(
+    seaweedfs_server: testing.LocalServer, bucket: str, tmp_path: Path
+) -> None:
+    server = seaweedfs_server
+    env = cli_env(server, tmp_path)
+    # The alias alone must connect: nothing of the server in the environment.
+    bare = {k: v for k, v in env.items() if k not in ("AWS_ENDPOINT_URL", "AWS_SECRET_ACCESS_KEY")}
+    bare["AWS_ACCESS_KEY_ID"] = "not-the-servers"
+    saved = await ok(
+        bare,
+        "alias",
+        "set",
+        "local",
+        server.endpoint,
+        server.access_key,
+        "-",
+        stdin=server.secret_key.encode() + b"\n",
+    )
+    assert saved.err.startswith(f"saved alias local ({server.endpoint}) in ")
+    config = tmp_path / "aiominio-config" / "config.json"
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert server.secret_key in config.read_text()
+
+    listed = await ok(bare, "alias", "list")
+    assert listed.text == f"local  {server.endpoint}  {server.access_key} ****\n"
+    assert server.secret_key not in listed.text + listed.err
+    as_json = json.loads((await ok(bare, "alias", "list", "--json")).out)
+    assert as_json["secret_key"] == "****" and as_json["name"] == "local"
+
+    src = tmp_path / "a.txt"
+    src.write_bytes(b"through the alias")
+    await ok(bare, "cp", str(src), f"local/{bucket}/dir/a.txt")
+    assert "dir/a.txt" in (await ok(bare, "ls", "-r", f"local/{bucket}")).text
+    assert bucket in (await ok(bare, "ls", "local")).text  # the alias's buckets
+    assert (await ok(bare, "cat", f"local/{bucket}/dir/a.txt")).out == b"through the alias"
+
+    both = await cli(env, "--endpoint-url", server.endpoint, "ls", f"local/{bucket}")
+    assert both.code == 2 and "not both" in both.err
+    # A path whose first part is no alias stays a local path.
+    plain = await cli(bare, "cp", str(src), "nonalias/x")
+    assert plain.code == 2 and "must be an s3:// location" in plain.err, plain.err
+
+    await ok(bare, "alias", "remove", "local")
+    assert (await ok(bare, "alias", "list")).text == ""
+    gone = await cli(bare, "ls", f"local/{bucket}")
+    assert gone.code == 2  # no alias now: not an s3:// location
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["alias", "set", "s3", "http://127.0.0.1:9000"],
+        ["alias", "set", "9lives", "http://127.0.0.1:9000"],
+        ["alias", "set", "ok", "ftp://127.0.0.1:9000"],
+        ["alias", "set", "ok", "http://127.0.0.1:9000", "--region", "Not A Region"],
+        ["alias", "remove", "never-saved"],
+    ],
+)
+async def test_bad_aliases_are_refused(
+    env: dict[str, str], tmp_path: Path, args: list[str]
+) -> None:
+    ran = await cli(env, *args)
+    assert ran.code == 1 and ran.err.startswith("Error: "), ran.err
+    assert not (tmp_path / "aiominio-config" / "config.json").exists()
 
 
 # -- presign, mirror ------------------------------------------------------------------------
