@@ -129,6 +129,23 @@ class Client(
         app_info: ``(name, version)`` of your application, appended to the User-Agent
             (``aiominio/1.0 (Python 3.12.1) photo-sync/2.3``), as minio-py's ``set_app_info``;
             each an HTTP token (letters, digits, ``!#$%&'*+-.^_`|~``; no spaces or slashes).
+        proxy: a forward proxy every request goes through: ``http://host:port`` (an
+            ``https://`` endpoint is then reached through a CONNECT tunnel, TLS end to end) or
+            ``https://host:port`` (TLS to the proxy too; for an ``https://`` endpoint, Python
+            3.11 or later). Credentials may be in it, percent-encoded
+            (``http://user:password@host:port``); they are sent to the proxy alone and never
+            shown in a repr, log or exception. Checked here, before any request.
+        proxy_auth: the proxy's ``(user, password)``, instead of credentials in its URL.
+        proxy_ca: the path of the CA bundle that issued an ``https://`` proxy's certificate.
+            The endpoint and the proxy are verified with one TLS setting (aiohttp's), so it
+            is added to the endpoint's trust: the system's, or the bundle ``ssl_context``
+            names (an ``ssl.SSLContext`` of yours: load it into that instead).
+        trust_env: with no ``proxy``, take it from the environment as the AWS SDKs do:
+            ``HTTPS_PROXY`` for an ``https://`` endpoint, ``HTTP_PROXY`` for a plain one (the
+            lower-case names win), except for the hosts ``NO_PROXY`` lists (names with their
+            subdomains, IP addresses, CIDR blocks, ``*``). Read once, here. ``~/.netrc`` is not
+            read. With ``session`` and no proxy of ours, the session's own ``proxy`` and
+            ``trust_env`` apply. See the guide "Deploying".
     """
 
     def __init__(
@@ -152,6 +169,10 @@ class Client(
         integrity: Integrity = "crc32",
         transport: BaseTransport | None = None,
         app_info: tuple[str, str] | None = None,
+        proxy: str | None = None,
+        proxy_auth: tuple[str, str] | None = None,
+        proxy_ca: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         agent = user_agent(app_info)
         guess = None
@@ -187,10 +208,16 @@ class Client(
                 timeouts=timeouts,
                 ssl_context=ssl_context,
                 secure=parsed.secure,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                proxy_ca=proxy_ca,
+                trust_env=trust_env,
             )
             timeouts = None  # set on the pool built here, not sent per request
         elif session is not None or ssl_context is not None:
             raise InvalidArgument("session and ssl_context belong to the transport given")
+        elif proxy is not None or proxy_auth is not None or proxy_ca is not None or trust_env:
+            raise InvalidArgument("the proxy settings belong to the transport given")
         self._req = Requester(
             endpoint=parsed,
             transport=transport,

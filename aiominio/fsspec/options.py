@@ -44,6 +44,10 @@ CLIENT_OPTIONS = frozenset(
         "retry",
         "integrity",
         "app_info",
+        "proxy",
+        "proxy_auth",
+        "proxy_ca",
+        "trust_env",
     }
 )
 

@@ -83,6 +83,10 @@ class LocalServer:
         retry: RetryPolicy | None = None,
         integrity: Integrity = "crc32",
         app_info: tuple[str, str] | None = None,
+        proxy: str | None = None,
+        proxy_auth: tuple[str, str] | None = None,
+        proxy_ca: str | None = None,
+        trust_env: bool = False,
     ) -> Client:
         """A :class:`~aiominio.Client` for this server; the arguments are the client's.
 
@@ -108,6 +112,10 @@ class LocalServer:
             retry=retry,
             integrity=integrity,
             app_info=app_info,
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+            proxy_ca=proxy_ca,
+            trust_env=trust_env,
         )
 
 

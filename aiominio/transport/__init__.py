@@ -8,6 +8,8 @@ imported from here (``from aiominio.transport import Timeouts, Transport``); the
 timeouts   :class:`Timeouts`, and their translation into aiohttp's
 interface  what the requester sends through, without aiohttp: the :class:`BaseTransport`
            protocol, :class:`Response`, :class:`StreamingResponse`, the request ``Body``
+proxy      forward proxies without aiohttp: proxy URLs checked, the environment's proxies and
+           NO_PROXY (:func:`proxy_settings`), the TLS setting an https:// proxy needs
 translate  aiohttp's exceptions as aiominio's, in one place
 pool       :class:`Transport` (aiohttp's pool), its streamed answers, :func:`fetch` for the
            credential providers
@@ -34,6 +36,7 @@ from aiominio.transport.pool import (
     Transport,
     fetch,
 )
+from aiominio.transport.proxy import Proxy, ProxySettings, proxy_settings
 from aiominio.transport.timeouts import Timeouts
 from aiominio.transport.trace import TRACE_LOGGER, TraceEvent, traced
 
@@ -46,6 +49,8 @@ __all__ = [
     "BaseTransport",
     "Body",
     "ClientSession",
+    "Proxy",
+    "ProxySettings",
     "Response",
     "StreamingResponse",
     "Timeouts",
@@ -53,5 +58,6 @@ __all__ = [
     "Transport",
     "answer_too_large",
     "fetch",
+    "proxy_settings",
     "traced",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import os
 import ssl
 import time
 import weakref
@@ -21,11 +22,13 @@ from yarl import URL
 
 from aiominio.errors import (
     ClientClosedError,
+    ConnectError,
     ConnectionLostError,
     EventLoopError,
     InvalidArgument,
 )
 from aiominio.transport.interface import Body, Response, answer_too_large
+from aiominio.transport.proxy import ProxySettings, proxy_settings, refusal, verification
 from aiominio.transport.timeouts import Timeouts
 from aiominio.transport.translate import AIOHTTP_ERRORS, translated
 
@@ -206,6 +209,13 @@ class Transport:
 
     ``ssl_context`` is an ``ssl.SSLContext``, the path of a CA bundle, or ``False`` to verify
     nothing; by default the system's trust store verifies HTTPS (``secure``) servers.
+
+    ``proxy`` (``http://`` or ``https://``, credentials in it or as ``proxy_auth``) carries every
+    request; with ``trust_env`` and no ``proxy``, the environment's ``HTTPS_PROXY`` or
+    ``HTTP_PROXY`` does, except to the hosts of ``NO_PROXY`` (read once, here: see
+    :func:`~aiominio.transport.proxy.proxy_settings`). ``proxy_ca``: the CA bundle of an
+    ``https://`` proxy's certificate. A caller's ``session`` keeps its own proxy settings
+    (``proxy=``, ``trust_env``) when none of these is given; given, they win.
     """
 
     def __init__(
@@ -216,20 +226,32 @@ class Transport:
         timeouts: Timeouts | None = None,
         ssl_context: ssl.SSLContext | str | bool | None = None,
         secure: bool = True,
+        proxy: str | None = None,
+        proxy_auth: tuple[str, str] | None = None,
+        proxy_ca: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         if isinstance(max_connections, bool) or not isinstance(max_connections, int):
             raise TypeError("max_connections must be an int")
         if max_connections < 1:
             raise InvalidArgument("max_connections must be at least 1")
-        if isinstance(ssl_context, str):
-            ssl_context = ssl.create_default_context(cafile=ssl_context)
-        elif ssl_context is None and not secure:
-            ssl_context = False  # plain HTTP: no TLS context to build (tens of ms of CPU)
+        self._proxies = proxy_settings(
+            proxy=proxy,
+            proxy_auth=proxy_auth,
+            trust_env=trust_env,
+            secure=secure,
+            environ=os.environ if trust_env else {},
+        )
+        https_proxy = self._proxies.proxy is not None and self._proxies.proxy.scheme == "https"
+        if proxy_ca is not None and not https_proxy and (proxy is not None or not trust_env):
+            raise InvalidArgument("proxy_ca verifies an https:// proxy; there is none")
         self._session = session
         self._owns_session = session is None
         self._max_connections = max_connections
         self.timeouts = timeouts or Timeouts()
-        self._ssl: ssl.SSLContext | bool = True if ssl_context is None else ssl_context
+        self._ssl = verification(
+            ssl_context, secure=secure, proxy_tls=https_proxy, proxy_ca=proxy_ca
+        )
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
         # The streamed answers not yet released, so that close() can end their bodies.
@@ -242,6 +264,11 @@ class Transport:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def proxies(self) -> ProxySettings:
+        """The proxy settings requests go by (validated, the environment's read once)."""
+        return self._proxies
 
     @property
     def max_connections(self) -> int:
@@ -289,7 +316,18 @@ class Transport:
         remaining: float | None = None,
     ) -> aiohttp.ClientResponse:
         session = self._get_session()
+        target = URL(url, encoded=True)
         kwargs: dict[str, object] = {}
+        proxy = self._proxies.proxy_for(target.raw_host or "", target.port)
+        if proxy is not None:
+            kwargs["proxy"] = proxy.url
+            if proxy.authorization is not None:
+                # A tunnel's credentials go on its CONNECT; a plain request's on the request
+                # itself (never inside a tunnel, where the server would see them).
+                if target.scheme == "https":
+                    kwargs["proxy_headers"] = {"Proxy-Authorization": proxy.authorization}
+                else:
+                    headers = {**headers, "Proxy-Authorization": proxy.authorization}
         if timeouts is not None or remaining is not None or not self._owns_session:
             # (A caller's session has its own default timeouts: ours go with every request.)
             kwargs["timeout"] = (timeouts or self.timeouts).to_aiohttp(remaining)
@@ -305,9 +343,9 @@ class Transport:
         started = asyncio.get_running_loop().time()
         _reused.set(False)
         try:
-            return await session.request(
+            resp = await session.request(
                 method,
-                URL(url, encoded=True),
+                target,
                 headers=headers,
                 data=data,
                 allow_redirects=False,
@@ -323,13 +361,19 @@ class Transport:
                     elapsed = asyncio.get_running_loop().time() - started
                     if elapsed >= pool_limit:
                         waited = elapsed
-                failure = translated(exc, waited=waited)
+                failure = translated(exc, waited=waited, proxy=proxy)
                 if failure is exc:
                     raise
                 if isinstance(failure, ConnectionLostError) and _reused.get():
                     # No answer had begun (this is before the headers): the server or a proxy
                     # had closed the pooled connection, and the request never reached it.
                     failure.stale_connection = True
+        else:
+            if proxy is None or resp.status != 407 or target.scheme == "https":
+                return resp
+            # A plain request's proxy refused it (a tunnel's refusal is aiohttp's exception).
+            resp.close()
+            failure = ConnectError(refusal(proxy, 407, resp.reason, f"{target.host}:{target.port}"))
         raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def request(
@@ -473,12 +517,14 @@ class Transport:
     def spare(self, timeouts: Timeouts) -> Transport:
         """A new pool for the same server settings (and the same caller's session, if one was
         given), for the clean-up requests that must still go out once this one is closed."""
-        return Transport(
+        spare = Transport(
             session=None if self._owns_session else self._callers_session,
             max_connections=4,
             timeouts=timeouts,
             ssl_context=self._ssl,
         )
+        spare._proxies = self._proxies
+        return spare
 
     async def __aenter__(self) -> Transport:
         return self

@@ -189,12 +189,17 @@ def test_the_plugin_gives_user_tests_a_server_client_and_bucket(
     assert "2 passed" in result.stdout
 
 
-def test_without_opting_in_the_fixtures_do_not_exist(tmp_path: Path) -> None:
+def test_without_opting_in_the_fixtures_do_not_exist_and_the_error_says_how(
+    tmp_path: Path,
+) -> None:
     project = _user_project(tmp_path, "strict")
     result = _pytest(project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "fixture 's3_client' not found" in result.stdout
     assert "2 error" in result.stdout
+    # Each error says how to turn the fixtures on and what to install.
+    assert result.stdout.count("aiominio_fixtures = true") == 2
+    assert "pip install 'aiominio[testing]'" in result.stdout
 
 
 def test_without_weed_the_error_names_the_server_extra(tmp_path: Path) -> None:
