@@ -10,7 +10,8 @@
     ├── CredentialsError                                   a provider could not get credentials
     ├── TransportError                                     no usable HTTP answer
     │   ├── ConnectError (also ConnectionError)            could not connect (refused, DNS)
-    │   │   └── TLSError                                   certificate not trusted, handshake failed
+    │   │   ├── TLSError                                   certificate not trusted, handshake failed
+    │   │   └── ProxyAuthError                             the proxy wants other credentials (407)
     │   ├── ConnectionLostError (also ConnectionError)     the connection broke mid-request
     │   └── RequestTimeout (also TimeoutError)             connect, read, attempt or deadline
     │       └── PoolTimeout                                no connection within Timeouts.pool
@@ -74,6 +75,12 @@ class ConnectError(TransportError, ConnectionError):
 class TLSError(ConnectError):
     """The TLS handshake failed, typically an untrusted or mismatched certificate. Not retried:
     trying again will not make the certificate trusted."""
+
+
+class ProxyAuthError(ConnectError):
+    """The proxy refused the request for its credentials (HTTP 407): ``proxy_auth`` (or the
+    proxy URL's user and password) is missing or wrong. Not retried: the same credentials
+    would be refused again."""
 
 
 class ConnectionLostError(TransportError, ConnectionError):

@@ -16,6 +16,7 @@ from aiominio.errors import (
     InvalidArgument,
     InvalidResponseError,
     PoolTimeout,
+    ProxyAuthError,
     S3Error,
     TLSError,
     TransportError,
@@ -113,8 +114,9 @@ class RetryPolicy:
     @staticmethod
     def retryable(exc: BaseException) -> bool:
         """Whether a failure is transient: worth another attempt."""
-        if isinstance(exc, (TLSError, PoolTimeout)):
-            # An untrusted certificate stays untrusted; a pool limit the caller set is theirs.
+        if isinstance(exc, (TLSError, PoolTimeout, ProxyAuthError)):
+            # An untrusted certificate stays untrusted, refused proxy credentials stay refused;
+            # a pool limit the caller set is theirs.
             return False
         if isinstance(exc, TransportError):
             return True

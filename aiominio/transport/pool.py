@@ -22,10 +22,10 @@ from yarl import URL
 
 from aiominio.errors import (
     ClientClosedError,
-    ConnectError,
     ConnectionLostError,
     EventLoopError,
     InvalidArgument,
+    ProxyAuthError,
 )
 from aiominio.transport.interface import Body, Response, answer_too_large
 from aiominio.transport.proxy import ProxySettings, proxy_settings, refusal, verification
@@ -373,7 +373,9 @@ class Transport:
                 return resp
             # A plain request's proxy refused it (a tunnel's refusal is aiohttp's exception).
             resp.close()
-            failure = ConnectError(refusal(proxy, 407, resp.reason, f"{target.host}:{target.port}"))
+            failure = ProxyAuthError(
+                refusal(proxy, 407, resp.reason, f"{target.host}:{target.port}")
+            )
         raise failure  # outside the handler: no context to hold aiohttp's exception
 
     async def request(

@@ -12,6 +12,7 @@ from aiominio.errors import (
     ConnectError,
     ConnectionLostError,
     PoolTimeout,
+    ProxyAuthError,
     RequestTimeout,
     TLSError,
     TransportError,
@@ -48,7 +49,8 @@ def _translate(
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         # The proxy answered the CONNECT of an https:// endpoint with something else than 200.
         url = exc.request_info.url
-        return ConnectError(refusal(proxy, exc.status, exc.message, f"{url.host}:{url.port}"))
+        kind = ProxyAuthError if exc.status == 407 else ConnectError
+        return kind(refusal(proxy, exc.status, exc.message, f"{url.host}:{url.port}"))
     at_proxy = (
         proxy is not None
         and isinstance(exc, aiohttp.ClientConnectorError)

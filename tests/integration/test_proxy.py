@@ -211,10 +211,11 @@ async def test_wrong_credentials_are_a_connect_error_naming_the_proxy(
     async with server.client(
         ssl_context=tls_ca_bundle if tls else None,
         proxy=http_proxy.url_with_credentials(password=WRONG),
-        retry=ONCE,
-    ) as client:
-        with pytest.raises(aiominio.ConnectError) as info:
+    ) as client:  # the default retry policy: a 407 is not retried
+        with pytest.raises(aiominio.ProxyAuthError) as info:
             await client.list_buckets()
+    attempts = [r for r in caplog.records if r.name == "aiominio.trace"]
+    assert len(attempts) == 1, [r.getMessage() for r in attempts]
     message = str(info.value)
     assert f"the proxy {http_proxy.url} refused" in message
     assert "407" in message and "credentials were refused" in message
@@ -234,7 +235,7 @@ async def test_no_credentials_for_a_proxy_that_asks_says_to_give_them(
     async with server.client(
         ssl_context=tls_ca_bundle if tls else None, proxy=http_proxy.url, retry=ONCE
     ) as client:
-        with pytest.raises(aiominio.ConnectError, match="407") as info:
+        with pytest.raises(aiominio.ProxyAuthError, match="407") as info:
             await client.list_buckets()
     assert "asks for credentials" in str(info.value)
     assert http_proxy.url in str(info.value)

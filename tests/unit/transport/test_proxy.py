@@ -17,7 +17,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from aiominio import Client, InvalidArgument
-from aiominio.errors import ConnectError, RequestTimeout, TLSError
+from aiominio.errors import ConnectError, ProxyAuthError, RequestTimeout, TLSError
 from aiominio.transport import Transport
 from aiominio.transport.proxy import (
     Proxy,
@@ -311,14 +311,14 @@ def test_a_refused_server_behind_a_proxy_is_the_server() -> None:
     assert "cannot connect to minio.example:9000" in str(failure)
 
 
-def test_a_tunnel_refused_with_407_is_a_connect_error_naming_the_proxy() -> None:
+def test_a_tunnel_refused_with_407_is_a_proxy_auth_error_naming_the_proxy() -> None:
     headers = CIMultiDictProxy(CIMultiDict({"Proxy-Authorization": PROXY.authorization or ""}))
     info = RequestInfo(URL("https://minio.example:9000/b"), "CONNECT", headers)
     exc = aiohttp.ClientHttpProxyError(
         info, (), status=407, message="Proxy Authentication Required"
     )
     failure = translated(exc, proxy=PROXY)
-    assert type(failure) is ConnectError
+    assert type(failure) is ProxyAuthError and isinstance(failure, ConnectError)
     assert str(failure) == (
         "the proxy http://proxy.example:3128 refused the request to minio.example:9000 "
         "(407 Proxy Authentication Required): its credentials were refused"
