@@ -22,7 +22,7 @@ from aiominio.models import ObjectVersion
 
 @cli.command()
 @click.argument("target", callback=s3_location, required=False)
-@click.option("--recursive", "-r", is_flag=True, help="List every key under the prefix.")
+@click.option("--recursive", "-r", "-R", is_flag=True, help="List every key under the prefix.")
 @click.option("--versions", is_flag=True, help="List every version and delete marker.")
 @click.option("--human-readable", "-H", "human", is_flag=True, help="Sizes as KiB, MiB, ...")
 @json_option
@@ -86,7 +86,7 @@ def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> Non
 
 @cli.command()
 @click.argument("target", callback=s3_location)
-@click.option("--recursive", "-r", is_flag=True, help="Every object under the prefix.")
+@click.option("--recursive", "-r", "-R", is_flag=True, help="Every object under the prefix.")
 @click.option("--versions", is_flag=True, help="Every version and delete marker, for good.")
 @quiet_option
 @json_option

@@ -46,7 +46,7 @@ _Command = TypeVar("_Command", bound=Callable[..., object])
 
 
 def _transfer_options(f: _Command) -> _Command:
-    f = click.option("--recursive", "-r", is_flag=True, help="Everything below SOURCE.")(f)
+    f = click.option("--recursive", "-r", "-R", is_flag=True, help="Everything below SOURCE.")(f)
     f = click.option(
         "--concurrency",
         "-j",
@@ -318,3 +318,6 @@ def mirror(
             return len(result.failed)
 
     fail_if(run(main()))
+
+
+cli.add_command(mirror, name="sync")  # aws's name for it

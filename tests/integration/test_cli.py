@@ -260,6 +260,70 @@ async def test_rb_force_removes_every_version(env: dict[str, str], sw: aiominio.
             await sw.remove_bucket(name)
 
 
+# -- du, find, tree, head, tag, version, sync -------------------------------------------------
+
+
+async def test_du_find_tree_and_head(env: dict[str, str], sw: aiominio.Client, bucket: str) -> None:
+    await sw.put_object(bucket, "logs/2024/a.csv", b"x,y\n1,2\n3,4\n")
+    await sw.put_object(bucket, "logs/2024/b.txt", b"b" * 2048)
+    await sw.put_object(bucket, "logs/c.csv", b"")
+    await sw.put_object(bucket, "top.bin", b"t" * 100)
+    du = await ok(env, "du", f"s3://{bucket}/logs")
+    assert du.text == f"{12 + 2048}  3 objects  s3://{bucket}/logs\n"
+    assert json.loads((await ok(env, "du", "--json", f"s3://{bucket}")).out) == {
+        "target": f"s3://{bucket}",
+        "size": 12 + 2048 + 100,
+        "objects": 4,
+    }
+    found = await ok(env, "find", f"s3://{bucket}", "--name", "*.csv")
+    assert found.text.split() == [f"s3://{bucket}/logs/2024/a.csv", f"s3://{bucket}/logs/c.csv"]
+    large = await ok(env, "find", f"s3://{bucket}", "--larger", "1K", "--newer", "1h")
+    assert large.text.split() == [f"s3://{bucket}/logs/2024/b.txt"]
+    assert (await ok(env, "find", f"s3://{bucket}", "--older", "1d")).text == ""
+    bad = await cli(env, "find", f"s3://{bucket}", "--older", "soon")
+    assert bad.code == 2 and "duration" in bad.err
+    tree = await ok(env, "tree", "-f", f"s3://{bucket}")
+    assert tree.text.splitlines() == [
+        f"s3://{bucket}",
+        "  logs/",
+        "    2024/",
+        "      a.csv",
+        "      b.txt",
+        "    c.csv",
+        "  top.bin",
+    ]
+    head = await ok(env, "head", "-n", "2", f"s3://{bucket}/logs/2024/a.csv")
+    assert head.out == b"x,y\n1,2\n"
+    assert (await ok(env, "head", f"s3://{bucket}/logs/c.csv")).out == b""
+
+
+async def test_tag_and_version(env: dict[str, str], sw: aiominio.Client, bucket: str) -> None:
+    await sw.put_object(bucket, "k", b"x")
+    await ok(env, "tag", "set", f"s3://{bucket}/k", "team=data", "tier=hot")
+    assert (await ok(env, "tag", "list", f"s3://{bucket}/k")).text == "team=data\ntier=hot\n"
+    assert await sw.get_object_tags(bucket, "k") == {"team": "data", "tier": "hot"}
+    assert (await cli(env, "tag", "set", f"s3://{bucket}/k", "novalue")).code == 2
+    await ok(env, "tag", "remove", f"s3://{bucket}/k")
+    assert await sw.get_object_tags(bucket, "k") == {}
+    info = await ok(env, "version", "info", f"s3://{bucket}")
+    assert info.text == f"s3://{bucket}: versioning off\n"
+    enabled = await ok(env, "version", "enable", f"s3://{bucket}")
+    assert enabled.text == f"s3://{bucket}: versioning enabled\n"
+    suspended = await ok(env, "version", "suspend", f"s3://{bucket}")
+    assert suspended.text == f"s3://{bucket}: versioning suspended\n"
+
+
+async def test_sync_is_mirror_and_dash_r_is_recursive(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    files = make_tree(src)
+    await ok(env, "sync", str(src), f"s3://{bucket}/s")
+    assert len(await keys(sw, bucket)) == len(files)
+    await ok(env, "rm", "-R", f"s3://{bucket}/s")
+    assert await keys(sw, bucket) == []
+
+
 # -- aliases -----------------------------------------------------------------------------------
 
 
