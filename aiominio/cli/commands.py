@@ -14,8 +14,8 @@ from aiominio.cli.paths import S3Location, dir_prefix
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import to_stdout
 from aiominio.client import Client
-from aiominio.errors import BucketNotEmpty, NoSuchKey, S3Error
-from aiominio.models import ObjectVersion
+from aiominio.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchKey, S3Error
+from aiominio.models import ObjectVersion, Versioning
 
 # -- ls ----------------------------------------------------------------------------------------
 
@@ -190,22 +190,45 @@ async def _remove_all(
 
 @cli.command()
 @click.argument("target", callback=s3_location)
+@click.option(
+    "--ignore-existing", "-p", is_flag=True, help="A bucket of yours already there is fine."
+)
+@click.option("--with-lock", is_flag=True, help="With object lock (and so versioning) enabled.")
+@click.option("--with-versioning", is_flag=True, help="With versioning enabled.")
 @quiet_option
 @json_option
 @click.pass_context
-def mb(ctx: click.Context, target: S3Location, quiet: bool, as_json: bool) -> None:
+def mb(
+    ctx: click.Context,
+    target: S3Location,
+    ignore_existing: bool,
+    with_lock: bool,
+    with_versioning: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
     """Make a bucket (in --region, when given)."""
     if target.key:
         raise click.UsageError("mb takes a bucket: s3://bucket")
     settings = settings_of(ctx, quiet)
 
-    async def main() -> None:
+    async def main() -> bool:
         async with settings.client() as client:
-            await client.make_bucket(target.bucket, settings.region)
+            try:
+                await client.make_bucket(target.bucket, settings.region, object_lock=with_lock)
+            except BucketAlreadyOwnedByYou:
+                if not ignore_existing:
+                    raise
+                return False
+            if with_versioning and not with_lock:
+                await client.set_bucket_versioning(target.bucket, Versioning.ENABLED)
+            return True
 
-    run(main())
+    made = run(main())
     if as_json:
-        output.print_json({"made": str(target), "region": settings.region})
+        output.print_json({"made": str(target) if made else None, "region": settings.region})
+    elif not made:
+        output.say(output.stderr_console(quiet=settings.quiet), f"{target} is there already")
     else:
         where = f" in {settings.region}" if settings.region else ""
         output.say(output.stderr_console(quiet=settings.quiet), f"made bucket {target}{where}")
@@ -320,16 +343,30 @@ def stat(ctx: click.Context, target: S3Location, version_id: str | None, as_json
 @cli.command()
 @click.argument("target", callback=s3_location)
 @click.option("--version-id", help="A version of the object.")
+@click.option("--offset", type=click.IntRange(0), help="Start at this byte.")
+@click.option("--tail", type=click.IntRange(0), help="Only the last N bytes.")
 @click.pass_context
-def cat(ctx: click.Context, target: S3Location, version_id: str | None) -> None:
-    """Write an object's bytes to stdout."""
+def cat(
+    ctx: click.Context,
+    target: S3Location,
+    version_id: str | None,
+    offset: int | None,
+    tail: int | None,
+) -> None:
+    """Write an object's bytes to stdout (all of them, from --offset, or the last --tail)."""
     if target.is_dir:
         raise click.UsageError(output.printable(f"{target} is not an object"))
+    if offset is not None and tail is not None:
+        raise click.UsageError("give --offset or --tail, not both")
     settings = settings_of(ctx)
 
     async def main() -> None:
         async with settings.client() as client:
-            await to_stdout(client, target, version_id=version_id)
+            start = offset
+            if tail is not None:
+                size = (await client.stat_object(target.bucket, target.key)).size
+                start = max(0, size - tail)
+            await to_stdout(client, target, version_id=version_id, offset=start or None)
 
     run(main())
 

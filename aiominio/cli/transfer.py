@@ -157,10 +157,22 @@ async def remove_location(client: Client, location: Location) -> None:
         await asyncio.to_thread(os.remove, location.path)
 
 
-async def to_stdout(client: Client, source: S3Location, *, version_id: str | None = None) -> None:
-    """Stream an object to stdout."""
+async def to_stdout(
+    client: Client,
+    source: S3Location,
+    *,
+    version_id: str | None = None,
+    offset: int | None = None,
+) -> None:
+    """Stream an object to stdout (from byte ``offset``, when given)."""
     out = sys.stdout.buffer
-    async with client.get_object(source.bucket, source.key, version_id=version_id) as obj:
+    if offset:
+        reading = client.get_partial_object(
+            source.bucket, source.key, offset, version_id=version_id
+        )
+    else:
+        reading = client.get_object(source.bucket, source.key, version_id=version_id)
+    async with reading as obj:
         async for chunk in obj:
             await asyncio.to_thread(out.write, chunk)
         await asyncio.to_thread(out.flush)

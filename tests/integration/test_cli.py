@@ -313,6 +313,27 @@ async def test_tag_and_version(env: dict[str, str], sw: aiominio.Client, bucket:
     assert suspended.text == f"s3://{bucket}: versioning suspended\n"
 
 
+async def test_cat_offset_and_tail_and_mb_flags(
+    env: dict[str, str], sw: aiominio.Client, bucket: str
+) -> None:
+    await sw.put_object(bucket, "k", b"0123456789")
+    assert (await ok(env, "cat", "--offset", "7", f"s3://{bucket}/k")).out == b"789"
+    assert (await ok(env, "cat", "--tail", "3", f"s3://{bucket}/k")).out == b"789"
+    assert (await ok(env, "cat", "--tail", "99", f"s3://{bucket}/k")).out == b"0123456789"
+    both = await cli(env, "cat", "--offset", "1", "--tail", "1", f"s3://{bucket}/k")
+    assert both.code == 2
+    again = await cli(env, "mb", f"s3://{bucket}")
+    assert again.code == 1 and "BucketAlreadyOwnedByYou" in again.err
+    ignored = await ok(env, "mb", "--ignore-existing", f"s3://{bucket}")
+    assert ignored.err == f"s3://{bucket} is there already\n"
+    name = unique_bucket("cli")
+    try:
+        await ok(env, "mb", "--with-versioning", f"s3://{name}")
+        assert await sw.get_bucket_versioning(name) is aiominio.Versioning.ENABLED
+    finally:
+        await empty_and_remove(sw, name)
+
+
 async def test_sync_is_mirror_and_dash_r_is_recursive(
     env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
 ) -> None:
