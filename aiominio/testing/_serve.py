@@ -123,6 +123,7 @@ def serve(
                 ("AWS_ACCESS_KEY_ID", server.access_key),
                 ("AWS_SECRET_ACCESS_KEY", server.secret_key),
                 ("AWS_REGION", "us-east-1"),
+                ("AIOMINIO_TEST_SERVER", server.endpoint),  # reused by the pytest fixtures
             ):
                 print(f"export {name}={shlex.quote(value)}", file=out)
             out.flush()

