@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import ssl
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from aiominio.awsconfig import aws_endpoint, configured
 from aiominio.core import planning
@@ -46,6 +47,10 @@ from aiominio.transport import (
     Timeouts,
     Transport,
 )
+
+if TYPE_CHECKING:  # OpenTelemetry (the otel extra) is imported only with telemetry=True
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
 
 
 class Client(
@@ -146,6 +151,15 @@ class Client(
             subdomains, IP addresses, CIDR blocks, ``*``). Read once, here. ``~/.netrc`` is not
             read. With ``session`` and no proxy of ours, the session's own ``proxy`` and
             ``trust_env`` apply. See the guide "Deploying".
+        telemetry: record an OpenTelemetry span of every request (``S3.GetObject``, ...: the
+            operation, bucket, status, request id, attempts, bytes; each retried failure an
+            event) and metrics (requests, retries, bytes sent and received, durations); see
+            :mod:`aiominio.telemetry`. Needs ``pip install 'aiominio[otel]'`` (an ImportError
+            here says so). Off, OpenTelemetry is not even imported.
+        telemetry_keys: record object keys too (``aws.s3.key``); off by default, as keys can be
+            personal data, and no recorded message names them then.
+        tracer_provider: where the spans go, instead of OpenTelemetry's global provider.
+        meter_provider: where the metrics go, instead of OpenTelemetry's global provider.
     """
 
     def __init__(
@@ -173,6 +187,10 @@ class Client(
         proxy_auth: tuple[str, str] | None = None,
         proxy_ca: str | None = None,
         trust_env: bool = False,
+        telemetry: bool = False,
+        telemetry_keys: bool = False,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
     ) -> None:
         agent = user_agent(app_info)
         guess = None
@@ -201,6 +219,20 @@ class Client(
             raise InvalidArgument(
                 f"integrity must be one of {', '.join(INTEGRITY_MODES)}, not {integrity!r}"
             )
+        observer = None
+        if telemetry:
+            from aiominio.telemetry import Telemetry  # ImportError: "pip install 'aiominio[otel]'"
+
+            observer = Telemetry(
+                parsed,
+                keys=telemetry_keys,
+                tracer_provider=tracer_provider,
+                meter_provider=meter_provider,
+            )
+        elif telemetry_keys or tracer_provider is not None or meter_provider is not None:
+            raise InvalidArgument(
+                "telemetry_keys, tracer_provider and meter_provider need telemetry=True"
+            )
         if transport is None:
             transport = Transport(
                 session=session,
@@ -228,6 +260,7 @@ class Client(
             timeouts=timeouts,
             user_agent=agent,
             region_guess=guess,
+            telemetry=observer,
         )
         self._multipart_threshold = multipart_threshold
         self._integrity: Integrity = integrity

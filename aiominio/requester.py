@@ -20,14 +20,7 @@ import hashlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timezone
-from typing import (
-    TYPE_CHECKING,
-    Concatenate,
-    Literal,
-    ParamSpec,
-    TypeVar,
-    overload,
-)
+from typing import TYPE_CHECKING, Concatenate, Literal, ParamSpec, TypeVar, overload
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION, AddressingStyle, Endpoint, build_target
@@ -47,8 +40,10 @@ from aiominio.request import RequestFields, check_answer, stream_error
 from aiominio.request import Resume as Resume
 from aiominio.transport import BaseTransport, Response, StreamingResponse, Timeouts, traced
 
-if TYPE_CHECKING:  # typing.Unpack from Python 3.11 on
+if TYPE_CHECKING:  # typing.Unpack from Python 3.11 on; telemetry imports OpenTelemetry
     from typing_extensions import Unpack
+
+    from aiominio.telemetry import Telemetry
 
 #: The deadline (``loop.time()``) the requests of the operation being run share, if any (see
 #: :meth:`Requester.operation`).
@@ -105,6 +100,7 @@ class Requester:
         retry: the retry policy.
         timeouts: timeouts for every request instead of the transport's.
         user_agent: the User-Agent of every request (:func:`aiominio.core.headers.user_agent`).
+        telemetry: records a span and metrics of every request (:mod:`aiominio.telemetry`).
     """
 
     def __init__(
@@ -119,6 +115,7 @@ class Requester:
         timeouts: Timeouts | None = None,
         user_agent: str = USER_AGENT,
         region_guess: str | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._endpoint = endpoint
         self._user_agent = user_agent
@@ -140,6 +137,7 @@ class Requester:
         self._refused: set[str] = set()
         self._retries = 0
         self._cleanups: dict[int, Cleanup] = {}
+        self._telemetry = telemetry
 
     def with_options(
         self, *, timeouts: Timeouts | None = None, retry: RetryPolicy | None = None
@@ -147,10 +145,8 @@ class Requester:
         """A requester with other timeouts or retry policy, sharing this one's pool, credentials,
         region cache and refused features (its retry count starts from this one's)."""
         clone = copy.copy(self)
-        if timeouts is not None:
-            clone._timeouts = timeouts
-        if retry is not None:
-            clone._retry = retry
+        clone._timeouts = self._timeouts if timeouts is None else timeouts
+        clone._retry = self._retry if retry is None else retry
         return clone
 
     @property
@@ -275,10 +271,8 @@ class Requester:
             resp = await self.send(
                 Request("GET", bucket, query=(("location", ""),), region=DEFAULT_REGION)
             )
-        except NoSuchBucket:
-            raise
         except S3Error as exc:
-            if exc.status in (400, 403, 501):
+            if exc.status in (400, 403, 501) and not isinstance(exc, NoSuchBucket):
                 # Anonymous users and some servers may not ask for the location; the default
                 # region is the best guess, and a server that names the right one in its
                 # wrong-region error gets asked again (see _learn_region).
@@ -357,68 +351,76 @@ class Requester:
             if not self._may_retry(resume.failure, resume.attempt, first_failure):
                 raise resume.failure
             await self._pause(resume.attempt, first_failure, deadline, resume.failure)
-        attempt = 1
-        corrected = False
-        stale = 0
-        method = request.method
+        attempt, corrected, stale, method = 1, False, 0, request.method
         transport = traced(self._transport)  # itself, unless aiominio.trace logs DEBUG
-        while True:
-            # One attempt. The usual one (a known region, static credentials, no deadline) is
-            # signed and its answer checked synchronously: a small request should not pay
-            # for coroutines that have nothing to wait for.
-            try:
-                signed = self._signed_now(request, deadline)
-                if signed is None:
-                    signed = await self._prepare(request, deadline)
-                url, headers, remaining = signed
-                if stream:
-                    streamed = await transport.stream(
-                        method, url, headers, body, timeouts=self._timeouts, remaining=remaining
+        observed = self._telemetry and self._telemetry.observe(request, transport)
+        transport = observed or transport  # with telemetry, it sees each attempt
+        try:
+            while True:
+                # One attempt. The usual one (a known region, static credentials, no deadline) is
+                # signed and its answer checked synchronously: a small request should not pay
+                # for coroutines that have nothing to wait for.
+                try:
+                    signed = self._signed_now(request, deadline)
+                    if signed is None:
+                        signed = await self._prepare(request, deadline)
+                    url, headers, remaining = signed
+                    if stream:
+                        streamed = await transport.stream(
+                            method, url, headers, body, timeouts=self._timeouts, remaining=remaining
+                        )
+                        if streamed.status < 300:
+                            streamed.deadline = deadline
+                            return streamed
+                        raise await stream_error(request, streamed)
+                    resp = await transport.request(
+                        method,
+                        url,
+                        headers,
+                        body,
+                        timeouts=self._timeouts,
+                        sent=sent,
+                        remaining=remaining,
+                        limit=request.limit,
+                        error_limit=xml.ERROR_DOCUMENT_LIMIT,
                     )
-                    if streamed.status < 300:
-                        streamed.deadline = deadline
-                        return streamed
-                    raise await stream_error(request, streamed)
-                resp = await transport.request(
-                    method,
-                    url,
-                    headers,
-                    body,
-                    timeouts=self._timeouts,
-                    sent=sent,
-                    remaining=remaining,
-                    limit=request.limit,
-                    error_limit=xml.ERROR_DOCUMENT_LIMIT,
-                )
-                check_answer(request, resp)
-                return resp
-            except Exception as exc:
-                if self._learn_region(exc, request.bucket, request.region, corrected):
-                    corrected = True
-                    continue  # signed for the wrong region: once more, for the right one
-                if (
-                    isinstance(exc, ConnectionLostError)
-                    and exc.stale_connection
-                    and self._retry.max_attempts > 1
-                    and stale <= self._transport.max_connections
-                ):
-                    # A pooled connection that had been closed: the request never reached the
-                    # server. Every idle connection of the pool may be as stale (an idle timeout
-                    # of a load balancer), so these resends go at once and cost no attempt;
-                    # each one retires a connection, so they end when the pool is drained.
-                    # ``max_attempts=1`` turns them off with every other resend.
-                    stale += 1
+                    check_answer(request, resp)
+                    return resp
+                except Exception as exc:
+                    if observed:
+                        observed.attempt_failed(exc)
+                    if self._learn_region(exc, request.bucket, request.region, corrected):
+                        corrected = True
+                        continue  # signed for the wrong region: once more, for the right one
+                    if (
+                        isinstance(exc, ConnectionLostError)
+                        and exc.stale_connection
+                        and self._retry.max_attempts > 1
+                        and stale <= self._transport.max_connections
+                    ):
+                        # A pooled connection that had been closed: the request never reached
+                        # the server. Every idle one may be as stale (a load balancer's idle
+                        # timeout): these resends go at once, cost no attempt and end when the
+                        # pool is drained. ``max_attempts=1`` turns them off with the others.
+                        stale += 1
+                        if retried is not None:
+                            retried.append(exc)
+                        continue
+                    if first_failure is None:
+                        first_failure = self._clock()
+                    if not self._may_retry(exc, attempt, first_failure):
+                        raise
                     if retried is not None:
                         retried.append(exc)
-                    continue
-                if first_failure is None:
-                    first_failure = self._clock()
-                if not self._may_retry(exc, attempt, first_failure):
-                    raise
-                if retried is not None:
-                    retried.append(exc)
-                await self._pause(attempt, first_failure, deadline, exc)
-                attempt += 1
+                    await self._pause(attempt, first_failure, deadline, exc)
+                    attempt += 1
+        except BaseException as exc:
+            if observed:
+                observed.failed(exc)
+            raise
+        finally:
+            if observed:
+                observed.done()
 
     @overload
     async def execute(
@@ -529,8 +531,7 @@ class Requester:
             bucket = request.bucket
             if bucket is None or (region := self._bucket_regions.get(bucket)) is None:
                 return None
-        url, headers = self._sign(request, region, fixed[0])
-        return url, headers, None
+        return (*self._sign(request, region, fixed[0]), None)
 
     async def _prepare(
         self, request: Request, deadline: float | None
@@ -539,8 +540,7 @@ class Requester:
         known (asked for if need be, within the deadline), and the seconds left of it."""
         preparing = self._resolve_and_sign(request)
         if deadline is None:
-            url, headers = await preparing
-            return url, headers, None
+            return (*await preparing, None)
         # A region lookup or a credentials refresh counts against the deadline too.
         loop = asyncio.get_running_loop()
         remaining = deadline - loop.time()

@@ -43,7 +43,13 @@ MODULES = {
     "aiohttp": "aiohttp",  # bare aiohttp: the floor under a streamed GET, not a client
     "floor": "os",  # not a client: the local file I/O of put_file / parallel_get alone
     "s3fs": "s3fs",  # the fs_* workloads only
+    # aiominio with telemetry=True: the OpenTelemetry SDK recording spans and metrics, or the
+    # API alone (no-op providers). Not run unless named in --libraries.
+    "aiominio-otel": "opentelemetry.sdk",
+    "aiominio-otel-api": "opentelemetry",
 }
+#: Libraries run only when --libraries names them.
+OPT_IN = {"aiominio-otel", "aiominio-otel-api"}
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 # The workloads a library has no method for are "n/a" without starting a process.
 ONLY = {"aiohttp": {"get_large", "size_get", "small_put"}, "floor": {"put_file", "parallel_get"}}
@@ -174,7 +180,12 @@ def size_name(n: int) -> str:
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--libraries", nargs="*", default=list(MODULES), choices=list(MODULES))
+    p.add_argument(
+        "--libraries",
+        nargs="*",
+        default=[lib for lib in MODULES if lib not in OPT_IN],
+        choices=list(MODULES),
+    )
     p.add_argument("--workloads", nargs="*", default=DEFAULT_WORKLOADS, choices=WORKLOADS)
     p.add_argument("--large-mib", type=int, default=256, help="large PUT/GET size (MiB)")
     p.add_argument("--file-mib", type=int, default=256, help="file PUT size (MiB); try 1024")
@@ -474,7 +485,7 @@ def run_worker(
         url = urls.get(key, "")
     elif w in ("conc_get", "conc_put"):
         concurrency, count = case.param, args.conc_count
-        pool = case.param if args.pool == "match" or lib != "aiominio" else 0
+        pool = case.param if args.pool == "match" or not lib.startswith("aiominio") else 0
     elif w == "parallel_get":
         concurrency, key, size = case.param, "pget-source", args.pget_mib * MiB
     cmd = [sys.executable, str(HERE / "worker.py"), lib, w]
@@ -813,9 +824,16 @@ def charts(results: Results, libs: list[str], args: argparse.Namespace) -> list[
     return written
 
 
+def installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a dotted name whose package is missing
+        return False
+
+
 def main() -> int:
     args = parse_args()
-    libs = [lib for lib in args.libraries if importlib.util.find_spec(MODULES[lib]) is not None]
+    libs = [lib for lib in args.libraries if installed(MODULES[lib])]
     missing = sorted(set(args.libraries) - set(libs))
     if missing:
         print(f"not installed, skipped: {', '.join(missing)}", file=sys.stderr)

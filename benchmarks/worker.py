@@ -102,16 +102,19 @@ def preallocate(path: str, size: int) -> int:
 
 
 class Aiominio:
+    def options(self) -> dict[str, Any]:
+        """Client keywords beyond the endpoint, keys and region."""
+        return {"max_connections": A.pool} if A.pool else {}
+
     async def __aenter__(self) -> Aiominio:
         import aiominio
 
-        pool = {"max_connections": A.pool} if A.pool else {}
         self.c = aiominio.Client(
             A.endpoint,
             access_key=A.access_key,
             secret_key=A.secret_key,
             region=REGION,
-            **pool,
+            **self.options(),
         )
         await self.c.__aenter__()
         return self
@@ -200,6 +203,50 @@ class Aiominio:
 
     async def delete(self, count: int) -> None:
         await gather_limited(count, lambda i: self.c.remove_object(A.bucket, f"del/aiominio/{i}"))
+
+
+class AiominioOtel(Aiominio):
+    """aiominio with ``telemetry=True`` and the OpenTelemetry SDK recording every span and
+    metric in the process, as a service exporting them would, minus the export itself: spans
+    through a ``BatchSpanProcessor`` (its thread's CPU counts) to an exporter that drops them,
+    metrics aggregated for an ``InMemoryMetricReader`` that is never read."""
+
+    def options(self) -> dict[str, Any]:
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import (
+            BatchSpanProcessor,
+            SpanExporter,
+            SpanExportResult,
+        )
+
+        class Dropped(SpanExporter):
+            def export(self, spans: Any) -> SpanExportResult:
+                return SpanExportResult.SUCCESS
+
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(BatchSpanProcessor(Dropped()))
+        self.meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+        return {
+            **super().options(),
+            "telemetry": True,
+            "tracer_provider": self.tracer_provider,
+            "meter_provider": self.meter_provider,
+        }
+
+    async def __aexit__(self, *exc: object) -> None:
+        await super().__aexit__(*exc)
+        self.tracer_provider.shutdown()  # the spans still queued are processed (and timed)
+        self.meter_provider.shutdown()
+
+
+class AiominioOtelApi(Aiominio):
+    """aiominio with ``telemetry=True`` and no OpenTelemetry SDK: the API's no-op providers,
+    what telemetry costs an application that installed the extra but records nothing."""
+
+    def options(self) -> dict[str, Any]:
+        return {**super().options(), "telemetry": True}
 
 
 class Obstore:
@@ -1032,6 +1079,8 @@ def run_fs() -> dict[str, Any]:
 
 LIBRARIES: dict[str, type] = {
     "aiominio": Aiominio,
+    "aiominio-otel": AiominioOtel,
+    "aiominio-otel-api": AiominioOtelApi,
     "obstore": Obstore,
     "miniopy-async": MiniopyAsync,
     "aiobotocore": Aiobotocore,

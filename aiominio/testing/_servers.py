@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiominio.client import Client
 from aiominio.core import planning, signing
@@ -36,6 +37,10 @@ from aiominio.core.endpoint import AddressingStyle
 from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import Credentials, CredentialsProvider
 from aiominio.transport import DEFAULT_MAX_CONNECTIONS, ClientSession, Timeouts
+
+if TYPE_CHECKING:  # OpenTelemetry (the otel extra) is imported only by a client with telemetry
+    from opentelemetry.metrics import MeterProvider
+    from opentelemetry.trace import TracerProvider
 
 __all__ = ["LocalServer", "find_free_port", "moto", "seaweedfs"]
 
@@ -87,6 +92,10 @@ class LocalServer:
         proxy_auth: tuple[str, str] | None = None,
         proxy_ca: str | None = None,
         trust_env: bool = False,
+        telemetry: bool = False,
+        telemetry_keys: bool = False,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
     ) -> Client:
         """A :class:`~aiominio.Client` for this server; the arguments are the client's.
 
@@ -116,6 +125,10 @@ class LocalServer:
             proxy_auth=proxy_auth,
             proxy_ca=proxy_ca,
             trust_env=trust_env,
+            telemetry=telemetry,
+            telemetry_keys=telemetry_keys,
+            tracer_provider=tracer_provider,
+            meter_provider=meter_provider,
         )
 
 

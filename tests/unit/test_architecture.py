@@ -37,6 +37,7 @@ LAYERS = {
     "aiominio.sources": 2,  # the deprecated location of transfer.sources
     "aiominio.request": 3,  # the request value and how its answer is checked
     "aiominio.requester": 3,
+    "aiominio.telemetry": 3,  # a requester's spans and metrics (the otel extra)
     "aiominio.ops": 4,
     # The transfer engine: ops call it and it calls the few operations it needs (a stat, a
     # listing of parts), module by module, without cycles.
