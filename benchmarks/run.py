@@ -249,6 +249,12 @@ def parse_args() -> argparse.Namespace:
     fs.add_argument("--fs-csv-files", type=int, default=100, help="fs_dask: CSV objects")
     fs.add_argument("--fs-csv-rows", type=int, default=20000, help="fs_dask: rows per CSV")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument(
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        default="asyncio",
+        help="the event loop of every asyncio library (uvloop: FastAPI's under uvicorn[standard])",
+    )
     p.add_argument("--out", type=Path, default=HERE / "results")
     args = p.parse_args()
     names = args.sizes or DEFAULT_SIZES + (["1G"] if args.full else [])
@@ -493,7 +499,7 @@ def run_worker(
     cmd += ["--file", file_path, "--count", str(count), "--small-size", str(args.small_size)]
     cmd += ["--objects", str(args.count)]
     cmd += ["--concurrency", str(concurrency), "--pool", str(pool), "--key", key, "--url", url]
-    cmd += ["--part-size", str(args.pget_part_mib * MiB)]
+    cmd += ["--part-size", str(args.pget_part_mib * MiB), "--loop", args.loop]
     if w in FS_WORKLOADS:
         cmd += fs_worker_args(case, args, str(Path(file_path).parent))
     env = dict(os.environ, BENCH_ACCESS_KEY=server.access_key, BENCH_SECRET_KEY=server.secret_key)
@@ -937,6 +943,8 @@ def main() -> int:
         )
     note_list += scale_notes(results, libs, args) + fs_notes(results, libs)
     note_list += list(notes.values())
+    if args.loop == "uvloop":
+        note_list.append("every asyncio library ran on uvloop (`--loop uvloop`)")
     table = markdown(results, libs, args, note_list)
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {

@@ -1131,7 +1131,7 @@ def main() -> None:
     if kind in (MinioPy, Boto3, Floor):
         wall, cpu, result = run_sync(kind())
     else:
-        wall, cpu, result = asyncio.run(run_async(kind()))
+        wall, cpu, result = run_loop(run_async(kind()))
     if isinstance(result, dict) and "unsupported" in result:
         print(json.dumps({"unsupported": result["unsupported"]}), flush=True)
         return
@@ -1141,8 +1141,19 @@ def main() -> None:
     )
 
 
+def run_loop(coro: Any) -> Any:
+    """Run ``coro`` on the loop ``--loop`` names: asyncio's own, or uvloop (FastAPI's under
+    ``uvicorn[standard]``), the same for every asyncio library of the run."""
+    if A.loop == "uvloop":
+        import uvloop
+
+        return uvloop.run(coro)
+    return asyncio.run(coro)
+
+
 parser = argparse.ArgumentParser()
 parser.add_argument("library", choices=sorted(set(LIBRARIES) | set(FS_LIBRARIES)))
+parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
 parser.add_argument("workload")
 parser.add_argument("--endpoint", required=True)
 parser.add_argument("--bucket", required=True)
