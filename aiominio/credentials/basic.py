@@ -1,24 +1,21 @@
-"""The credentials and the providers that need no request: :class:`Credentials`, the
-:class:`CredentialsProvider` protocol, static keys (:class:`StaticProvider`), the environment
-(:class:`EnvironmentProvider`), the AWS shared files (:class:`SharedFileProvider`), and
-:class:`RefreshingProvider`, the cache that providers of temporary credentials (see
-:mod:`aiominio.credentials.remote`) refresh through."""
+"""The credentials and the providers that need nothing but the process: :class:`Credentials`,
+the :class:`CredentialsProvider` protocol, static keys (:class:`StaticProvider`), the environment
+(:class:`EnvironmentProvider`), and :class:`RefreshingProvider`, the cache that every provider of
+temporary credentials (:mod:`~aiominio.credentials.remote`, :mod:`~aiominio.credentials.container`,
+:mod:`~aiominio.credentials.minio_sts`, :mod:`~aiominio.credentials.profile`) refreshes through."""
 
 from __future__ import annotations
 
 import asyncio
-import configparser
 import os
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from types import TracebackType
 from typing import Protocol, runtime_checkable
 
-from aiominio.awsconfig import aws_home, profile_name
-from aiominio.awsconfig import config_file as shared_config_file
 from aiominio.core.validation import check_header_value
 from aiominio.errors import CredentialsError, InvalidArgument
 
@@ -79,7 +76,15 @@ def credentials_from(
 
 @runtime_checkable
 class CredentialsProvider(Protocol):
-    """Something that hands out credentials, possibly refreshing them."""
+    """Something that hands out credentials, possibly refreshing them: the protocol a provider
+    of your own implements (no base class needed).
+
+    :meth:`retrieve` is awaited before each request is signed, by as many requests at once as
+    the client sends, so it must be cheap once it has credentials: cache them, and let one
+    caller fetch new ones while the others wait (:class:`RefreshingProvider` does both). It
+    raises :class:`~aiominio.errors.CredentialsError` when it cannot get the credentials it was
+    set up for; the message must not hold a secret.
+    """
 
     async def retrieve(self) -> Credentials | None:
         """Return the credentials to sign with, or ``None`` for anonymous requests."""
@@ -126,71 +131,6 @@ class EnvironmentProvider:
         return None
 
 
-class SharedFileProvider:
-    """Keys of a profile in the AWS shared credentials and config files.
-
-    The profile is ``profile``, else ``AWS_PROFILE``, else ``default``. The credentials file
-    (``[name]`` sections) wins over the config file (``[profile name]`` sections).
-    """
-
-    def __init__(
-        self,
-        profile: str | None = None,
-        *,
-        credentials_file: str | os.PathLike[str] | None = None,
-        config_file: str | os.PathLike[str] | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        env = os.environ if environ is None else environ
-        self.profile = profile_name(profile, env)
-        self._credentials_file = Path(
-            credentials_file
-            or env.get("AWS_SHARED_CREDENTIALS_FILE")
-            or aws_home(env) / "credentials"
-        )
-        self._config_file = Path(config_file or shared_config_file(env))
-
-    def __repr__(self) -> str:
-        return f"SharedFileProvider(profile={self.profile!r})"
-
-    def _read(self) -> Credentials | None:
-        for path, section in (
-            (self._credentials_file, self.profile),
-            (
-                self._config_file,
-                self.profile if self.profile == "default" else f"profile {self.profile}",
-            ),
-        ):
-            if not path.is_file():
-                continue
-            parser = configparser.RawConfigParser()
-            try:
-                parser.read(path, encoding="utf-8")
-            except (configparser.Error, UnicodeDecodeError) as exc:
-                # A parse error quotes the offending line, a decode error holds the file's
-                # bytes: either may be a secret. Only the kind of error leaves this block, and
-                # the error is raised outside it, so that not even __context__ keeps them.
-                failure: str | None = type(exc).__name__
-            else:
-                failure = None
-            if failure is not None:
-                raise CredentialsError(f"cannot parse {path}: {failure}")
-            if not parser.has_section(section):
-                continue
-            values = parser[section]
-            access = values.get("aws_access_key_id")
-            secret = values.get("aws_secret_access_key")
-            if access and secret:
-                token = values.get("aws_session_token") or None
-                return credentials_from(
-                    f"profile {self.profile!r} of {path}", access, secret, token
-                )
-        return None
-
-    async def retrieve(self) -> Credentials | None:
-        return await asyncio.to_thread(self._read)
-
-
 class LoopLocks:
     """An :class:`asyncio.Lock` for each event loop, made when that loop first asks.
 
@@ -219,21 +159,45 @@ class LoopLocks:
 
 
 class RefreshingProvider:
-    """Base for providers of temporary credentials.
+    """Base for providers of temporary credentials, and the cache for a fetch of your own.
 
-    Credentials are cached and fetched again ``refresh_margin`` before they expire. Concurrent
-    callers share one fetch: a lock makes sure that a hundred requests arriving with expired
-    credentials cause a single refresh. A provider may be used from any event loop, one after
+    Credentials are cached and fetched again ``refresh_margin`` before they expire (halfway
+    through their remaining lifetime, for credentials shorter-lived than that). Concurrent
+    callers share one fetch: the first caller that finds the credentials due fetches, the others
+    wait for it and take its outcome, the new credentials or its error. So a hundred requests
+    arriving with expired credentials cause a single fetch, even when what it fetched is due
+    again at once (a clock behind the server's), and a source that fails is asked once for them
+    all, not once per waiting request. A provider may be used from any event loop, one after
     another or at once from threads (each loop has its own lock; the credentials are shared).
+
+    Args:
+        fetch_credentials: ``async def () -> Credentials``, for a provider of your own without
+            a subclass: ``RefreshingProvider(vault_credentials)``. Subclasses implement
+            ``_fetch`` instead.
     """
 
     refresh_margin = timedelta(minutes=5)
 
-    def __init__(self) -> None:
+    def __init__(
+        self, fetch_credentials: Callable[[], Awaitable[Credentials]] | None = None
+    ) -> None:
+        self._fetch_credentials = fetch_credentials
         self._cached: Credentials | None = None
         self._refresh_at: datetime | None = None
         self._locks = LoopLocks()
+        # Fetches ended so far, and how the last one ended (None while one runs, or when it was
+        # cancelled): a caller that waited while a fetch ended takes that fetch's outcome.
+        self._ended = 0
+        self._outcome: Credentials | Exception | None = None
+        self._outcome_traceback: TracebackType | None = None
         self.refreshes = 0
+
+    def __repr__(self) -> str:
+        fetch = self._fetch_credentials
+        if fetch is None:
+            return f"{type(self).__name__}()"
+        name = getattr(fetch, "__qualname__", type(fetch).__name__)
+        return f"{type(self).__name__}(fetch_credentials={name})"
 
     def _fresh(self) -> Credentials | None:
         cached = self._cached
@@ -247,13 +211,29 @@ class RefreshingProvider:
         fresh = self._fresh()
         if fresh is not None:
             return fresh
+        ended = self._ended
         async with self._locks.get():
+            outcome = self._outcome
+            if self._ended != ended and outcome is not None:
+                # A fetch ended after this caller found the credentials due: it is this
+                # caller's fetch too, whatever it brought.
+                if isinstance(outcome, Credentials):
+                    return outcome
+                # The original traceback each time, not one that grows with every waiter.
+                raise outcome.with_traceback(self._outcome_traceback)
             fresh = self._fresh()
             if fresh is not None:
                 return fresh
-            creds = await self._fetch()
+            self._outcome = self._outcome_traceback = None
+            try:
+                creds = await self._fetch()
+            except Exception as exc:
+                self._outcome, self._outcome_traceback = exc, exc.__traceback__
+                raise
+            finally:
+                self._ended += 1
             self.refreshes += 1
-            self._cached = creds
+            self._cached = self._outcome = creds
             self._refresh_at = None
             if creds.expiration is not None:
                 # Refresh ``refresh_margin`` early, or halfway for credentials shorter-lived
@@ -263,4 +243,14 @@ class RefreshingProvider:
             return creds
 
     async def _fetch(self) -> Credentials:
-        raise NotImplementedError
+        fetch = self._fetch_credentials
+        if fetch is None:
+            raise NotImplementedError(
+                "subclass RefreshingProvider and implement _fetch, or pass fetch_credentials"
+            )
+        creds = await fetch()
+        if not isinstance(creds, Credentials):
+            raise TypeError(
+                f"fetch_credentials must return Credentials, not {type(creds).__name__}"
+            )
+        return creds

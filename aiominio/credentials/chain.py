@@ -13,9 +13,10 @@ from aiominio.credentials.basic import (
     CredentialsProvider,
     EnvironmentProvider,
     LoopLocks,
-    SharedFileProvider,
     StaticProvider,
 )
+from aiominio.credentials.container import ContainerProvider, wants_container_credentials
+from aiominio.credentials.profile import SharedFileProvider
 from aiominio.credentials.remote import IMDSProvider, WebIdentityProvider
 from aiominio.errors import InvalidArgument
 
@@ -78,12 +79,17 @@ def provider_for(
 
 
 def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = None) -> ChainProvider:
-    """Environment, shared files, web identity (from the environment) and, if asked, IMDSv2."""
+    """The chain of a client given no keys, in the AWS SDKs' order: the environment's keys; web
+    identity, when ``AWS_WEB_IDENTITY_TOKEN_FILE`` and ``AWS_ROLE_ARN`` are set; the profile of
+    the shared files (its keys, else its ``credential_process``); the container agent, when
+    ``AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`` or ``_FULL_URI`` is set; and, if asked, IMDSv2.
+
+    Raises:
+        InvalidArgument: the container settings are set but unusable (a full URI to a host
+            that may not be sent the token in clear, a token with a line break).
+    """
     env = os.environ if environ is None else environ
-    providers: list[CredentialsProvider] = [
-        EnvironmentProvider(environ),
-        SharedFileProvider(environ=environ),
-    ]
+    providers: list[CredentialsProvider] = [EnvironmentProvider(environ)]
     token_file, role_arn = env.get("AWS_WEB_IDENTITY_TOKEN_FILE"), env.get("AWS_ROLE_ARN")
     if token_file and role_arn:
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
@@ -93,6 +99,9 @@ def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = Non
                 sts, role_arn, token_file, session_name=env.get("AWS_ROLE_SESSION_NAME", "aiominio")
             )
         )
+    providers.append(SharedFileProvider(environ=environ))
+    if wants_container_credentials(env):
+        providers.append(ContainerProvider(environ=env))
     if imds:
         providers.append(IMDSProvider())
     return ChainProvider(providers)

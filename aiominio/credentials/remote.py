@@ -1,7 +1,9 @@
-"""Providers of temporary credentials from remote services: STS ``AssumeRole``
+"""Providers of temporary credentials from AWS services: STS ``AssumeRole``
 (:class:`AssumeRoleProvider`) and ``AssumeRoleWithWebIdentity`` (:class:`WebIdentityProvider`),
-the EC2 instance metadata service (:class:`IMDSProvider`); and :class:`Fetch`, how they send
-their requests."""
+the EC2 instance metadata service (:class:`IMDSProvider`); :class:`Fetch`, how every provider
+that asks a server sends its requests, and the reading of STS and JSON answers that the
+container agent (:mod:`~aiominio.credentials.container`) and MinIO's STS flavours
+(:mod:`~aiominio.credentials.minio_sts`) share."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from aiominio.core import signing, xml
 from aiominio.core.endpoint import DEFAULT_REGION
@@ -28,7 +30,7 @@ from aiominio.credentials.basic import (
 from aiominio.errors import AiominioError, CredentialsError, InvalidArgument, InvalidResponseError
 
 
-def _check_fetched_header(source: str, what: str, value: str) -> str:
+def check_fetched_header(source: str, what: str, value: str) -> str:
     """``value``, read or sent by ``source``, if it can be sent in a header; else a
     :class:`CredentialsError` naming the source (and the character, never the value)."""
     try:
@@ -64,13 +66,13 @@ class FetchResponse(Protocol):
     def body(self) -> bytes: ...
 
 
-def _default_fetch() -> Fetch:
+def default_fetch() -> Fetch:
     from aiominio.transport import fetch
 
     return fetch
 
 
-def _parse_sts(body: bytes, result_tag: str) -> Credentials:
+def parse_sts_answer(body: bytes, result_tag: str) -> Credentials:
     try:
         root = xml.parse(body)
     except InvalidResponseError as exc:
@@ -95,8 +97,9 @@ def _parse_sts(body: bytes, result_tag: str) -> Credentials:
     )
 
 
-def _parse_imds(body: bytes) -> Credentials:
-    """The credentials in an IMDS answer (a JSON document)."""
+def parse_json_credentials(source: str, body: bytes) -> Credentials:
+    """The credentials in the JSON answer of ``source``, an instance metadata service or a
+    container agent: ``AccessKeyId``, ``SecretAccessKey``, ``Token``, ``Expiration``."""
     try:
         doc = json.loads(body)
     except ValueError as exc:
@@ -106,25 +109,37 @@ def _parse_imds(body: bytes) -> Credentials:
     else:
         problem = None
     if problem is not None:
-        raise InvalidResponseError(f"IMDS answered with no JSON ({problem})")
+        raise InvalidResponseError(f"{source} answered with no JSON ({problem})")
     if not isinstance(doc, dict):
-        raise InvalidResponseError("IMDS answered with no JSON object")
+        raise InvalidResponseError(f"{source} answered with no JSON object")
     if doc.get("Code", "Success") != "Success":
-        raise CredentialsError(f"IMDS answered {doc.get('Code')}")
+        raise CredentialsError(f"{source} answered {doc.get('Code')}")
     key, secret = doc.get("AccessKeyId"), doc.get("SecretAccessKey")
     token, expiration = doc.get("Token") or None, doc.get("Expiration") or None
     if not (key and secret and isinstance(key, str) and isinstance(secret, str)):
-        raise InvalidResponseError("IMDS answered without an AccessKeyId and a SecretAccessKey")
+        raise InvalidResponseError(
+            f"{source} answered without an AccessKeyId and a SecretAccessKey"
+        )
     if not isinstance(token, (str, type(None))) or not isinstance(expiration, (str, type(None))):
-        raise InvalidResponseError("IMDS answered with a Token or Expiration that is no string")
-    return credentials_from(
-        "IMDS", key, secret, token, xml.parse_iso_datetime(expiration) if expiration else None
-    )
+        raise InvalidResponseError(
+            f"{source} answered with a Token or Expiration that is no string"
+        )
+    expires = None
+    if expiration is not None:
+        try:
+            expires = xml.parse_iso_datetime(expiration)
+        except InvalidResponseError:
+            expires = None
+        if expires is None:
+            raise InvalidResponseError(
+                f"{source} answered with an Expiration that is no ISO 8601 time"
+            )
+    return credentials_from(source, key, secret, token, expires)
 
 
-def _sts_error(status: int, body: bytes, secrets: Sequence[str | None]) -> CredentialsError:
+def sts_refusal(status: int, body: bytes, secrets: Sequence[str | None]) -> CredentialsError:
     """The error of an STS refusal; ``secrets`` sent with the request are cut out of what the
-    server says (a server may quote the token it refuses)."""
+    server says (a server may quote the token it refuses), as sent and form-encoded."""
     try:
         root = xml.parse(body)
         code = xml.text(root, "Error/Code") or xml.text(root, "Code")
@@ -134,7 +149,7 @@ def _sts_error(status: int, body: bytes, secrets: Sequence[str | None]) -> Crede
     text = f"STS refused: {code} (HTTP {status}) {message}".strip()
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "<hidden>")
+            text = text.replace(secret, "<hidden>").replace(quote_plus(secret), "<hidden>")
     return CredentialsError(text)
 
 
@@ -170,7 +185,7 @@ class AssumeRoleProvider(RefreshingProvider):
         if external_id:
             self._params["ExternalId"] = external_id
         self._region = region
-        self._fetch_fn = fetch or _default_fetch()
+        self._fetch_fn = fetch or default_fetch()
 
     def __repr__(self) -> str:
         return f"AssumeRoleProvider(role_arn={self._params['RoleArn']!r})"
@@ -192,8 +207,8 @@ class AssumeRoleProvider(RefreshingProvider):
         )
         resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
         if resp.status != 200:
-            raise _sts_error(resp.status, resp.body, (source.secret_key, source.session_token))
-        return _parse_sts(resp.body, "AssumeRoleResult")
+            raise sts_refusal(resp.status, resp.body, (source.secret_key, source.session_token))
+        return parse_sts_answer(resp.body, "AssumeRoleResult")
 
 
 class WebIdentityProvider(RefreshingProvider):
@@ -216,7 +231,7 @@ class WebIdentityProvider(RefreshingProvider):
         self._token_file = Path(token_file)
         self._session_name = session_name
         self._duration = duration
-        self._fetch_fn = fetch or _default_fetch()
+        self._fetch_fn = fetch or default_fetch()
 
     def __repr__(self) -> str:
         return f"WebIdentityProvider(role_arn={self._role_arn!r})"
@@ -236,8 +251,8 @@ class WebIdentityProvider(RefreshingProvider):
         headers = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
         resp = await self._fetch_fn("POST", self._endpoint + "/", headers=headers, body=body)
         if resp.status != 200:
-            raise _sts_error(resp.status, resp.body, (token,))
-        return _parse_sts(resp.body, "AssumeRoleWithWebIdentityResult")
+            raise sts_refusal(resp.status, resp.body, (token,))
+        return parse_sts_answer(resp.body, "AssumeRoleWithWebIdentityResult")
 
     def _read_token(self) -> str:
         try:
@@ -275,7 +290,7 @@ class IMDSProvider(RefreshingProvider):
         super().__init__()
         self._endpoint = endpoint.rstrip("/")
         self._timeout = timeout
-        self._fetch_fn = fetch or _default_fetch()
+        self._fetch_fn = fetch or default_fetch()
 
     def __repr__(self) -> str:
         return f"IMDSProvider(endpoint={self._endpoint!r})"
@@ -294,7 +309,7 @@ class IMDSProvider(RefreshingProvider):
         if not imds_token:
             raise CredentialsError("IMDS answered with an empty session token")
         # Sent back in a header: a line break would end it and start another.
-        _check_fetched_header("IMDS", "the session token", imds_token)
+        check_fetched_header("IMDS", "the session token", imds_token)
         auth = {"x-aws-ec2-metadata-token": imds_token}
         base = f"{self._endpoint}/latest/meta-data/iam/security-credentials/"
         roles = await self._fetch_fn("GET", base, headers=auth, timeout=self._timeout)
@@ -309,4 +324,4 @@ class IMDSProvider(RefreshingProvider):
         resp = await self._fetch_fn("GET", base + role, headers=auth, timeout=self._timeout)
         if resp.status != 200:
             raise CredentialsError(f"IMDS refused the role's credentials (HTTP {resp.status})")
-        return _parse_imds(resp.body)
+        return parse_json_credentials("IMDS", resp.body)

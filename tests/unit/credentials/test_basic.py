@@ -1,20 +1,23 @@
 """The credentials and the providers that need no server (:mod:`aiominio.credentials.basic`):
 what :class:`~aiominio.credentials.Credentials` may hold (they go into headers), the environment
-and shared files, and the refresh logic every refreshing provider shares (one fetch for all the
-callers waiting, in one event loop or several)."""
+and shared files, the refresh logic every refreshing provider shares (one fetch for all the
+callers waiting, in one event loop or several, whatever the fetch brings), and a provider of the
+user's own."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from aiominio import credentials as cr
-from aiominio.errors import InvalidArgument
+from aiominio.errors import ConnectError, InvalidArgument
 from tests.chains import reachable
 
 SECRET = "very-secret-key-value"
@@ -215,3 +218,228 @@ def test_a_provider_serves_loops_in_threads_at_once() -> None:
     # caller may get the keys the other loop fetched (as valid as its own).
     assert provider.fetches <= 2
     assert set().union(*results) <= {"AK1", "AK2"}
+
+
+# -- the one refresh mechanism of every provider of temporary credentials ------------------------
+# Fakes stand in for every server; each burst of 50 concurrent callers that finds the credentials
+# due causes exactly one fetch, whatever it brings (credentials, credentials already due, an
+# error) and whoever was cancelled. Then a provider of the user's own.
+
+BURST = 50
+
+
+@dataclass
+class FakeAnswer:
+    status: int
+    body: bytes
+
+
+def stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sts_answer(action: str, expires: datetime) -> bytes:
+    return (
+        f"<{action}Response><{action}Result><Credentials><AccessKeyId>ASIA</AccessKeyId>"
+        f"<SecretAccessKey>{SECRET}</SecretAccessKey><SessionToken>{TOKEN}</SessionToken>"
+        f"<Expiration>{stamp(expires)}</Expiration></Credentials></{action}Result>"
+        f"</{action}Response>"
+    ).encode()
+
+
+def test_every_provider_of_temporary_credentials_refreshes_through_one_base() -> None:
+    refreshing = [
+        cr.AssumeRoleProvider,
+        cr.WebIdentityProvider,
+        cr.IMDSProvider,
+        cr.ContainerProvider,
+        cr.ProcessProvider,
+        cr.LDAPIdentityProvider,
+        cr.ClientGrantsProvider,
+        cr.CustomTokenProvider,
+        cr.CertificateIdentityProvider,
+    ]
+    for kind in refreshing:
+        assert issubclass(kind, cr.RefreshingProvider)
+        assert kind.retrieve is cr.RefreshingProvider.retrieve, kind  # none has its own
+    exported = {getattr(cr, name) for name in cr.__all__}
+    found = {k for k in exported if isinstance(k, type) and issubclass(k, cr.RefreshingProvider)}
+    assert found == {*refreshing, cr.RefreshingProvider}
+
+
+class Counter:
+    """Counts the fetches that reach a fake server, each taking a while so that every caller
+    of a burst is waiting when it ends."""
+
+    def __init__(self, answer: Callable[[], FakeAnswer]) -> None:
+        self.answer, self.fetches = answer, 0
+
+    async def __call__(self, method: str, url: str, **kwargs: object) -> FakeAnswer:
+        self.fetches += 1
+        await asyncio.sleep(0.05)
+        return self.answer()
+
+
+ProviderFor = Callable[[Counter, Path], cr.RefreshingProvider]
+
+
+def container(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
+    return cr.ContainerProvider(full_uri="http://127.0.0.1/creds", fetch=counter)
+
+
+def ldap(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
+    return cr.LDAPIdentityProvider("http://minio", "alice", "password", fetch=counter)
+
+
+def client_grants(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
+    return cr.ClientGrantsProvider("http://minio", lambda: "jwt", fetch=counter)
+
+
+def web_identity(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
+    token = tmp_path / "token"
+    token.write_text("oidc")
+    return cr.WebIdentityProvider("http://sts", "arn:aws:iam::1:role/r", token, fetch=counter)
+
+
+def answer_for(make: ProviderFor, expires: Callable[[], datetime]) -> Callable[[], FakeAnswer]:
+    def answer() -> FakeAnswer:
+        if make is container:
+            doc = {"AccessKeyId": "ASIA", "SecretAccessKey": SECRET, "Token": TOKEN}
+            return FakeAnswer(200, json.dumps(doc | {"Expiration": stamp(expires())}).encode())
+        actions: dict[ProviderFor, str] = {
+            ldap: "AssumeRoleWithLDAPIdentity",
+            client_grants: "AssumeRoleWithClientGrants",
+            web_identity: "AssumeRoleWithWebIdentity",
+        }
+        action = actions[make]
+        return FakeAnswer(200, sts_answer(action, expires()))
+
+    return answer
+
+
+async def burst_of_50(provider: cr.CredentialsProvider) -> list[cr.Credentials | None]:
+    return await asyncio.gather(*(provider.retrieve() for _ in range(BURST)))
+
+
+@pytest.mark.parametrize("make", [container, ldap, client_grants, web_identity])
+async def test_a_burst_in_an_expired_window_fetches_once(make: ProviderFor, tmp_path: Path) -> None:
+    # The server hands out credentials that are already expired (its clock is behind, say):
+    # they are due again the moment they arrive. Still one fetch per burst, not one per caller.
+    counter = Counter(lambda: FakeAnswer(500, b""))
+    counter.answer = answer_for(make, lambda: datetime.now(timezone.utc) - timedelta(seconds=5))
+    provider = make(counter, tmp_path)
+    found = await burst_of_50(provider)
+    assert counter.fetches == 1 and len({id(c) for c in found}) == 1
+    found = await burst_of_50(provider)  # a new burst finds them due: one more fetch, shared again
+    assert counter.fetches == 2 and len({id(c) for c in found}) == 1
+    # Credentials valid for an hour: fetched once, then served from the cache.
+    counter.answer = answer_for(make, lambda: datetime.now(timezone.utc) + timedelta(hours=1))
+    await burst_of_50(provider)
+    await burst_of_50(provider)
+    assert counter.fetches == 3 and provider.refreshes == 3
+
+
+async def test_a_failed_fetch_is_every_waiters_failure() -> None:
+    fetches = 0
+
+    async def failing() -> cr.Credentials:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0.05)
+        raise ConnectError("the source is down")
+
+    provider = cr.RefreshingProvider(failing)
+    results = await asyncio.gather(
+        *(provider.retrieve() for _ in range(BURST)), return_exceptions=True
+    )
+    assert fetches == 1
+    assert all(isinstance(r, ConnectError) for r in results)
+    # The traceback does not grow with each caller it is raised in.
+    assert len({len(list(_frames(r))) for r in results if isinstance(r, BaseException)}) <= 2
+    with pytest.raises(ConnectError):
+        await provider.retrieve()  # a later caller tries again
+    assert fetches == 2
+
+
+def _frames(exc: BaseException) -> list[object]:
+    tb, frames = exc.__traceback__, list[object]()
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    return frames
+
+
+async def test_a_cancelled_fetch_leaves_the_waiters_to_fetch() -> None:
+    started, fetches = asyncio.Event(), 0
+
+    async def fetch() -> cr.Credentials:
+        nonlocal fetches
+        fetches += 1
+        if fetches == 1:
+            started.set()
+            await asyncio.sleep(3600)  # cancelled below
+        return cr.Credentials("AK", SECRET, expiration=datetime.now(timezone.utc) + timedelta(1))
+
+    provider = cr.RefreshingProvider(fetch)
+    first = asyncio.ensure_future(provider.retrieve())
+    await started.wait()
+    waiters = asyncio.gather(*(provider.retrieve() for _ in range(BURST)))
+    await asyncio.sleep(0)
+    first.cancel()
+    found = await waiters
+    assert fetches == 2 and {c.access_key if c else None for c in found} == {"AK"}
+    assert first.cancelled()
+
+
+# -- a provider of the user's own ----------------------------------------------------------------
+
+
+class VaultProvider:
+    """What the credentials guide shows: any class with ``async def retrieve()``."""
+
+    def __init__(self, read: Callable[[], Awaitable[dict[str, str]]]) -> None:
+        self._read = read
+
+    async def retrieve(self) -> cr.Credentials | None:
+        secret = await self._read()
+        return cr.Credentials(secret["access_key"], secret["secret_key"])
+
+
+async def test_a_users_own_provider() -> None:
+    async def read() -> dict[str, str]:
+        return {"access_key": "AKVAULT", "secret_key": SECRET}
+
+    mine = VaultProvider(read)
+    assert isinstance(mine, cr.CredentialsProvider)  # no base class needed
+    assert cr.provider_for(None, None, None, mine) is mine
+    chain = cr.ChainProvider([cr.StaticProvider(None), mine])
+    assert await chain.retrieve() == cr.Credentials("AKVAULT", SECRET)
+
+
+async def test_a_users_own_fetch_refreshed_once() -> None:
+    fetches = 0
+
+    async def vault_credentials() -> cr.Credentials:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0.05)
+        expires = datetime.now(timezone.utc) + timedelta(hours=1)
+        return cr.Credentials(f"AK{fetches}", SECRET, TOKEN, expires)
+
+    provider = cr.RefreshingProvider(vault_credentials)
+    assert repr(provider) == (
+        "RefreshingProvider(fetch_credentials="
+        "test_a_users_own_fetch_refreshed_once.<locals>.vault_credentials)"
+    )
+    assert {c.access_key if c else None for c in await burst_of_50(provider)} == {"AK1"}
+    provider._refresh_at = datetime.now(timezone.utc)  # five minutes before the expiry
+    assert {c.access_key if c else None for c in await burst_of_50(provider)} == {"AK2"}
+    assert fetches == 2
+
+    async def wrong() -> cr.Credentials:
+        return {"access_key": "AK"}  # type: ignore[return-value]
+
+    with pytest.raises(TypeError, match="must return Credentials, not dict"):
+        await cr.RefreshingProvider(wrong).retrieve()
+    with pytest.raises(NotImplementedError, match="pass fetch_credentials"):
+        await cr.RefreshingProvider().retrieve()

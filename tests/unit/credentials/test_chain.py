@@ -41,13 +41,13 @@ async def test_a_web_identity_from_the_environment_joins_the_chain(tmp_path: Pat
     }
     chain = cr.default_chain(environ=env, imds=True)
     kinds = [type(p) for p in chain._providers]
-    assert kinds == [
+    assert kinds == [  # the AWS SDKs' order: web identity before the shared files
         cr.EnvironmentProvider,
-        cr.SharedFileProvider,
         cr.WebIdentityProvider,
+        cr.SharedFileProvider,
         cr.IMDSProvider,
     ]
-    web = chain._providers[2]
+    web = chain._providers[1]
     assert isinstance(web, cr.WebIdentityProvider)
     assert web._endpoint == "https://sts.eu-west-3.amazonaws.com"
     assert (web._role_arn, web._token_file) == ("arn:aws:iam::1:role/r", token)
