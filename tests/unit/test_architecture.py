@@ -28,7 +28,7 @@ LAYERS = {
     "aiominio.version": 0,
     "aiominio.core": 1,
     "aiominio.transport": 2,  # the package: timeouts, interface, translate, pool, trace
-    "aiominio.credentials": 2,  # the package: basic, remote, chain
+    "aiominio.credentials": 2,  # the package: basic, remote, chain, profile, container, minio_sts
     "aiominio.awsconfig": 2,  # the endpoint and region of the environment and the AWS profile
     "aiominio.policy": 2,
     "aiominio.notification": 2,
