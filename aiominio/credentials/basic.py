@@ -7,6 +7,7 @@ temporary credentials (:mod:`~aiominio.credentials.remote`, :mod:`~aiominio.cred
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import threading
 import weakref
@@ -219,8 +220,9 @@ class RefreshingProvider:
                 # caller's fetch too, whatever it brought.
                 if isinstance(outcome, Credentials):
                     return outcome
-                # The original traceback each time, not one that grows with every waiter.
-                raise outcome.with_traceback(self._outcome_traceback)
+                # A copy for each waiter, with the original traceback: one shared instance
+                # would collect each raiser's context and traceback in turn.
+                raise copy.copy(outcome).with_traceback(self._outcome_traceback) from None
             fresh = self._fresh()
             if fresh is not None:
                 return fresh

@@ -18,7 +18,7 @@ from aiominio.credentials.basic import (
 from aiominio.credentials.container import ContainerProvider, wants_container_credentials
 from aiominio.credentials.profile import SharedFileProvider
 from aiominio.credentials.remote import IMDSProvider, WebIdentityProvider
-from aiominio.errors import InvalidArgument
+from aiominio.errors import CredentialsError, InvalidArgument
 
 
 class ChainProvider:
@@ -101,7 +101,25 @@ def default_chain(*, imds: bool = False, environ: Mapping[str, str] | None = Non
         )
     providers.append(SharedFileProvider(environ=environ))
     if wants_container_credentials(env):
-        providers.append(ContainerProvider(environ=env))
+        try:
+            providers.append(ContainerProvider(environ=env))
+        except InvalidArgument as exc:
+            # Misconfigured, it must not stop the providers before it (keys in the
+            # environment): it fails when the chain reaches it, and only then.
+            providers.append(_Misconfigured(f"container credentials: {exc}"))
     if imds:
         providers.append(IMDSProvider())
     return ChainProvider(providers)
+
+
+class _Misconfigured:
+    """A provider of the chain whose settings are wrong: it fails when it is asked."""
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+
+    def __repr__(self) -> str:
+        return "_Misconfigured()"
+
+    async def retrieve(self) -> Credentials | None:
+        raise CredentialsError(self._message)

@@ -135,9 +135,14 @@ class ContainerProvider(RefreshingProvider):
                 resp = await self._fetch_fn(
                     "GET", self._url, headers=headers, timeout=self._timeout
                 )
-            except TransportError:
+            except TransportError as exc:
                 if attempt + 1 == self._attempts_per_fetch:
-                    raise
+                    # A credentials error: the request that wanted them does not retry it
+                    # again, each retry a round of agent attempts of its own.
+                    raise CredentialsError(
+                        f"{_SOURCE} at {self._host} did not answer {self._attempts_per_fetch}"
+                        f" times: {exc}"
+                    ) from None
                 continue
             if resp.status != 429 and resp.status < 500:
                 break

@@ -31,6 +31,7 @@ TokenSource = str | Callable[[], str | Awaitable[str]]
 MIN_DURATION, MAX_DURATION = 900, 365 * 24 * 3600
 
 _FORM = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class MinioSTSProvider(RefreshingProvider):
@@ -46,6 +47,12 @@ class MinioSTSProvider(RefreshingProvider):
         parts = urlsplit(sts_endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise InvalidArgument("sts_endpoint must be an http or https URL")
+        if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            # Every flavour sends a secret (a password, a token) in the request's body.
+            raise InvalidArgument(
+                "sts_endpoint must be https (plain http only to a loopback address): the "
+                "request carries a password or token"
+            )
         if duration is not None and (
             isinstance(duration, bool) or not MIN_DURATION <= duration <= MAX_DURATION
         ):

@@ -288,11 +288,11 @@ def container(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
 
 
 def ldap(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
-    return cr.LDAPIdentityProvider("http://minio", "alice", "password", fetch=counter)
+    return cr.LDAPIdentityProvider("https://minio", "alice", "password", fetch=counter)
 
 
 def client_grants(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:
-    return cr.ClientGrantsProvider("http://minio", lambda: "jwt", fetch=counter)
+    return cr.ClientGrantsProvider("https://minio", lambda: "jwt", fetch=counter)
 
 
 def web_identity(counter: Counter, tmp_path: Path) -> cr.RefreshingProvider:

@@ -5,6 +5,7 @@ retries, and no secret in any message."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -306,7 +307,9 @@ async def test_failures_are_tried_again(answers: Answers, asked: int) -> None:
 async def test_retries_end() -> None:
     agent = FakeAgent([ConnectError("refused")])
     provider = cr.ContainerProvider(full_uri="http://127.0.0.1/", fetch=agent)
-    with pytest.raises(ConnectError):
+    # A credentials error, not the transport's: the request that wanted them does not retry
+    # it (each retry would be another round of agent attempts).
+    with pytest.raises(cr.CredentialsError, match="did not answer 3 times: refused"):
         await provider.retrieve()
     assert len(agent.sent) == 3
     agent = FakeAgent([FakeAnswer(503, b"")])
@@ -318,7 +321,7 @@ async def test_retries_end() -> None:
     provider = cr.ContainerProvider(
         full_uri="http://127.0.0.1/", attempts=1, timeout=0.5, fetch=agent
     )
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(cr.CredentialsError, match="did not answer 1 times: slow"):
         await provider.retrieve()
     assert [timeout for *_, timeout in agent.sent] == [0.5]
 
@@ -345,7 +348,28 @@ def test_the_container_in_the_default_chain(tmp_path: Path) -> None:
         cr.SharedFileProvider,
         cr.ContainerProvider,
     ]
-    # A misconfigured agent is said at once, not at the first request.
+    # A misconfigured agent fails when the chain reaches it (keys before it still serve),
+    # with the same message.
     bad = {"HOME": str(tmp_path), "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://example.com/"}
-    with pytest.raises(InvalidArgument, match=r"^AWS_CONTAINER_CREDENTIALS_FULL_URI names the "):
-        cr.default_chain(environ=bad)
+    with pytest.raises(
+        cr.CredentialsError, match=r"^container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI "
+    ):
+        asyncio.run(cr.default_chain(environ=bad).retrieve())
+
+
+def test_a_misconfigured_agent_fails_only_when_the_chain_reaches_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = {
+        "AWS_ACCESS_KEY_ID": "AK",
+        "AWS_SECRET_ACCESS_KEY": "SK",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://metadata.internal/creds",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        "AWS_CONFIG_FILE": "/nonexistent",
+    }
+    chain = cr.default_chain(environ=env)  # no error: the keys come first
+    assert asyncio.run(chain.retrieve()) == cr.Credentials("AK", "SK")
+    without_keys = {k: v for k, v in env.items() if not k.startswith("AWS_ACCESS")}
+    del without_keys["AWS_SECRET_ACCESS_KEY"]
+    with pytest.raises(cr.CredentialsError, match="container credentials: "):
+        asyncio.run(cr.default_chain(environ=without_keys).retrieve())

@@ -62,7 +62,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
 async def test_ldap_identity() -> None:
     sts = FakeMinioSTS()
     provider = cr.LDAPIdentityProvider(
-        "http://minio:9000/", "alice", PASSWORD, duration=3600, policy='{"Version":"x"}', fetch=sts
+        "https://minio:9000/", "alice", PASSWORD, duration=3600, policy='{"Version":"x"}', fetch=sts
     )
     creds = await provider.retrieve()
     assert creds is not None and creds.access_key == "MINIOTEMP"
@@ -71,7 +71,7 @@ async def test_ldap_identity() -> None:
     assert sts.sent == [
         (
             "POST",
-            "http://minio:9000/",
+            "https://minio:9000/",
             FORM,  # unsigned: the password is the proof
             {
                 "Action": ["AssumeRoleWithLDAPIdentity"],
@@ -83,7 +83,7 @@ async def test_ldap_identity() -> None:
             },
         )
     ]
-    assert repr(provider) == "LDAPIdentityProvider('http://minio:9000', username='alice')"
+    assert repr(provider) == "LDAPIdentityProvider('https://minio:9000', username='alice')"
 
 
 async def test_client_grants_asks_for_a_token_at_each_refresh() -> None:
@@ -131,7 +131,7 @@ async def test_certificate() -> None:
     provider = cr.CertificateIdentityProvider("https://minio:9000", context, fetch=sts)
     await provider.retrieve()
     assert sts.sent[0][3] == {"Action": ["AssumeRoleWithCertificate"], "Version": ["2011-06-15"]}
-    with pytest.raises(InvalidArgument, match=r"needs an https sts_endpoint"):
+    with pytest.raises(InvalidArgument, match=r"https"):
         cr.CertificateIdentityProvider("http://minio:9000", context)
     with pytest.raises(TypeError, match=r"ssl.SSLContext"):
         cr.CertificateIdentityProvider("https://minio", "client.pem")  # type: ignore[arg-type]
@@ -140,20 +140,20 @@ async def test_certificate() -> None:
 @pytest.mark.parametrize("duration", [899, 365 * 24 * 3600 + 1, True])
 def test_arguments_are_checked(duration: int) -> None:
     with pytest.raises(InvalidArgument, match=r"duration must be 900 to 31536000 seconds"):
-        cr.LDAPIdentityProvider("http://minio", "u", "p", duration=duration)
+        cr.LDAPIdentityProvider("https://minio", "u", "p", duration=duration)
     with pytest.raises(InvalidArgument, match=r"sts_endpoint must be an http or https URL"):
         cr.LDAPIdentityProvider("minio:9000", "u", "p")
     with pytest.raises(InvalidArgument, match=r"username and password"):
-        cr.LDAPIdentityProvider("http://minio", "u", "")
+        cr.LDAPIdentityProvider("https://minio", "u", "")
     with pytest.raises(InvalidArgument, match=r"token must not be empty"):
-        cr.ClientGrantsProvider("http://minio", "")
+        cr.ClientGrantsProvider("https://minio", "")
     with pytest.raises(TypeError, match=r"token must be a str or a function"):
-        cr.ClientGrantsProvider("http://minio", 5)  # type: ignore[arg-type]
+        cr.ClientGrantsProvider("https://minio", 5)  # type: ignore[arg-type]
 
 
 async def test_a_token_function_that_gives_no_token() -> None:
     sts = FakeMinioSTS()
-    provider = cr.ClientGrantsProvider("http://minio", lambda: "", fetch=sts)
+    provider = cr.ClientGrantsProvider("https://minio", lambda: "", fetch=sts)
     with pytest.raises(cr.CredentialsError, match=r"^the token function of AssumeRoleWithClient"):
         await provider.retrieve()
     assert sts.sent == []
@@ -165,9 +165,9 @@ async def test_a_token_function_that_gives_no_token() -> None:
 def providers(sts: FakeMinioSTS) -> list[tuple[cr.RefreshingProvider, str]]:
     """Each flavour that sends a secret, and that secret."""
     return [
-        (cr.LDAPIdentityProvider("http://minio", "alice", PASSWORD, fetch=sts), PASSWORD),
-        (cr.ClientGrantsProvider("http://minio", lambda: JWT, fetch=sts), JWT),
-        (cr.CustomTokenProvider("http://minio", JWT, "arn:minio:iam:::role/x", fetch=sts), JWT),
+        (cr.LDAPIdentityProvider("https://minio", "alice", PASSWORD, fetch=sts), PASSWORD),
+        (cr.ClientGrantsProvider("https://minio", lambda: JWT, fetch=sts), JWT),
+        (cr.CustomTokenProvider("https://minio", JWT, "arn:minio:iam:::role/x", fetch=sts), JWT),
     ]
 
 
@@ -203,3 +203,21 @@ async def test_malformed_answers_hold_no_secret(body: bytes) -> None:
         with pytest.raises((cr.CredentialsError, InvalidResponseError)) as exc:
             await provider.retrieve()
         assert_no_secret(exc.value, SECRET, TOKEN, PASSWORD, JWT)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "refused"),
+    [
+        ("http://minio.internal:9000", True),
+        ("http://10.0.0.5:9000", True),
+        ("http://127.0.0.1:9000", False),
+        ("http://localhost:9000", False),
+        ("https://minio.internal:9000", False),
+    ],
+)
+def test_a_secret_goes_over_plain_http_only_to_loopback(endpoint: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(InvalidArgument, match="must be https"):
+            cr.LDAPIdentityProvider(endpoint, "alice", PASSWORD)
+    else:
+        cr.LDAPIdentityProvider(endpoint, "alice", PASSWORD)
