@@ -101,6 +101,7 @@ class Settings:
             credentials=credentials,
             retry=self.retry(),
             timeouts=self.timeouts(),
+            trust_env=True,  # HTTPS_PROXY, HTTP_PROXY, NO_PROXY, as the AWS CLI reads them
         )
 
     def _alias_client(self, name: str) -> Client:
@@ -120,6 +121,7 @@ class Settings:
             credentials=credentials,
             retry=self.retry(),
             timeouts=self.timeouts(),
+            trust_env=True,
         )
 
 
@@ -131,7 +133,11 @@ def _parsed(
     if value is None:
         return None
     try:
-        if not is_s3(value):
+        if is_s3(value):
+            _no_alias_beside(ctx, param, value)
+        elif (not value.startswith(("/", ".", "~")) and "/" in value.rstrip("/")) or (
+            s3_only and value
+        ):
             saved = aliases.load()
             target = aliases.split_target(value, saved)
             if target is not None or (s3_only and value.rstrip("/") in saved):
@@ -149,9 +155,30 @@ def _parsed(
         raise click.BadParameter(exc.message, ctx, param) from None
 
 
+def _no_alias_beside(ctx: click.Context, param: click.Parameter, value: str) -> None:
+    """Refuse an ``s3://`` location in a command that names an alias: its client is the
+    alias's, and the location would be read or written there, not where it seems to point."""
+    chosen = settings_of(ctx).alias
+    if chosen is not None:
+        raise click.BadParameter(
+            f"{value} beside the alias {chosen}: one endpoint per command (an alias's "
+            f"locations are {chosen}/bucket/key; write ./{chosen}/... for a local path)",
+            ctx,
+            param,
+        )
+
+
 def _choose_alias(ctx: click.Context, param: click.Parameter, name: str) -> None:
-    """Make the command use the alias ``name`` (one per command, and not with --endpoint-url)."""
+    """Make the command use the alias ``name`` (one per command, and not with --endpoint-url
+    or an ``s3://`` location)."""
     settings = settings_of(ctx)
+    if any(isinstance(v, S3Location) for v in ctx.params.values()):
+        raise click.BadParameter(
+            f"{name}/... beside an s3:// location: one endpoint per command (write ./{name}/..."
+            " for a local path)",
+            ctx,
+            param,
+        )
     if settings.endpoint_url:
         raise click.BadParameter(
             f"{name}/... names a saved alias: give it or --endpoint-url, not both", ctx, param

@@ -132,11 +132,15 @@ def rm(
 
 
 async def _exists(client: Client, target: S3Location) -> bool:
-    """Whether the object ``target`` names is there (rm says so rather than "removed 1")."""
+    """Whether the object ``target`` names is there (rm says so rather than "removed 1").
+    Only a missing key says no: credentials that may delete but not read, or an SSE-C object,
+    refuse the HEAD, and the DELETE goes ahead."""
     try:
         await client.stat_object(target.bucket, target.key)
     except NoSuchKey:
         return False
+    except S3Error:
+        return True
     return True
 
 
@@ -214,15 +218,16 @@ def mb(
 
     async def main() -> bool:
         async with settings.client() as client:
+            made = True
             try:
                 await client.make_bucket(target.bucket, settings.region, object_lock=with_lock)
             except BucketAlreadyOwnedByYou:
                 if not ignore_existing:
                     raise
-                return False
+                made = False
             if with_versioning and not with_lock:
                 await client.set_bucket_versioning(target.bucket, Versioning.ENABLED)
-            return True
+            return made
 
     made = run(main())
     if as_json:
@@ -363,9 +368,11 @@ def cat(
     async def main() -> None:
         async with settings.client() as client:
             start = offset
-            if tail is not None:
-                size = (await client.stat_object(target.bucket, target.key)).size
-                start = max(0, size - tail)
+            if tail is not None or offset:
+                stat = await client.stat_object(target.bucket, target.key, version_id=version_id)
+                start = max(0, stat.size - tail) if tail is not None else offset
+                if start is not None and start >= stat.size and stat.size:
+                    return  # nothing from there on: no GET of an empty range
             await to_stdout(client, target, version_id=version_id, offset=start or None)
 
     run(main())

@@ -57,6 +57,8 @@ class AttemptNotices(logging.Handler):
         if failed(event):
             self.failures += 1
             self.last = event
+        elif event.status is not None and event.status < 300:
+            self.failures, self.last = 0, None  # a request went through: count afresh
         if self.debug:
             self.stream.write(f"{PROG}: debug: {printable(record.getMessage())}\n")
         elif failed(event) and self.retries_shown:

@@ -322,10 +322,13 @@ async def test_cat_offset_and_tail_and_mb_flags(
     assert (await ok(env, "cat", "--tail", "99", f"s3://{bucket}/k")).out == b"0123456789"
     both = await cli(env, "cat", "--offset", "1", "--tail", "1", f"s3://{bucket}/k")
     assert both.code == 2
+    assert (await ok(env, "cat", "--tail", "0", f"s3://{bucket}/k")).out == b""
+    assert (await ok(env, "cat", "--offset", "10", f"s3://{bucket}/k")).out == b""
     again = await cli(env, "mb", f"s3://{bucket}")
     assert again.code == 1 and "BucketAlreadyOwnedByYou" in again.err
-    ignored = await ok(env, "mb", "--ignore-existing", f"s3://{bucket}")
+    ignored = await ok(env, "mb", "--ignore-existing", "--with-versioning", f"s3://{bucket}")
     assert ignored.err == f"s3://{bucket} is there already\n"
+    assert await sw.get_bucket_versioning(bucket) is aiominio.Versioning.ENABLED
     name = unique_bucket("cli")
     try:
         await ok(env, "mb", "--with-versioning", f"s3://{name}")
@@ -386,6 +389,13 @@ async def test_an_alias_saves_an_endpoint_and_its_keys_for_every_command(
 
     both = await cli(env, "--endpoint-url", server.endpoint, "ls", f"local/{bucket}")
     assert both.code == 2 and "not both" in both.err
+    # One endpoint per command: an alias beside an s3:// location is refused, either order.
+    for args in (
+        ["cp", f"local/{bucket}/dir/a.txt", f"s3://{bucket}/b.txt"],
+        ["cp", f"s3://{bucket}/dir/a.txt", f"local/{bucket}/b.txt"],
+    ):
+        mixed = await cli(bare, *args)
+        assert mixed.code == 2 and "one endpoint per command" in mixed.err, mixed.err
     # A path whose first part is no alias stays a local path.
     plain = await cli(bare, "cp", str(src), "nonalias/x")
     assert plain.code == 2 and "must be an s3:// location" in plain.err, plain.err

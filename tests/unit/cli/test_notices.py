@@ -30,7 +30,7 @@ FINE = TraceEvent("GET", "http://h:9/b/k", 3, 200, None, 0.1, "R2")
 def test_failed_attempts_are_told_with_their_endpoint_and_reason() -> None:
     out = io.StringIO()
     shown = notices.AttemptNotices(out, debug=False, retries_shown=True)
-    for event in (REFUSED, BUSY, FINE):
+    for event in (FINE, REFUSED, BUSY):
         shown.emit(_record(event))
     assert out.getvalue().splitlines() == [
         "aiominio: attempt 1 of GET http://h:9 failed: ConnectError: refused",
@@ -38,13 +38,15 @@ def test_failed_attempts_are_told_with_their_endpoint_and_reason() -> None:
     ]
     assert shown.context(ConnectError("cannot connect")) == " (https://s3.test, 2 attempts failed)"
     assert shown.context(NoSuchKey("gone")) == ""  # the server's answer needs no more
+    shown.emit(_record(FINE))  # a request went through: the count starts afresh
+    assert shown.context(ConnectError("cannot connect")) == ""
 
 
 @pytest.mark.parametrize(("debug", "lines"), [(False, 0), (True, 3)])
 def test_retries_not_shown_are_quiet_unless_debugging(debug: bool, lines: int) -> None:
     out = io.StringIO()
     shown = notices.AttemptNotices(out, debug=debug, retries_shown=False)
-    for event in (REFUSED, BUSY, FINE):
+    for event in (FINE, REFUSED, BUSY):
         shown.emit(_record(event))
     assert len(out.getvalue().splitlines()) == lines
     assert shown.context(ConnectError("x")) == " (https://s3.test, 2 attempts failed)"
