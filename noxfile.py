@@ -28,10 +28,11 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package (the extras included: click and rich for the command line,
-    the native CRCs; pytest and pytest-asyncio for aiominio.testing.plugin)."""
+    the native CRCs, OpenTelemetry's API, Starlette, fsspec; pytest and pytest-asyncio for
+    aiominio.testing.plugin)."""
     session.install(
         "-e",
-        ".[speedups,cli]",
+        ".[speedups,cli,otel,starlette,fsspec]",
         "mypy",
         "types-defusedxml",
         "types-aiofiles",
