@@ -371,7 +371,7 @@ def cat(
             if tail is not None or offset:
                 stat = await client.stat_object(target.bucket, target.key, version_id=version_id)
                 start = max(0, stat.size - tail) if tail is not None else offset
-                if start is not None and start >= stat.size and stat.size:
+                if start is not None and start >= stat.size:
                     return  # nothing from there on: no GET of an empty range
             await to_stdout(client, target, version_id=version_id, offset=start or None)
 

@@ -324,6 +324,8 @@ async def test_cat_offset_and_tail_and_mb_flags(
     assert both.code == 2
     assert (await ok(env, "cat", "--tail", "0", f"s3://{bucket}/k")).out == b""
     assert (await ok(env, "cat", "--offset", "10", f"s3://{bucket}/k")).out == b""
+    await sw.put_object(bucket, "empty", b"")
+    assert (await ok(env, "cat", "--offset", "5", f"s3://{bucket}/empty")).out == b""
     again = await cli(env, "mb", f"s3://{bucket}")
     assert again.code == 1 and "BucketAlreadyOwnedByYou" in again.err
     ignored = await ok(env, "mb", "--ignore-existing", "--with-versioning", f"s3://{bucket}")
