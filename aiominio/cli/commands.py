@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Literal
+from datetime import timedelta
 
 import click
-from rich.console import Console
 
 from aiominio.cli import output
 from aiominio.cli.app import cli, fail_if, json_option, quiet_option, s3_location, settings_of
+from aiominio.cli.attributes import filter_options, selection_of
+from aiominio.cli.explore import parse_duration
 from aiominio.cli.paths import S3Location, dir_prefix
 from aiominio.cli.runner import run
 from aiominio.cli.transfer import to_stdout
 from aiominio.client import Client
+from aiominio.core.sync import EVERYTHING, Selection
 from aiominio.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchKey, S3Error
-from aiominio.models import ObjectVersion, Versioning
+from aiominio.models import ObjectInfo, ObjectVersion, Versioning
 
 # -- ls ----------------------------------------------------------------------------------------
 
@@ -25,6 +27,8 @@ from aiominio.models import ObjectVersion, Versioning
 @click.option("--recursive", "-r", "-R", is_flag=True, help="List every key under the prefix.")
 @click.option("--versions", is_flag=True, help="List every version and delete marker.")
 @click.option("--human-readable", "-H", "human", is_flag=True, help="Sizes as KiB, MiB, ...")
+@click.option("--long", "-l", is_flag=True, help="Also the storage class and the ETag.")
+@click.option("--summarize", is_flag=True, help="End with the number of objects and their size.")
 @json_option
 @click.pass_context
 def ls(
@@ -33,14 +37,24 @@ def ls(
     recursive: bool,
     versions: bool,
     human: bool,
+    long: bool,
+    summarize: bool,
     as_json: bool,
 ) -> None:
     """List buckets, or objects under a prefix.
 
     With no TARGET, the buckets; else the objects under s3://bucket[/prefix]. Lines are:
-    date (UTC), size in bytes, key; DIR for a common prefix.
+    date (UTC), size in bytes, key; DIR for a common prefix. --long adds the storage class
+    and the ETag before the key; --summarize ends with the totals (as aws s3 ls).
     """
+    if summarize and target is None:
+        raise click.UsageError("--summarize totals the objects of s3://bucket[/prefix]")
     settings = settings_of(ctx)
+    totals = [0, 0]  # objects, bytes
+
+    def count(size: int) -> None:
+        totals[0] += 1
+        totals[1] += size
 
     async def main() -> None:
         async with settings.client() as client:
@@ -54,18 +68,39 @@ def ls(
                 async for version in client.list_object_versions(
                     target.bucket, target.key, recursive=recursive
                 ):
+                    if not version.is_dir and not version.is_delete_marker:
+                        count(version.size)
                     _print_version(version, human=human, as_json=as_json)
             else:
                 async for obj in client.list_objects(target.bucket, target.key, recursive):
-                    if as_json:
-                        output.print_json(obj)
-                    elif obj.is_dir:
-                        output.echo(f"{'':19}  {'DIR':>12}  {obj.key}")
-                    else:
-                        size = output.size_text(obj.size, human=human)
-                        output.echo(f"{output.date_text(obj.last_modified)}  {size:>12}  {obj.key}")
+                    if not obj.is_dir:
+                        count(obj.size)
+                    _print_object(obj, human=human, long=long, as_json=as_json)
 
     run(main())
+    if summarize and target is not None:
+        objects, size = totals
+        if as_json:
+            output.print_json({"target": str(target), "objects": objects, "size": size})
+        else:
+            output.echo("")
+            output.echo(f"Total Objects: {objects}")
+            output.echo(f"   Total Size: {output.size_text(size, human=human)}")
+
+
+def _print_object(obj: ObjectInfo, *, human: bool, long: bool, as_json: bool) -> None:
+    if as_json:
+        output.print_json(obj)
+        return
+    extra = ""
+    if obj.is_dir:
+        extra = f"{'':14}  {'':34}  " if long else ""
+        output.echo(f"{'':19}  {'DIR':>12}  {extra}{obj.key}")
+        return
+    if long:
+        extra = f"{obj.storage_class or 'STANDARD':<14}  {obj.etag or '':<34}  "
+    size = output.size_text(obj.size, human=human)
+    output.echo(f"{output.date_text(obj.last_modified)}  {size:>12}  {extra}{obj.key}")
 
 
 def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> None:
@@ -88,6 +123,8 @@ def _print_version(version: ObjectVersion, *, human: bool, as_json: bool) -> Non
 @click.argument("target", callback=s3_location)
 @click.option("--recursive", "-r", "-R", is_flag=True, help="Every object under the prefix.")
 @click.option("--versions", is_flag=True, help="Every version and delete marker, for good.")
+@filter_options
+@click.option("--dry-run", "-n", is_flag=True, help="Only print what would be removed.")
 @quiet_option
 @json_option
 @click.pass_context
@@ -96,20 +133,29 @@ def rm(
     target: S3Location,
     recursive: bool,
     versions: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    dry_run: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
     """Remove objects.
 
     One object, or with --recursive every object under a prefix (in batches of up to 1,000
-    keys). In a versioned bucket this adds delete markers unless --versions is given.
+    keys); --include and --exclude choose among them by the key below the prefix. In a
+    versioned bucket this adds delete markers unless --versions is given. --dry-run lists what
+    would be removed, and removes nothing.
     """
     if not recursive and target.is_dir:
         raise click.UsageError(
             output.printable(f"{target} is a bucket or prefix (use --recursive)")
         )
+    if (include or exclude) and not recursive:
+        raise click.UsageError("--include and --exclude choose objects of a --recursive rm")
+    select = selection_of(include, exclude)
     settings = settings_of(ctx, quiet)
     console = output.stderr_console(quiet=settings.quiet)
+    what = "version" if versions else "object"
 
     async def main() -> int:
         async with settings.client() as client:
@@ -117,15 +163,28 @@ def rm(
                 removed, failed = 0, 0  # S3 would answer success: say what happened
             else:
                 removed, failed = await _remove_all(
-                    client, target, recursive=recursive, versions=versions, console=console
+                    client,
+                    target,
+                    recursive=recursive,
+                    versions=versions,
+                    select=select,
+                    dry_run=dry_run,
                 )
-            what = "version" if versions else "object"
             if as_json:
-                output.print_json({"removed": removed, "failed": failed, "target": str(target)})
+                output.print_json(
+                    {
+                        "removed": 0 if dry_run else removed,
+                        "failed": failed,
+                        "target": str(target),
+                        **({"would_remove": removed} if dry_run else {}),
+                    }
+                )
             elif removed == 0 and not failed:
                 output.say(console, f"nothing removed: no {what} at {target}")
             else:
-                output.say(console, f"removed {removed} {what}{'' if removed == 1 else 's'}")
+                plural = "" if removed == 1 else "s"
+                verb = "would remove" if dry_run else "removed"
+                output.say(console, f"{verb} {removed} {what}{plural}")
             return failed
 
     fail_if(run(main()))
@@ -150,12 +209,17 @@ async def _remove_all(
     *,
     recursive: bool,
     versions: bool,
-    console: Console,
+    select: Selection = EVERYTHING,
+    dry_run: bool = False,
 ) -> tuple[int, int]:
-    """Remove what ``target`` names; ``(removed, failed)``. Failures are reported as lines."""
+    """Remove what ``target`` names (with ``dry_run``, print each instead); ``(removed,
+    failed)``. Failures are reported as lines."""
     bucket = target.bucket
     if not recursive and not versions:
-        await client.remove_object(bucket, target.key)
+        if dry_run:
+            output.echo(f"would remove: {target}")
+        else:
+            await client.remove_object(bucket, target.key)
         return 1, 0
     count = 0
     prefix = dir_prefix(target.key) if recursive else target.key
@@ -166,7 +230,7 @@ async def _remove_all(
         # hostile server) must not make rm -r remove keys the user did not name.
         if recursive:
             if key.startswith(prefix):
-                return True
+                return select.selects(key[len(prefix) :])
             outside.append(key)
             return False
         return key == target.key
@@ -184,7 +248,14 @@ async def _remove_all(
                     count += 1
                     yield obj.key
 
-    errors = await client.remove_objects(bucket, keys())
+    if dry_run:
+        async for item in keys():
+            version = f" (version {item.version_id})" if isinstance(item, ObjectVersion) else ""
+            key = item.key if isinstance(item, ObjectVersion) else item
+            output.echo(f"would remove: {S3Location(bucket, key)}{version}")
+        errors = []
+    else:
+        errors = await client.remove_objects(bucket, keys())
     for err in errors:
         output.warn(output.delete_error_line(err))
     for key in outside:
@@ -250,13 +321,12 @@ def rb(ctx: click.Context, target: S3Location, force: bool, quiet: bool, as_json
     if target.key:
         raise click.UsageError("rb takes a bucket: s3://bucket")
     settings = settings_of(ctx, quiet)
-    console = output.stderr_console(quiet=True)
 
     async def main() -> int:
         async with settings.client() as client:
             failed = 0
             if force:
-                failed = await _empty_bucket(client, target.bucket, console)
+                failed = await _empty_bucket(client, target.bucket)
             else:
                 await _check_empty(client, target.bucket)
             if not failed:
@@ -283,17 +353,17 @@ async def _check_empty(client: Client, bucket: str) -> None:
         )
 
 
-async def _empty_bucket(client: Client, bucket: str, console: Console) -> int:
+async def _empty_bucket(client: Client, bucket: str) -> int:
     async for upload in client.list_incomplete_uploads(bucket, recursive=True):
         await client.remove_incomplete_upload(bucket, upload.key)
     whole = S3Location(bucket)
     failed = 0
     try:
-        _, failed = await _remove_all(client, whole, recursive=True, versions=True, console=console)
+        _, failed = await _remove_all(client, whole, recursive=True, versions=True)
     except S3Error as exc:
         if exc.code != "NotImplemented":
             raise  # a server without versioning: plain objects below
-    _, more = await _remove_all(client, whole, recursive=True, versions=False, console=console)
+    _, more = await _remove_all(client, whole, recursive=True, versions=False)
     return failed + more
 
 
@@ -378,32 +448,58 @@ def cat(
     run(main())
 
 
+#: The longest a presigned URL stays valid (SigV4's limit).
+PRESIGN_LIMIT = timedelta(days=7)
+
+
+def _expiry(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """``--expires``: seconds (``3600``) or a duration (``90m``, ``12h``, ``7d``), up to 7 days."""
+    text = value.strip()
+    seconds = int(text) if text.isdigit() else int(parse_duration(text).total_seconds())
+    if not 1 <= seconds <= PRESIGN_LIMIT.total_seconds():
+        raise click.BadParameter(f"from 1 second to 7 days, not {value!r}")
+    return seconds
+
+
 @cli.command()
-@click.argument("method", type=click.Choice(["get", "put"]))
-@click.argument("target", callback=s3_location)
+@click.argument("words", nargs=-1, required=True, metavar="[get|put] TARGET")
 @click.option(
     "--expires",
-    type=click.IntRange(1, 7 * 24 * 3600),
-    default=3600,
+    callback=_expiry,
+    default="3600",
     show_default=True,
-    help="Seconds the URL stays valid (up to 7 days).",
+    metavar="SECONDS|DURATION",
+    help="How long the URL stays valid: seconds or a duration (90m, 12h, 7d; up to 7 days).",
 )
+@json_option
 @click.pass_context
-def presign(
-    ctx: click.Context, method: Literal["get", "put"], target: S3Location, expires: int
-) -> None:
+def presign(ctx: click.Context, words: tuple[str, ...], expires: int, as_json: bool) -> None:
     """Print a presigned URL.
 
-    Anyone can GET (download) or PUT (upload) the object with it until it expires.
+    Anyone can GET (download) or PUT (upload) the object with it until it expires. With TARGET
+    alone the URL is a GET, as in aws s3 presign.
     """
-    if target.is_dir:
-        raise click.UsageError(output.printable(f"{target} is not an object"))
+    if len(words) == 1:
+        method, where = "get", words[0]
+    elif len(words) == 2 and words[0] in ("get", "put"):
+        method, where = words
+    else:
+        raise click.UsageError("presign [get|put] TARGET")
+    param = next(p for p in ctx.command.params if p.name == "words")
+    target = s3_location(ctx, param, where)
+    if not isinstance(target, S3Location) or target.is_dir:
+        raise click.UsageError(output.printable(f"{where} is not an object"))
     settings = settings_of(ctx)
+    place = target
 
     async def main() -> str:
         async with settings.client() as client:
             if method == "get":
-                return await client.presigned_get_object(target.bucket, target.key, expires)
-            return await client.presigned_put_object(target.bucket, target.key, expires)
+                return await client.presigned_get_object(place.bucket, place.key, expires)
+            return await client.presigned_put_object(place.bucket, place.key, expires)
 
-    output.echo(run(main()))
+    url = run(main())
+    if as_json:
+        output.print_json({"url": url, "method": method.upper(), "expires": expires})
+    else:
+        output.echo(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import click
@@ -11,6 +12,13 @@ from rich.console import Console
 
 from aiominio.cli import output
 from aiominio.cli.app import STDIO, any_location, cli, fail_if, quiet_option, settings_of
+from aiominio.cli.attributes import (
+    Attributes,
+    attribute_options,
+    attributes_of,
+    filter_options,
+    selection_of,
+)
 from aiominio.cli.paths import (
     LocalPath,
     Location,
@@ -30,6 +38,7 @@ from aiominio.cli.transfer import (
     from_stdin,
     item_text,
     objects_under,
+    print_planned,
     run_tree,
     to_stdout,
     tree_child,
@@ -38,7 +47,7 @@ from aiominio.cli.transfer import (
     walk_local,
 )
 from aiominio.client import Client
-from aiominio.core.sync import TreeProgress, TreeResult
+from aiominio.core.sync import EVERYTHING, Selection, TreeProgress, TreeResult
 
 _Command = TypeVar("_Command", bound=Callable[..., object])
 
@@ -46,6 +55,9 @@ _Command = TypeVar("_Command", bound=Callable[..., object])
 
 
 def _transfer_options(f: _Command) -> _Command:
+    f = attribute_options(f)
+    f = click.option("--dry-run", "-n", is_flag=True, help="Only print what would be done.")(f)
+    f = filter_options(f)
     f = click.option("--recursive", "-r", "-R", is_flag=True, help="Everything below SOURCE.")(f)
     f = click.option(
         "--concurrency",
@@ -65,19 +77,27 @@ def _transfer_options(f: _Command) -> _Command:
 @click.pass_context
 def cp(
     ctx: click.Context,
+    /,
     source: Location,
     dest: Location,
     recursive: bool,
     concurrency: int,
     quiet: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    dry_run: bool,
+    **attributes: object,
 ) -> None:
     """Copy files and objects.
 
     A local file to S3, an object to a local file, or an object to another (a server-side
     copy). With --recursive, a directory or prefix with everything below it. "-" as SOURCE
-    reads stdin, as DEST writes stdout.
+    reads stdin, as DEST writes stdout. What is uploaded or copied gets the attributes given
+    (--content-type, --metadata, --tags, ...); --include and --exclude choose among the files
+    of a --recursive copy by their path below SOURCE.
     """
-    _copy(ctx, source, dest, recursive=recursive, concurrency=concurrency, quiet=quiet, move=False)
+    choices = _choices(recursive, include, exclude, dry_run, attributes)
+    _copy(ctx, source, dest, choices, concurrency=concurrency, quiet=quiet, move=False)
 
 
 @cli.command()
@@ -87,33 +107,68 @@ def cp(
 @click.pass_context
 def mv(
     ctx: click.Context,
+    /,
     source: Location,
     dest: Location,
     recursive: bool,
     concurrency: int,
     quiet: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    dry_run: bool,
+    **attributes: object,
 ) -> None:
     """Move files and objects.
 
     Copies as cp does, then removes each source once its copy succeeded.
     """
-    _copy(ctx, source, dest, recursive=recursive, concurrency=concurrency, quiet=quiet, move=True)
+    choices = _choices(recursive, include, exclude, dry_run, attributes)
+    _copy(ctx, source, dest, choices, concurrency=concurrency, quiet=quiet, move=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Choices:
+    """What a cp or mv takes, and how it stores it."""
+
+    recursive: bool
+    select: Selection
+    dry_run: bool
+    attributes: Attributes
+
+
+def _choices(
+    recursive: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    dry_run: bool,
+    attributes: dict[str, object],
+) -> _Choices:
+    """The options of a cp or mv, checked before any request."""
+    if (include or exclude) and not recursive:
+        raise click.UsageError("--include and --exclude choose files of a --recursive copy")
+    return _Choices(recursive, selection_of(include, exclude), dry_run, attributes_of(attributes))
 
 
 def _copy(
     ctx: click.Context,
     source: Location,
     dest: Location,
+    choices: _Choices,
     *,
-    recursive: bool,
     concurrency: int,
     quiet: bool,
     move: bool,
 ) -> None:
+    recursive = choices.recursive
     if isinstance(source, LocalPath) and isinstance(dest, LocalPath):
         raise click.UsageError("one of SOURCE and DEST must be an s3:// location")
+    if choices.attributes.given and isinstance(dest, LocalPath):
+        raise click.UsageError(
+            "--content-type, --metadata, --tags, --storage-class, --cache-control and --sse "
+            "are stored with uploads and copies, not downloads"
+        )
     if STDIO in (source, dest):
-        _copy_stdio(ctx, source, dest, recursive=recursive, move=move)
+        _copy_stdio(ctx, source, dest, choices, move=move)
         return
     if isinstance(source, LocalPath) and os.path.isdir(source.path) and not recursive:
         raise click.UsageError(output.printable(f"{source.path} is a directory (use --recursive)"))
@@ -123,12 +178,25 @@ def _copy(
     async def main() -> int:
         async with settings.client() as client:
             if recursive and not move and _is_tree_transfer(source, dest):
-                result = await _copy_tree(client, console, source, dest, concurrency)
+                result = await _copy_tree(client, console, source, dest, concurrency, choices)
                 return len(result.failed)
             jobs, failed = await _plan_copy(
-                client, source, dest, recursive=recursive, move=move, quiet=settings.quiet
+                client,
+                source,
+                dest,
+                recursive=recursive,
+                move=move,
+                quiet=settings.quiet,
+                select=choices.select,
             )
-            transfers = Transfers(client, console, concurrency=concurrency, move=move)
+            if choices.dry_run:
+                verb = "move" if move else None
+                for job in jobs:
+                    output.echo(f"would {verb or job.verb}: {job.source} -> {job.dest}")
+                return failed
+            transfers = Transfers(
+                client, console, concurrency=concurrency, move=move, attributes=choices.attributes
+            )
             await transfers.run(jobs)
             return failed + transfers.failed
 
@@ -142,47 +210,69 @@ def _is_tree_transfer(source: Location, dest: Location) -> bool:
 
 
 async def _copy_tree(
-    client: Client, console: Console, source: Location, dest: Location, concurrency: int
+    client: Client,
+    console: Console,
+    source: Location,
+    dest: Location,
+    concurrency: int,
+    choices: _Choices,
 ) -> TreeResult:
     """``cp -r`` of a directory to a prefix, or of a prefix to a directory. What fails or is
     interrupted leaves nothing behind (an upload is aborted, a partial download removed)."""
+    select, stored = choices.select, choices.attributes
     if isinstance(source, LocalPath) and isinstance(dest, S3Location):
         if not os.path.isdir(source.path):
             raise NotADirectoryError(20, "Not a directory", source.path)
         up_from, up_to = source, dest
 
-        def upload(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
+        def upload(on_progress: Callable[[TreeProgress], None] | None) -> Awaitable[TreeResult]:
             return client.upload_dir(
                 up_to.bucket,
                 up_to.key,
                 up_from.path,
+                include=select.include,
+                exclude=select.exclude,
                 concurrency=concurrency,
                 progress=on_progress,
+                dry_run=choices.dry_run,
+                resume=False,
+                content_type=stored.content_type,
+                metadata=stored.metadata,
+                tags=stored.tags,
+                cache_control=stored.cache_control,
+                storage_class=stored.storage_class,
+                sse=stored.sse,
+            )
+
+        transfer = upload
+    else:
+        assert isinstance(source, S3Location) and isinstance(dest, LocalPath)
+        down_from, down_to = source, dest
+
+        def download(on_progress: Callable[[TreeProgress], None] | None) -> Awaitable[TreeResult]:
+            return client.download_dir(
+                down_from.bucket,
+                down_from.key,
+                down_to.path,
+                include=select.include,
+                exclude=select.exclude,
+                concurrency=concurrency,
+                progress=on_progress,
+                dry_run=choices.dry_run,
                 resume=False,
             )
 
-        return await run_tree(console, source, dest, upload)
-    assert isinstance(source, S3Location) and isinstance(dest, LocalPath)
-    down_from, down_to = source, dest
-
-    def download(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
-        return client.download_dir(
-            down_from.bucket,
-            down_from.key,
-            down_to.path,
-            concurrency=concurrency,
-            progress=on_progress,
-            resume=False,
-        )
-
-    return await run_tree(console, source, dest, download)
+        transfer = download
+    if choices.dry_run:
+        return print_planned(source, dest, await transfer(None))
+    return await run_tree(console, source, dest, transfer)
 
 
 def _copy_stdio(
-    ctx: click.Context, source: Location, dest: Location, *, recursive: bool, move: bool
+    ctx: click.Context, source: Location, dest: Location, choices: _Choices, *, move: bool
 ) -> None:
     """``cp - s3://b/k`` uploads stdin; ``cp s3://b/k -`` writes the object to stdout."""
-    if recursive or move:
+    if choices.recursive or move:
         raise click.UsageError("- (stdin or stdout) works with cp of one object only")
     if isinstance(dest, S3Location) and dest.is_dir:
         raise click.UsageError(
@@ -190,12 +280,15 @@ def _copy_stdio(
         )
     if isinstance(source, S3Location) and source.is_dir:
         raise click.UsageError(output.printable(f"{source} is not an object"))
+    if choices.dry_run:
+        output.echo(f"would {'upload' if source == STDIO else 'download'}: {source} -> {dest}")
+        return
     settings = settings_of(ctx)
 
     async def main() -> None:
         async with settings.client() as client:
             if isinstance(dest, S3Location):
-                await from_stdin(client, dest)
+                await from_stdin(client, dest, choices.attributes)
             elif isinstance(source, S3Location):
                 await to_stdout(client, source)
 
@@ -203,7 +296,14 @@ def _copy_stdio(
 
 
 async def _plan_copy(
-    client: Client, source: Location, dest: Location, *, recursive: bool, move: bool, quiet: bool
+    client: Client,
+    source: Location,
+    dest: Location,
+    *,
+    recursive: bool,
+    move: bool,
+    quiet: bool,
+    select: Selection = EVERYTHING,
 ) -> tuple[list[Job], int]:
     """The jobs of a cp or mv, and how many sources could not be planned (already reported)."""
     if not recursive:
@@ -214,10 +314,13 @@ async def _plan_copy(
         if not os.path.isdir(source.path):
             raise NotADirectoryError(20, "Not a directory", source.path)
         for path, rel in walk_local(source.path, quiet=quiet):
-            jobs.append(Job(LocalPath(path), tree_child(dest, rel), os.path.getsize(path)))
+            if select.selects(rel):
+                jobs.append(Job(LocalPath(path), tree_child(dest, rel), os.path.getsize(path)))
         return jobs, failed
     async for key, size in objects_under(client, source):
         rel = relative_key(key, dir_prefix(source.key))
+        if not select.selects(rel):
+            continue
         try:
             jobs.append(Job(S3Location(source.bucket, key), tree_child(dest, rel), size))
         except PathError as exc:
@@ -251,6 +354,8 @@ async def _single_job(client: Client, source: Location, dest: Location, *, move:
 @click.argument("dest", callback=any_location)
 @click.option("--delete", is_flag=True, help="Remove what DEST has and SOURCE has not.")
 @click.option("--dry-run", "-n", is_flag=True, help="Only print what would be done.")
+@filter_options
+@attribute_options
 @click.option(
     "--concurrency",
     "-j",
@@ -263,21 +368,34 @@ async def _single_job(client: Client, source: Location, dest: Location, *, move:
 @click.pass_context
 def mirror(
     ctx: click.Context,
+    /,
     source: Location,
     dest: Location,
     delete: bool,
     dry_run: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     concurrency: int,
     quiet: bool,
+    **attributes: object,
 ) -> None:
     """Sync a directory or prefix, one way.
 
     Makes DEST (a local directory or an s3:// prefix) a copy of SOURCE: copies what is missing
     or differs (size, else ETag or a newer modification time) and, with --delete, removes what
-    SOURCE has not.
+    SOURCE has not. --include and --exclude choose by the path below SOURCE (what they leave
+    out is neither copied nor deleted); the attributes (--content-type, --metadata, ...) are
+    stored with what is uploaded.
     """
+    select = selection_of(include, exclude)
+    stored = attributes_of(attributes)
     if isinstance(source, LocalPath) and isinstance(dest, LocalPath):
         raise click.UsageError("one of SOURCE and DEST must be an s3:// location")
+    if stored.given and not isinstance(source, LocalPath):
+        raise click.UsageError(
+            "--content-type, --metadata, --tags, --storage-class, --cache-control and --sse "
+            "are stored with uploads: SOURCE must be a local directory"
+        )
     if isinstance(source, LocalPath) and not os.path.isdir(source.path):
         raise click.UsageError(output.printable(f"{source.path} is not a directory"))
     settings = settings_of(ctx, quiet)
@@ -286,26 +404,28 @@ def mirror(
 
     async def main() -> int:
         async with settings.client() as client:
-            if dry_run:
-                planned = await client.sync(src, dst, delete=delete, dry_run=True)
-                for item in planned.transferred:
-                    output.echo(f"would {item.action}: {item_text(source, dest, item)}")
-                for item in planned.deleted:
-                    output.echo(f"would delete: {item_text(source, dest, item)}")
-                for failure in planned.failed:
-                    where = item_text(source, dest, failure.item)
-                    output.warn(f"{output.error_line(failure.error)} ({where})")
-                return len(planned.failed)
 
-            def sync(on_progress: Callable[[TreeProgress], None]) -> Awaitable[TreeResult]:
+            def sync(on_progress: Callable[[TreeProgress], None] | None) -> Awaitable[TreeResult]:
                 return client.sync(
                     src,
                     dst,
                     delete=delete,
+                    dry_run=dry_run,
+                    include=select.include,
+                    exclude=select.exclude,
                     concurrency=concurrency,
                     progress=on_progress,
                     resume=False,
+                    content_type=stored.content_type,
+                    metadata=stored.metadata,
+                    tags=stored.tags,
+                    cache_control=stored.cache_control,
+                    storage_class=stored.storage_class,
+                    sse=stored.sse,
                 )
+
+            if dry_run:
+                return len(print_planned(source, dest, await sync(None)).failed)
 
             result = await run_tree(console, source, dest, sync)
             for item in result.deleted:

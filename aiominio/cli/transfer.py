@@ -17,9 +17,11 @@ from functools import partial
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
+from aiominio.cli.attributes import NO_ATTRIBUTES, Attributes
 from aiominio.cli.mirror import Entry
 from aiominio.cli.output import (
     PROG,
+    echo,
     error_line,
     is_reportable,
     progress_label,
@@ -206,7 +208,9 @@ async def stream_chunks(read: Callable[[int], bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
-async def from_stdin(client: Client, dest: S3Location) -> None:
+async def from_stdin(
+    client: Client, dest: S3Location, attributes: Attributes = NO_ATTRIBUTES
+) -> None:
     """Upload stdin to an object: a redirected file with its size, a pipe or terminal streamed
     to its end (in parts once it passes the multipart threshold; a failed or interrupted
     upload is aborted)."""
@@ -214,9 +218,30 @@ async def from_stdin(client: Client, dest: S3Location) -> None:
     st = os.fstat(fd)
     if stat.S_ISREG(st.st_mode):
         size = st.st_size - os.lseek(fd, 0, os.SEEK_CUR)
-        await client.put_object(dest.bucket, dest.key, sys.stdin.buffer, size)
+        await client.put_object(
+            dest.bucket,
+            dest.key,
+            sys.stdin.buffer,
+            size,
+            content_type=attributes.content_type or DEFAULT_CONTENT_TYPE,
+            metadata=attributes.metadata,
+            tags=attributes.tags,
+            cache_control=attributes.cache_control,
+            storage_class=attributes.storage_class,
+            sse=attributes.sse,
+        )
         return
-    await client.put_object(dest.bucket, dest.key, stream_chunks(partial(os.read, fd)))
+    await client.put_object(
+        dest.bucket,
+        dest.key,
+        stream_chunks(partial(os.read, fd)),
+        content_type=attributes.content_type or DEFAULT_CONTENT_TYPE,
+        metadata=attributes.metadata,
+        tags=attributes.tags,
+        cache_control=attributes.cache_control,
+        storage_class=attributes.storage_class,
+        sse=attributes.sse,
+    )
 
 
 # -- running jobs ------------------------------------------------------------------------------
@@ -237,11 +262,13 @@ class Transfers:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         move: bool = False,
+        attributes: Attributes = NO_ATTRIBUTES,
     ) -> None:
         self.client = client
         self.console = console
         self.concurrency = max(1, concurrency)
         self.move = move
+        self.attributes = attributes
         self.failed = 0
         self.done = 0
 
@@ -298,29 +325,63 @@ class Transfers:
     async def _transfer(self, job: Job, on_progress: LibraryProgress) -> None:
         src, dst = job.source, job.dest
         if isinstance(src, LocalPath) and isinstance(dst, S3Location):
-            await upload(self.client, src.path, dst, size=job.size, progress=on_progress)
+            await upload(
+                self.client,
+                src.path,
+                dst,
+                size=job.size,
+                progress=on_progress,
+                attributes=self.attributes,
+            )
         elif isinstance(src, S3Location) and isinstance(dst, LocalPath):
             await download(self.client, src, dst.path, progress=on_progress, mtime=job.mtime)
         elif isinstance(src, S3Location) and isinstance(dst, S3Location):
-            await self.client.copy_object(dst.bucket, dst.key, src.bucket, src.key)
+            await self.client.copy_object(
+                dst.bucket,
+                dst.key,
+                src.bucket,
+                src.key,
+                content_type=self.attributes.content_type,
+                metadata=self.attributes.metadata,
+                tags=self.attributes.tags,
+                cache_control=self.attributes.cache_control,
+                storage_class=self.attributes.storage_class,
+                sse=self.attributes.sse,
+            )
             on_progress(job.size or 0, job.size)
         else:
             raise PathError("copy local files with cp(1); one side must be s3://")
 
 
 async def upload(
-    client: Client, path: str, dest: S3Location, *, size: int | None, progress: LibraryProgress
+    client: Client,
+    path: str,
+    dest: S3Location,
+    *,
+    size: int | None,
+    progress: LibraryProgress,
+    attributes: Attributes = NO_ATTRIBUTES,
 ) -> None:
     """Upload one file, or with ``size`` None a pipe or device to its end. A multipart upload
     that fails or is cancelled is aborted (the library's ``put_object`` does so;
     ``fput_object`` would keep it to resume, and would take a pipe's size on disk, 0)."""
-    content_type = mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
+    content_type = attributes.content_type or mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
     # Unbuffered: closing it never waits for a read of a pipe still blocked in a thread.
     f = await asyncio.to_thread(open, path, "rb", buffering=0)
     try:
         data: Data = f if size is not None else stream_chunks(f.read)
         await client.put_object(
-            dest.bucket, dest.key, data, size, content_type=content_type, progress=progress
+            dest.bucket,
+            dest.key,
+            data,
+            size,
+            progress=progress,
+            content_type=content_type,
+            metadata=attributes.metadata,
+            tags=attributes.tags,
+            cache_control=attributes.cache_control,
+            storage_class=attributes.storage_class,
+            sse=attributes.sse,
         )
     finally:
         f.close()
@@ -375,6 +436,18 @@ def item_text(source: Location, dest: Location, item: TreeItem) -> str:
         return shown(dest, item.destination)
     src = shown(source, item.source)
     return f"{src} -> {shown(dest, item.destination)}" if item.destination else src
+
+
+def print_planned(source: Location, dest: Location, planned: TreeResult) -> TreeResult:
+    """Print what a dry run of a directory transfer would do, a line each on stdout (``would
+    upload: a -> s3://b/a``), and what could not be planned on stderr."""
+    for item in planned.transferred:
+        echo(f"would {item.action}: {item_text(source, dest, item)}")
+    for item in planned.deleted:
+        echo(f"would delete: {item_text(source, dest, item)}")
+    for failure in planned.failed:
+        warn(f"{error_line(failure.error)} ({item_text(source, dest, failure.item)})")
+    return planned
 
 
 async def run_tree(

@@ -4,7 +4,7 @@ ranges of one object in few requests."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aiominio.core import planning
 from aiominio.core.coalesce import (
@@ -14,7 +14,9 @@ from aiominio.core.coalesce import (
     check_span_options,
 )
 from aiominio.core.conditions import check_version_id, read_conditions
-from aiominio.core.sse import SseCustomerKey, check_read_sse
+from aiominio.core.headers import DEFAULT_CONTENT_TYPE
+from aiominio.core.options import WriteOptions, write_options
+from aiominio.core.sse import Sse, SseCustomerKey, check_read_sse
 from aiominio.core.sync import (
     COMPARE_MODES,
     S3_SCHEME,
@@ -65,6 +67,12 @@ class DirectoryMethods(MethodsBase):
         progress: TreeProgressCallback | None = None,
         dry_run: bool = False,
         resume: bool = True,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        cache_control: str | None = None,
+        storage_class: str | None = None,
+        sse: Sse | None = None,
     ) -> TreeResult:
         """Upload every file under ``local_dir`` to ``prefix`` (``aws s3 cp --recursive``).
 
@@ -100,6 +108,9 @@ class DirectoryMethods(MethodsBase):
             resume: a file that fails (or the whole call, cancelled) keeps its incomplete
                 multipart upload for the next call to resume, as :meth:`fput_object` does;
                 ``False`` aborts it.
+            content_type: every file's content type (guessed from each name when ``None``).
+            metadata, tags, cache_control, storage_class, sse: stored with every file, as
+                :meth:`put_object` stores them (checked before any request).
 
         Raises:
             InvalidArgument: ``local_dir`` is not a directory, or a bad bucket, prefix, glob
@@ -118,6 +129,15 @@ class DirectoryMethods(MethodsBase):
             progress=progress,
             dry_run=dry_run,
             resume=resume,
+            attributes=self._attributes(
+                content_type=content_type,
+                metadata=metadata,
+                tags=tags,
+                cache_control=cache_control,
+                storage_class=storage_class,
+                sse=sse,
+            ),
+            content_type=content_type,
         )
 
     async def download_dir(
@@ -183,6 +203,12 @@ class DirectoryMethods(MethodsBase):
         concurrency: int | None = None,
         progress: TreeProgressCallback | None = None,
         resume: bool = True,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        cache_control: str | None = None,
+        storage_class: str | None = None,
+        sse: Sse | None = None,
     ) -> TreeResult:
         """Make ``destination`` hold what ``source`` holds, transferring only what changed
         (``aws s3 sync``, ``mc mirror``).
@@ -202,7 +228,9 @@ class DirectoryMethods(MethodsBase):
         the transfers (only files and objects; directories stay). Globs of ``include`` and
         ``exclude`` apply to both sides: what they leave out is neither transferred nor
         deleted. Mapping keys to paths, ``concurrency``, ``progress`` and ``resume`` are as
-        for :meth:`upload_dir` and :meth:`download_dir`.
+        for :meth:`upload_dir` and :meth:`download_dir`; so are ``content_type``,
+        ``metadata``, ``tags``, ``cache_control``, ``storage_class`` and ``sse``, stored with
+        each uploaded file (copies between prefixes keep their source's).
 
         Returns:
             What was uploaded, downloaded, copied, deleted, left alone (``skipped``) and
@@ -235,6 +263,37 @@ class DirectoryMethods(MethodsBase):
             progress=progress,
             dry_run=dry_run,
             resume=resume,
+            attributes=self._attributes(
+                content_type=content_type,
+                metadata=metadata,
+                tags=tags,
+                cache_control=cache_control,
+                storage_class=storage_class,
+                sse=sse,
+            ),
+            content_type=content_type,
+        )
+
+    def _attributes(
+        self,
+        *,
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
+        tags: Mapping[str, str] | None,
+        cache_control: str | None,
+        storage_class: str | None,
+        sse: Sse | None,
+    ) -> WriteOptions:
+        """What every uploaded file of a tree is stored with, checked before any request (the
+        Content-Type is each file's own, given or guessed)."""
+        return write_options(
+            self.requester.endpoint,
+            content_type=DEFAULT_CONTENT_TYPE if content_type is None else content_type,
+            metadata=metadata,
+            tags=tags,
+            cache_control=cache_control,
+            storage_class=storage_class,
+            sse=sse,
         )
 
     async def _tree(
@@ -251,6 +310,8 @@ class DirectoryMethods(MethodsBase):
         resume: bool,
         delete: bool = False,
         compare: Compare = "size-mtime",
+        attributes: WriteOptions | None = None,
+        content_type: str | None = None,
     ) -> TreeResult:
         select = selection(include, exclude)
         conc = DEFAULT_TREE_CONCURRENCY
@@ -271,6 +332,8 @@ class DirectoryMethods(MethodsBase):
             threshold=self.multipart_threshold,
             integrity=self.integrity,
             progress=progress,
+            attributes=attributes or WriteOptions(),
+            content_type=content_type,
         )
         return await transfer_tree(
             self.requester,

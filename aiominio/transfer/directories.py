@@ -76,6 +76,9 @@ class TreeOptions:
         threshold: the client's multipart threshold.
         integrity: the client's upload integrity mode.
         progress: told where the transfer stands.
+        attributes: what every uploaded file is stored with (user metadata, tags, standard
+            headers, encryption), checked; its Content-Type is replaced by ``content_type``.
+        content_type: every uploaded file's content type; ``None`` guesses it from the name.
     """
 
     concurrency: int = DEFAULT_TREE_CONCURRENCY
@@ -83,6 +86,8 @@ class TreeOptions:
     threshold: int = planning.DEFAULT_MULTIPART_THRESHOLD
     integrity: Integrity = "crc32"
     progress: TreeProgressCallback | None = None
+    attributes: WriteOptions = field(default_factory=WriteOptions)
+    content_type: str | None = None
 
 
 async def _tree(req: Requester, side: Side, *, local: LocalTree | None) -> dict[str, TreeEntry]:
@@ -316,8 +321,13 @@ async def _upload(
     options: TreeOptions,
     progress: Progress | None,
 ) -> None:
-    content_type = mimetypes.guess_type(item.source)[0] or DEFAULT_CONTENT_TYPE
-    write = WriteOptions(upload_headers(content_type, None))
+    content_type = (
+        options.content_type or mimetypes.guess_type(item.source)[0] or DEFAULT_CONTENT_TYPE
+    )
+    attributes = options.attributes
+    write = attributes._replace(
+        headers={**attributes.headers, **upload_headers(content_type, None)}
+    )
     job = Upload(
         req,
         bucket,

@@ -109,6 +109,49 @@ async def test_sync_up_and_down_only_changes_with_delete_and_dry_run(
     assert settled.transferred == ()
 
 
+async def test_uploaded_trees_carry_the_attributes_given(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    make_tree(src)
+    # Large enough to go up in parts: the attributes go with CreateMultipartUpload then.
+    (src / "big.bin").write_bytes(os.urandom(client.multipart_threshold + 1))
+    await client.upload_dir(
+        bucket,
+        "up",
+        src,
+        metadata={"Owner": "ada"},
+        tags={"team": "data"},
+        cache_control="max-age=60",
+        concurrency=2,
+    )
+    for key, guessed in [("up/a.txt", "text/plain"), ("up/big.bin", "application/octet-stream")]:
+        stat = await client.stat_object(bucket, key)
+        assert stat.metadata == {"owner": "ada"}
+        assert stat.cache_control == "max-age=60"
+        assert stat.content_type == guessed  # each file's own, guessed from its name
+        assert await client.get_object_tags(bucket, key) == {"team": "data"}
+
+    # A sync stores them with what it uploads, and a given content type with every file.
+    (src / "a.txt").write_bytes(b"changed")
+    ran = await client.sync(src, f"s3://{bucket}/up", content_type="text/x-given", tags={"v": "2"})
+    assert [i.relative for i in ran.uploaded] == ["a.txt"]
+    stat = await client.stat_object(bucket, "up/a.txt")
+    assert stat.content_type == "text/x-given" and stat.metadata == {}
+    assert await client.get_object_tags(bucket, "up/a.txt") == {"v": "2"}
+
+
+async def test_bad_tree_attributes_are_refused_before_any_request(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    make_tree(tmp_path)
+    with pytest.raises(InvalidArgument, match="metadata"):
+        await client.upload_dir(bucket, "x", tmp_path, metadata={"bad name": "v"})
+    with pytest.raises(InvalidArgument, match="content_type"):
+        await client.sync(tmp_path, f"s3://{bucket}/x", content_type="text/\u00e9")
+    assert await keys(client, bucket) == []
+
+
 async def test_sync_between_prefixes_copies_on_the_server(
     client: aiominio.Client, bucket: str
 ) -> None:

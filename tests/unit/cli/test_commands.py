@@ -15,7 +15,8 @@ from aiominio.cli import main
         (["rb", "not-s3"], "not an s3:// location: 'not-s3'"),
         (["ls", "notanurl"], "not an s3:// location: 'notanurl'"),
         (["stat", "s3://bkt"], "s3://bkt is not an object"),
-        (["presign", "s3://bkt/k", "--expires", "0"], "0 is not in the range 1<=x<=604800"),
+        (["presign", "s3://bkt/k", "--expires", "0"], "from 1 second to 7 days, not '0'"),
+        (["presign", "s3://bkt/k", "--expires", "soon"], "a duration is a number"),
     ],
 )
 def test_bad_locations_and_values_are_usage_errors(
