@@ -25,8 +25,14 @@ def alias() -> None:
 @click.argument("access_key", required=False)
 @click.argument("secret_key", required=False)
 @click.option("--region", help="The region to sign for (discovered per bucket when not given).")
+@json_option
 def set_alias(
-    name: str, url: str, access_key: str | None, secret_key: str | None, region: str | None
+    name: str,
+    url: str,
+    access_key: str | None,
+    secret_key: str | None,
+    region: str | None,
+    as_json: bool,
 ) -> None:
     """Save URL (and keys) as NAME. A SECRET_KEY of '-' is read from stdin; an ACCESS_KEY
     without SECRET_KEY asks for it (hidden)."""
@@ -46,7 +52,10 @@ def set_alias(
     aliases = load()
     aliases[name] = Alias(url, access_key, secret_key, region)
     path = save(aliases)
-    output.say(output.stderr_console(), f"saved alias {name} ({url}) in {path}")
+    if as_json:
+        output.print_json({"saved": name, "url": url, "config": str(path)})
+    else:
+        output.say(output.stderr_console(), f"saved alias {name} ({url}) in {path}")
 
 
 @alias.command("list")
@@ -71,11 +80,15 @@ def list_aliases(as_json: bool) -> None:
 
 @alias.command("remove")
 @click.argument("name")
-def remove_alias(name: str) -> None:
+@json_option
+def remove_alias(name: str, as_json: bool) -> None:
     """Forget the alias NAME."""
     aliases = load()
     if name not in aliases:
         raise AliasError(f"no alias {name!r}")
     del aliases[name]
     save(aliases)
-    output.say(output.stderr_console(), f"removed alias {name}")
+    if as_json:
+        output.print_json({"removed": name})
+    else:
+        output.say(output.stderr_console(), f"removed alias {name}")

@@ -11,7 +11,15 @@ import click
 from rich.console import Console
 
 from aiominio.cli import output
-from aiominio.cli.app import STDIO, any_location, cli, fail_if, quiet_option, settings_of
+from aiominio.cli.app import (
+    STDIO,
+    any_location,
+    cli,
+    fail_if,
+    json_option,
+    quiet_option,
+    settings_of,
+)
 from aiominio.cli.attributes import (
     Attributes,
     attribute_options,
@@ -35,7 +43,9 @@ from aiominio.cli.transfer import (
     DEFAULT_CONCURRENCY,
     Job,
     Transfers,
+    done_record,
     from_stdin,
+    item_record,
     item_text,
     objects_under,
     print_planned,
@@ -58,6 +68,7 @@ def _transfer_options(f: _Command) -> _Command:
     f = attribute_options(f)
     f = click.option("--dry-run", "-n", is_flag=True, help="Only print what would be done.")(f)
     f = filter_options(f)
+    f = json_option(f)
     f = click.option("--recursive", "-r", "-R", is_flag=True, help="Everything below SOURCE.")(f)
     f = click.option(
         "--concurrency",
@@ -83,6 +94,7 @@ def cp(
     recursive: bool,
     concurrency: int,
     quiet: bool,
+    as_json: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     dry_run: bool,
@@ -96,7 +108,7 @@ def cp(
     (--content-type, --metadata, --tags, ...); --include and --exclude choose among the files
     of a --recursive copy by their path below SOURCE.
     """
-    choices = _choices(recursive, include, exclude, dry_run, attributes)
+    choices = _choices(recursive, include, exclude, dry_run, attributes, as_json)
     _copy(ctx, source, dest, choices, concurrency=concurrency, quiet=quiet, move=False)
 
 
@@ -113,6 +125,7 @@ def mv(
     recursive: bool,
     concurrency: int,
     quiet: bool,
+    as_json: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     dry_run: bool,
@@ -122,7 +135,7 @@ def mv(
 
     Copies as cp does, then removes each source once its copy succeeded.
     """
-    choices = _choices(recursive, include, exclude, dry_run, attributes)
+    choices = _choices(recursive, include, exclude, dry_run, attributes, as_json)
     _copy(ctx, source, dest, choices, concurrency=concurrency, quiet=quiet, move=True)
 
 
@@ -134,6 +147,8 @@ class _Choices:
     select: Selection
     dry_run: bool
     attributes: Attributes
+    #: Print a JSON object a line (each file done) instead of messages and bars.
+    as_json: bool = False
 
 
 def _choices(
@@ -142,11 +157,14 @@ def _choices(
     exclude: tuple[str, ...],
     dry_run: bool,
     attributes: dict[str, object],
+    as_json: bool,
 ) -> _Choices:
     """The options of a cp or mv, checked before any request."""
     if (include or exclude) and not recursive:
         raise click.UsageError("--include and --exclude choose files of a --recursive copy")
-    return _Choices(recursive, selection_of(include, exclude), dry_run, attributes_of(attributes))
+    return _Choices(
+        recursive, selection_of(include, exclude), dry_run, attributes_of(attributes), as_json
+    )
 
 
 def _copy(
@@ -172,7 +190,7 @@ def _copy(
         return
     if isinstance(source, LocalPath) and os.path.isdir(source.path) and not recursive:
         raise click.UsageError(output.printable(f"{source.path} is a directory (use --recursive)"))
-    settings = settings_of(ctx, quiet)
+    settings = settings_of(ctx, quiet or choices.as_json)
     console = output.stderr_console(quiet=settings.quiet)
 
     async def main() -> int:
@@ -190,12 +208,22 @@ def _copy(
                 select=choices.select,
             )
             if choices.dry_run:
-                verb = "move" if move else None
                 for job in jobs:
-                    output.echo(f"would {verb or job.verb}: {job.source} -> {job.dest}")
+                    verb = "move" if move else job.verb
+                    if choices.as_json:
+                        output.print_json(
+                            done_record(verb, job.source, job.dest, job.size, dry_run=True)
+                        )
+                    else:
+                        output.echo(f"would {verb}: {job.source} -> {job.dest}")
                 return failed
             transfers = Transfers(
-                client, console, concurrency=concurrency, move=move, attributes=choices.attributes
+                client,
+                console,
+                concurrency=concurrency,
+                move=move,
+                attributes=choices.attributes,
+                as_json=choices.as_json,
             )
             await transfers.run(jobs)
             return failed + transfers.failed
@@ -264,8 +292,8 @@ async def _copy_tree(
 
         transfer = download
     if choices.dry_run:
-        return print_planned(source, dest, await transfer(None))
-    return await run_tree(console, source, dest, transfer)
+        return print_planned(source, dest, await transfer(None), as_json=choices.as_json)
+    return await run_tree(console, source, dest, transfer, as_json=choices.as_json)
 
 
 def _copy_stdio(
@@ -281,7 +309,11 @@ def _copy_stdio(
     if isinstance(source, S3Location) and source.is_dir:
         raise click.UsageError(output.printable(f"{source} is not an object"))
     if choices.dry_run:
-        output.echo(f"would {'upload' if source == STDIO else 'download'}: {source} -> {dest}")
+        verb = "upload" if source == STDIO else "download"
+        if choices.as_json:
+            output.print_json(done_record(verb, source, dest, None, dry_run=True))
+        else:
+            output.echo(f"would {verb}: {source} -> {dest}")
         return
     settings = settings_of(ctx)
 
@@ -356,6 +388,7 @@ async def _single_job(client: Client, source: Location, dest: Location, *, move:
 @click.option("--dry-run", "-n", is_flag=True, help="Only print what would be done.")
 @filter_options
 @attribute_options
+@json_option
 @click.option(
     "--concurrency",
     "-j",
@@ -377,6 +410,7 @@ def mirror(
     exclude: tuple[str, ...],
     concurrency: int,
     quiet: bool,
+    as_json: bool,
     **attributes: object,
 ) -> None:
     """Sync a directory or prefix, one way.
@@ -398,7 +432,7 @@ def mirror(
         )
     if isinstance(source, LocalPath) and not os.path.isdir(source.path):
         raise click.UsageError(output.printable(f"{source.path} is not a directory"))
-    settings = settings_of(ctx, quiet)
+    settings = settings_of(ctx, quiet or as_json)
     console = output.stderr_console(quiet=settings.quiet)
     src, dst = tree_side(source), tree_side(dest)
 
@@ -425,11 +459,14 @@ def mirror(
                 )
 
             if dry_run:
-                return len(print_planned(source, dest, await sync(None)).failed)
+                return len(print_planned(source, dest, await sync(None), as_json=as_json).failed)
 
-            result = await run_tree(console, source, dest, sync)
+            result = await run_tree(console, source, dest, sync, as_json=as_json)
             for item in result.deleted:
-                output.say(console, f"delete: {item_text(source, dest, item)}")
+                if as_json:
+                    output.print_json(item_record(source, dest, item))
+                else:
+                    output.say(console, f"delete: {item_text(source, dest, item)}")
             output.say(
                 console,
                 f"mirror: {len(result.transferred)} copied, {len(result.deleted)} deleted, "

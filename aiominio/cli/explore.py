@@ -150,14 +150,22 @@ def find(
 @cli.command()
 @click.argument("target", callback=s3_location)
 @click.option("--files", "-f", is_flag=True, help="Objects too, not only the prefixes.")
+@json_option
 @click.pass_context
-def tree(ctx: click.Context, target: S3Location, files: bool) -> None:
+def tree(ctx: click.Context, target: S3Location, files: bool, as_json: bool) -> None:
     """The prefixes ("directories") under a bucket or prefix as a tree."""
     settings = settings_of(ctx)
     root = _bucket_or_prefix(target)
 
+    def entry(kind: str, key: str, depth: int, name: str) -> None:
+        if as_json:
+            output.print_json({"type": kind, "key": key, "depth": depth})
+        else:
+            output.echo(f"{'  ' * depth}{name}")
+
     async def main() -> None:
-        output.echo(str(target))
+        if not as_json:
+            output.echo(str(target))
         async with settings.client() as client:
             shown: set[str] = set()
             async for obj in client.list_objects(target.bucket, root, recursive=True):
@@ -166,9 +174,9 @@ def tree(ctx: click.Context, target: S3Location, files: bool) -> None:
                     folder = "/".join(parts[:depth])
                     if folder not in shown:
                         shown.add(folder)
-                        output.echo(f"{'  ' * depth}{parts[depth - 1]}/")
+                        entry("prefix", f"{root}{folder}/", depth, f"{parts[depth - 1]}/")
                 if files and parts[-1]:
-                    output.echo(f"{'  ' * len(parts)}{parts[-1]}")
+                    entry("object", obj.key, len(parts), parts[-1])
 
     run(main())
 
@@ -212,8 +220,9 @@ def tag() -> None:
 @tag.command("set")
 @click.argument("target", callback=s3_location)
 @click.argument("tags", nargs=-1, required=True, metavar="KEY=VALUE...")
+@json_option
 @click.pass_context
-def tag_set(ctx: click.Context, target: S3Location, tags: tuple[str, ...]) -> None:
+def tag_set(ctx: click.Context, target: S3Location, tags: tuple[str, ...], as_json: bool) -> None:
     """Replace the object's tags with KEY=VALUE pairs."""
     pairs = {}
     for pair in tags:
@@ -228,7 +237,10 @@ def tag_set(ctx: click.Context, target: S3Location, tags: tuple[str, ...]) -> No
             await client.set_object_tags(target.bucket, target.key, pairs)
 
     run(main())
-    output.say(output.stderr_console(), f"tagged {target} with {len(pairs)} tag(s)")
+    if as_json:
+        output.print_json({"target": str(target), "tags": pairs})
+    else:
+        output.say(output.stderr_console(), f"tagged {target} with {len(pairs)} tag(s)")
 
 
 @tag.command("list")
@@ -252,8 +264,9 @@ def tag_list(ctx: click.Context, target: S3Location, as_json: bool) -> None:
 
 @tag.command("remove")
 @click.argument("target", callback=s3_location)
+@json_option
 @click.pass_context
-def tag_remove(ctx: click.Context, target: S3Location) -> None:
+def tag_remove(ctx: click.Context, target: S3Location, as_json: bool) -> None:
     """Remove every tag of the object."""
     settings = settings_of(ctx)
 
@@ -262,14 +275,18 @@ def tag_remove(ctx: click.Context, target: S3Location) -> None:
             await client.delete_object_tags(target.bucket, target.key)
 
     run(main())
-    output.say(output.stderr_console(), f"removed the tags of {target}")
+    if as_json:
+        output.print_json({"target": str(target), "tags": {}})
+    else:
+        output.say(output.stderr_console(), f"removed the tags of {target}")
 
 
 @cli.command()
 @click.argument("action", type=click.Choice(["info", "enable", "suspend"]))
 @click.argument("target", callback=s3_location)
+@json_option
 @click.pass_context
-def version(ctx: click.Context, action: str, target: S3Location) -> None:
+def version(ctx: click.Context, action: str, target: S3Location, as_json: bool) -> None:
     """A bucket's versioning: info, enable or suspend."""
     settings = settings_of(ctx)
 
@@ -281,4 +298,7 @@ def version(ctx: click.Context, action: str, target: S3Location) -> None:
             return await client.get_bucket_versioning(target.bucket)
 
     state = run(main())
-    output.echo(f"s3://{target.bucket}: versioning {state.value.lower()}")
+    if as_json:
+        output.print_json({"bucket": target.bucket, "versioning": state.value})
+    else:
+        output.echo(f"s3://{target.bucket}: versioning {state.value.lower()}")

@@ -24,6 +24,7 @@ from aiominio.cli.output import (
     echo,
     error_line,
     is_reportable,
+    print_json,
     progress_label,
     report,
     say,
@@ -263,12 +264,14 @@ class Transfers:
         concurrency: int = DEFAULT_CONCURRENCY,
         move: bool = False,
         attributes: Attributes = NO_ATTRIBUTES,
+        as_json: bool = False,
     ) -> None:
         self.client = client
         self.console = console
         self.concurrency = max(1, concurrency)
         self.move = move
         self.attributes = attributes
+        self.as_json = as_json
         self.failed = 0
         self.done = 0
 
@@ -316,7 +319,10 @@ class Transfers:
         else:
             self.done += 1
             verb = "move" if self.move else job.verb
-            say(progress.console, f"{verb}: {job.source} -> {job.dest}")
+            if self.as_json:
+                print_json(done_record(verb, job.source, job.dest, job.size))
+            else:
+                say(progress.console, f"{verb}: {job.source} -> {job.dest}")
         finally:
             if own is not None:
                 progress.remove_task(own)
@@ -438,13 +444,45 @@ def item_text(source: Location, dest: Location, item: TreeItem) -> str:
     return f"{src} -> {shown(dest, item.destination)}" if item.destination else src
 
 
-def print_planned(source: Location, dest: Location, planned: TreeResult) -> TreeResult:
+def done_record(
+    action: str, source: Location | None, dest: Location, size: int | None, *, dry_run: bool = False
+) -> dict[str, object]:
+    """The ``--json`` line of one file or object transferred (or, with ``dry_run``, that
+    would be)."""
+    record: dict[str, object] = {"action": action}
+    if source is not None:
+        record["source"] = str(source)
+    record.update(dest=str(dest), size=size)
+    if dry_run:
+        record["dry_run"] = True
+    return record
+
+
+def item_record(
+    source: Location, dest: Location, item: TreeItem, *, dry_run: bool = False
+) -> dict[str, object]:
+    """The ``--json`` line of one item of a directory transfer."""
+    origin = None if item.action == "delete" else _located(source, item.source)
+    return done_record(
+        item.action, origin, _located(dest, item.destination), item.size, dry_run=dry_run
+    )
+
+
+def _located(root: Location, name: str) -> Location:
+    return S3Location(root.bucket, name) if isinstance(root, S3Location) else LocalPath(name)
+
+
+def print_planned(
+    source: Location, dest: Location, planned: TreeResult, *, as_json: bool = False
+) -> TreeResult:
     """Print what a dry run of a directory transfer would do, a line each on stdout (``would
-    upload: a -> s3://b/a``), and what could not be planned on stderr."""
-    for item in planned.transferred:
-        echo(f"would {item.action}: {item_text(source, dest, item)}")
-    for item in planned.deleted:
-        echo(f"would delete: {item_text(source, dest, item)}")
+    upload: a -> s3://b/a``, or with ``as_json`` a JSON object), and what could not be planned
+    on stderr."""
+    for item in (*planned.transferred, *planned.deleted):
+        if as_json:
+            print_json(item_record(source, dest, item, dry_run=True))
+        else:
+            echo(f"would {item.action}: {item_text(source, dest, item)}")
     for failure in planned.failed:
         warn(f"{error_line(failure.error)} ({item_text(source, dest, failure.item)})")
     return planned
@@ -457,10 +495,12 @@ async def run_tree(
     transfer: Callable[[Callable[[TreeProgress], None]], Awaitable[TreeResult]],
     *,
     verb: str | None = None,
+    as_json: bool = False,
 ) -> TreeResult:
     """Run a library directory transfer with one overall bar (files and bytes, known up
-    front), a bar of its own for each large file, a line for each file done, and the failures
-    and skipped entries reported once it ends (the failures as one line each, escaped)."""
+    front), a bar of its own for each large file, a line for each file done (with ``as_json``
+    a JSON object on stdout), and the failures and skipped entries reported once it ends (the
+    failures as one line each, escaped)."""
     with transfer_progress(console) as progress:
         # Drawn once there is something to move: a sync with nothing to do draws no empty bar.
         overall: list[TaskID] = []
@@ -485,7 +525,9 @@ async def run_tree(
                     progress.remove_task(own.pop(rel))
                 else:
                     progress.update(own[rel], completed=p.item_done)
-            if p.finished and p.error is None:
+            if p.finished and p.error is None and as_json:
+                print_json(item_record(source, dest, p.item))
+            elif p.finished and p.error is None:
                 say(progress.console, f"{verb or p.item.action}: {item_text(source, dest, p.item)}")
 
         result = await transfer(on_progress)

@@ -237,3 +237,55 @@ async def test_presign_target_alone_is_a_get_and_expires_takes_a_duration(
     await asyncio.to_thread(fetch, put)
     async with sw.get_object(bucket, "up.txt") as obj:
         assert await obj.read() == b"via url"
+
+
+# -- --json on the commands that move data ----------------------------------------------------
+
+
+async def test_cp_mv_mirror_json_is_one_object_per_file(
+    env: dict[str, str], sw: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    files = make_tree(tmp_path / "src")
+    ran = await ok(env, "cp", "-r", "--json", str(tmp_path / "src"), f"s3://{bucket}/t")
+    records = [json.loads(line) for line in ran.text.splitlines()]
+    assert ran.err == ""  # no bars, no messages: the lines are the report
+    assert sorted(r["dest"] for r in records) == sorted(f"s3://{bucket}/t/{k}" for k in files)
+    assert {r["action"] for r in records} == {"upload"}
+    assert {r["dest"]: r["size"] for r in records}[f"s3://{bucket}/t/a.txt"] == 6
+
+    ran = await ok(env, "mv", "--json", f"s3://{bucket}/t/a.txt", f"s3://{bucket}/moved.txt")
+    assert json.loads(ran.text) == {
+        "action": "move",
+        "source": f"s3://{bucket}/t/a.txt",
+        "dest": f"s3://{bucket}/moved.txt",
+        "size": 6,
+    }
+
+    (tmp_path / "src" / "a.txt").write_bytes(b"changed!")
+    ran = await ok(env, "mirror", "--json", "-n", str(tmp_path / "src"), f"s3://{bucket}/t")
+    planned = [json.loads(line) for line in ran.text.splitlines()]
+    assert planned == [
+        {
+            "action": "upload",
+            "source": str(tmp_path / "src" / "a.txt"),
+            "dest": f"s3://{bucket}/t/a.txt",
+            "size": 8,
+            "dry_run": True,
+        }
+    ]
+
+
+async def test_tree_tag_and_version_json(
+    env: dict[str, str], sw: aiominio.Client, bucket: str
+) -> None:
+    await sw.put_object(bucket, "a/b/c.txt", b"c")
+    ran = await ok(env, "tree", "-f", "--json", f"s3://{bucket}")
+    assert [json.loads(line) for line in ran.text.splitlines()] == [
+        {"type": "prefix", "key": "a/", "depth": 1},
+        {"type": "prefix", "key": "a/b/", "depth": 2},
+        {"type": "object", "key": "a/b/c.txt", "depth": 3},
+    ]
+    ran = await ok(env, "tag", "set", "--json", f"s3://{bucket}/a/b/c.txt", "k=v")
+    assert json.loads(ran.text) == {"target": f"s3://{bucket}/a/b/c.txt", "tags": {"k": "v"}}
+    ran = await ok(env, "version", "--json", "info", f"s3://{bucket}")
+    assert json.loads(ran.text)["bucket"] == bucket
