@@ -1,6 +1,6 @@
 """The ``aiominio`` command line (``pip install 'aiominio[cli]'``): ls, cp, mv, rm, mb, rb, stat,
-cat, presign, mirror (or sync), alias, du, find, tree, head, tag and version over the library's
-client.
+cat, presign, mirror (or sync), alias, du, find, tree, head, tag, version, retention, legal-hold,
+ilm, anonymous, diff, event, sql and watch over the library's client.
 
 The library itself never imports this package (nor click and rich, which it needs).
 """
@@ -17,6 +17,8 @@ from aiominio.cli import (  # noqa: F401  (they add their commands to cli)
     commands,
     copying,
     explore,
+    governance,
+    streams,
 )
 from aiominio.cli.app import cli
 from aiominio.cli.runner import EXIT_INTERRUPTED

@@ -109,8 +109,12 @@ class DirectoryMethods(MethodsBase):
                 multipart upload for the next call to resume, as :meth:`fput_object` does;
                 ``False`` aborts it.
             content_type: every file's content type (guessed from each name when ``None``).
-            metadata, tags, cache_control, storage_class, sse: stored with every file, as
-                :meth:`put_object` stores them (checked before any request).
+            metadata: user metadata stored with every file, as :meth:`put_object` stores it
+                (like the next four, checked before any request).
+            tags: tags stored with every file.
+            cache_control: the Cache-Control stored with every file.
+            storage_class: the storage class of every file.
+            sse: the server-side encryption of every file.
 
         Raises:
             InvalidArgument: ``local_dir`` is not a directory, or a bad bucket, prefix, glob

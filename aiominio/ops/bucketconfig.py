@@ -3,6 +3,8 @@ notification configuration."""
 
 from __future__ import annotations
 
+import contextlib
+
 from aiominio.errors import InvalidArgument, InvalidResponseError, NoSuchBucketPolicy
 from aiominio.notification import NotificationConfig
 from aiominio.policy import Policy, PolicyDocument, apply_policy, derive_policy
@@ -40,8 +42,10 @@ async def set_policy_json(req: Requester, bucket: str, *, text: str) -> None:
 
 
 async def delete_policy(req: Requester, bucket: str) -> None:
-    """DeleteBucketPolicy."""
-    await req.send(Request("DELETE", bucket, query=_POLICY))
+    """DeleteBucketPolicy; a bucket without a policy is no error (AWS answers 204 for it,
+    SeaweedFS NoSuchBucketPolicy)."""
+    with contextlib.suppress(NoSuchBucketPolicy):
+        await req.send(Request("DELETE", bucket, query=_POLICY))
 
 
 async def _policy_document(req: Requester, bucket: str) -> PolicyDocument:
