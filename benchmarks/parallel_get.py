@@ -102,7 +102,10 @@ def start_proxy(upstream: int, args: argparse.Namespace) -> tuple[subprocess.Pop
 
 def bench(args: argparse.Namespace) -> None:
     rows: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="aiominio-pget-") as tmp, testing.seaweedfs() as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="aiominio-pget-") as tmp,
+        testing.seaweedfs(volume_growth=None) as server,
+    ):
         source = os.path.join(tmp, "source.bin")
         with open(source, "wb") as f:
             for _ in range(max(args.sizes)):

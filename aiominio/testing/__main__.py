@@ -8,10 +8,12 @@ SIGTERM and stops it.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
-from aiominio.testing._serve import serve
+from aiominio.testing._kept import kept_server, stop_kept
+from aiominio.testing._serve import exports, serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,7 +42,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run a cluster instead: a master, three volume servers (replication 001), a filer "
         "and the S3 gateway, each its own process (not with --port or --dir)",
     )
+    run.add_argument("--state", metavar="DIR", help=argparse.SUPPRESS)  # used by start
+    commands.add_parser(
+        "start",
+        help="start SeaweedFS in the background, kept between test runs, and print the "
+        "environment to use it",
+        description="Start SeaweedFS in the background (or find the one already kept), and "
+        "print the export lines. The pytest fixtures reuse it with AIOMINIO_TEST_SERVER=keep: "
+        "the first test is ready at once. 'stop' stops it.",
+    )
+    commands.add_parser("stop", help="stop the SeaweedFS that 'start' kept in the background")
     args = parser.parse_args(argv)
+    if args.command == "start":
+        return _start()
+    if args.command == "stop":
+        stopped = stop_kept()
+        print(
+            "stopped the kept SeaweedFS" if stopped else "no kept SeaweedFS runs", file=sys.stderr
+        )
+        return 0
     if args.cluster and (args.port is not None or args.dir is not None):
         parser.error("--cluster takes no --port or --dir")
     if args.port is not None and not 0 < args.port < 65536:
@@ -51,7 +71,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         secret_key=args.secret_key,
         data_dir=args.dir,
         cluster=args.cluster,
+        state_dir=args.state,
     )
+
+
+def _start() -> int:
+    try:
+        server, started = kept_server()
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, value in exports(server):
+        print(f"export {name}={shlex.quote(value)}")
+    print("export AIOMINIO_TEST_SERVER=keep")
+    what = "started" if started else "already runs"
+    print(
+        f"SeaweedFS {what} at {server.endpoint}; python -m aiominio.testing stop stops it",
+        file=sys.stderr,
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ from typing import TextIO
 
 from aiominio.errors import InvalidArgument
 from aiominio.testing._cluster import seaweedfs_cluster
+from aiominio.testing._kept import STATE_FILE, KeptState, read_state, write_state
 from aiominio.testing._servers import LocalServer, seaweedfs_process
 
-__all__ = ["serve"]
+__all__ = ["exports", "serve"]
 
 
 class _Stopped(BaseException):
@@ -72,6 +73,17 @@ def _running(
         yield single, wait_single
 
 
+def exports(server: LocalServer) -> list[tuple[str, str]]:
+    """The environment that points AWS SDKs, the AWS CLI and ``aiominio.Client()`` at
+    ``server``."""
+    return [
+        ("AWS_ENDPOINT_URL", server.endpoint),
+        ("AWS_ACCESS_KEY_ID", server.access_key),
+        ("AWS_SECRET_ACCESS_KEY", server.secret_key),
+        ("AWS_REGION", "us-east-1"),
+    ]
+
+
 def serve(
     *,
     port: int | None = None,
@@ -81,6 +93,7 @@ def serve(
     out: TextIO | None = None,
     timeout: float = 60.0,
     cluster: bool = False,
+    state_dir: str | os.PathLike[str] | None = None,
 ) -> int:
     """Run SeaweedFS until SIGINT or SIGTERM (``python -m aiominio.testing serve``).
 
@@ -91,6 +104,10 @@ def serve(
     With ``cluster``, a cluster of separate processes (:func:`seaweedfs_cluster`: a master, three
     volume servers with replication ``001``, a filer and the S3 gateway) instead of one; ``port``
     and ``data_dir`` are for the single server only.
+
+    With ``state_dir``, once it serves, the endpoint, keys and this process's id are also
+    written to a file there (mode 0600), removed when it stops: how a server kept in the
+    background between test runs is found (``python -m aiominio.testing start``).
 
     Returns:
         The exit status: 0 when stopped by a signal, 1 when the server could not start or died.
@@ -118,15 +135,17 @@ def serve(
             data_dir=data_dir,
             timeout=timeout,
         ) as (server, wait):
-            for name, value in (
-                ("AWS_ENDPOINT_URL", server.endpoint),
-                ("AWS_ACCESS_KEY_ID", server.access_key),
-                ("AWS_SECRET_ACCESS_KEY", server.secret_key),
-                ("AWS_REGION", "us-east-1"),
-                ("AIOMINIO_TEST_SERVER", server.endpoint),  # reused by the pytest fixtures
-            ):
+            for name, value in exports(server):
                 print(f"export {name}={shlex.quote(value)}", file=out)
+            # reused by the pytest fixtures
+            print(f"export AIOMINIO_TEST_SERVER={shlex.quote(server.endpoint)}", file=out)
             out.flush()
+            if state_dir is not None:
+                state_file = Path(state_dir) / STATE_FILE
+                write_state(
+                    state_file,
+                    KeptState(server.endpoint, server.access_key, server.secret_key, os.getpid()),
+                )
             where = f", data in {Path(data_dir).absolute()}" if data_dir is not None else ""
             print(
                 f"{what} serves S3 at {server.endpoint}{where}; Ctrl-C stops it",
@@ -142,5 +161,10 @@ def serve(
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
+        if state_dir is not None:
+            with contextlib.suppress(OSError):
+                mine = read_state(Path(state_dir))
+                if mine is not None and mine.pid == os.getpid():
+                    (Path(state_dir) / STATE_FILE).unlink()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

