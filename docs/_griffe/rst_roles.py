@@ -4,12 +4,15 @@ The docstrings name other objects the reStructuredText way (``:class:`~aiominio.
 ``:meth:`get_object```), which Markdown would show as is. This turns each role into an optional
 cross-reference: a link where the object is documented on the site, plain code where it is not
 (an internal module), so no warning either way. A literal block introduced by ``::`` keeps its
-indented code and loses the marker. Nothing in the package changes; only what the site
-shows.
+indented code and loses the marker. A parameter whose default names a constant
+(``max_connections=DEFAULT_MAX_CONNECTIONS``) shows the constant's value (``64``), which is
+what a reader wants to know. Nothing in the package changes; only what the site shows.
 """
 
 from __future__ import annotations
 
+import ast
+import operator
 import re
 from typing import Any
 
@@ -46,6 +49,95 @@ class RstRoles(griffe.Extension):
             text = _LITERAL_BLOCK.sub(r"\1:", text)
             text = _LITERAL_BLOCK_ALONE.sub("", text)
             obj.docstring.value = text
+        for obj in _walk(pkg):
+            if isinstance(obj, griffe.Function):
+                for param in obj.parameters:
+                    value = _constant_value(pkg, param.default)
+                    if value is not None:
+                        param.default = value
+
+
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+}
+
+
+def _constant_value(
+    pkg: griffe.Module, default: object, depth: int = 0, *, any_name: bool = False
+) -> str | None:
+    """The value of the constant a default names (through constants naming constants), as
+    shown in a signature: integer arithmetic evaluated (``5 * MiB`` is ``5242880``), anything
+    else short as written (``"us-east-1"``, ``timedelta(days=7)``); None when the default is no
+    such name."""
+    if depth > 5 or not isinstance(default, (griffe.ExprName, griffe.ExprAttribute)):
+        return None
+    if not any_name and not default.canonical_path.rsplit(".", 1)[-1].isupper():
+        return None
+    found = _constant(pkg, default.canonical_path)
+    if found is None or found.value is None:
+        return None
+    value = found.value
+    if isinstance(value, (griffe.ExprName, griffe.ExprAttribute)):
+        return _constant_value(pkg, value, depth + 1)
+    text = str(value)
+    module = found.parent
+
+    def named(name: str) -> int:
+        if module is None or depth > 5:
+            raise ValueError(name)
+        shown = _constant_value(pkg, _Named(f"{module.path}.{name}"), depth + 1, any_name=True)
+        if shown is None or not shown.isdigit():
+            raise ValueError(name)
+        return int(shown)
+
+    try:
+        return str(_arithmetic(ast.parse(text, mode="eval").body, named))
+    except (SyntaxError, ValueError):
+        pass
+    return text if len(text) <= 60 and not re.search(r"\b[A-Z][A-Z0-9_]+\b", text) else None
+
+
+class _Named(griffe.ExprName):
+    """A name to look up by its full path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path.rsplit(".", 1)[-1])
+        self._path = path
+
+    @property
+    def canonical_path(self) -> str:
+        return self._path
+
+
+def _constant(pkg: griffe.Module, path: str) -> griffe.Attribute | None:
+    found = _lookup(pkg, path)
+    try:
+        while isinstance(found, griffe.Alias):
+            found = found.final_target
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+    return found if isinstance(found, griffe.Attribute) else None
+
+
+def _arithmetic(node: ast.expr, named: Any) -> int:
+    """An integer expression of literals and integer constants (``5 * MiB``), evaluated;
+    ValueError for anything else."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        value: int = named(node.id)
+        return value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        result: int = _OPERATORS[type(node.op)](
+            _arithmetic(node.left, named), _arithmetic(node.right, named)
+        )
+        return result
+    raise ValueError(ast.dump(node))
 
 
 def _walk(obj: griffe.Object) -> Any:
