@@ -220,6 +220,11 @@ def build_retention(retention: Retention) -> bytes:
     return bytes(ET.tostring(root, encoding="utf-8"))
 
 
+def build_no_retention() -> bytes:
+    """The Retention body without a mode: it lifts a GOVERNANCE retention (with the bypass)."""
+    return bytes(ET.tostring(ET.Element("Retention", xmlns=S3_NS), encoding="utf-8"))
+
+
 def parse_retention(body: bytes) -> Retention | None:
     """A GetObjectRetention answer (``None`` when it names no mode: no retention)."""
     root = parse(body)

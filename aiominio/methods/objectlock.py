@@ -79,6 +79,22 @@ class ObjectLockMethods(MethodsBase):
             bypass_governance=bypass_governance,
         )
 
+    async def clear_object_retention(
+        self, bucket: str, key: str, *, version_id: str | None = None
+    ) -> None:
+        """Lift the ``GOVERNANCE`` retention of the object's latest version (or of
+        ``version_id``), with the governance bypass (the caller needs the permission for it);
+        a ``COMPLIANCE`` retention cannot be lifted.
+
+        Raises:
+            AccessDenied: a COMPLIANCE retention, or no permission to bypass governance.
+            InvalidRequest: a server that does not lift retentions (SeaweedFS 4.48).
+        """
+        check_bucket_name(bucket)
+        check_object_key(key)
+        check_version_id(version_id)
+        await objectlock.clear_retention(self.requester, bucket, key, version_id=version_id)
+
     async def get_object_retention(
         self, bucket: str, key: str, *, version_id: str | None = None
     ) -> Retention | None:

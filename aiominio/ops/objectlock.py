@@ -9,6 +9,7 @@ from aiominio.core.objectlock import (
     Retention,
     build_legal_hold,
     build_lock_config,
+    build_no_retention,
     build_retention,
     parse_legal_hold,
     parse_lock_config,
@@ -61,6 +62,16 @@ async def set_retention(
     headers = _xml_headers(body)
     if bypass_governance:
         headers[BYPASS_GOVERNANCE_HEADER] = "true"
+    query = _RETENTION + version_query(version_id)
+    await req.send(Request("PUT", bucket, key, query=query, headers=headers, body=body))
+
+
+async def clear_retention(
+    req: Requester, bucket: str, key: str, *, version_id: str | None = None
+) -> None:
+    """PutObjectRetention without a mode, with the governance bypass."""
+    body = build_no_retention()
+    headers = {**_xml_headers(body), BYPASS_GOVERNANCE_HEADER: "true"}
     query = _RETENTION + version_query(version_id)
     await req.send(Request("PUT", bucket, key, query=query, headers=headers, body=body))
 

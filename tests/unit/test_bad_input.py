@@ -1176,6 +1176,7 @@ HOLD = aiominio.Retention(GOV, LATER)
 LOCK_METHODS: dict[str, Callable[..., Any]] = {
     "set_object_retention": lambda c, b, k, **kw: c.set_object_retention(b, k, HOLD, **kw),
     "get_object_retention": lambda c, b, k, **kw: c.get_object_retention(b, k, **kw),
+    "clear_object_retention": lambda c, b, k, **kw: c.clear_object_retention(b, k, **kw),
     "enable_object_legal_hold": lambda c, b, k, **kw: c.enable_object_legal_hold(b, k, **kw),
     "disable_object_legal_hold": lambda c, b, k, **kw: c.disable_object_legal_hold(b, k, **kw),
     "is_object_legal_hold_enabled": lambda c, b, k, **kw: c.is_object_legal_hold_enabled(

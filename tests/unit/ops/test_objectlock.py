@@ -40,3 +40,14 @@ async def test_get_lock_config_reads_the_default_retention() -> None:
     async with client:
         config = await objectlock.get_lock_config(client.requester, "bkt")
     assert (config.mode, config.days, config.years) == (aiominio.RetentionMode.COMPLIANCE, 3, None)
+
+
+async def test_clear_retention_sends_an_empty_retention_with_the_bypass() -> None:
+    client, transport = mock_client(answer(b""))
+    async with client:
+        await objectlock.clear_retention(client.requester, "bkt", "k", version_id="v1")
+    sent = transport.requests[0]
+    assert (sent.method, sent.query) == ("PUT", {"retention": "", "versionId": "v1"})
+    assert sent.headers["x-amz-bypass-governance-retention"] == "true"
+    assert b"<Mode>" not in sent.body and b"Retention" in sent.body
+    assert "Content-MD5" in sent.headers
