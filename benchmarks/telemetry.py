@@ -9,7 +9,8 @@ Modes: ``off`` (``telemetry=False``, the default), ``api`` (``telemetry=True`` w
 OpenTelemetry API alone: no-op providers), ``sdk`` (``telemetry=True``, the SDK recording
 every span through a ``BatchSpanProcessor`` to an exporter that drops them, and every metric
 for an ``InMemoryMetricReader``). The benchmark with a server is ``run.py --libraries aiominio
-aiominio-otel aiominio-otel-api --workloads small_get`` (see README.md, "Telemetry").
+aiominio-otel aiominio-otel-api --workloads small_get`` (see benchmarks/README.md, "What
+telemetry costs").
 """
 
 from __future__ import annotations

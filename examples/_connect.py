@@ -1,8 +1,10 @@
-"""Connection settings shared by the examples: read from the environment.
+"""Connection settings shared by the examples: the environment the AWS SDKs read, which
+``python -m aiominio.testing serve`` (or ``start``) prints.
 
-AIOMINIO_ENDPOINT (default http://127.0.0.1:9000), AIOMINIO_ACCESS_KEY, AIOMINIO_SECRET_KEY and
-AIOMINIO_BUCKET (default "mybucket"); AIOMINIO_CA_BUNDLE, a CA file to trust for an https://
-endpoint with a private certificate.
+``aiominio.Client()`` with no endpoint takes AWS_ENDPOINT_URL (else the profile's endpoint,
+else Amazon S3), AWS_REGION, and the keys of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or
+the profile). AWS_CA_BUNDLE names a CA file to trust for an https:// endpoint with a private
+certificate, and AIOMINIO_BUCKET the bucket the examples use (default "mybucket").
 """
 
 from __future__ import annotations
@@ -15,9 +17,4 @@ BUCKET = os.environ.get("AIOMINIO_BUCKET", "mybucket")
 
 
 def client() -> aiominio.Client:
-    return aiominio.Client(
-        os.environ.get("AIOMINIO_ENDPOINT", "http://127.0.0.1:9000"),
-        access_key=os.environ.get("AIOMINIO_ACCESS_KEY"),
-        secret_key=os.environ.get("AIOMINIO_SECRET_KEY"),
-        ssl_context=os.environ.get("AIOMINIO_CA_BUNDLE"),
-    )
+    return aiominio.Client(ssl_context=os.environ.get("AWS_CA_BUNDLE"))

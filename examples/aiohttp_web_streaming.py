@@ -8,7 +8,7 @@ request body into the store without buffering it (its length need not be known).
 
 The client is created when the app starts (a cleanup context) and closed when it stops::
 
-    AIOMINIO_ENDPOINT=... AIOMINIO_ACCESS_KEY=... AIOMINIO_SECRET_KEY=... \\
+    AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
         python examples/aiohttp_web_streaming.py   # serves http://127.0.0.1:8080/objects/<key>
 """
 

@@ -10,7 +10,7 @@ length need not be known (chunked uploads), larger bodies go up in parts.
 
 The client is created when the app starts (its lifespan) and closed when it stops::
 
-    AIOMINIO_ENDPOINT=... AIOMINIO_ACCESS_KEY=... AIOMINIO_SECRET_KEY=... \\
+    AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
         python examples/fastapi_streaming.py   # serves http://127.0.0.1:8000/objects/<key>
 """
 

@@ -2,7 +2,7 @@
 
 The browser uploads straight to the object store; the app never sees the file::
 
-    AIOMINIO_ENDPOINT=... AIOMINIO_ACCESS_KEY=... AIOMINIO_SECRET_KEY=... \\
+    AWS_ENDPOINT_URL=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\
         python examples/post_form_server.py   # then open http://127.0.0.1:8080/
 """
 

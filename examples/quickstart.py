@@ -2,8 +2,8 @@
 
 Run it against any S3 server::
 
-    AIOMINIO_ENDPOINT=http://127.0.0.1:9000 AIOMINIO_ACCESS_KEY=... AIOMINIO_SECRET_KEY=... \\
-        python examples/quickstart.py
+    eval "$(python -m aiominio.testing start)"   # or the AWS_* variables of your server
+    python examples/quickstart.py
 
 ``nox -s demo`` starts a throwaway SeaweedFS and runs this script against it.
 """
@@ -11,19 +11,15 @@ Run it against any S3 server::
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 
 import aiominio
 
 
 async def main() -> None:
-    endpoint = os.environ.get("AIOMINIO_ENDPOINT", "http://127.0.0.1:9000")
-    client = aiominio.Client(
-        endpoint,
-        access_key=os.environ.get("AIOMINIO_ACCESS_KEY"),
-        secret_key=os.environ.get("AIOMINIO_SECRET_KEY"),
-    )
+    # No endpoint: AWS_ENDPOINT_URL, AWS_REGION and the keys of the environment, as the AWS
+    # SDKs read them (python -m aiominio.testing serve prints them).
+    client = aiominio.Client()
     async with client:
         bucket = f"quickstart-{secrets.token_hex(4)}"
 

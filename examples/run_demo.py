@@ -142,12 +142,17 @@ def main() -> int:
     # two runs at once (two checkouts on one machine) from removing each other's files.
     with testing.seaweedfs() as server, tempfile.TemporaryDirectory(prefix="aiominio-demo-") as tmp:
         print(f"demo: SeaweedFS is serving S3 at {server.endpoint}", flush=True)
+        # What serve prints, and nothing of the user's own AWS setup that would win over it.
+        mine = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env = dict(
-            os.environ,
+            mine,
             TMPDIR=tmp,
-            AIOMINIO_ENDPOINT=server.endpoint,
-            AIOMINIO_ACCESS_KEY=server.access_key,
-            AIOMINIO_SECRET_KEY=server.secret_key,
+            AWS_ENDPOINT_URL=server.endpoint,
+            AWS_ACCESS_KEY_ID=server.access_key,
+            AWS_SECRET_ACCESS_KEY=server.secret_key,
+            AWS_REGION="us-east-1",
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
             AIOMINIO_BUCKET="mybucket",
         )
         for script in SCRIPTS:
@@ -184,10 +189,10 @@ def _encryption_demo(env: dict[str, str], tmp: Path) -> int:
     with testing.seaweedfs(tls_cert=str(cert_file), tls_key=str(key_file)) as server:
         tls_env = dict(
             env,
-            AIOMINIO_ENDPOINT=server.endpoint,
-            AIOMINIO_ACCESS_KEY=server.access_key,
-            AIOMINIO_SECRET_KEY=server.secret_key,
-            AIOMINIO_CA_BUNDLE=str(bundle),
+            AWS_ENDPOINT_URL=server.endpoint,
+            AWS_ACCESS_KEY_ID=server.access_key,
+            AWS_SECRET_ACCESS_KEY=server.secret_key,
+            AWS_CA_BUNDLE=str(bundle),
             AIOMINIO_BUCKET="vault",
         )
         print("\n== examples/server_side_encryption.py", flush=True)

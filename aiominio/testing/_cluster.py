@@ -27,6 +27,7 @@ from aiominio.testing._servers import (
     LocalServer,
     find_binary,
     find_free_port,
+    server_environment,
     signed_request,
     stop_process,
     wait_ready,
@@ -59,6 +60,7 @@ class _Node:
             self.proc = subprocess.Popen(
                 self.cmd,
                 cwd=self.workdir,
+                env=server_environment(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

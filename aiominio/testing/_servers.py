@@ -198,6 +198,16 @@ def _stop_all() -> None:
         stop_process(proc)
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment without what would change a test server's keys: SeaweedFS
+    takes ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` as an identity of its own, which
+    the exports of ``serve`` (another server's keys) would make clash with the fresh one's."""
+    env = dict(os.environ)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    return env
+
+
 def signed_request(method: str, endpoint: str, path: str, access_key: str, secret_key: str) -> int:
     headers = signing.sign_request(
         method,
@@ -350,7 +360,7 @@ def seaweedfs_process(
     volume_growth: int | None = 1,
 ) -> Iterator[tuple[LocalServer, subprocess.Popen[bytes]]]:
     weed = find_binary("weed")
-    env = dict(os.environ)
+    env = server_environment()
     if volume_growth is not None:
         # master.toml's [master.volume_growth] copy_1, through SeaweedFS's WEED_ variables.
         env["WEED_MASTER_VOLUME_GROWTH_COPY_1"] = str(
@@ -455,9 +465,7 @@ def moto(*, timeout: float = 60.0) -> Iterator[LocalServer]:
     """Run moto's server on loopback. It accepts any keys and checks no signatures."""
     workdir = Path(tempfile.mkdtemp(prefix="aiominio-moto-"))
     log = workdir / "moto.log"
-    env = dict(os.environ)
-    env.pop("AWS_ACCESS_KEY_ID", None)
-    env.pop("AWS_SECRET_ACCESS_KEY", None)
+    env = server_environment()
 
     def launch() -> tuple[subprocess.Popen[bytes], LocalServer, Path]:
         port = find_free_port()

@@ -149,3 +149,17 @@ def test_serve_cluster_takes_no_port() -> None:
     )
     assert done.returncode == 2
     assert "--cluster takes no --port or --dir" in done.stderr
+
+
+async def test_a_server_starts_with_another_servers_keys_exported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What `eval "$(python -m aiominio.testing serve)"` leaves in a shell: SeaweedFS would take
+    # these as an identity of its own, clashing with the new server's key of the same name.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "aiominio-test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "another-servers-secret")
+    with testing.seaweedfs(timeout=30) as server:
+        assert server.secret_key != "another-servers-secret"
+        async with server.client() as client:
+            await client.make_bucket("exported-keys")
+            await client.remove_bucket("exported-keys")

@@ -20,8 +20,8 @@ from aiominio import errors
 
 PACKAGE = Path(aiominio.__file__).parent
 
-# Lower layers never import higher ones (README, "Architecture"). A module's layer is that of
-# the longest entry its name starts with.
+# Lower layers never import higher ones (docs/development.md, "Architecture"). A module's layer is
+# that of the longest entry its name starts with.
 LAYERS = {
     "aiominio.errors": 0,
     "aiominio.models": 0,
@@ -395,12 +395,13 @@ def test_the_error_tree_in_the_docstring_is_the_real_one() -> None:
 
 # -- the map of the package -------------------------------------------------------------------
 
-README = PACKAGE.parent / "README.md"
-#: The packages whose README row names each of their modules. The others are named as a whole:
-#: ``core/`` has a module per sans-IO concern (some two dozen, split as they grow) and its rule
-#: (no I/O) is checked module by module above; ``methods/`` mirrors ``ops/`` area by area;
+#: The page whose "Architecture" section holds the table of layers (README.md links to it).
+ARCHITECTURE_PAGE = PACKAGE.parent / "docs" / "development.md"
+#: The packages whose row in that table names each of their modules. The others are named as a
+#: whole: ``core/`` has a module per sans-IO concern (some two dozen, split as they grow) and its
+#: rule (no I/O) is checked module by module above; ``methods/`` mirrors ``ops/`` area by area;
 #: ``cli/`` and ``testing/`` sit above the library.
-LISTED_IN_README = {"ops", "transfer"}
+LISTED_IN_TABLE = {"ops", "transfer"}
 
 
 def subpackages() -> list[Path]:
@@ -423,10 +424,11 @@ def docstring_table(package: Path) -> set[str] | None:
     return {m.group(1) for line in body if (m := re.match(r"([a-z_]+) {2,}\S", line))}
 
 
-def readme_rows() -> dict[str, tuple[set[str], str]]:
-    """The Architecture table of README: layer -> (the modules column's names, the owns
-    column). ``x.py`` names a top-level module, ``x/`` a package."""
-    section = README.read_text().split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+def architecture_rows() -> dict[str, tuple[set[str], str]]:
+    """The Architecture table of docs/development.md: layer -> (the modules column's names, the
+    owns column). ``x.py`` names a top-level module, ``x/`` a package."""
+    page = ARCHITECTURE_PAGE.read_text()
+    section = page.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
@@ -444,8 +446,8 @@ def test_every_subpackage_table_names_its_modules_and_nothing_else() -> None:
             assert table == package_modules(PACKAGE / name), f"the table of {name}/__init__.py"
 
 
-def test_the_readme_table_names_every_module_and_package_once() -> None:
-    rows = readme_rows()
+def test_the_architecture_table_names_every_module_and_package_once() -> None:
+    rows = architecture_rows()
     assert {"facade", "operations", "transfer engine", "pipeline", "core", "base"} <= set(rows)
     named = [name for modules, _ in rows.values() for name in modules]
     assert len(named) == len(set(named)), "a module named in two rows"
@@ -453,19 +455,19 @@ def test_the_readme_table_names_every_module_and_package_once() -> None:
     assert set(named) == top_level | {f"{p.name}/" for p in subpackages()}
 
 
-def test_the_readme_rows_of_the_listed_packages_name_each_module() -> None:
-    """A row of a package in LISTED_IN_README names its modules in the first parenthesised
+def test_the_architecture_rows_of_the_listed_packages_name_each_module() -> None:
+    """A row of a package in LISTED_IN_TABLE names its modules in the first parenthesised
     list of its "owns" column: ``(`buckets`, `listing`, ...)``."""
     listed = {}
-    for modules, owns in readme_rows().values():
+    for modules, owns in architecture_rows().values():
         for package in (m[:-1] for m in modules if m.endswith("/")):
             found = re.search(r"\((`[a-z_]+`(?:, `[a-z_]+`)+)\)", owns)
-            if package in LISTED_IN_README:
-                assert found, f"README's row of {package}/ lists no modules"
+            if package in LISTED_IN_TABLE:
+                assert found, f"the Architecture row of {package}/ lists no modules"
                 listed[package] = set(re.findall(r"`([a-z_]+)`", found.group(1)))
-    assert set(listed) == LISTED_IN_README
+    assert set(listed) == LISTED_IN_TABLE
     for package, names in listed.items():
-        assert names == package_modules(PACKAGE / package), f"README's row of {package}/"
+        assert names == package_modules(PACKAGE / package), f"the Architecture row of {package}/"
 
 
 # -- the unit tests mirror the package --------------------------------------------------------
@@ -488,6 +490,7 @@ ACROSS_MODULES = {
     "test_hostile_answers.py",  # hostile answers to every parser are typed errors
     "test_request_documents.py",  # the XML bodies the core modules build, byte for byte
     "test_faultproxy.py",  # the test suite's own fault-injecting proxy (tests/faultproxy.py)
+    "test_docs_names.py",  # the pages (README.md, docs/) name only APIs that exist
 }
 
 
