@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -71,13 +72,19 @@ WORKLOADS = [
     "size_get",
     "conc_get",
     "conc_put",
+    "fresh_small_put",
+    "fresh_put_large",
     "parallel_get",
     *FS_WORKLOADS,
 ]
+#: Workloads timed in a bucket made just before (untimed), one per run: the first writes of a
+#: young bucket, and the worker method each runs.
+FRESH = {"fresh_small_put": "small_put", "fresh_put_large": "put_large"}
 DEFAULT_WORKLOADS = [w for w in WORKLOADS if w != "parallel_get"]
 # Byte workloads: MiB/s and CPU s/GiB; the rest per operation (or key).
 BYTES = {
     "put_large",
+    "fresh_put_large",
     "put_file",
     "get_large",
     "size_put",
@@ -128,6 +135,11 @@ NOTES = {
         "fs_dask: `dask.dataframe.read_csv(URL glob, storage_options=...).compute()` on "
         "dask's threaded scheduler (its default for dataframes)"
     ),
+    "fresh_small_put": (
+        "fresh_*: the same PUTs as small_put and put_large, timed in a bucket the harness made "
+        "just before (untimed), a new one for each run of each library: a young bucket's first "
+        "writes (SeaweedFS grows its volumes for them)"
+    ),
 }
 
 
@@ -156,6 +168,7 @@ class Case:
 
 def supports(lib: str, workload: str) -> bool:
     """Whether ``lib`` runs ``workload`` at all (else "n/a" without starting a process)."""
+    workload = FRESH.get(workload, workload)
     if workload in FS_WORKLOADS:
         return lib in FS_LIBS
     if lib == "s3fs":
@@ -298,6 +311,8 @@ def label(case: Case, args: argparse.Namespace) -> str:
         "size_get": f"GET {size_name(p)} x {sweep_ops(p, args) if p else 0}, one at a time",
         "conc_get": f"{args.conc_count} x {args.small_size} B GET, {p} at once",
         "conc_put": f"{args.conc_count} x {args.small_size} B PUT, {p} at once",
+        "fresh_small_put": f"{args.count} x {args.small_size} B PUT, 32 at once, fresh bucket",
+        "fresh_put_large": f"PUT {args.large_mib} MiB from memory, fresh bucket",
         "parallel_get": f"fget {args.pget_mib} MiB, {p} x {args.pget_part_mib} MiB ranges",
         "fs_cat": f"fs_cat: cat {args.fs_count} x {args.small_size} B",
         "fs_get": f"fs_get: get {args.fs_files} files x {size_name(args.fs_file_size)}",
@@ -447,6 +462,13 @@ def fs_worker_args(case: Case, args: argparse.Namespace, tmp: str) -> list[str]:
     raise ValueError(w)
 
 
+async def make_bucket(server: testing.LocalServer, name: str) -> None:
+    """A new, empty bucket (a fresh_* run's own; left in place, as SeaweedFS keeps each
+    bucket's volumes: removing it would not give the next run a younger server)."""
+    async with server.client() as c:
+        await c.make_bucket(name)
+
+
 async def prepare_deletes(server: testing.LocalServer, bucket: str, lib: str, n: int) -> None:
     async with server.client(max_connections=128) as c:
         await put_many(c, bucket, ((f"del/{lib}/{i}", b"x") for i in range(n)), 128)
@@ -551,6 +573,7 @@ def figures(case: Case, m: dict[str, Any], args: argparse.Namespace) -> dict[str
         size = {
             "put_file": args.file_mib * MiB,
             "put_large": args.large_mib * MiB,
+            "fresh_put_large": args.large_mib * MiB,
             "get_large": args.large_mib * MiB,
             "parallel_get": args.pget_mib * MiB,
             "fs_parquet": getattr(args, "fs_parquet_bytes", 0),
@@ -876,12 +899,16 @@ def main() -> int:
                 for lib in active[:: -1 if round_number % 2 else 1]:
                     if case.workload == "delete":
                         asyncio.run(prepare_deletes(server, bucket, lib, args.count))
+                    into = bucket
+                    if case.workload in FRESH:
+                        into = f"fresh-{lib}-{round_number}-{secrets.token_hex(3)}"
+                        asyncio.run(make_bucket(server, into))
                     path = (
                         str(Path(tmp) / "download.bin")
                         if case.workload == "parallel_get"
                         else upload
                     )
-                    m = run_worker(lib, case, endpoint, server, bucket, args, path, urls)
+                    m = run_worker(lib, case, endpoint, server, into, args, path, urls)
                     if case.workload == "parallel_get":
                         with contextlib.suppress(FileNotFoundError):
                             os.remove(path)
