@@ -495,6 +495,31 @@ def shaping_proxy(server: testing.LocalServer, args: argparse.Namespace) -> Iter
         proc.wait(timeout=10)
 
 
+def server_pid(server: testing.LocalServer) -> int | None:
+    """The process id of the ``weed`` serving ``server`` (its command line names its work
+    directory), or None where /proc cannot tell."""
+    if server.workdir is None:
+        return None
+    mark = str(server.workdir).encode()
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            cmdline = (entry / "cmdline").read_bytes()
+            if b"weed" in cmdline.split(b"\0", 1)[0] and mark in cmdline:
+                return int(entry.name)
+    return None
+
+
+def server_cpu(pid: int | None) -> float:
+    """Seconds of CPU (user+sys) the process ``pid`` has used so far (0 without one)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_worker(
     lib: str,
     case: Case,
@@ -662,6 +687,10 @@ def markdown(results: Results, libs: list[str], args: argparse.Namespace, notes:
         for metric, title in (
             ("throughput", "Throughput (higher is better)"),
             ("cpu", "Client CPU, user+sys (lower is better)"),
+            (
+                "server_cpu",
+                "Server CPU: SeaweedFS's user+sys while the library ran (lower is better)",
+            ),
             ("rss", "Peak RSS of the client process (lower is better)"),
             ("errors", "Failed requests of the concurrency sweep (every one is a failure)"),
         ):
@@ -881,6 +910,7 @@ def main() -> int:
             with open(upload, "wb") as f:
                 for _ in range(args.file_mib):
                     f.write(os.urandom(MiB))
+        weed = server_pid(server)  # its CPU is measured beside each library's
         bucket = "bench"
         print(f"SeaweedFS at {server.endpoint}; preparing objects ...", file=sys.stderr, flush=True)
         urls = asyncio.run(prepare(server, bucket, args, todo))
@@ -908,7 +938,9 @@ def main() -> int:
                         if case.workload == "parallel_get"
                         else upload
                     )
+                    served0 = server_cpu(weed)
                     m = run_worker(lib, case, endpoint, server, into, args, path, urls)
+                    served = server_cpu(weed) - served0
                     if case.workload == "parallel_get":
                         with contextlib.suppress(FileNotFoundError):
                             os.remove(path)
@@ -923,7 +955,11 @@ def main() -> int:
                             )
                         active.remove(lib)  # no more rounds for it
                         continue
-                    runs[lib].append(figures(case, m, args))
+                    figs = figures(case, m, args)
+                    if weed and "cpu" in m:
+                        # The server's CPU over the worker's run, in the unit of the client's.
+                        figs["server_cpu"] = figures(case, {**m, "cpu": served}, args)["cpu"]
+                    runs[lib].append(figs)
                     result = m.get("result")
                     if isinstance(result, dict) and result.get("verified_by"):
                         notes[f"verified:{case.key}"] = (
