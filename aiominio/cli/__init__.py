@@ -16,8 +16,11 @@ from aiominio.cli import (  # noqa: F401  (they add their commands to cli)
     alias_commands,
     commands,
     copying,
+    diff,
     explore,
-    governance,
+    lifecycle,
+    objectlock,
+    policy,
     streams,
 )
 from aiominio.cli.app import cli

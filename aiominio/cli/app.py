@@ -4,7 +4,9 @@ region, quiet), the client they make, and the location arguments."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import click
 
@@ -19,7 +21,7 @@ from aiominio.cli.paths import (
     parse_location,
     parse_s3,
 )
-from aiominio.cli.runner import EXIT_ERROR
+from aiominio.cli.runner import EXIT_ERROR, run
 from aiominio.client import Client
 from aiominio.core.retry import RetryPolicy
 from aiominio.credentials import (
@@ -30,6 +32,8 @@ from aiominio.credentials import (
 )
 from aiominio.transport import Timeouts
 from aiominio.version import __version__
+
+T = TypeVar("T")
 
 #: Attempts per request on the command line, as the AWS CLI's (the library's default is 10,
 #: over up to a minute: a person at a terminal wants to hear sooner).
@@ -301,3 +305,38 @@ def settings_of(ctx: click.Context, quiet: bool = False) -> Settings:
 def fail_if(failed: int) -> None:
     if failed:
         raise click.exceptions.Exit(EXIT_ERROR)
+
+
+def with_client(ctx: click.Context, action: Callable[[Client], Awaitable[T]]) -> T:
+    """Run ``action`` with a client of the command's settings; what it returns (an error
+    becomes the runner's one line and exit code)."""
+    settings = settings_of(ctx)
+
+    async def main() -> T:
+        async with settings.client() as client:
+            return await action(client)
+
+    return run(main())
+
+
+def report_done(ctx: click.Context, as_json: bool, record: Mapping[str, object], line: str) -> None:
+    """A change done: with --json ``record`` as one JSON object on stdout, else ``line`` on
+    stderr (unless --quiet)."""
+    if as_json:
+        output.print_json(record)
+    else:
+        output.say(output.stderr_console(quiet=settings_of(ctx).quiet), line)
+
+
+def object_only(target: S3Location) -> S3Location:
+    """``target``, which must name an object (a usage error otherwise)."""
+    if target.is_dir:
+        raise click.UsageError(output.printable(f"{target} is not an object"))
+    return target
+
+
+def bucket_only(target: S3Location) -> str:
+    """The bucket ``target`` names, without a key or prefix (a usage error otherwise)."""
+    if target.key:
+        raise click.UsageError(output.printable(f"{target} is not a bucket (no key or prefix)"))
+    return target.bucket

@@ -1,4 +1,4 @@
-"""The commands that compare or follow: diff (two trees), event (a bucket's notification
+"""The commands that follow a bucket or query an object: event (a bucket's notification
 configuration), sql (S3 Select over one object) and watch (a bucket's events as they happen, a
 MinIO extension)."""
 
@@ -8,180 +8,18 @@ import asyncio
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any
 
 import click
 
 from aiominio import BucketEvent, CSVInput, CSVOutput, JSONInput, JSONOutput, ParquetInput
 from aiominio.cli import output
-from aiominio.cli.app import any_location, cli, json_option, s3_location, settings_of
-from aiominio.cli.paths import LocalPath, Location, S3Location, dir_prefix, join_key
+from aiominio.cli.app import cli, json_option, s3_location, settings_of
+from aiominio.cli.paths import S3Location
 from aiominio.cli.runner import EXIT_ERROR, run
-from aiominio.client import Client
 from aiominio.core.select import Compression, InputSerialization, OutputSerialization, SelectRequest
-from aiominio.core.sync import MTIME_SLACK, TreeEntry, is_folder_marker, relative_key
 from aiominio.errors import InvalidArgument
 from aiominio.notification import CloudFunctionConfig, NotificationConfig, QueueConfig, TopicConfig
-from aiominio.transfer import trees
-
-# -- diff --------------------------------------------------------------------------------------
-
-#: diff's exit codes, as diff(1) and cmp(1): 1 says only that the trees differ; trouble (an
-#: error, a usage error) is 2.
-DIFF_DIFFERENT = 1
-DIFF_TROUBLE = 2
-
-#: How an entry differs: on one side only, or in size, modification time or ETag.
-Change = Literal["only-source", "only-target", "size", "mtime", "etag"]
-Tree = Mapping[str, TreeEntry]
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """One relative path the two trees do not agree on, and its entry on each side."""
-
-    relative: str
-    change: Change
-    source: TreeEntry | None
-    target: TreeEntry | None
-
-
-def _change(a: TreeEntry | None, b: TreeEntry | None, mtime: bool, etag: bool) -> Change | None:
-    if a is None or b is None:
-        return "only-target" if a is None else "only-source"
-    if a.size != b.size:
-        return "size"
-    if mtime and abs(a.mtime - b.mtime) > MTIME_SLACK:
-        return "mtime"
-    return "etag" if etag and a.etag and b.etag and a.etag != b.etag else None
-
-
-def compare_trees(
-    source: Tree, target: Tree, *, mtime: bool = False, etag: bool = False
-) -> list[Difference]:
-    """What differs, sorted by relative path: presence and size; with ``mtime`` modification
-    times more than :data:`MTIME_SLACK` apart; with ``etag`` ETags (where both sides have
-    one). One difference per path, the first of these that applies."""
-    found = []
-    for rel in sorted(source.keys() | target.keys()):
-        a, b = source.get(rel), target.get(rel)
-        change = _change(a, b, mtime, etag)
-        if change is not None:
-            found.append(Difference(rel, change, a, b))
-    return found
-
-
-def tree_path(root: Location, relative: str) -> str:
-    """The file or object ``relative`` of the tree ``root``, as shown (never opened)."""
-    if isinstance(root, S3Location):
-        return str(S3Location(root.bucket, join_key(root.key, relative)))
-    return os.path.join(root.path, *relative.split("/"))
-
-
-def _stamp(entry: TreeEntry) -> datetime:
-    return datetime.fromtimestamp(entry.mtime, timezone.utc)
-
-
-def difference_line(diff: Difference, source: Location, target: Location) -> str:
-    """``< SOURCE-PATH`` (only in source), ``> TARGET-PATH`` (only in target) or
-    ``! SOURCE-PATH (size 3 vs 5)`` (on both sides, differing)."""
-    a, b = diff.source, diff.target
-    if a is None:
-        return f"> {tree_path(target, diff.relative)}"
-    if b is None:
-        return f"< {tree_path(source, diff.relative)}"
-    if diff.change == "size":
-        detail = f"size {a.size} vs {b.size}"
-    elif diff.change == "mtime":
-        detail = f"modified {output.date_text(_stamp(a))} vs {output.date_text(_stamp(b))}"
-    else:
-        detail = f"etag {a.etag} vs {b.etag}"
-    return f"! {tree_path(source, diff.relative)} ({detail})"
-
-
-def difference_json(diff: Difference, source: Location, target: Location) -> dict[str, object]:
-    """One difference as JSON: the change, the relative path, and each side's location, size,
-    modification time and ETag (``null`` for a side without the entry)."""
-    found: dict[str, object] = {"change": diff.change, "relative": diff.relative}
-    for name, root, e in (("source", source, diff.source), ("target", target, diff.target)):
-        where = tree_path(root, diff.relative)
-        found[name] = e and dict(location=where, size=e.size, modified=_stamp(e), etag=e.etag)
-    return found
-
-
-async def s3_tree(client: Client, where: S3Location) -> dict[str, TreeEntry]:
-    """Every object under the "directory" ``where`` by relative key, as mirror sees it
-    (folder markers left out)."""
-    prefix = dir_prefix(where.key)
-    tree: dict[str, TreeEntry] = {}
-    async for obj in client.list_objects(where.bucket, prefix, recursive=True):
-        rel = relative_key(obj.key, prefix)
-        if not (obj.is_dir or is_folder_marker(rel)):
-            mtime = obj.last_modified.timestamp() if obj.last_modified else 0.0
-            tree[rel] = TreeEntry(obj.size, mtime, obj.etag)
-    return tree
-
-
-async def _tree(client: Client, where: Location, *, quiet: bool) -> dict[str, TreeEntry]:
-    if isinstance(where, S3Location):
-        return await s3_tree(client, where)
-    local = await asyncio.to_thread(trees.walk_local, where.path)
-    for path in () if quiet else local.ignored:
-        output.warn(f"{output.PROG}: skipping {path}: not a regular file")
-    return local.entries
-
-
-@cli.command()
-@click.argument("source", callback=any_location)
-@click.argument("target", callback=any_location)
-@click.option("--compare-mtime", "mtime", is_flag=True, help="Also times (over 1 s apart).")
-@click.option("--etag", "--checksum", is_flag=True, help="Also ETags (of two s3:// locations).")
-@json_option
-@click.pass_context
-def diff(
-    ctx: click.Context, source: Location, target: Location, mtime: bool, etag: bool, as_json: bool
-) -> None:
-    """Compare two trees: an s3:// prefix and a local directory (either order), or two prefixes.
-
-    Entries are matched by relative path and compared by size (and with the options by time or
-    ETag). A line per difference: "< PATH" only in SOURCE, "> PATH" only in TARGET,
-    "! PATH (size 3 vs 5)" on both sides but different.
-
-    Exit code, as diff(1): 0 the trees are the same, 1 they differ, 2 trouble (a usage error,
-    or an error such as a missing bucket).
-    """
-    if isinstance(source, LocalPath) and isinstance(target, LocalPath):
-        raise click.UsageError("one of SOURCE and TARGET must be an s3:// location")
-    for side in (source, target):
-        if isinstance(side, LocalPath) and not os.path.isdir(side.path):
-            raise click.UsageError(output.printable(f"{side.path} is not a directory"))
-    if etag and not (isinstance(source, S3Location) and isinstance(target, S3Location)):
-        raise click.UsageError("--etag compares two s3:// locations (a file has no ETag)")
-    settings = settings_of(ctx)
-
-    async def main() -> int:
-        async with settings.client() as client:
-            sides = [_tree(client, where, quiet=settings.quiet) for where in (source, target)]
-            a, b = await trees.both(*sides)
-        found = compare_trees(a, b, mtime=mtime, etag=etag)
-        for difference in found:  # printed here: a reader that goes away is no error
-            if as_json:
-                output.print_json(difference_json(difference, source, target))
-            else:
-                output.echo(difference_line(difference, source, target))
-        return len(found)
-
-    try:
-        different = run(main())
-    except click.exceptions.Exit as stop:
-        code = DIFF_TROUBLE if stop.exit_code == EXIT_ERROR else stop.exit_code
-        raise click.exceptions.Exit(code) from None
-    if different:
-        raise click.exceptions.Exit(DIFF_DIFFERENT)
-
 
 # -- event -------------------------------------------------------------------------------------
 
@@ -194,6 +32,9 @@ Target = QueueConfig | TopicConfig | CloudFunctionConfig
 Kind = type[Target]
 #: The configuration an ARN's service names.
 KINDS: dict[str, Kind] = {"sqs": QueueConfig, "sns": TopicConfig, "lambda": CloudFunctionConfig}
+#: Each kind's name in the JSON of a notification (its "type").
+KIND_NAMES: dict[Kind, str] = {QueueConfig: "queue", TopicConfig: "topic"}
+KIND_NAMES[CloudFunctionConfig] = "function"
 
 
 def parse_events(text: str) -> tuple[str, ...]:
@@ -253,25 +94,28 @@ def notification_target(
     return target
 
 
-def _targets(config: NotificationConfig) -> list[tuple[str, Target]]:
-    kinds: dict[str, Sequence[Target]] = {"queue": config.queues, "topic": config.topics}
-    kinds["function"] = config.cloud_functions
-    return [(kind, t) for kind, found in kinds.items() for t in found]
+def _targets(config: NotificationConfig) -> list[Target]:
+    """The queues, then the topics, then the functions."""
+    found: list[Target] = [*config.queues, *config.topics, *config.cloud_functions]
+    return found
+
+
+def notification_row(t: Target) -> dict[str, object]:
+    """A target as JSON: id, type, arn, events, prefix, suffix."""
+    names = ("id", "type", "arn", "events", "prefix", "suffix")
+    values = (t.id, KIND_NAMES[type(t)], t.arn, list(t.events), t.prefix, t.suffix)
+    return dict(zip(names, values, strict=True))
 
 
 def notification_rows(config: NotificationConfig) -> list[dict[str, object]]:
-    """Each target of the configuration as JSON: id, type, arn, events, prefix, suffix."""
-    names = ("id", "type", "arn", "events", "prefix", "suffix")
-    return [
-        dict(zip(names, (t.id, kind, t.arn, list(t.events), t.prefix, t.suffix), strict=True))
-        for kind, t in _targets(config)
-    ]
+    """Each target of the configuration as JSON (:func:`notification_row`)."""
+    return [notification_row(t) for t in _targets(config)]
 
 
 def notification_lines(config: NotificationConfig) -> list[str]:
     """One aligned line per target: id (``-`` when none), ARN, events, filter."""
     rows = []
-    for _, t in _targets(config):
+    for t in _targets(config):
         pairs = (("prefix", t.prefix), ("suffix", t.suffix))
         filters = " ".join(f"{name}={value}" for name, value in pairs if value)
         cells = (t.id or "-", t.arn, ",".join(t.events), filters)
@@ -308,6 +152,7 @@ def event() -> None:
 @click.option("--prefix", default="", help="Only keys starting with this.")
 @click.option("--suffix", default="", help="Only keys ending with this.")
 @click.option("--id", "ident", metavar="ID", help="Name it (the server makes one up otherwise).")
+@json_option
 @click.pass_context
 def event_add(
     ctx: click.Context,
@@ -317,6 +162,7 @@ def event_add(
     prefix: str,
     suffix: str,
     ident: str | None,
+    as_json: bool,
 ) -> None:
     """Notify ARN of the bucket's events (its other notifications stay)."""
     bucket = _bucket(target)
@@ -326,7 +172,7 @@ def event_add(
     async def main() -> bool:
         async with settings.client() as client:
             config = await client.get_bucket_notification(bucket)
-            if ident is not None and any(t.id == ident for _, t in _targets(config)):
+            if ident is not None and any(t.id == ident for t in _targets(config)):
                 return False
             config.add(new)
             await client.set_bucket_notification(bucket, config)
@@ -334,8 +180,11 @@ def event_add(
 
     if not run(main()):
         _refuse(f"s3://{bucket} already has a notification {ident} (event rm --id {ident})")
-    console = output.stderr_console(quiet=settings.quiet)
-    output.say(console, f"added a notification of {','.join(events)} on s3://{bucket} to {arn}")
+    if as_json:
+        output.print_json({"bucket": bucket, "added": notification_row(new)})
+    else:
+        line = f"added a notification of {','.join(events)} on s3://{bucket} to {arn}"
+        output.say(output.stderr_console(quiet=settings.quiet), line)
 
 
 @event.command("ls")
@@ -365,9 +214,15 @@ def event_ls(ctx: click.Context, target: S3Location, as_json: bool) -> None:
 @click.argument("arn", required=False)
 @click.option("--id", "ids", multiple=True, metavar="ID", help="The one with this ID (repeat).")
 @click.option("--all", "everything", is_flag=True, help="Every notification of the bucket.")
+@json_option
 @click.pass_context
 def event_rm(
-    ctx: click.Context, target: S3Location, arn: str | None, ids: tuple[str, ...], everything: bool
+    ctx: click.Context,
+    target: S3Location,
+    arn: str | None,
+    ids: tuple[str, ...],
+    everything: bool,
+    as_json: bool,
 ) -> None:
     """Remove the bucket's notifications to ARN, those with an --id, or --all."""
     bucket = _bucket(target)
@@ -378,13 +233,13 @@ def event_rm(
     def doomed(t: Target) -> bool:
         return everything or t.arn == arn or t.id in ids
 
-    async def main() -> tuple[int, list[str]]:
+    async def main() -> tuple[list[dict[str, object]], list[str]]:
         async with settings.client() as client:
             config = await client.get_bucket_notification(bucket)
-            missing = [i for i in ids if i not in {t.id for _, t in _targets(config)}]
-            removed = sum(doomed(t) for _, t in _targets(config))
+            missing = [i for i in ids if i not in {t.id for t in _targets(config)}]
+            removed = [notification_row(t) for t in _targets(config) if doomed(t)]
             if missing or not (removed or everything):
-                return 0, missing
+                return [], missing
             config.queues[:] = [t for t in config.queues if not doomed(t)]
             config.topics[:] = [t for t in config.topics if not doomed(t)]
             config.cloud_functions[:] = [t for t in config.cloud_functions if not doomed(t)]
@@ -396,8 +251,11 @@ def event_rm(
         _refuse(f"s3://{bucket} has no notification {', '.join(missing)} (nothing removed)")
     if arn is not None and not removed:
         _refuse(f"s3://{bucket} has no notification to {arn}")
-    console = output.stderr_console(quiet=settings.quiet)
-    output.say(console, f"removed {removed} notification(s) from s3://{bucket}")
+    if as_json:
+        output.print_json({"bucket": bucket, "removed": removed})
+    else:
+        line = f"removed {len(removed)} notification(s) from s3://{bucket}"
+        output.say(output.stderr_console(quiet=settings.quiet), line)
 
 
 # -- sql ---------------------------------------------------------------------------------------

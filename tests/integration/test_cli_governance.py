@@ -1,8 +1,10 @@
-"""retention, legal-hold, ilm and anonymous (:mod:`aiominio.cli.governance`), run for real
-(``python -m aiominio``) against SeaweedFS, and against moto where SeaweedFS lacks a feature.
+"""retention and legal-hold (:mod:`aiominio.cli.objectlock`), ilm (:mod:`aiominio.cli.lifecycle`)
+and anonymous (:mod:`aiominio.cli.policy`), run for real (``python -m aiominio``) against
+SeaweedFS, and against moto where SeaweedFS lacks a feature.
 
-Each test checks the effect through a library client. Only GOVERNANCE retentions are set on
-objects, so that every test bucket can be emptied afterwards.
+Each test checks the effect through a library client, and what ``--json`` prints against it.
+Only GOVERNANCE retentions are set on objects, so that every test bucket can be emptied
+afterwards.
 
 What the servers lack (probed): SeaweedFS 4.48 refuses a PutObjectRetention without a mode
 (``retention clear``); moto 5.2 removes it, but answers GetObjectRetention with the object's
@@ -184,6 +186,47 @@ async def test_a_bucket_default_retention(
     assert await sw.get_object_retention(locked, "after.txt") is None
 
 
+async def test_retention_set_and_clear_json_say_what_was_done(
+    env: dict[str, str], sw: aiominio.Client, locked: str
+) -> None:
+    await sw.put_object(locked, "j.txt", b"json")
+    target = f"s3://{locked}/j.txt"
+    until = _in(20)
+    ran = await ok(
+        env, "retention", "set", "--json", "--mode", "governance", "--until", until.isoformat(),
+        target,
+    )  # fmt: skip
+    assert ran.err == ""
+    assert json.loads(ran.text) == {
+        "target": target,
+        "version_id": None,
+        "retention": {"mode": "GOVERNANCE", "retain_until": until.isoformat()},
+    }
+    assert await sw.get_object_retention(locked, "j.txt") == Retention(GOVERNANCE, until)
+
+    bucket = f"s3://{locked}"
+    args = ("retention", "set", "--json", "--default", "--mode", "GOVERNANCE", "--validity", "30d")
+    ran = await ok(env, *args, f"{bucket}/")
+    assert ran.err == ""
+    assert json.loads(ran.text) == {
+        "target": bucket,
+        "default_retention": {"mode": "GOVERNANCE", "days": 30, "years": None},
+    }
+    assert await sw.get_object_lock_config(locked) == ObjectLockConfig(GOVERNANCE, days=30)
+    # The bypass is an object's: with --default it is refused before any request.
+    refused = await fails(env, *args[:3], "--bypass-governance", *args[3:], bucket, code=2)
+    assert "--default is the bucket's: no --bypass-governance" in refused.err
+    assert refused.out == b""
+
+    ran = await ok(env, "retention", "clear", "--default", "--json", bucket)
+    assert ran.err == ""
+    assert json.loads(ran.text) == {
+        "target": bucket,
+        "default_retention": {"mode": None, "days": None, "years": None},
+    }
+    assert await sw.get_object_lock_config(locked) == ObjectLockConfig()
+
+
 async def test_retention_on_a_bucket_without_object_lock_is_the_servers_error(
     env: dict[str, str], bucket: str
 ) -> None:
@@ -233,6 +276,15 @@ async def test_retention_clear_on_moto(moto_server: testing.LocalServer, tmp_pat
             await client.remove_object(name, "c.txt", version_id=kept.version_id)
             with pytest.raises(aiominio.NoSuchKey):
                 await client.stat_object(name, "c.txt", version_id=kept.version_id)
+
+            ran = await ok(env, "retention", "clear", "--json", f"s3://{name}/d.txt")
+            assert ran.err == ""
+            assert json.loads(ran.text) == {
+                "target": f"s3://{name}/d.txt",
+                "version_id": None,
+                "retention": None,
+            }
+            await client.remove_object(name, "d.txt", version_id=other.version_id)
         finally:
             await _remove_locked(client, name)
 
@@ -275,6 +327,22 @@ async def test_legal_hold_set_info_clear(
     assert await sw.is_object_legal_hold_enabled(locked, "h.txt") is True
     await ok(env, "legal-hold", "clear", target)
     assert await sw.is_object_legal_hold_enabled(locked, "h.txt") is False
+
+
+async def test_legal_hold_set_and_clear_json(
+    env: dict[str, str], sw: aiominio.Client, locked: str
+) -> None:
+    put = await sw.put_object(locked, "hj.txt", b"held")
+    target = f"s3://{locked}/hj.txt"
+    ran = await ok(env, "legal-hold", "set", "--json", target)
+    assert ran.err == ""
+    assert json.loads(ran.text) == {"target": target, "version_id": None, "legal_hold": True}
+    assert await sw.is_object_legal_hold_enabled(locked, "hj.txt") is True
+    v = str(put.version_id)
+    ran = await ok(env, "legal-hold", "clear", "--json", "--version-id", v, target)
+    assert ran.err == ""
+    assert json.loads(ran.text) == {"target": target, "version_id": v, "legal_hold": False}
+    assert await sw.is_object_legal_hold_enabled(locked, "hj.txt") is False
 
 
 # -- ilm ---------------------------------------------------------------------------------------
@@ -374,6 +442,49 @@ async def test_ilm_export_and_import(env: dict[str, str], sw: aiominio.Client, b
     assert await sw.get_bucket_lifecycle(bucket) == config
 
 
+async def test_ilm_json_says_what_changed(
+    env: dict[str, str], sw: aiominio.Client, bucket: str
+) -> None:
+    target = f"s3://{bucket}"
+    ran = await ok(env, "ilm", "rule", "add", "--json", "--id", "logs", "--expire-days", "30",
+                   "--tags", "class=tmp", f"{target}/logs/")  # fmt: skip
+    assert ran.err == ""
+    added = json.loads(ran.text)
+    assert added["bucket"] == bucket
+    assert added["added"]["id"] == "logs" and added["added"]["expiration"]["days"] == 30
+    assert added["added"]["filter"]["prefix"] == "logs/"
+    assert added["added"]["filter"]["tags"] == {"class": "tmp"}
+    (listed,) = (await ok(env, "ilm", "rule", "ls", "--json", target)).text.splitlines()
+    assert added["added"] == json.loads(listed)  # as the server keeps it
+
+    exported = {
+        "rules": [
+            {"id": "a", "expiration": {"days": 1}},
+            {"id": "b", "abort_incomplete_multipart_upload_days": 2},
+            {"id": "c", "noncurrent_version_expiration": {"noncurrent_days": 3}},
+        ]
+    }
+    ran = await ok(env, "ilm", "import", "--json", target, stdin=json.dumps(exported).encode())
+    assert ran.err == ""
+    imported = json.loads(ran.text)
+    assert imported["bucket"] == bucket
+    assert [r["id"] for r in imported["imported"]] == ["a", "b", "c"]
+    assert (
+        imported["imported"] == json.loads((await ok(env, "ilm", "export", target)).text)["rules"]
+    )
+
+    ran = await ok(env, "ilm", "rule", "rm", "--json", "--id", "b", "--id", "a", target)
+    assert ran.err == ""
+    assert json.loads(ran.text) == {"bucket": bucket, "removed": ["a", "b"]}  # in their order
+    config = await sw.get_bucket_lifecycle(bucket)
+    assert config is not None and [r.id for r in config.rules] == ["c"]
+    ran = await ok(env, "ilm", "rule", "rm", "--json", "--all", target)
+    assert json.loads(ran.text) == {"bucket": bucket, "removed": ["c"]}
+    assert await sw.get_bucket_lifecycle(bucket) is None
+    ran = await ok(env, "ilm", "rule", "rm", "--json", "--all", target)  # nothing left
+    assert json.loads(ran.text) == {"bucket": bucket, "removed": []}
+
+
 # -- anonymous ---------------------------------------------------------------------------------
 
 
@@ -421,6 +532,17 @@ async def test_anonymous_set_get_list(
     assert await _anonymous_get(f"{seaweedfs_server.endpoint}/{bucket}/img-1.png") == 403
 
 
+async def test_anonymous_set_json(env: dict[str, str], sw: aiominio.Client, bucket: str) -> None:
+    target = f"s3://{bucket}"
+    ran = await ok(env, "anonymous", "set", "--json", "download", f"{target}/img-")
+    assert ran.err == ""
+    assert json.loads(ran.text) == {"bucket": bucket, "prefix": "img-", "access": "download"}
+    assert await sw.get_bucket_policy(bucket, "img-") is Policy.READONLY
+    ran = await ok(env, "anonymous", "set", "--json", "none", f"{target}/img-")
+    assert json.loads(ran.text) == {"bucket": bucket, "prefix": "img-", "access": "none"}
+    assert await sw.get_bucket_policy(bucket, "img-") is Policy.NONE
+
+
 async def test_bad_arguments_are_refused_before_any_request(
     seaweedfs_server: testing.LocalServer, tmp_path: Path
 ) -> None:
@@ -431,11 +553,13 @@ async def test_bad_arguments_are_refused_before_any_request(
         ("retention", "set", "--mode", "GOVERNANCE", "--validity", "3x", "s3://b/k"),
         ("retention", "set", "--mode", "GOVERNANCE", "--validity", "1d", "s3://b/"),
         ("retention", "set", "--default", "--mode", "GOVERNANCE", "--validity", "1d", "s3://b/k"),
+        ("retention", "set", "--default", "--bypass-governance", "--mode", "GOVERNANCE",
+         "--validity", "1d", "s3://b"),
         ("legal-hold", "set", "s3://b"),
         ("ilm", "rule", "add", "s3://b/logs/"),
         ("ilm", "rule", "rm", "s3://b"),
         ("anonymous", "set", "everyone", "s3://b"),
         ("anonymous", "list", "s3://b/prefix"),
-    ):
+    ):  # fmt: skip
         ran = await fails(env, "--max-attempts", "1", *args, code=2)
         assert "Usage:" in ran.err, args

@@ -1,5 +1,5 @@
-"""diff, event, sql and watch run for real (``python -m aiominio``), their effects checked
-through a library client.
+"""diff (:mod:`aiominio.cli.diff`), and event, sql and watch (:mod:`aiominio.cli.streams`), run
+for real (``python -m aiominio``), their effects checked through a library client.
 
 - diff: against SeaweedFS.
 - event: against each server that keeps a notification configuration. SeaweedFS 4.48 does not
@@ -290,6 +290,39 @@ async def test_event_add_ls_rm(
     empty = await ok(env, "event", "ls", f"s3://{b}")
     assert empty.out == b"" and empty.err == f"s3://{b}: no notifications\n"
     assert (await ok(env, "--quiet", "event", "ls", f"s3://{b}")).err == ""
+
+
+async def test_event_add_and_rm_json_say_what_changed(
+    any_server: testing.LocalServer, any_client: aiominio.Client, any_bucket: str, tmp_path: Path
+) -> None:
+    b, c = any_bucket, any_client
+    await needs_notifications(c, b, any_server.name)
+    env = cli_env(any_server, tmp_path)
+    ran = await ok(env, "event", "add", "--json", f"s3://{b}", QUEUE, "--event", "put",
+                   "--suffix", ".jpg", "--id", "up")  # fmt: skip
+    assert ran.err == ""
+    up = {"id": "up", "type": "queue", "arn": QUEUE, "events": ["s3:ObjectCreated:*"],
+          "prefix": None, "suffix": ".jpg"}  # fmt: skip
+    assert json.loads(ran.text) == {"bucket": b, "added": up}
+    ran = await ok(env, "event", "add", "--json", f"s3://{b}", TOPIC, "--events", "delete")
+    # No --id: the server may name it, but the command says what it sent.
+    topic = {"id": None, "type": "topic", "arn": TOPIC, "events": ["s3:ObjectRemoved:*"],
+             "prefix": None, "suffix": None}  # fmt: skip
+    assert json.loads(ran.text) == {"bucket": b, "added": topic}
+    rows = [
+        json.loads(line)
+        for line in (await ok(env, "event", "ls", "--json", f"s3://{b}")).text.splitlines()
+    ]
+    assert rows[0] == up and rows[1] == {**topic, "id": rows[1]["id"]}
+
+    ran = await ok(env, "event", "rm", "--json", f"s3://{b}", "--id", "up")
+    assert ran.err == ""
+    assert json.loads(ran.text) == {"bucket": b, "removed": [up]}
+    ran = await ok(env, "event", "rm", "--json", f"s3://{b}", "--all")
+    assert json.loads(ran.text) == {"bucket": b, "removed": rows[1:]}
+    assert (await c.get_bucket_notification(b)).empty
+    ran = await ok(env, "event", "rm", "--json", f"s3://{b}", "--all")  # nothing left
+    assert json.loads(ran.text) == {"bucket": b, "removed": []}
 
 
 async def test_event_server_refusals_are_one_error_line(

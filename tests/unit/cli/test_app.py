@@ -1,15 +1,19 @@
-"""The options every command shares, as the library's values."""
+"""The options every command shares, as the library's values; and the ``--json`` option
+(app.json_option) on every command but the few that print data of their own."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 
 from aiominio import RetryPolicy, Timeouts
-from aiominio.cli.app import Settings
+from aiominio.cli import cli
+from aiominio.cli.app import Settings, json_option
 
 
 def settings(
@@ -75,3 +79,59 @@ def test_the_endpoint_and_region_come_from_the_environment_and_the_profile(
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     c = anonymous.client()
     assert repr(c) == "Client(endpoint=https://s3.ap-south-1.amazonaws.com, region='ap-south-1')"
+
+
+# -- --json on every command ---------------------------------------------------------------------
+
+#: The commands without --json, by design, and why. Every other command takes --json and then
+#: prints one JSON object a line on stdout (the project's rule: "--json works on every command").
+WITHOUT_JSON = {
+    "cat": "prints the object's raw bytes",
+    "head": "prints the first lines of the object's raw bytes",
+    "sql": "prints the records themselves (--json-output chooses JSON records)",
+    "ilm export": "its output is JSON already (what ilm import reads)",
+}
+
+
+def leaf_commands(
+    group: click.Group, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, click.Command]]:
+    """Every command under ``group`` that is not itself a group, by its path ("ilm rule add")."""
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from leaf_commands(command, (*path, name))
+        else:
+            yield " ".join((*path, name)), command
+
+
+def has_json(command: click.Command) -> bool:
+    return any("--json" in getattr(param, "opts", ()) for param in command.params)
+
+
+def test_every_command_takes_json_but_the_exempt_ones() -> None:
+    commands = dict(leaf_commands(cli))
+    assert {"ls", "retention set", "ilm rule add", "event rm", "anonymous set"} <= set(commands)
+    missing = sorted(path for path, c in commands.items() if not has_json(c))
+    assert missing == sorted(WITHOUT_JSON), "add --json (app.json_option), or exempt it here"
+
+
+def test_the_exemptions_name_only_commands_that_exist() -> None:
+    assert set(WITHOUT_JSON) <= dict(leaf_commands(cli)).keys()
+
+
+def test_a_command_without_json_is_found_however_deep() -> None:
+    @click.group()
+    def top() -> None: ...
+
+    @top.group()
+    def middle() -> None: ...
+
+    @middle.command()
+    def plain() -> None: ...
+
+    @top.command()
+    @json_option
+    def fine(as_json: bool) -> None: ...
+
+    found = {path: has_json(c) for path, c in leaf_commands(top)}
+    assert found == {"middle plain": False, "fine": True}
