@@ -104,7 +104,7 @@ def bench(args: argparse.Namespace) -> None:
     rows: list[str] = []
     with (
         tempfile.TemporaryDirectory(prefix="aiominio-pget-") as tmp,
-        testing.seaweedfs(volume_growth=None) as server,
+        testing.seaweedfs(as_deployed=True) as server,
     ):
         source = os.path.join(tmp, "source.bin")
         with open(source, "wb") as f:

@@ -314,7 +314,7 @@ async def _drive(args: argparse.Namespace) -> dict[str, Any]:
     from tests.faultproxy import FaultProxy
 
     results: dict[str, Any] = {"faults": {}, "load": {}}
-    with testing.seaweedfs(volume_growth=None) as server:
+    with testing.seaweedfs(as_deployed=True) as server:
         bucket = "reliability"
         async with server.client() as direct:
             await direct.make_bucket(bucket)

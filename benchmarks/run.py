@@ -900,7 +900,7 @@ def main() -> int:
     notes: dict[str, str] = {}
     with (
         tempfile.TemporaryDirectory(prefix="aiominio-bench-") as tmp,
-        testing.seaweedfs(volume_growth=None) as server,  # as deployed
+        testing.seaweedfs(as_deployed=True) as server,
         contextlib.ExitStack() as stack,
     ):
         proxy = stack.enter_context(shaping_proxy(server, args)) if args.shaped else None

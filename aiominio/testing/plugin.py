@@ -63,7 +63,7 @@ def s3_server() -> Iterator[LocalServer]:
     """A SeaweedFS server for the test session, on a free loopback port; or, with
     ``AIOMINIO_TEST_SERVER`` set, the server it names (keys from ``AWS_ACCESS_KEY_ID`` and
     ``AWS_SECRET_ACCESS_KEY``, as ``serve`` exports them), reused across runs: SeaweedFS takes
-    some 3 s to start, a running one none. ``AIOMINIO_TEST_SERVER=keep`` uses the server kept
+    some 2.4 s to start, a running one none. ``AIOMINIO_TEST_SERVER=keep`` uses the server kept
     in the background between runs, starting it if none runs (it is left running)."""
     if os.environ.get(REUSE_VARIABLE) == KEEP:
         yield kept_server()[0]
