@@ -2,9 +2,10 @@
 ``python -m aiominio.testing start``), found and reused by every later one, stopped by
 ``python -m aiominio.testing stop``.
 
-SeaweedFS needs some 2.4 s to start; a running one answers a probe in milliseconds. The server is a detached ``serve`` process that
-writes what a client needs (endpoint, keys, its process id) to a state file, mode 0600, once it
-serves, and removes it when it stops. The keys never pass through a command line.
+SeaweedFS needs some 2.4 s to start; a running one answers a probe in milliseconds. The server
+is a detached ``serve`` process that writes what a client needs (endpoint, keys, its process
+id) to a state file, mode 0600, once it serves, and removes it when it stops. The keys never
+pass through a command line.
 """
 
 from __future__ import annotations
