@@ -342,21 +342,48 @@ class Transfers:
         elif isinstance(src, S3Location) and isinstance(dst, LocalPath):
             await download(self.client, src, dst.path, progress=on_progress, mtime=job.mtime)
         elif isinstance(src, S3Location) and isinstance(dst, S3Location):
-            await self.client.copy_object(
-                dst.bucket,
-                dst.key,
-                src.bucket,
-                src.key,
-                content_type=self.attributes.content_type,
-                metadata=self.attributes.metadata,
-                tags=self.attributes.tags,
-                cache_control=self.attributes.cache_control,
-                storage_class=self.attributes.storage_class,
-                sse=self.attributes.sse,
-            )
+            await copy(self.client, src, dst, self.attributes)
             on_progress(job.size or 0, job.size)
         else:
             raise PathError("copy local files with cp(1); one side must be s3://")
+
+
+async def copy(client: Client, src: S3Location, dst: S3Location, attributes: Attributes) -> None:
+    """A server-side copy storing the attributes given and keeping the source's others, as
+    ``aws s3 cp`` does: S3 replaces all of an object's metadata or none of it, so with a
+    content type, metadata or Cache-Control given, the rest (the other of those, and
+    Content-Disposition, -Encoding, -Language, Expires) is read from the source first and sent
+    again, the copy pinned to the ETag read (a source replaced meanwhile fails the copy)."""
+    given = attributes
+    if given.content_type is None and given.metadata is None and given.cache_control is None:
+        await client.copy_object(
+            dst.bucket,
+            dst.key,
+            src.bucket,
+            src.key,
+            tags=given.tags,
+            storage_class=given.storage_class,
+            sse=given.sse,
+        )
+        return
+    source = await client.stat_object(src.bucket, src.key)
+    await client.copy_object(
+        dst.bucket,
+        dst.key,
+        src.bucket,
+        src.key,
+        content_type=given.content_type or source.content_type,
+        metadata=source.metadata if given.metadata is None else given.metadata,
+        cache_control=given.cache_control or source.cache_control,
+        content_disposition=source.content_disposition,
+        content_encoding=source.content_encoding,
+        content_language=source.content_language,
+        expires=source.expires,
+        tags=given.tags,
+        storage_class=given.storage_class,
+        sse=given.sse,
+        source_if_match=source.etag,
+    )
 
 
 async def upload(

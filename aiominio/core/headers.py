@@ -19,6 +19,8 @@ from aiominio.version import __version__
 #: The prefix of user-metadata headers (``x-amz-meta-color: red`` is the metadata ``color``).
 META_PREFIX = "x-amz-meta-"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
+#: The header of an object's storage class (not metadata: a copy keeps the rest with it).
+STORAGE_CLASS_HEADER = "x-amz-storage-class"
 
 #: Headers a ``metadata`` name must not be (without the ``x-amz-meta-`` prefix), each with the
 #: keyword that sets it: stored as ``x-amz-meta-cache-control`` it would be user metadata that
@@ -231,7 +233,7 @@ def standard_headers(
         value = _standard_text("storage_class", storage_class)
         if not set(value) <= TOKEN_CHARS:
             raise InvalidArgument(f"storage_class must be an HTTP token: {value!r}")
-        headers["x-amz-storage-class"] = value
+        headers[STORAGE_CLASS_HEADER] = value
     return headers
 
 

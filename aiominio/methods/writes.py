@@ -18,6 +18,7 @@ from aiominio.core.conditions import (
 )
 from aiominio.core.headers import (
     DEFAULT_CONTENT_TYPE,
+    STORAGE_CLASS_HEADER,
     object_headers,
     standard_headers,
 )
@@ -274,10 +275,11 @@ class ObjectWriteMethods(MethodsBase):
 
         Metadata, content type and standard headers are copied from the source unless
         ``metadata``, ``content_type`` or a standard header (``cache_control``,
-        ``content_disposition``, ``content_encoding``, ``content_language``, ``expires``,
-        ``storage_class``) is given: then they are all replaced by what is given
-        (``x-amz-metadata-directive: REPLACE``), and what is not given is not kept (the content
-        type is ``application/octet-stream`` unless given). Tags are copied from the source
+        ``content_disposition``, ``content_encoding``, ``content_language``, ``expires``) is
+        given: then they are all replaced by what is given (``x-amz-metadata-directive:
+        REPLACE``), and what is not given is not kept (the content type is
+        ``application/octet-stream`` unless given). ``storage_class`` is not metadata: given
+        alone, it changes the copy's storage class and the rest is copied. Tags are copied from the source
         unless ``tags`` is given, which replaces them (``{}`` copies none). Sources larger than
         5 GiB (or than ``part_size``, when given) are copied in parts (UploadPartCopy).
         ``source_version_id`` copies that version of the source; the result's ``version_id`` is
@@ -325,10 +327,13 @@ class ObjectWriteMethods(MethodsBase):
             storage_class=storage_class,
         )
         headers: dict[str, str] = {}
-        if metadata is not None or content_type is not None or standard:
+        storage = {n: v for n, v in standard.items() if n.lower() == STORAGE_CLASS_HEADER}
+        replaced = {n: v for n, v in standard.items() if n not in storage}
+        if metadata is not None or content_type is not None or replaced:
             headers = object_headers(content_type or DEFAULT_CONTENT_TYPE, metadata)
-            headers.update(standard)
+            headers.update(replaced)
             headers[METADATA_DIRECTIVE] = "REPLACE"
+        headers.update(storage)
         if tags is not None:
             headers.update(tagging_header(check_tags(tags)))
             headers[TAGGING_DIRECTIVE] = "REPLACE"

@@ -166,12 +166,19 @@ async def test_cp_stores_the_attributes_given_on_uploads_and_copies(
     assert stat.cache_control == "max-age=600"
     assert await sw.get_object_tags(bucket, "site/page.html") == {"team": "web", "tier": "1"}
 
-    # A copy with attributes replaces the source's; without, keeps them.
+    # A copy keeps the source's attributes but those given, as aws s3 cp does.
     await ok(env, "cp", f"s3://{bucket}/site/page.html", f"s3://{bucket}/same.html")
     assert (await sw.stat_object(bucket, "same.html")).metadata == {"owner": "ada", "x": "1"}
     await ok(env, "cp", f"s3://{bucket}/site/page.html", f"s3://{bucket}/new.html",
              "--metadata", "owner=grace")  # fmt: skip
-    assert (await sw.stat_object(bucket, "new.html")).metadata == {"owner": "grace"}
+    new = await sw.stat_object(bucket, "new.html")
+    assert new.metadata == {"owner": "grace"}
+    assert (new.content_type, new.cache_control) == ("text/x-mine", "max-age=600")
+    await ok(env, "cp", f"s3://{bucket}/site/page.html", f"s3://{bucket}/classed.html",
+             "--storage-class", "STANDARD")  # fmt: skip
+    classed = await sw.stat_object(bucket, "classed.html")
+    assert classed.metadata == {"owner": "ada", "x": "1"}
+    assert classed.content_type == "text/x-mine"
 
     # A tree and stdin carry them too.
     make_tree(tmp_path / "tree")

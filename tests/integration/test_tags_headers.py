@@ -166,6 +166,11 @@ async def test_copy_standard_headers(client: aiominio.Client, bucket: str) -> No
     assert replaced.cache_control == "no-store"
     assert replaced.content_disposition is None and replaced.expires is None
     assert replaced.metadata == {}
+    # A storage class alone is not metadata: the rest is copied with it.
+    await client.copy_object(bucket, "classed", bucket, "src", storage_class="STANDARD")
+    classed = await client.stat_object(bucket, "classed")
+    assert_standard(classed)
+    assert classed.metadata == {"a": "1"} and classed.content_type == "text/plain"
 
 
 async def test_multipart_copy_carries_tags_and_headers(

@@ -32,3 +32,23 @@ async def test_copy_object_names_its_source() -> None:
     (put,) = [r for r in transport.requests if r.method == "PUT"]
     assert (put.method, put.path) == ("PUT", "/bkt/copy")
     assert put.header("x-amz-copy-source") == "/src-bkt/orig"
+
+
+async def test_a_copy_given_only_a_storage_class_keeps_the_source_metadata() -> None:
+    body = b"<CopyObjectResult><ETag>&quot;e&quot;</ETag></CopyObjectResult>"
+
+    def handler(request: MockRequest) -> MockResponse:
+        if request.method == "HEAD":
+            return MockResponse(200, {"Content-Length": "3", "ETag": '"e"'})
+        return MockResponse(200, {}, body)
+
+    client, transport = mock_client(handler)
+    async with client:
+        await client.copy_object("bkt", "a", "src", "k", storage_class="STANDARD_IA")
+        await client.copy_object("bkt", "b", "src", "k", cache_control="no-cache")
+    first, second = [r for r in transport.requests if r.method == "PUT"]
+    assert first.header("x-amz-storage-class") == "STANDARD_IA"
+    assert first.header("x-amz-metadata-directive") is None  # COPY: the rest is kept
+    assert first.header("content-type") is None
+    assert second.header("x-amz-metadata-directive") == "REPLACE"
+    assert second.header("cache-control") == "no-cache"
