@@ -116,6 +116,10 @@ class DirectoryMethods(MethodsBase):
             storage_class: the storage class of every file.
             sse: the server-side encryption of every file.
 
+        With any of these six given, a file is uploaded anew, never by resuming an incomplete
+        upload of its key (which would keep the attributes of the attempt that started it),
+        and one that fails is aborted rather than kept to resume.
+
         Raises:
             InvalidArgument: ``local_dir`` is not a directory, or a bad bucket, prefix, glob
                 or concurrency, before any request.

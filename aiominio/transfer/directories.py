@@ -338,7 +338,10 @@ async def _upload(
         options.threshold,
         options.integrity,
     )
-    if options.resume:
+    # An incomplete upload of the key would be completed with the attributes of the attempt
+    # that started it: with attributes given, the file is sent anew (and not kept to resume).
+    given = options.content_type is not None or attributes != WriteOptions()
+    if options.resume and not given:
         await upload_file(job, item.source, progress)
         return
     # put_object aborts a multipart upload that fails or is cancelled; upload_file keeps it.

@@ -141,6 +141,25 @@ async def test_uploaded_trees_carry_the_attributes_given(
     assert await client.get_object_tags(bucket, "up/a.txt") == {"v": "2"}
 
 
+async def test_given_attributes_are_not_lost_to_an_incomplete_upload_of_the_key(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    big = os.urandom(client.multipart_threshold + 1)
+    (tmp_path / "big.bin").write_bytes(big)
+    # A leftover of an earlier attempt without attributes, its first part already there:
+    # resuming it would complete the object with that attempt's content type and no metadata.
+    left = await client.initiate_new_multipart_upload(bucket, "t/big.bin")
+    await client.upload_part(bucket, "t/big.bin", left, 1, big[: 5 * 2**20])
+    await client.upload_dir(
+        bucket, "t", tmp_path, content_type="text/csv", metadata={"owner": "ada"}
+    )
+    stat = await client.stat_object(bucket, "t/big.bin")
+    assert (stat.content_type, stat.metadata) == ("text/csv", {"owner": "ada"})
+    async with client.get_object(bucket, "t/big.bin") as obj:
+        assert await obj.read() == big
+    await client.abort_multipart_upload(bucket, "t/big.bin", left)
+
+
 async def test_bad_tree_attributes_are_refused_before_any_request(
     client: aiominio.Client, bucket: str, tmp_path: Path
 ) -> None:
