@@ -455,7 +455,8 @@ PRESIGN_LIMIT = timedelta(days=7)
 def _expiry(ctx: click.Context, param: click.Parameter, value: str) -> int:
     """``--expires``: seconds (``3600``) or a duration (``90m``, ``12h``, ``7d``), up to 7 days."""
     text = value.strip()
-    seconds = int(text) if text.isdigit() else int(parse_duration(text).total_seconds())
+    plain = text.isascii() and text.isdigit() and len(text) <= 12
+    seconds = int(text) if plain else int(parse_duration(text).total_seconds())
     if not 1 <= seconds <= PRESIGN_LIMIT.total_seconds():
         raise click.BadParameter(f"from 1 second to 7 days, not {value!r}")
     return seconds

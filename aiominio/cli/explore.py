@@ -18,9 +18,9 @@ from aiominio.cli.paths import S3Location, dir_prefix, key_basename
 from aiominio.cli.runner import run
 from aiominio.models import ObjectInfo, Versioning
 
-_DURATION = re.compile(r"(\d+)([smhdw])")
+_DURATION = re.compile(r"(\d{1,12})([smhdw])", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_SIZE = re.compile(r"(\d+)([KMGT]?)(?:i?B)?", re.IGNORECASE)
+_SIZE = re.compile(r"(\d{1,18})([KMGT]?)(?:i?B)?", re.IGNORECASE | re.ASCII)
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 #: The most bytes ``head`` reads (a line never ends in a binary object otherwise).
 HEAD_LIMIT = 1 << 20
@@ -35,7 +35,10 @@ def parse_duration(text: str) -> timedelta:
     found = _DURATION.fullmatch(text.strip())
     if found is None:
         raise click.BadParameter(f"a duration is a number and s, m, h, d or w (7d): {text!r}")
-    return timedelta(seconds=int(found.group(1)) * _UNITS[found.group(2)])
+    try:
+        return timedelta(seconds=int(found.group(1)) * _UNITS[found.group(2)])
+    except OverflowError:
+        raise click.BadParameter(f"a duration that long cannot be: {text!r}") from None
 
 
 def parse_size(text: str) -> int:

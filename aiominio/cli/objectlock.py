@@ -42,7 +42,7 @@ def _time_text(when: datetime) -> str:
 def parse_validity(text: str) -> tuple[int, timedelta]:
     """``2y`` -> ``(2, 0)``; else as :func:`~aiominio.cli.explore.parse_duration` (``30d`` ->
     ``(0, 30 days)``), which raises click.BadParameter for anything else."""
-    found = re.fullmatch(r"(\d+)y", text.strip())
+    found = re.fullmatch(r"(\d{1,4})y", text.strip(), re.ASCII)
     return (int(found.group(1)), timedelta(0)) if found else (0, parse_duration(text))
 
 
@@ -67,9 +67,12 @@ def retain_until(validity: str | None, until: str | None, *, now: datetime) -> d
     if validity is not None:
         years, delta = parse_validity(validity)
         try:
-            when = now.replace(year=now.year + years) + delta
-        except ValueError:  # 29 February, in a year that has none
-            when = now.replace(year=now.year + years, day=28) + delta
+            try:
+                when = now.replace(year=now.year + years) + delta
+            except ValueError:  # 29 February, in a year that has none
+                when = now.replace(year=now.year + years, day=28) + delta
+        except (ValueError, OverflowError):  # past the year 9999
+            raise click.BadParameter(f"a retention that long cannot be: {validity!r}") from None
     else:
         when = parse_date(until or "", "--until")
     if when <= now:

@@ -17,6 +17,9 @@ from aiominio.cli import main
         (["stat", "s3://bkt"], "s3://bkt is not an object"),
         (["presign", "s3://bkt/k", "--expires", "0"], "from 1 second to 7 days, not '0'"),
         (["presign", "s3://bkt/k", "--expires", "soon"], "a duration is a number"),
+        (["presign", "s3://bkt/k", "--expires", "\u00b2"], "a duration is a number"),
+        (["presign", "s3://bkt/k", "--expires", "99999999999999d"], "a duration is a number"),
+        (["presign", "s3://bkt/k", "--expires", "9999999999w"], "a duration that long"),
     ],
 )
 def test_bad_locations_and_values_are_usage_errors(

@@ -243,3 +243,9 @@ def test_bad_arguments_are_usage_errors(
 ) -> None:
     err = usage_error(argv)
     assert message in err and "secret-never-shown" not in err
+
+
+@pytest.mark.parametrize("validity", ["9000y", "99999y", "9999999999999999d", "\u0663d"])
+def test_a_validity_past_what_a_date_holds_is_a_usage_error(validity: str) -> None:
+    with pytest.raises(click.BadParameter):
+        retain_until(validity, None, now=datetime(2026, 12, 8, tzinfo=timezone.utc))
