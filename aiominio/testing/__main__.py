@@ -56,10 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "start":
         return _start()
     if args.command == "stop":
-        stopped = stop_kept()
-        print(
-            "stopped the kept SeaweedFS" if stopped else "no kept SeaweedFS runs", file=sys.stderr
-        )
+        try:
+            stopped = stop_kept()
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        said = "stopped the kept SeaweedFS" if stopped else "no kept SeaweedFS runs"
+        print(said, file=sys.stderr)
         return 0
     if args.cluster and (args.port is not None or args.dir is not None):
         parser.error("--cluster takes no --port or --dir")
