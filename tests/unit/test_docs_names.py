@@ -323,7 +323,11 @@ class Checker:
             for name in _targets(node.optional_vars):
                 scope.bound[name] = kind
         elif isinstance(node, ast.arg):
-            scope.bound[node.arg] = CLIENT if scope.is_client(node.annotation) else None
+            # A parameter named client with no annotation is one, as a name never bound is;
+            # else a helper's (client) would hide the page's client from every later check.
+            unannotated_client = node.annotation is None and node.arg == "client"
+            client = unannotated_client or scope.is_client(node.annotation)
+            scope.bound[node.arg] = CLIENT if client else None
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign)):
             for name in _targets(node.target):
                 scope.bound[name] = None
@@ -455,6 +459,20 @@ def test_a_missing_method_an_unknown_keyword_and_a_missing_name_are_found() -> N
         (8, "aiominio.testing.seaweedfs_clusters does not exist"),
         (9, "aiominio.credentials.NoProvider does not exist"),
         (11, "aiominio.Client has no 'list_bukets'"),
+    ]
+
+
+def test_a_helper_taking_client_does_not_hide_later_calls() -> None:
+    source = (
+        "import aiominio\n"
+        "async def helper(client):\n"
+        "    await client.put_object('b', 'k', b'')\n"
+        "await client.stat_objekt('b', 'k')\n"  # the page's client, never bound on the page
+    )
+    checker = Checker()
+    checker.check(ast.parse(source))
+    assert [(p.line, p.text) for p in checker.problems] == [
+        (4, "aiominio.Client has no 'stat_objekt'")
     ]
 
 
