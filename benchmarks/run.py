@@ -463,10 +463,22 @@ def fs_worker_args(case: Case, args: argparse.Namespace, tmp: str) -> list[str]:
 
 
 async def make_bucket(server: testing.LocalServer, name: str) -> None:
-    """A new, empty bucket (a fresh_* run's own; left in place, as SeaweedFS keeps each
-    bucket's volumes: removing it would not give the next run a younger server)."""
+    """A new, empty bucket: a fresh_* run's own."""
     async with server.client() as c:
         await c.make_bucket(name)
+
+
+async def remove_bucket(server: testing.LocalServer, name: str) -> None:
+    """Remove a fresh_* run's bucket and what it holds (each grows volumes of its own: kept,
+    they would use up the server's volume slots over a long run)."""
+    async with server.client() as c:
+        async for upload in c.list_incomplete_uploads(name, recursive=True):
+            await c.remove_incomplete_upload(name, upload.key)
+        keys = [o.key async for o in c.list_objects(name, recursive=True)]
+        errors = await c.remove_objects(name, keys)
+        if errors:
+            raise RuntimeError(f"could not empty {name}: {errors[0]}")
+        await c.remove_bucket(name)
 
 
 async def prepare_deletes(server: testing.LocalServer, bucket: str, lib: str, n: int) -> None:
@@ -941,6 +953,8 @@ def main() -> int:
                     served0 = server_cpu(weed)
                     m = run_worker(lib, case, endpoint, server, into, args, path, urls)
                     served = server_cpu(weed) - served0
+                    if into != bucket:
+                        asyncio.run(remove_bucket(server, into))
                     if case.workload == "parallel_get":
                         with contextlib.suppress(FileNotFoundError):
                             os.remove(path)

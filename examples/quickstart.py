@@ -13,12 +13,16 @@ from __future__ import annotations
 import asyncio
 import secrets
 
+from _connect import require_endpoint
+
 import aiominio
 
 
 async def main() -> None:
     # No endpoint: AWS_ENDPOINT_URL, AWS_REGION and the keys of the environment, as the AWS
-    # SDKs read them (python -m aiominio.testing serve prints them).
+    # SDKs read them (python -m aiominio.testing serve prints them). This script makes and
+    # removes buckets: it runs only against a server the environment names.
+    require_endpoint()
     client = aiominio.Client()
     async with client:
         bucket = f"quickstart-{secrets.token_hex(4)}"

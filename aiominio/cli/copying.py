@@ -308,6 +308,8 @@ def _copy_stdio(
         )
     if isinstance(source, S3Location) and source.is_dir:
         raise click.UsageError(output.printable(f"{source} is not an object"))
+    if dest == STDIO and choices.as_json and not choices.dry_run:
+        raise click.UsageError("--json with - as DEST: stdout carries the object's bytes")
     if choices.dry_run:
         verb = "upload" if source == STDIO else "download"
         if choices.as_json:
@@ -325,6 +327,8 @@ def _copy_stdio(
                 await to_stdout(client, source)
 
     run(main())
+    if choices.as_json:  # an upload of stdin (its size is not known up front)
+        output.print_json(done_record("upload", source, dest, None))
 
 
 async def _plan_copy(

@@ -279,9 +279,10 @@ class ObjectWriteMethods(MethodsBase):
         given: then they are all replaced by what is given (``x-amz-metadata-directive:
         REPLACE``), and what is not given is not kept (the content type is
         ``application/octet-stream`` unless given). ``storage_class`` is not metadata: given
-        alone, it changes the copy's storage class and the rest is copied. Tags are copied from the source
-        unless ``tags`` is given, which replaces them (``{}`` copies none). Sources larger than
-        5 GiB (or than ``part_size``, when given) are copied in parts (UploadPartCopy).
+        alone, it changes the copy's storage class and the rest is copied. Tags are copied from
+        the source unless ``tags`` is given, which replaces them (``{}`` copies none). Sources
+        larger than 5 GiB (or than ``part_size``, when given) are copied in parts
+        (UploadPartCopy).
         ``source_version_id`` copies that version of the source; the result's ``version_id`` is
         the new version's.
 

@@ -260,6 +260,16 @@ async def test_cp_mv_mirror_json_is_one_object_per_file(
     assert {r["action"] for r in records} == {"upload"}
     assert {r["dest"]: r["size"] for r in records}[f"s3://{bucket}/t/a.txt"] == 6
 
+    ran = await ok(env, "cp", "--json", "-", f"s3://{bucket}/in.txt", stdin=b"piped")
+    assert json.loads(ran.text) == {
+        "action": "upload",
+        "source": "-",
+        "dest": f"s3://{bucket}/in.txt",
+        "size": None,
+    }
+    ran = await cli(env, "cp", "--json", f"s3://{bucket}/in.txt", "-")
+    assert ran.code == 2 and "stdout carries the object's bytes" in ran.err
+
     ran = await ok(env, "mv", "--json", f"s3://{bucket}/t/a.txt", f"s3://{bucket}/moved.txt")
     assert json.loads(ran.text) == {
         "action": "move",
