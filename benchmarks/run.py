@@ -951,10 +951,12 @@ def main() -> int:
                         else upload
                     )
                     served0 = server_cpu(weed)
-                    m = run_worker(lib, case, endpoint, server, into, args, path, urls)
-                    served = server_cpu(weed) - served0
-                    if into != bucket:
-                        asyncio.run(remove_bucket(server, into))
+                    try:
+                        m = run_worker(lib, case, endpoint, server, into, args, path, urls)
+                    finally:
+                        served = server_cpu(weed) - served0
+                        if into != bucket:
+                            asyncio.run(remove_bucket(server, into))
                     if case.workload == "parallel_get":
                         with contextlib.suppress(FileNotFoundError):
                             os.remove(path)

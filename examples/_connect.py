@@ -15,13 +15,15 @@ from __future__ import annotations
 import os
 
 import aiominio
+from aiominio.awsconfig import configured
 
 BUCKET = os.environ.get("AIOMINIO_BUCKET", "mybucket")
 
 
 def require_endpoint() -> None:
-    """Exit, saying why, unless the environment names the server to use."""
-    if not (os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")):
+    """Exit, saying why, unless the environment (or the profile) names the server to use, as
+    ``aiominio.Client()`` finds it."""
+    if configured().endpoint is None:
         raise SystemExit(
             "set AWS_ENDPOINT_URL (and the keys) to the server to use: the examples create and "
             "remove buckets and objects (python -m aiominio.testing serve prints a local one's)"

@@ -14,7 +14,7 @@ import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -147,7 +147,7 @@ def _build(kind: type[T], value: object, where: str) -> T:
     unknown = sorted(set(value) - {f.name for f in dataclasses.fields(kind)})  # type: ignore[arg-type]
     if unknown:
         raise click.BadParameter(f"{where}: unknown member(s) {', '.join(map(repr, unknown))}")
-    args: dict[str, Any] = {}
+    args: dict[str, object] = {}
     for name, item in value.items():
         if name in _NESTED and item is not None:
             item = _build(_NESTED[name], item, f"{where}.{name}")
@@ -203,7 +203,7 @@ def ilm_rule_add(
     rule_id: str | None,
     tags: tuple[str, ...],
     as_json: bool,
-    **actions: Any,
+    **actions: int | None,
 ) -> None:
     """Add a rule for the objects under s3://bucket[/prefix] to the bucket's rules (old
     versions: N days after they stopped being current; uploads: N days after they began)."""

@@ -8,7 +8,6 @@ import asyncio
 import os
 import re
 import sys
-from typing import Any
 
 import click
 
@@ -17,7 +16,14 @@ from aiominio.cli import output
 from aiominio.cli.app import cli, json_option, s3_location, settings_of
 from aiominio.cli.paths import S3Location
 from aiominio.cli.runner import EXIT_ERROR, run
-from aiominio.core.select import Compression, InputSerialization, OutputSerialization, SelectRequest
+from aiominio.core.select import (
+    Compression,
+    FileHeaderInfo,
+    InputSerialization,
+    OutputSerialization,
+    QuoteFields,
+    SelectRequest,
+)
 from aiominio.errors import InvalidArgument
 from aiominio.notification import CloudFunctionConfig, NotificationConfig, QueueConfig, TopicConfig
 
@@ -266,7 +272,9 @@ SPEC_FIELDS |= {"fd": "field_delimiter", "rd": "record_delimiter", "qf": "quote_
 SPEC_FIELDS |= {"qc": "quote_character", "qec": "quote_escape_character"}
 _CSV_INPUT = ("fh", "header", "fd", "rd", "qc", "qec", "cc")
 _CSV_OUTPUT = ("fd", "rd", "qc", "qec", "qf")
-_CHOICES = {"file_header_info": ("USE", "IGNORE", "NONE"), "quote_fields": ("ALWAYS", "ASNEEDED")}
+_HEADERS: dict[str, FileHeaderInfo] = {"USE": "USE", "IGNORE": "IGNORE", "NONE": "NONE"}
+_QUOTING: dict[str, QuoteFields] = {"ALWAYS": "ALWAYS", "ASNEEDED": "ASNEEDED"}
+_CHOICES = {"file_header_info": tuple(_HEADERS), "quote_fields": tuple(_QUOTING)}
 COMPRESSIONS: dict[str, Compression] = {"none": "NONE", "gzip": "GZIP", "bzip2": "BZIP2"}
 _PACKED: dict[str, Compression] = {".gz": "GZIP", ".bz2": "BZIP2"}
 # A comma separates two pairs only where a name= follows: "fd=,,fh=USE" sets fd to ",".
@@ -274,11 +282,11 @@ _SPEC_SEPARATOR = re.compile(r",(?=\s*[A-Za-z]+=)")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
 
 
-def parse_spec(text: str, allowed: tuple[str, ...], option: str) -> dict[str, Any]:
+def parse_spec(text: str, allowed: tuple[str, ...], option: str) -> dict[str, str]:
     """``fh=USE,fd=;`` -> ``{"file_header_info": "USE", "field_delimiter": ";"}``: NAME=VALUE
     pairs, comma-separated, of the names ``allowed``; ``\\t``, ``\\n``, ``\\r``, ``\\\\`` in a
     value are a tab, newline, carriage return, backslash. Else :class:`click.BadParameter`."""
-    found: dict[str, Any] = {}
+    found: dict[str, str] = {}
     for pair in _SPEC_SEPARATOR.split(text) if text.strip() else ():
         name, sep, value = pair.partition("=")
         name = name.strip().lower()
@@ -322,7 +330,17 @@ def select_input(
         json = "document" if ending == ".json" else "lines"
     if json is not None:
         return JSONInput("LINES" if json == "lines" else "DOCUMENT", packed)
-    return CSVInput(**parse_spec(csv or "", _CSV_INPUT, "--csv-input"), compression=packed)
+    spec = parse_spec(csv or "", _CSV_INPUT, "--csv-input")
+    header = spec.get("file_header_info")
+    return CSVInput(
+        file_header_info=None if header is None else _HEADERS[header],
+        field_delimiter=spec.get("field_delimiter"),
+        record_delimiter=spec.get("record_delimiter"),
+        quote_character=spec.get("quote_character"),
+        quote_escape_character=spec.get("quote_escape_character"),
+        comments=spec.get("comments"),
+        compression=packed,
+    )
 
 
 def select_output(
@@ -333,8 +351,17 @@ def select_output(
     if as_csv and as_json:
         raise click.UsageError("give --csv-output or --json-output, not both")
     if as_csv or (not as_json and isinstance(source, CSVInput)):
-        return CSVOutput(**parse_spec(spec, _CSV_OUTPUT, "--output-options"))
-    return JSONOutput(**parse_spec(spec, ("rd",), "--output-options (JSON)"))
+        found = parse_spec(spec, _CSV_OUTPUT, "--output-options")
+        quoting = found.get("quote_fields")
+        return CSVOutput(
+            quote_fields=None if quoting is None else _QUOTING[quoting],
+            field_delimiter=found.get("field_delimiter"),
+            record_delimiter=found.get("record_delimiter"),
+            quote_character=found.get("quote_character"),
+            quote_escape_character=found.get("quote_escape_character"),
+        )
+    found = parse_spec(spec, ("rd",), "--output-options (JSON)")
+    return JSONOutput(record_delimiter=found.get("record_delimiter"))
 
 
 _COMPRESSION = click.Choice(list(COMPRESSIONS), case_sensitive=False)

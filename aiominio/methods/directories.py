@@ -291,9 +291,12 @@ class DirectoryMethods(MethodsBase):
         cache_control: str | None,
         storage_class: str | None,
         sse: Sse | None,
-    ) -> WriteOptions:
+    ) -> WriteOptions | None:
         """What every uploaded file of a tree is stored with, checked before any request (the
-        Content-Type is each file's own, given or guessed)."""
+        Content-Type is each file's own, given or guessed); ``None`` when nothing is given."""
+        given = (content_type, metadata, tags, cache_control, storage_class, sse)
+        if all(value is None for value in given):
+            return None
         return write_options(
             self.requester.endpoint,
             content_type=DEFAULT_CONTENT_TYPE if content_type is None else content_type,
@@ -340,7 +343,7 @@ class DirectoryMethods(MethodsBase):
             threshold=self.multipart_threshold,
             integrity=self.integrity,
             progress=progress,
-            attributes=attributes or WriteOptions(),
+            attributes=attributes,
             content_type=content_type,
         )
         return await transfer_tree(

@@ -73,6 +73,11 @@ async def copy_object(
         req, source_bucket, source_key, read=ReadOptions(source_version_id, sse=source_sse)
     )
     planning.check_object_size(stat.size, f"the source {source_bucket}/{source_key}")
+    in_place = (bucket, key) == (source_bucket, source_key) and not source_version_id
+    if in_place and METADATA_DIRECTIVE not in headers:
+        # An object copied onto itself (to change its storage class or encryption): some
+        # servers (SeaweedFS) take that only with REPLACE, so the stored headers are sent again.
+        headers = {**_stored_headers(stat), **headers, METADATA_DIRECTIVE: "REPLACE"}
     if stat.size <= limit:
         resp = await req.send(
             Request(

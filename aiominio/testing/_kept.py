@@ -53,12 +53,12 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 def state_dir() -> Path:
     """``$AIOMINIO_CACHE_DIR``, else ``$XDG_CACHE_HOME/aiominio``, else ``~/.cache/aiominio``
-    (made absolute: ``stop`` from another directory finds the same one)."""
+    (resolved: ``stop`` from another directory, or through a link, names the same one)."""
     given = os.environ.get(DIR_VARIABLE)
     if given:
-        return Path(given).expanduser().absolute()
+        return Path(given).expanduser().resolve()
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(cache).absolute() / "aiominio"
+    return Path(cache).resolve() / "aiominio"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +240,11 @@ def kept_server(timeout: float = 60.0) -> tuple[LocalServer, bool]:
         if state is not None and _is_ours(state, directory):
             if _answering(state, SLOW_TIMEOUT):
                 return state.server(), False
-            _stop(state, directory)
+            if not _stop(state, directory):
+                raise RuntimeError(
+                    f"the kept SeaweedFS (process {state.pid}) neither answers nor stops: "
+                    "stop it (python -m aiominio.testing stop) and try again"
+                )
         (directory / STATE_FILE).unlink(missing_ok=True)
         log = directory / LOG_FILE
         pid = _spawn_detached(_serve_command(directory), log)
@@ -256,6 +260,8 @@ def kept_server(timeout: float = 60.0) -> tuple[LocalServer, bool]:
                 return state.server(), True
             time.sleep(0.05)
         os.kill(pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)  # it stops its SeaweedFS first; not left a zombie
         raise RuntimeError(f"the kept SeaweedFS did not start in {timeout:g} s; see {log}")
 
 

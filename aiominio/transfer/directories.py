@@ -78,6 +78,7 @@ class TreeOptions:
         progress: told where the transfer stands.
         attributes: what every uploaded file is stored with (user metadata, tags, standard
             headers, encryption), checked; its Content-Type is replaced by ``content_type``.
+            ``None``: nothing was given (each file's content type guessed, resumable).
         content_type: every uploaded file's content type; ``None`` guesses it from the name.
     """
 
@@ -86,7 +87,7 @@ class TreeOptions:
     threshold: int = planning.DEFAULT_MULTIPART_THRESHOLD
     integrity: Integrity = "crc32"
     progress: TreeProgressCallback | None = None
-    attributes: WriteOptions = field(default_factory=WriteOptions)
+    attributes: WriteOptions | None = None
     content_type: str | None = None
 
 
@@ -324,7 +325,7 @@ async def _upload(
     content_type = (
         options.content_type or mimetypes.guess_type(item.source)[0] or DEFAULT_CONTENT_TYPE
     )
-    attributes = options.attributes
+    attributes = options.attributes or WriteOptions()
     write = attributes._replace(
         headers={**attributes.headers, **upload_headers(content_type, None)}
     )
@@ -340,7 +341,7 @@ async def _upload(
     )
     # An incomplete upload of the key would be completed with the attributes of the attempt
     # that started it: with attributes given, the file is sent anew (and not kept to resume).
-    given = options.content_type is not None or attributes != WriteOptions()
+    given = options.attributes is not None
     if options.resume and not given:
         await upload_file(job, item.source, progress)
         return

@@ -160,6 +160,20 @@ async def test_given_attributes_are_not_lost_to_an_incomplete_upload_of_the_key(
     await client.abort_multipart_upload(bucket, "t/big.bin", left)
 
 
+async def test_without_attributes_an_incomplete_upload_of_the_key_is_resumed(
+    client: aiominio.Client, bucket: str, tmp_path: Path
+) -> None:
+    big = os.urandom(client.multipart_threshold + 1)
+    (tmp_path / "big.bin").write_bytes(big)
+    left = await client.initiate_new_multipart_upload(bucket, "t/big.bin")
+    await client.upload_part(bucket, "t/big.bin", left, 1, big[: 5 * 2**20])
+    await client.upload_dir(bucket, "t", tmp_path)
+    # The leftover upload was the one completed (resumed), not left beside a new object.
+    assert [u.upload_id async for u in client.list_incomplete_uploads(bucket, "t/")] == []
+    async with client.get_object(bucket, "t/big.bin") as obj:
+        assert await obj.read() == big
+
+
 async def test_bad_tree_attributes_are_refused_before_any_request(
     client: aiominio.Client, bucket: str, tmp_path: Path
 ) -> None:

@@ -171,6 +171,11 @@ async def test_copy_standard_headers(client: aiominio.Client, bucket: str) -> No
     classed = await client.stat_object(bucket, "classed")
     assert_standard(classed)
     assert classed.metadata == {"a": "1"} and classed.content_type == "text/plain"
+    # ... and onto itself, where some servers want REPLACE: the stored headers are sent again.
+    await client.copy_object(bucket, "src", bucket, "src", storage_class="STANDARD")
+    itself = await client.stat_object(bucket, "src")
+    assert_standard(itself)
+    assert itself.metadata == {"a": "1"} and itself.content_type == "text/plain"
 
 
 async def test_multipart_copy_carries_tags_and_headers(

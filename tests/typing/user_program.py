@@ -316,6 +316,7 @@ async def locks_select_and_events(client: Client, bucket: str, path: Path) -> No
         bucket, "k", retention, version_id=put.version_id, bypass_governance=True
     )
     kept: aiominio.Retention | None = await client.get_object_retention(bucket, "k")
+    await client.clear_object_retention(bucket, "k", version_id=put.version_id)
     await client.enable_object_legal_hold(bucket, "k", version_id=put.version_id)
     await client.disable_object_legal_hold(bucket, "k")
     held: bool = await client.is_object_legal_hold_enabled(bucket, "k")
